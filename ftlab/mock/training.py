@@ -1,0 +1,130 @@
+"""What a fine-tuning job learns from its file: the engine's validation, token count and epochs.
+
+This is the mock's only door into the engine: the same rules as ``ftlab validate``
+(:func:`ftlab.validation.validate_file`), the same counter as exercise 3
+(:func:`ftlab.tokens.count_tokens`) and the same epoch rule (:func:`ftlab.cost.auto_epochs`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from ftlab.cost import auto_epochs
+from ftlab.jsonl import read_jsonl
+from ftlab.models import UnknownModel, resolve_model
+from ftlab.tokens import count_tokens
+from ftlab.validation import validate_file
+
+#: OpenAI refuses a training file with fewer examples than this.
+MIN_EXAMPLES = 10
+
+_WHERE = re.compile(r"^messages\[\d+\](?: \([^)]*\))?: ")
+
+
+class UnknownBaseModel(Exception):
+    """The model cannot be fine-tuned (the engine does not know it)."""
+
+
+def base_model(name: str) -> str:
+    """The snapshot a job on ``name`` trains (``gpt-4o-mini`` -> ``gpt-4o-mini-2024-07-18``)."""
+    try:
+        return resolve_model(name).name
+    except UnknownModel:
+        raise UnknownBaseModel(name) from None
+
+
+@dataclass(frozen=True)
+class JobError:
+    """Why a job failed, as the job object's ``error`` field shows it."""
+
+    code: str
+    message: str
+    param: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "param": self.param}
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A training file that passed validation: its examples and what one epoch costs in tokens."""
+
+    examples: tuple[tuple[dict[str, Any], ...], ...]
+    tokens_per_epoch: int
+
+    @property
+    def n_examples(self) -> int:
+        return len(self.examples)
+
+
+def inspect_file(data: bytes, model: str, *, param: str = "training_file") -> Dataset | JobError:
+    """Validate an uploaded file with the engine's rules and count its tokens for ``model``."""
+    with _on_disk(data) as path:
+        report = validate_file(path)
+        if report.errors:
+            return _format_error(report.errors[0].line, report.errors[0].problem, param)
+        examples = tuple(
+            tuple(line.record["messages"]) for line in read_jsonl(path) if line.parsed  # type: ignore[index]
+        )
+    if len(examples) < MIN_EXAMPLES:
+        return JobError(
+            "invalid_n_examples",
+            f"Training file has {len(examples)} example(s), but must have at least {MIN_EXAMPLES} examples",
+            param,
+        )
+    tokens = sum(count_tokens(list(messages), model) for messages in examples)
+    return Dataset(examples, tokens)
+
+
+def epochs_for(n_examples: int, requested: int | str | None) -> int:
+    """The epochs a job trains for: the one asked for, or the engine's automatic rule."""
+    if isinstance(requested, int):
+        return requested
+    return auto_epochs(n_examples)
+
+
+def batch_size_for(n_examples: int, requested: int | str | None) -> int:
+    """The batch size: the one asked for, or about 0.2% of the examples (1 to 256), as OpenAI picks."""
+    if isinstance(requested, int):
+        return requested
+    return max(1, min(256, round(n_examples * 0.002)))
+
+
+def total_steps(n_examples: int, batch_size: int, n_epochs: int) -> int:
+    return math.ceil(n_examples / batch_size) * n_epochs
+
+
+def _format_error(line: int, problem: Any, param: str) -> JobError:
+    kind = "training" if param == "training_file" else "validation"
+    text = problem.message
+    if problem.message_index is not None:
+        where = f"Example {line}, message {problem.message_index + 1}"
+        text = _WHERE.sub("", text)
+    else:
+        where = f"Example {line}"
+    return JobError(
+        f"invalid_{param}",
+        f"The job failed due to an invalid {kind} file. Invalid file format. {where}: {text}",
+        param,
+    )
+
+
+@contextmanager
+def _on_disk(data: bytes) -> Iterator[str]:
+    handle, path = tempfile.mkstemp(prefix="ftlab-mock-", suffix=".jsonl")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        yield path
+    finally:
+        os.unlink(path)
