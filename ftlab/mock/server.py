@@ -211,7 +211,10 @@ class MockServer:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
         started = time.perf_counter()
-        response = self._respond(request)
+        try:
+            response = self._respond(request)
+        finally:
+            request.close()  # uploaded files spool to temporary files
         response.headers.setdefault("x-request-id", self.ids.request())
         response.headers["openai-processing-ms"] = str(max(1, round((time.perf_counter() - started) * 1000)))
         response.headers["openai-version"] = "2020-10-01"
