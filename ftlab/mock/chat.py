@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ftlab.mock.training import Dataset
-from ftlab.tokens import count_tokens
+from ftlab.tokens import content_tokens, count_tokens
 
 _WORD = re.compile(r"\w+")
 
@@ -74,7 +74,7 @@ def usage(messages: Sequence[Any], reply: str, model: str) -> dict[str, int]:
     """Token usage counted with the engine's counter (the same one exercise 3 uses)."""
     prompt = [_countable(m) for m in messages if isinstance(m, dict)]
     prompt_tokens = count_tokens(prompt, model)
-    completion_tokens = count_tokens([*prompt, {"role": "assistant", "content": reply}], model) - prompt_tokens
+    completion_tokens = content_tokens({"content": reply}, model)
     return {
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion_tokens,
@@ -127,8 +127,7 @@ def truncate(reply: str, limit: int, model: str) -> str:
 
 
 def _text_tokens(text: str, model: str) -> int:
-    empty = count_tokens([{"role": "assistant", "content": ""}], model)
-    return count_tokens([{"role": "assistant", "content": text}], model) - empty
+    return content_tokens({"content": text}, model)
 
 
 def _countable(message: dict[str, Any]) -> dict[str, Any]:

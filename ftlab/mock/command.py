@@ -48,7 +48,7 @@ def add_mock_server_parser(subparsers: argparse._SubParsersAction) -> argparse.A
     parser.add_argument("--api-key", action="append", dest="api_keys", metavar="KEY", help="accept only this key (repeatable; default: any key)")
     parser.add_argument("--org", default="personal", help="organisation part of fine-tuned model names (default personal)")
     parser.add_argument("--quiet", action="store_true", help="do not print a line per request")
-    parser.set_defaults(func=mock_server_command)
+    parser.set_defaults(run=mock_server_command)
     return parser
 
 
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ftlab")
     add_mock_server_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    return int(args.run(args))
 
 
 if __name__ == "__main__":

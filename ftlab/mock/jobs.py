@@ -139,6 +139,7 @@ class Job:
     _phase_at: float = 0.0
     _run_from_step: int = 0
     _losses: list[float] = field(default_factory=list)
+    _planned_tokens: int = 0
 
     def __post_init__(self) -> None:
         self._phase_at = self.created_at
@@ -160,9 +161,8 @@ class Job:
 
     @property
     def trained_tokens_planned(self) -> int:
-        if not isinstance(self.outcome, Dataset) or not isinstance(self.hyperparameters.n_epochs, int):
-            return 0
-        return self.outcome.tokens_per_epoch * self.hyperparameters.n_epochs
+        """Billed tokens once validated (0 before): the engine's count, the engine's epochs."""
+        return self._planned_tokens
 
     def estimated_finish(self) -> int | None:
         if self.status not in ("queued", "running"):
@@ -243,6 +243,7 @@ class Job:
         if hyper.learning_rate_multiplier == "auto":
             hyper.learning_rate_multiplier = AUTO_LEARNING_RATE
         self.steps = total_steps(n, hyper.batch_size, hyper.n_epochs)
+        self._planned_tokens = self.outcome.trained_tokens(hyper.n_epochs)
         if self.fail_at_step == HALF_WAY:
             self.fail_at_step = max(1, self.steps // 2)
         self._losses = loss_curve(self.id, self.steps)

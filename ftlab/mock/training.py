@@ -1,8 +1,9 @@
 """What a fine-tuning job learns from its file: the engine's validation, token count and epochs.
 
-This is the mock's only door into the engine: the same rules as ``ftlab validate``
+This is the mock's door into the engine: the same rules as ``ftlab validate``
 (:func:`ftlab.validation.validate_file`), the same counter as exercise 3
-(:func:`ftlab.tokens.count_tokens`) and the same epoch rule (:func:`ftlab.cost.auto_epochs`).
+(:func:`ftlab.tokens.count_tokens`), and the same epochs and billed tokens (capped at the
+model's training context) as the cost estimate (:func:`ftlab.cost.estimate_from_token_counts`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ftlab.cost import auto_epochs
+from ftlab.cost import estimate_from_token_counts, resolve_epochs
 from ftlab.jsonl import read_jsonl
 from ftlab.models import UnknownModel, resolve_model
 from ftlab.tokens import count_tokens
@@ -57,14 +58,19 @@ class JobError:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A training file that passed validation: its examples and what one epoch costs in tokens."""
+    """A file that passed validation: its examples and each one's token count for the job's model."""
 
+    model: str
     examples: tuple[tuple[dict[str, Any], ...], ...]
-    tokens_per_epoch: int
+    token_counts: tuple[int, ...]
 
     @property
     def n_examples(self) -> int:
         return len(self.examples)
+
+    def trained_tokens(self, n_epochs: int) -> int:
+        """Billed tokens for ``n_epochs``: each example capped at the model's training context."""
+        return estimate_from_token_counts(self.token_counts, self.model, n_epochs).billed_tokens
 
 
 def inspect_file(data: bytes, model: str, *, param: str = "training_file") -> Dataset | JobError:
@@ -82,15 +88,12 @@ def inspect_file(data: bytes, model: str, *, param: str = "training_file") -> Da
             f"Training file has {len(examples)} example(s), but must have at least {MIN_EXAMPLES} examples",
             param,
         )
-    tokens = sum(count_tokens(list(messages), model) for messages in examples)
-    return Dataset(examples, tokens)
+    return Dataset(model, examples, tuple(count_tokens(list(messages), model) for messages in examples))
 
 
-def epochs_for(n_examples: int, requested: int | str | None) -> int:
+def epochs_for(n_examples: int, requested: int | str) -> int:
     """The epochs a job trains for: the one asked for, or the engine's automatic rule."""
-    if isinstance(requested, int):
-        return requested
-    return auto_epochs(n_examples)
+    return resolve_epochs(requested, n_examples)
 
 
 def batch_size_for(n_examples: int, requested: int | str | None) -> int:
