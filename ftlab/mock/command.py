@@ -71,11 +71,12 @@ def mock_server_command(args: argparse.Namespace) -> int:
     print(f"  export OPENAI_API_KEY={key}")
     print("Press Ctrl+C to stop.", flush=True)
     try:
-        server.serve_forever()
+        server.serve_forever()  # returns on Ctrl+C (werkzeug catches KeyboardInterrupt)
     except KeyboardInterrupt:
-        print("\nftlab mock-server stopped.")
+        pass
     finally:
         server.stop()
+    print("\nftlab mock-server stopped.")
     return 0
 
 
