@@ -76,6 +76,8 @@ class MockServer:
         self._log = log
         self._httpd: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self._http: Any = None
+        self._http_lock = threading.Lock()
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -96,7 +98,7 @@ class MockServer:
         if self._httpd is None:
             self.bind()
         assert self._httpd is not None
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="ftlab-mock", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, name="ftlab-mock", daemon=True)
         self._thread.start()
         return self
 
@@ -108,6 +110,10 @@ class MockServer:
         self._httpd.serve_forever(poll_interval=0.2)
 
     def stop(self) -> None:
+        with self._http_lock:
+            if self._http is not None:
+                self._http.close()
+                self._http = None
         if self._httpd is None:
             return
         if self._thread is not None:
@@ -133,9 +139,18 @@ class MockServer:
         return f"{self.url}/v1"
 
     def client(self, api_key: str = DEFAULT_KEY, **kwargs: Any) -> OpenAI:
-        """An unmodified ``openai.OpenAI`` client pointed at this server."""
-        from openai import OpenAI
+        """An unmodified ``openai.OpenAI`` client pointed at this server.
 
+        Clients share one HTTP connection pool (the SDK's own default client), which this server
+        closes when it stops; pass ``http_client=`` to use your own.
+        """
+        from openai import DefaultHttpxClient, OpenAI
+
+        if "http_client" not in kwargs:
+            with self._http_lock:
+                if self._http is None:
+                    self._http = DefaultHttpxClient()
+                kwargs["http_client"] = self._http
         return OpenAI(base_url=self.base_url, api_key=api_key, **kwargs)
 
     # --- state, for graders and tests ---------------------------------------------------
