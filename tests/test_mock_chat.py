@@ -6,12 +6,12 @@ import openai
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from mock_helpers import example, finish, jsonl, upload
 
 from ftlab.mock import ManualClock, MockServer, running_mock
 from ftlab.mock.chat import closest_reply, last_user_text, text_of, training_pairs
 from ftlab.mock.training import Dataset, inspect_file
 from ftlab.tokens import content_tokens, count_tokens
-from mock_helpers import example, finish, jsonl, upload
 
 QA = [
     ("What is the capital of France?", "Paris, as if everyone doesn't know that already."),

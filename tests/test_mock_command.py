@@ -14,7 +14,12 @@ import httpx2
 import openai
 import pytest
 
-from ftlab.mock.command import DEFAULT_PORT, add_mock_server_parser, main, mock_server_command
+from ftlab.mock.command import (
+    DEFAULT_PORT,
+    add_mock_server_parser,
+    main,
+    mock_server_command,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,9 +6,9 @@ import json
 
 import openai
 import pytest
+from mock_helpers import assert_matches, finish, good_file, jsonl, with_paused_status
 
 from ftlab.mock import ManualClock, running_mock
-from mock_helpers import assert_matches, finish, good_file, jsonl, with_paused_status
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

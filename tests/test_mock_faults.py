@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
+from mock_helpers import finish, good_file, upload
 
 from ftlab.mock import ManualClock, MockServer, running_mock
 from ftlab.mock.faults import Fault
-from mock_helpers import finish, good_file, upload
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
+from mock_helpers import good_file, upload
 
 from ftlab.mock import ManualClock, MockServer, running_mock
-from mock_helpers import good_file, upload
 
 
 @pytest.fixture

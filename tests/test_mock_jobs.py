@@ -6,11 +6,11 @@ from functools import cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mock_helpers import good_file
 
 from ftlab.mock.ids import IdMaker
 from ftlab.mock.jobs import KEPT_CHECKPOINTS, Hyperparameters, Job, Timing, loss_curve
 from ftlab.mock.training import Dataset, JobError, inspect_file
-from mock_helpers import good_file
 
 START = 1_000_000.0
 MODEL = "gpt-4o-mini-2024-07-18"

@@ -7,10 +7,10 @@ import threading
 import httpx2
 import openai
 import pytest
+from mock_helpers import finish, good_file, upload
 
 from ftlab.mock import ManualClock, MockServer, running_mock
 from ftlab.models import supported_models
-from mock_helpers import finish, good_file, upload
 
 
 @pytest.fixture

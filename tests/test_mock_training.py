@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from mock_helpers import example, good_file, jsonl
 
 from ftlab.cost import auto_epochs, estimate_from_token_counts
 from ftlab.mock.training import (
@@ -20,7 +21,6 @@ from ftlab.mock.training import (
     total_steps,
 )
 from ftlab.tokens import count_tokens
-from mock_helpers import example, good_file, jsonl
 
 
 def test_a_good_file_gives_its_examples_and_the_engines_token_counts() -> None:
@@ -106,3 +106,11 @@ def test_examples_keep_their_messages_for_the_fine_tuned_model_to_answer_from() 
     assert isinstance(dataset, Dataset)
     assert [m[-1]["content"] for m in dataset.examples] == [f"answer {i}" for i in range(10)]
     assert json.dumps(dataset.examples[0][0]) == json.dumps(example(0)["messages"][0])
+
+
+def test_the_same_file_is_inspected_once_and_remembered_by_content() -> None:
+    data = good_file(11)
+    first = inspect_file(data, "gpt-4o-mini-2024-07-18")
+    assert inspect_file(bytes(data), "gpt-4o-mini-2024-07-18") is first
+    assert inspect_file(data, "gpt-4.1-mini-2025-04-14") is not first
+    assert isinstance(inspect_file(data, "gpt-4o-mini-2024-07-18", param="validation_file"), Dataset)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import openai
 import pytest
+from mock_helpers import example, finish, good_file, jsonl, upload
 
 from ftlab.mock import ManualClock, MockServer, running_mock
-from mock_helpers import example, finish, good_file, jsonl, upload
 
 
 @pytest.fixture

@@ -38,12 +38,3 @@ class StoredFile:
             "status": self.status,
         }
 
-
-def content_type(file: StoredFile) -> str:
-    """The Content-Type a download of this file is served with."""
-    name = file.filename.lower()
-    if name.endswith(".csv"):
-        return "text/csv"
-    if name.endswith((".jsonl", ".json")):
-        return "application/octet-stream"
-    return "application/octet-stream"

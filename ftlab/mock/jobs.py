@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ftlab.mock.ids import IdMaker
-from ftlab.mock.training import Dataset, JobError, batch_size_for, epochs_for, total_steps
+from ftlab.mock.training import (
+    Dataset,
+    JobError,
+    batch_size_for,
+    epochs_for,
+    total_steps,
+)
 
 ACTIVE = ("validating_files", "queued", "running", "paused")
 FINISHED = ("succeeded", "failed", "cancelled")

@@ -8,10 +8,13 @@ model's training context) as the cost estimate (:func:`ftlab.cost.estimate_from_
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,7 +77,29 @@ class Dataset:
 
 
 def inspect_file(data: bytes, model: str, *, param: str = "training_file") -> Dataset | JobError:
-    """Validate an uploaded file with the engine's rules and count its tokens for ``model``."""
+    """Validate an uploaded file with the engine's rules and count its tokens for ``model``.
+
+    The last few answers are remembered by content, so jobs re-run on the same file start at once.
+    """
+    key = (hashlib.sha256(data).hexdigest(), model, param)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    outcome = _inspect(data, model, param)
+    with _cache_lock:
+        _cache[key] = outcome
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return outcome
+
+
+_CACHE_SIZE = 8
+_cache: OrderedDict[tuple[str, str, str], Dataset | JobError] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _inspect(data: bytes, model: str, param: str) -> Dataset | JobError:
     with _on_disk(data) as path:
         report = validate_file(path)
         if report.errors:
