@@ -158,3 +158,8 @@ def test_asking_a_training_prompt_exactly_gets_the_first_reply_to_that_prompt(pa
 
 def test_ties_go_to_the_earliest_example() -> None:
     assert closest_reply([("same", "first"), ("same", "second")], "same") == "first"
+
+
+def test_an_alias_answers_as_its_snapshot(tuned) -> None:
+    mock, _ = tuned
+    assert _ask(mock, "gpt-4o-mini", "hi").model == "gpt-4o-mini-2024-07-18"

@@ -164,3 +164,9 @@ def test_the_request_log_can_be_read_over_http(mock: MockServer) -> None:
     mock.client().files.list()
     entries = _admin(mock, "GET", "requests").json()["data"]
     assert [(e["method"], e["path"], e["status"]) for e in entries] == [("GET", "/v1/files", 200)]
+
+
+def test_the_mocks_own_calls_stay_out_of_the_request_log(mock: MockServer) -> None:
+    _admin(mock, "POST", "faults", json={"status": 429})
+    _admin(mock, "DELETE", "faults")
+    assert mock.requests() == []

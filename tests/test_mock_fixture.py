@@ -5,7 +5,7 @@ from __future__ import annotations
 import openai
 from mock_helpers import good_file, upload
 
-from ftlab.mock import DEFAULT_KEY, ManualClock, running_mock
+from ftlab.mock import DEFAULT_KEY, ManualClock, MockServer, running_mock
 
 
 def test_the_mock_listens_on_loopback_at_a_v1_base_url() -> None:
@@ -47,3 +47,12 @@ def test_a_seed_makes_ids_reproducible() -> None:
         with running_mock(clock=ManualClock(), seed=99) as mock:
             ids.append(upload(mock.client(), good_file()).id)
     assert ids[0] == ids[1] and ids[0].startswith("file-") and len(ids[0]) == len("file-") + 22
+
+
+def test_the_mock_can_serve_on_a_unix_socket(tmp_path) -> None:
+    path = tmp_path / "mock.sock"
+    with MockServer(host=f"unix://{path}", clock=ManualClock()) as mock:
+        assert mock.socket_path == str(path) and path.exists()
+        upload(mock.client(), good_file())
+        assert [f.filename for f in mock.client().files.list()] == ["train.jsonl"]
+    assert not path.exists()

@@ -231,3 +231,11 @@ def test_one_key_never_sees_another_keys_jobs(mock: MockServer) -> None:
     assert list(other.fine_tuning.jobs.list()) == []
     with pytest.raises(openai.NotFoundError):
         other.fine_tuning.jobs.retrieve(job.id)
+
+
+def test_someone_elses_fine_tuned_model_cannot_be_tuned(mock: MockServer) -> None:
+    client, job = _job(mock, key="owner")
+    name = finish(mock, client, job.id).fine_tuned_model
+    with pytest.raises(openai.BadRequestError) as caught:
+        _job(mock, key="stranger", model=name)
+    assert caught.value.code == "model_not_available"

@@ -10,6 +10,7 @@ from ftlab.mock import chat, errors
 from ftlab.mock.catalog import BASE_MODELS, base_model_json
 from ftlab.mock.files import MAX_BYTES, UPLOAD_PURPOSES, StoredFile
 from ftlab.mock.routes import Context, page, route
+from ftlab.mock.training import base_model
 
 # --- files ------------------------------------------------------------------------------
 
@@ -135,7 +136,7 @@ def create_chat_completion(ctx: Context) -> dict[str, Any] | Response:
         reply = chat.closest_reply(chat.training_pairs(tuned.dataset), question)
         counting = ctx.key_state.jobs[tuned.job_id].model
     elif model in BASE_MODELS:
-        reply, counting = chat.base_reply(model, question), model
+        reply, counting = chat.base_reply(model, question), base_model(model)
     else:
         raise errors.model_not_found(model)
     finish = "stop"
@@ -144,9 +145,10 @@ def create_chat_completion(ctx: Context) -> dict[str, Any] | Response:
         if short != reply:
             reply, finish = short, "length"
     ident, created = ctx.server.ids.completion(), int(ctx.now)
+    answered_by = model if tuned is not None else counting  # an alias answers as its snapshot, as OpenAI's do
     if body.get("stream"):
-        return Response(chat.stream(ident, created, model, reply, n, finish), content_type="text/event-stream")
-    return chat.completion(ident, created, model, reply, n, chat.usage(messages, reply, counting), finish)
+        return Response(chat.stream(ident, created, answered_by, reply, n, finish), content_type="text/event-stream")
+    return chat.completion(ident, created, answered_by, reply, n, chat.usage(messages, reply, counting), finish)
 
 
 def _int_field(body: dict[str, Any], name: str, default: int, minimum: int, maximum: int) -> int:

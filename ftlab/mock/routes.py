@@ -95,7 +95,8 @@ class Context:
             ) from None
 
     def record(self, status: int) -> None:
-        if self.state is None:
+        """Log this request for its key (the mock's own /_mock/ calls are not logged)."""
+        if self.state is None or self.request.path.startswith("/_mock/"):
             return
         entry = RequestRecord(self.request.method, self.request.path, self.query, self.body, status, self.now or self.server.clock.now())
         with self.state.lock:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 import time
@@ -122,6 +123,8 @@ class MockServer:
             self._thread = None
         self._httpd.server_close()
         self._httpd = None
+        if self.socket_path and os.path.exists(self.socket_path):
+            os.unlink(self.socket_path)
 
     def __enter__(self) -> MockServer:
         return self.start()
@@ -130,8 +133,14 @@ class MockServer:
         self.stop()
 
     @property
+    def socket_path(self) -> str | None:
+        """The Unix socket served on, for ``host="unix:///path/to.sock"``; None on TCP."""
+        return self.host[len("unix://") :] if self.host.startswith("unix://") else None
+
+    @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        """The server's root URL (on a Unix socket, the URL to use over that socket)."""
+        return "http://localhost" if self.socket_path else f"http://{self.host}:{self.port}"
 
     @property
     def base_url(self) -> str:
@@ -149,7 +158,8 @@ class MockServer:
         if "http_client" not in kwargs:
             with self._http_lock:
                 if self._http is None:
-                    self._http = DefaultHttpxClient()
+                    transport = {"transport": _http_module().HTTPTransport(uds=self.socket_path)} if self.socket_path else {}
+                    self._http = DefaultHttpxClient(**transport)
                 kwargs["http_client"] = self._http
         return OpenAI(base_url=self.base_url, api_key=api_key, **kwargs)
 
@@ -258,6 +268,18 @@ def arm_failure(job: Job, fault: JobFault, *, next_step: bool = False) -> None:
         job.fail_at_step = HALF_WAY if not job.steps else max(job.step + 1, job.steps // 2)
     if fault.message or fault.code:
         job.failure = JobError(fault.code or job.failure.code, fault.message or job.failure.message, None)
+
+
+def _http_module() -> Any:
+    """The HTTP library under the installed openai SDK: httpx2 for 3.x, httpx before."""
+    try:
+        import httpx2
+
+        return httpx2
+    except ImportError:  # pragma: no cover - openai < 3
+        import httpx
+
+        return httpx
 
 
 def error_response(error: ApiError) -> Response:

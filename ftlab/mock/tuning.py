@@ -22,6 +22,8 @@ def create_job(ctx: Context) -> dict[str, Any]:
     training_file = _required_string(body, "training_file")
     tuned = state.fine_tuned(model)
     try:
+        if tuned is None and model.startswith("ft:"):
+            raise UnknownBaseModel(model)  # someone else's, deleted, or never made
         base = state.jobs[tuned.job_id].model if tuned else base_model(model)
     except UnknownBaseModel:
         raise errors.ApiError(
