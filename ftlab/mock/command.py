@@ -65,7 +65,8 @@ def mock_server_command(args: argparse.Namespace) -> int:
         print(f"warning: listening on {args.host}, not loopback: other machines can reach this server", file=sys.stderr)
     key = args.api_keys[0] if args.api_keys else "any-key"
     time_note = "manual (POST /_mock/clock to advance)" if args.manual_clock else f"{args.speed:g}x real time"
-    print(f"ftlab mock OpenAI API ready at {server.base_url}  (simulated time: {time_note})")
+    where = f"unix socket {server.socket_path} (as {server.base_url})" if server.socket_path else server.base_url
+    print(f"ftlab mock OpenAI API ready at {where}  (simulated time: {time_note})")
     print("Set these where your code runs, then use the openai SDK as usual:")
     print(f"  export OPENAI_BASE_URL={server.base_url}")
     print(f"  export OPENAI_API_KEY={key}")
