@@ -134,9 +134,13 @@ def load_encoding(name: str, path: str | os.PathLike[str] | None = None) -> tikt
     return tiktoken.Encoding(**params)
 
 
-@functools.cache
 def get_encoding(name: str) -> tiktoken.Encoding:
     """The shipped encoding, loaded once per process (like ``tiktoken.get_encoding``, offline)."""
+    return _cached_encoding(rank_file(name).encoding)
+
+
+@functools.cache
+def _cached_encoding(name: str) -> tiktoken.Encoding:
     return load_encoding(name)
 
 
