@@ -1,0 +1,58 @@
+"""The five exercises: one slug each, the same in exercises/, solutions/ and graders/."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: its number, slug, title, and the functions a learner completes."""
+
+    number: int
+    slug: str
+    title: str
+    functions: tuple[str, ...]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.slug}.py"
+
+    @property
+    def grader_filename(self) -> str:
+        return f"test_{self.slug}.py"
+
+
+EXERCISES: tuple[Exercise, ...] = (
+    Exercise(1, "ex1_build_example", "Build a training example", ("build_example", "write_jsonl")),
+    Exercise(2, "ex2_validate_record", "Validate a record", ("validate_record",)),
+    Exercise(3, "ex3_estimate_tokens", "Estimate tokens and cost", ("count_tokens", "estimate_training_cost")),
+    Exercise(4, "ex4_submit_job", "Submit a fine-tuning job", ("submit_job", "wait_for_job", "ask_model")),
+    Exercise(5, "ex5_decide_approach", "Decide: prompt, RAG or fine-tune", ("decide_approach",)),
+)
+
+_SLUG = re.compile(r"^(?:test_)?(ex\d+_[a-z0-9_]+)$")
+
+
+class UnknownExercise(LookupError):
+    """A name that matches no exercise's slug."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+    def __str__(self) -> str:
+        known = ", ".join(e.slug for e in EXERCISES)
+        return f"{self.name!r} is not an exercise; the exercises are {known}"
+
+
+def find(name: str) -> Exercise:
+    """The exercise named by a slug, a file name (ex1_build_example.py) or a grader module name."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".py").rsplit(".", 1)[-1]
+    match = _SLUG.match(base)
+    slug = match.group(1) if match else base
+    for exercise in EXERCISES:
+        if exercise.slug == slug:
+            return exercise
+    raise UnknownExercise(name)
