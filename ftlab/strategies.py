@@ -75,14 +75,12 @@ def valid_records(*, max_turns: int = 3, tools: bool = True) -> st.SearchStrateg
         st.none() | _message("system"),
         st.lists(turn, min_size=1, max_size=max_turns),
     )
-    if not tools:
-        return plain
-    with_tool = st.builds(
-        lambda record, tool_turn: {"messages": record["messages"] + tool_turn, "tools": TOOLS},
-        plain,
-        _tool_turn("call_1"),
-    )
-    return plain | with_tool
+    return plain | _with_tool_call(plain) if tools else plain
+
+
+def _with_tool_call(plain: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """Records that end with a tool call, its result and the answer (the last three messages)."""
+    return st.builds(lambda record, turn: {"messages": record["messages"] + turn, "tools": TOOLS}, plain, _tool_turn("call_1"))
 
 
 def broken_records(*, codes: tuple[str, ...] | None = None) -> st.SearchStrategy[tuple[dict[str, Any] | Any, str]]:
@@ -138,7 +136,7 @@ def _record_unrecognized_key() -> st.SearchStrategy[dict[str, Any]]:
 def _message_missing_key() -> st.SearchStrategy[dict[str, Any]]:
     no_role = _plain().map(lambda r: _drop(r, _user_index(r), "role"))
     no_content = st.builds(lambda r, which: _drop(r, which(r), "content"), _plain(), st.sampled_from([_user_index, _last_assistant]))
-    no_call_id = valid_records(max_turns=1).filter(lambda r: "tools" in r).map(lambda r: _drop(r, len(r["messages"]) - 2, "tool_call_id"))
+    no_call_id = _with_tool_call(_plain()).map(lambda r: _drop(r, len(r["messages"]) - 2, "tool_call_id"))
     return no_role | no_content | no_call_id
 
 
@@ -168,7 +166,7 @@ def _invalid_weight() -> st.SearchStrategy[dict[str, Any]]:
 
 
 def _invalid_tool_calls() -> st.SearchStrategy[dict[str, Any]]:
-    tool_records = valid_records(max_turns=1).filter(lambda r: "tools" in r)
+    tool_records = _with_tool_call(_plain())
     bad_calls = st.sampled_from(
         [[], "call", [{"id": "call_1"}], [{"id": "call_1", "type": "function", "function": {"name": "lookup"}}], [{"id": 1, "type": "function", "function": {"name": "f", "arguments": "{}"}}]]
     )
