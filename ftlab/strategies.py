@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from ftlab.records import CODES
 
-#: Settings for graded property checks: the same examples every run, so a score never flickers.
+#: Settings for graded property checks: the same examples every run, so a score never flickers,
+#: and no shrinking, so a learner sees the first failing example at once instead of waiting.
 GRADING = settings(
     max_examples=60,
     derandomize=True,
     database=None,
     deadline=None,
+    phases=(Phase.explicit, Phase.generate),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
