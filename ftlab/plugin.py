@@ -70,6 +70,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_BACKENDS] = {}
     config.stash.setdefault(BACKEND_FACTORY, _local_backend)
     config.pluginmanager.register(_Recorder(config), "ftlab-recorder")
+    if config.getoption("ftlab_impl"):
+        impl_root(config)  # a wrong --impl is a usage error now, not one error per check later
 
 
 def _local_backend(config: pytest.Config, root: Path) -> Backend:
@@ -177,7 +179,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         try:
             item.stash[_SPEC] = points_spec(*marker.args, **marker.kwargs)
         except (TypeError, ValueError) as error:
-            raise pytest.UsageError(f"{item.nodeid}: bad @pytest.mark.points{_call_text(marker)}: {error}") from None
+            reason = str(error).replace("points_spec()", "points()")
+            raise pytest.UsageError(f"{item.nodeid}: bad @pytest.mark.points{_call_text(marker)}: {reason}") from None
         _exercise_of(item)
 
 
@@ -221,6 +224,7 @@ def _grade(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
         result.points = round(spec.max_points * credit.fraction, 4)
         result.status = "failed"
         result.feedback = f"{spec.hint}\n{credit.summary(details=not hidden)}"
+        report.outcome = "failed"
         _replace_longrepr(item, report, result.feedback)
         return result
     if error is None:
