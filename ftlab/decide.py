@@ -210,7 +210,7 @@ def payback(
     saving = prompt_cost_per_request_usd - fine_tuned_cost_per_request_usd
     requests = days = None
     if saving > 0:
-        requests = max(1, math.ceil(training_cost_usd / saving)) if training_cost_usd > 0 else 0
+        requests = max(1, math.ceil(round(training_cost_usd / saving, 6))) if training_cost_usd > 0 else 0
         days = requests / requests_per_day if requests_per_day > 0 else (0.0 if requests == 0 else None)
     return BreakEven(
         model=model,

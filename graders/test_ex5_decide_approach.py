@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ftlab.decide import CHANGE_RATES, FACTS, MIN_EXAMPLES, Decision, Scenario
@@ -216,6 +216,10 @@ def _fine_tuning_likely() -> st.SearchStrategy[Scenario]:
 @pytest.mark.points(3, task=1, hint="if the knowledge changes daily, a fine-tune alone is always wrong: it is stale tomorrow (retrieve, maybe as well)")
 @GRADING
 @given(scenario=scenarios(facts=st.sampled_from(["small", "large"]), facts_change=st.just("daily")))
+@example(scenario=Scenario(
+    "Answer in the house format from today's one-page bulletin", facts="small", facts_change="daily",
+    consistent_behaviour=True, prompt_gets_it=False, n_examples=200, requests_per_day=1000, prompt_tokens=1000,
+))
 def test_knowledge_that_changes_daily_is_never_fine_tuned_alone(exercise, scenario):
     decision = _decide(exercise, scenario)
     assert decision.approach != "fine-tune", f"the knowledge changes daily, yet you chose 'fine-tune' alone ({decision.reason!r})"
@@ -224,6 +228,7 @@ def test_knowledge_that_changes_daily_is_never_fine_tuned_alone(exercise, scenar
 @pytest.mark.points(3, task=2, hint=f"with fewer than {MIN_EXAMPLES} examples a fine-tune is impossible: the API refuses the file")
 @GRADING
 @given(scenario=scenarios(n_examples=st.integers(0, MIN_EXAMPLES - 1)))
+@example(scenario=Scenario(TRIAGE, consistent_behaviour=True, prompt_gets_it=False, n_examples=9, requests_per_day=5000, prompt_tokens=2000))
 def test_fewer_than_ten_examples_never_fine_tune(exercise, scenario):
     decision = _decide(exercise, scenario)
     assert not decision.fine_tunes, f"{scenario.n_examples} examples, yet you chose {decision.approach!r}"
@@ -232,6 +237,9 @@ def test_fewer_than_ten_examples_never_fine_tune(exercise, scenario):
 @pytest.mark.points(3, task=3, hint="making the training cheaper can only make a fine-tune pay sooner: it must never turn a fine-tune into 'no fine-tune'")
 @GRADING
 @given(scenario=_fine_tuning_likely(), cheaper_by=st.floats(0, 1, exclude_max=True))
+@example(scenario=Scenario(
+    TRIAGE, consistent_behaviour=True, n_examples=100, requests_per_day=100, prompt_tokens=1500, training_cost_usd=100.0,
+), cheaper_by=0.001)
 def test_cheaper_training_never_flips_a_fine_tune_away(exercise, scenario, cheaper_by):
     before = _decide(exercise, scenario)
     if not before.fine_tunes:
@@ -247,5 +255,6 @@ def test_cheaper_training_never_flips_a_fine_tune_away(exercise, scenario, cheap
 @pytest.mark.points(1, task=4, hint="every scenario gets a Decision, never an error (check n_examples before you call break_even: no examples, no training cost)")
 @GRADING
 @given(scenario=scenarios())
+@example(scenario=Scenario(TRIAGE))
 def test_every_scenario_gets_a_decision(exercise, scenario):
     _decide(exercise, scenario)
