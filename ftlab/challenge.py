@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -107,7 +106,11 @@ class LegResult:
 
 def parse_reply(text: str) -> tuple[str, str]:
     """The Category and Priority values of a triage reply ("" for a line that is missing)."""
-    found = dict(re.findall(r"(?m)^(Category|Priority):[ \t]*(.*?)[ \t]*$", text or ""))
+    found: dict[str, str] = {}
+    for line in (text or "").splitlines():
+        key, colon, value = line.partition(":")
+        if colon and key in ("Category", "Priority"):
+            found.setdefault(key, value.strip())
     return found.get("Category", ""), found.get("Priority", "")
 
 
