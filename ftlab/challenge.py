@@ -253,6 +253,11 @@ def _user(text: str) -> dict[str, str]:
 def add_challenge_parser(subparsers: Any) -> argparse.ArgumentParser:
     """``ftlab challenge``: add the subcommand to the ``ftlab`` command's subparsers."""
     parser = subparsers.add_parser("challenge", help="the optional challenge: triage done three ways (prompt, RAG, fine-tune), side by side, offline")
+    _add_options(parser)
+    return parser
+
+
+def _add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--train", default="data/support_tickets.jsonl", help="training file for the fine-tune (default: %(default)s)")
     parser.add_argument("--heldout", default="data/support_tickets_heldout.jsonl", help="held-out file to score on (default: %(default)s)")
     parser.add_argument("--docs", default="data/challenge", help="folder of .md pages for RAG (default: %(default)s)")
@@ -260,7 +265,6 @@ def add_challenge_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--requests-per-day", type=_count, default=1000, help="traffic for the break-even line (default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.set_defaults(run=challenge_command)
-    return parser
 
 
 def _count(text: str) -> int:
@@ -299,3 +303,15 @@ def challenge_command(args: argparse.Namespace, *, fine_tuned: Responder | None 
     else:
         print("\n".join(render(results, model=args.model, requests_per_day=args.requests_per_day, skipped=skipped)))
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m ftlab.challenge``: the same as ``ftlab challenge``."""
+    parser = argparse.ArgumentParser(prog="python -m ftlab.challenge", description="Triage done three ways, side by side, offline.")
+    _add_options(parser)
+    args = parser.parse_args(argv)
+    return challenge_command(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -173,3 +173,10 @@ def test_the_mock_fine_tune_answers_a_training_email_with_its_own_reply():
     example = next(read_jsonl(TRAIN)).record["messages"]
     with mock_fine_tune(TRAIN, "gpt-4o-mini") as answer:
         assert answer(example[:2]) == example[2]["content"]
+
+
+def test_python_dash_m_runs_the_same_command(capsys):
+    from ftlab.challenge import main
+
+    assert main(["--train", str(TRAIN), "--heldout", str(HELDOUT), "--docs", str(HANDBOOK), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["simulated"] is True
