@@ -109,10 +109,14 @@ def read_ranks(name: str, path: str | os.PathLike[str] | None = None) -> bytes:
     spec = rank_file(name)
     source = resources.files("ftlab") / "data" / spec.filename if path is None else Path(path)
     try:
-        data = gzip.decompress(source.read_bytes())
-    except OSError as exc:  # missing file, unreadable file, or not gzip data
+        packed = source.read_bytes()
+    except FileNotFoundError:
+        raise RankFileError(name, str(source), "is missing") from None
+    except OSError as exc:
         raise RankFileError(name, str(source), f"cannot be read ({exc})") from None
-    except (EOFError, zlib.error) as exc:
+    try:
+        data = gzip.decompress(packed)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise RankFileError(name, str(source), f"is damaged ({exc})") from None
     actual = hashlib.sha256(data).hexdigest()
     if actual != spec.sha256:
@@ -130,9 +134,13 @@ def load_encoding(name: str, path: str | os.PathLike[str] | None = None) -> tikt
     return tiktoken.Encoding(**params)
 
 
-@functools.cache
 def get_encoding(name: str) -> tiktoken.Encoding:
     """The shipped encoding, loaded once per process (like ``tiktoken.get_encoding``, offline)."""
+    return _cached_encoding(rank_file(name).encoding)
+
+
+@functools.cache
+def _cached_encoding(name: str) -> tiktoken.Encoding:
     return load_encoding(name)
 
 
