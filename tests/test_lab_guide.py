@@ -6,9 +6,11 @@ output, in order, as part of a line (whitespace squeezed; `` ... `` stands for a
 HTML comments steer the run without showing in the rendered page:
 ``<!-- lab: solved="1" -->`` copies exercise 1's reference solution in before the next step,
 ``<!-- lab: file="NAME" -->`` saves the next ```python block as NAME, and
-``<!-- lab: needs="ftlab mock-server" -->`` marks a step whose command (or grader file) is not in
-this version yet: it is skipped with a reason naming what is missing.
-The steps run in order in a copy of the kit, as a learner would go through them.
+``<!-- lab: needs="ftlab train-lora" -->`` marks a step whose command (or grader file) is not in
+this version yet: it is skipped with a reason naming what is missing, and
+``<!-- lab: serves="yes" -->`` a command that serves until stopped (``ftlab mock-server``): it runs
+on a free port (``--port 0``, read back as the default 8765) until its lines have appeared, then
+it is stopped. The steps run in order in a copy of the kit, as a learner would go through them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +46,7 @@ class Step:
     line: int
     commands: list[str]
     needs: str | None = None
+    serves: bool = False
     solved: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     expected: list[str] | None = None
@@ -58,7 +63,7 @@ def parse(text: str) -> list[Step]:
         for key, value in _MARKER.findall(line):
             if key == "solved":
                 pending["solved"].append(value)  # type: ignore[union-attr]
-            elif key in ("file", "needs"):
+            elif key in ("file", "needs", "serves"):
                 pending[key] = value
             else:
                 raise ValueError(f"lab.md line {i + 1}: unknown marker {key!r}")
@@ -72,7 +77,7 @@ def parse(text: str) -> list[Step]:
             body, kind = lines[i + 1 : end], fence.group(1)
             if kind == "console":
                 steps.append(Step(i + 1, [b[2:] for b in body if b.startswith("$ ")], pending.pop("needs", None),  # type: ignore[arg-type]
-                                  pending["solved"], pending["files"]))  # type: ignore[arg-type]
+                                  pending.pop("serves", "") == "yes", pending["solved"], pending["files"]))  # type: ignore[arg-type]
                 pending = {"solved": [], "files": {}}
             elif kind == "python" and "file" in pending:
                 pending["files"][pending.pop("file")] = "\n".join(body) + "\n"  # type: ignore[index]
@@ -152,12 +157,43 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, str]:
             (kit / name).write_text(body, encoding="utf-8")
         if missing(step.needs):
             continue
+        if step.serves:
+            results[step.line] = serve(argv(step.commands[0]) + ["--port", "0"], kit, env, step.expected or [])
+            continue
         printed = []
         for command in step.commands:
             done = subprocess.run(argv(command), cwd=kit, env=env, capture_output=True, text=True, timeout=300)
             printed.append(done.stdout + done.stderr)
         results[step.line] = "\n".join(printed)
     return results
+
+
+def serve(command: list[str], cwd: Path, env: dict[str, str], expected: list[str], *, wait: float = 20.0) -> str:
+    """Start a serving command, collect its output until every expected line is there, stop it."""
+    process = subprocess.Popen(command, cwd=cwd, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)  # type: ignore[arg-type]
+    reader.start()
+    deadline = time.monotonic() + wait
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if appears_in_order(expected, _default_port("".join(lines))) is None:
+                break
+            time.sleep(0.05)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        reader.join(timeout=5)
+        process.stdout.close()  # type: ignore[union-attr]
+    return _default_port("".join(lines))
+
+
+def _default_port(text: str) -> str:
+    return re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:8765", text)
 
 
 def test_the_guide_has_checked_steps_for_both_parts():
