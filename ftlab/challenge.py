@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from openai import OpenAIError
+
 from ftlab.cost import estimate_training_cost
 from ftlab.decide import payback
 from ftlab.jsonl import read_jsonl
@@ -28,6 +30,7 @@ from ftlab.prices import request_cost_usd
 from ftlab.responder import respond
 from ftlab.retrieval import Index, read_pages
 from ftlab.tokens import content_tokens, count_tokens
+from ftlab.validation import validate_file
 
 Messages = list[dict[str, str]]
 Responder = Callable[[Messages], str]
@@ -158,9 +161,10 @@ def rag_leg(model: str, docs: str | os.PathLike[str], *, k: int = 2) -> Leg:
 
 def fine_tune_leg(model: str, train: str | os.PathLike[str], answer: Responder, *, note: str) -> Leg:
     """A model fine-tuned on ``train``, asked with the training data's own short system prompt."""
-    examples = [line.record for line in read_jsonl(_existing(train)) if line.problem is None]
-    if not examples:
-        raise ChallengeError(str(train), "no training examples")
+    report = validate_file(_existing(train))
+    if not report.ok or report.n_examples == 0:
+        raise ChallengeError(str(train), f"not a usable training file ({len(report.errors)} errors, {report.n_examples} examples): run ftlab validate on it")
+    examples = [line.record for line in read_jsonl(train) if line.problem is None]
     system = next((m["content"] for m in examples[0]["messages"] if m.get("role") == "system"), None)
     cost = estimate_training_cost(examples, model).cost_usd
     return Leg("fine-tune", model, True, cost, lambda email: ([_system(system)] if system else []) + [_user(email)], answer, note)
@@ -189,7 +193,10 @@ def mock_fine_tune(train: str | os.PathLike[str], model: str, *, timeout: float 
         name = job.fine_tuned_model
 
         def answer(messages: Messages) -> str:
-            reply = client.chat.completions.create(model=name, messages=messages)  # type: ignore[arg-type]
+            try:
+                reply = client.chat.completions.create(model=name, messages=messages)  # type: ignore[arg-type]
+            except OpenAIError as error:
+                raise ChallengeError("the fine-tune leg", f"the mock API refused a chat request: {error}") from None
             return reply.choices[0].message.content or ""
 
         yield answer

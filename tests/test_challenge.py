@@ -180,3 +180,10 @@ def test_python_dash_m_runs_the_same_command(capsys):
 
     assert main(["--train", str(TRAIN), "--heldout", str(HELDOUT), "--docs", str(HANDBOOK), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["simulated"] is True
+
+
+def test_an_invalid_training_file_is_refused_before_any_training(tmp_path):
+    broken = tmp_path / "train.jsonl"
+    broken.write_text('{"messages": [{"role": "user", "content": "hi"}]}\n', encoding="utf-8")
+    with pytest.raises(ChallengeError, match="run ftlab validate on it"):
+        fine_tune_leg("gpt-4o-mini", broken, lambda m: "", note="fake")
