@@ -42,7 +42,7 @@ Task 4. Put it together: RAG (Task 1) and fine-tune (Tasks 2-3) give ``"prompt"`
     ``"fine-tune"`` or ``"rag+fine-tune"``. Return ``Decision(approach, reason)``; the reason is
     one sentence a colleague could check ("the policy changes weekly: retrieve it").
 
-Check your work with ``pytest exercises/ -k ex5`` (all five exercises: ``pytest exercises/``).
+Check your work with ``pytest exercises/ex5_decide_approach.py`` (all five exercises: ``pytest exercises/``).
 """
 
 from __future__ import annotations
