@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ftlab.validation import FileReport
 
-INSTALL_HINT = "install with pip install -e '.[train]' (adds torch, transformers, peft, accelerate)"
+INSTALL_HINT = "install with pip install -e '.[train]' (adds torch, transformers, accelerate, peft)"
 _SHOWN = 10
 
 

@@ -6,7 +6,7 @@ import importlib
 
 from ftlab.lora.errors import MissingExtra
 
-MODULES: tuple[str, ...] = ("torch", "transformers", "peft", "accelerate")
+MODULES: tuple[str, ...] = ("torch", "transformers", "accelerate", "peft")  # peft imports accelerate
 
 
 def require() -> None:
