@@ -103,3 +103,21 @@ def test_a_folder_holding_other_files_is_never_overwritten(model_dir: Path, data
     with pytest.raises(OutputTaken):
         train_adapter(dataset, str(model_dir), tmp_path, FAST, log=lambda _: None)
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+class _Cancel(Exception):
+    pass
+
+
+def test_raising_from_on_step_cancels_the_run_and_saves_nothing(model_dir: Path, dataset: Path, tmp_path: Path) -> None:
+    seen: list[int] = []
+
+    def cancel_at_3(step: int, total: int, loss: float) -> None:
+        seen.append(step)
+        if step == 3:
+            raise _Cancel
+
+    with pytest.raises(_Cancel):
+        train_adapter(dataset, str(model_dir), tmp_path / "adapter", FAST, on_step=cancel_at_3, log=lambda _: None)
+    assert seen == [1, 2, 3]
+    assert list(tmp_path.iterdir()) == []

@@ -15,8 +15,9 @@ For the mock server's author; nothing here knows about HTTP. Plugging it in::
     # backend.chat(None, ...) answers from the base model alone
 
 ``train`` blocks (run it in a thread); ``on_step(step, total_steps, loss)`` is called after every
-optimiser step from that thread, the first call before the second step starts. ``n_epochs=None``
-keeps the default (3). ``chat`` is greedy (the same messages give the same answer), thread-safe,
+optimiser step from that thread, the first call before the second step starts; to cancel a job,
+raise an exception of your own from ``on_step``: it propagates out of ``train`` and nothing is
+saved. ``n_epochs=None`` keeps the default (3). ``chat`` is greedy (the same messages give the same answer), thread-safe,
 and keeps the base model and every adapter it has loaded in memory. Both raise
 :class:`ftlab.lora.errors.LoraError` subclasses whose ``str()`` is a message for the learner.
 """

@@ -49,7 +49,8 @@ def train_adapter(
     """Train a LoRA adapter for ``model`` on a chat-format JSONL file and save it to ``out``.
 
     The engine's dataset rules run first and refuse a file with errors; only assistant turns with
-    weight 1 are trained on. ``on_step(step, total_steps, loss)`` is called after every step.
+    weight 1 are trained on. ``on_step(step, total_steps, loss)`` is called after every step; an
+    exception it raises stops training and propagates, with nothing saved (that is how to cancel).
     Raises a :class:`ftlab.lora.errors.LoraError` with a learner-facing message on every known failure.
     """
     settings = settings or TrainSettings()
@@ -106,8 +107,10 @@ def _train(data: TokenizedDataset, model: str, folder: Path, tokenizer: Any, out
             trainer.train()
         except torch.OutOfMemoryError:
             raise TrainingFailed("out of memory; lower --batch-size or --max-length, or use a smaller model") from None
-    if not losses or not all(math.isfinite(x) for x in losses):
-        raise TrainingFailed(f"the loss is not a number ({losses[-1] if losses else 'no step ran'}); lower --lr")
+    if not losses:
+        raise TrainingFailed("no training step ran")
+    if bad := [step for step, loss in enumerate(losses, start=1) if not math.isfinite(loss)]:
+        raise TrainingFailed(f"the loss stopped being a number at step {bad[0]} ({losses[bad[0] - 1]}); lower --lr")
     result = TrainResult(str(out), model, len(data.examples), len(losses), losses, time.monotonic() - started, args.device.type)
     _save(peft_model, tokenizer, out, result, settings, data.path)
     return result
