@@ -115,3 +115,25 @@ def test_a_template_that_hides_the_reply_is_refused_naming_the_line(tmp_path: Pa
 
     with pytest.raises(TemplateMismatch, match="line 1: the model's chat template"):
         tokenize_dataset(path, hiding, max_length=256)
+
+
+def test_a_template_that_rewrites_earlier_turns_still_trains_exactly_the_replies(tokenizer: Any) -> None:
+    rewriting = tiny_lm.tokenizer(tiny_lm.texts_of(RECORDS))
+    rewriting.chat_template = (
+        "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{% if loop.last and m['role'] == 'assistant' %}[final] {% endif %}"
+        "{{ m['content'] }}<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+    )
+    record = tiny_lm.record(("user", "Say hello."), ("assistant", "Hello there, friend!"), ("user", "What is the capital of France?"), ("assistant", "Paris."))
+
+    ids, labels = tokenize_record(rewriting, record)
+
+    assert _trained_text(rewriting, ids, labels) == "Hello there, friend!<|im_end|>[final] Paris.<|im_end|>\n"
+
+
+def test_a_template_that_refuses_a_conversation_is_reported_with_its_line(tmp_path: Path) -> None:
+    strict = tiny_lm.tokenizer(tiny_lm.texts_of(RECORDS))
+    strict.chat_template = "{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}" + tiny_lm.CHAT_TEMPLATE
+    path = tiny_lm.write_jsonl(tmp_path / "train.jsonl", [RECORDS[1], RECORDS[0]])
+
+    with pytest.raises(TemplateMismatch, match="line 2: the model's chat template refuses this conversation: System role not supported"):
+        tokenize_dataset(path, strict, max_length=256)

@@ -84,6 +84,8 @@ def tokenize_dataset(path: str | os.PathLike[str], tokenizer: Any, *, max_length
             ids, labels = tokenize_record(tokenizer, line.record)  # type: ignore[arg-type]
         except SpanNotFound as error:
             raise TemplateMismatch(str(path), line.number, str(error)) from None
+        except Exception as error:  # noqa: BLE001 - jinja's TemplateError, or a template's own raise_exception
+            raise TemplateMismatch(str(path), line.number, f"the model's chat template refuses this conversation: {error}") from None
         if len(ids) > max_length:
             too_long.append((line.number, len(ids)))
         elif all(label == IGNORE for label in labels):

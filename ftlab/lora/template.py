@@ -3,8 +3,9 @@
 A trained span is the assistant turn's part of the rendered text: from the end of the generation
 prompt before it to the end of the turn (its end-of-turn marker included, so the model learns to
 stop). It is found by rendering growing prefixes of the conversation, which works for any template
-that renders a conversation as its turns in order; templates that rewrite earlier turns fall back
-to finding the reply's own text.
+that renders a conversation as its turns in order; for templates that rewrite earlier turns (some
+drop earlier reasoning) the turn's own text, then the reply's, is looked for, and used only when it
+occurs exactly once. A token that straddles a span's start belongs to the side it starts on.
 """
 
 from __future__ import annotations
@@ -83,21 +84,26 @@ def _span(tokenizer: Any, messages: list[dict[str, Any]], tools: Any, index: int
         after = _apply(tokenizer, messages[: index + 1], tools, prompt=False)
     except Exception:  # noqa: BLE001 - a template may refuse a partial conversation; fall back below
         before = after = None
-    if before is not None and after is not None and full.startswith(after) and full.startswith(before) and cursor <= len(before) < len(after):
+    if before is None or after is None or not after.startswith(before) or len(after) == len(before):
+        return _find_once(tokenizer, messages[index].get("content") or "", full, cursor, eos=True)
+    if full.startswith(after) and full.startswith(before) and cursor <= len(before):
         return len(before), len(after)
-    return _find_reply(tokenizer, messages[index], full, cursor)
+    try:  # the template rewrites earlier turns: look for this turn's own text instead
+        return _find_once(tokenizer, after[len(before) :], full, cursor, eos=False)
+    except SpanNotFound:
+        return _find_once(tokenizer, messages[index].get("content") or "", full, cursor, eos=True)
 
 
-def _find_reply(tokenizer: Any, message: Mapping[str, Any], full: str, cursor: int) -> tuple[int, int]:
-    content = message.get("content") or ""
-    start = full.find(content, cursor) if content.strip() else -1
-    if start < 0:
+def _find_once(tokenizer: Any, text: str, full: str, cursor: int, *, eos: bool) -> tuple[int, int]:
+    """The span of ``text`` in ``full`` after ``cursor``, only when it occurs there exactly once."""
+    if not text.strip() or full.count(text, cursor) != 1:
         raise SpanNotFound(
-            "the model's chat template does not render this assistant turn in a way ftlab can locate "
-            "(it rewrites earlier turns or drops the reply's text), so assistant-only training is impossible with it"
+            "the model's chat template rewrites or hides this assistant turn, so ftlab cannot tell which tokens are the "
+            "reply; set \"weight\": 0 on it or use another instruct model (SmolLM2, Qwen2.5 and Llama 3.x templates work)"
         )
-    end = start + len(content)
-    eos = getattr(tokenizer, "eos_token", None)
-    if eos and full.startswith(eos, end):
-        end += len(eos)
+    start = full.index(text, cursor)
+    end = start + len(text)
+    marker = getattr(tokenizer, "eos_token", None)
+    if eos and marker and full.startswith(marker, end):
+        end += len(marker)
     return start, end
