@@ -34,9 +34,15 @@ def tokenizer(texts: Iterable[str], *, vocab_size: int = 400) -> Any:
 
 
 def build(folder: Path, texts: Iterable[str], *, context: int = 256, seed: int = 0) -> Path:
-    """Save a tiny random Llama and its tokenizer into ``folder`` and return the folder."""
+    """Save a tiny random Llama and its tokenizer into ``folder`` and return the folder.
+
+    Also puts this process's torch on one thread: a model this small gains nothing from more, and
+    on a busy 2-core machine (or two xdist workers) extra threads spin and make runs 3x slower.
+    """
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.set_num_threads(1)
 
     tok = tokenizer(texts)
     config = LlamaConfig(
