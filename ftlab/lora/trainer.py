@@ -69,7 +69,7 @@ def train_adapter(
 
 def _describe(data: TokenizedDataset, limit: int, log: Callable[[str], None]) -> None:
     longest = max(len(e.input_ids) for e in data.examples)
-    log(f"tokenized {len(data.examples)} examples: {data.n_tokens} tokens, {data.n_trained} of them in trained assistant turns; longest {longest} of {limit}")
+    log(f"tokenized {len(data.examples)} examples: {data.n_tokens:,} tokens, {data.n_trained:,} of them in trained assistant turns; longest {longest} of {limit}")
     if data.skipped:
         log(f"skipped line(s) {', '.join(map(str, data.skipped))}: no assistant turn with weight 1")
 
