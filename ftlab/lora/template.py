@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,10 +53,8 @@ def _message(message: Mapping[str, Any]) -> dict[str, Any]:
 
 def _call(call: Mapping[str, Any]) -> dict[str, Any]:
     function = dict(call["function"])
-    try:  # the OpenAI format carries arguments as a JSON string; templates want the object
+    with suppress(TypeError, ValueError):  # the OpenAI format carries arguments as a JSON string; templates want the object
         function["arguments"] = json.loads(function.get("arguments", "{}"))
-    except (TypeError, ValueError):
-        pass
     return {"type": "function", **({"id": call["id"]} if "id" in call else {}), "function": function}
 
 
