@@ -18,7 +18,9 @@ For the mock server's author; nothing here knows about HTTP. Plugging it in::
 optimiser step from that thread, the first call before the second step starts; to cancel a job,
 raise an exception of your own from ``on_step``: it propagates out of ``train`` and nothing is
 saved. ``n_epochs=None`` keeps the default (3). ``chat`` is greedy (the same messages give the same answer), thread-safe,
-and keeps the base model and every adapter it has loaded in memory. Both raise
+and keeps the base model and every adapter it has loaded in memory; ``reply`` is ``chat`` with the
+token counts and whether the reply ended or hit ``max_tokens``. ``train(..., checkpoint=f)`` saves the
+adapter as of a step into the folder ``f(step, total_steps)`` names (None: no checkpoint). Both raise
 :class:`ftlab.lora.errors.LoraError` subclasses whose ``str()`` is a message for the learner.
 """
 
@@ -28,13 +30,16 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ftlab.lora.extra import require
 from ftlab.lora.settings import TrainSettings
 from ftlab.lora.template import chat_messages
+
+if TYPE_CHECKING:
+    from ftlab.lora.trainer import CheckpointCallback
 
 
 class LoraBackend:
@@ -51,16 +56,33 @@ class LoraBackend:
         self._tokenizer: Any = None
         self._adapters: dict[str, str] = {}
 
-    def train(self, dataset_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, n_epochs: float | None = None, on_step: Callable[[int, int, float], None] | None = None) -> str:
-        """Train an adapter on a chat-format JSONL file and return the folder it was saved in."""
+    def train(
+        self,
+        dataset_path: str | os.PathLike[str],
+        out_dir: str | os.PathLike[str],
+        *,
+        n_epochs: float | None = None,
+        on_step: Callable[[int, int, float], None] | None = None,
+        settings: TrainSettings | None = None,
+        checkpoint: CheckpointCallback | None = None,
+    ) -> str:
+        """Train an adapter on a chat-format JSONL file and return the folder it was saved in.
+
+        ``settings`` replaces the backend's own for this run; ``checkpoint`` is passed to :func:`train_adapter`.
+        """
         from ftlab.lora.trainer import train_adapter
 
-        settings = self.settings if n_epochs is None else replace(self.settings, epochs=float(n_epochs))
-        result = train_adapter(dataset_path, self.base_model, out_dir, settings, on_step=on_step, log=self.log, offline=self.offline)
+        settings = settings or self.settings
+        settings = settings if n_epochs is None else replace(settings, epochs=float(n_epochs))
+        result = train_adapter(dataset_path, self.base_model, out_dir, settings, on_step=on_step, log=self.log, offline=self.offline, checkpoint=checkpoint)
         return result.adapter_dir
 
     def chat(self, adapter_dir: str | os.PathLike[str] | None, messages: Sequence[Mapping[str, Any]], max_tokens: int = 256) -> str:
         """The reply to ``messages`` (OpenAI chat format) from the base model plus the adapter (none: base alone)."""
+        return self.reply(adapter_dir, messages, max_tokens).text
+
+    def reply(self, adapter_dir: str | os.PathLike[str] | None, messages: Sequence[Mapping[str, Any]], max_tokens: int = 256) -> Reply:
+        """As :meth:`chat`, with the token counts and whether the reply ended or hit ``max_tokens``."""
         import torch
 
         with self._lock:
@@ -71,7 +93,11 @@ class LoraBackend:
             inputs = {k: v.to(model.device) for k, v in inputs.items()}
             with torch.inference_mode(), _active(model, name):
                 output = model.generate(**inputs, max_new_tokens=max_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id)
-            return tokenizer.decode(output[0, inputs["input_ids"].shape[1] :], skip_special_tokens=True).strip()
+            prompt = inputs["input_ids"].shape[1]
+            new = output[0, prompt:].tolist()
+            ended = bool(new) and new[-1] in _stop_ids(model, tokenizer)
+            text = tokenizer.decode(new, skip_special_tokens=True).strip()
+            return Reply(text, prompt, len(new), "length" if len(new) >= max_tokens and not ended else "stop")
 
     def _load(self) -> tuple[Any, Any]:
         if self._model is None:
@@ -104,6 +130,23 @@ class LoraBackend:
                     self._model = PeftModel.from_pretrained(self._model, key, adapter_name=name).eval()
             self._adapters[key] = name
         return self._adapters[key]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A generated reply: its text, the prompt's and the reply's token counts, and "stop" or "length"."""
+
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    finish_reason: str
+
+
+def _stop_ids(model: Any, tokenizer: Any) -> set[int]:
+    """The token ids that end a turn for this model (generation stops at any of them)."""
+    ids = getattr(model.generation_config, "eos_token_id", None)
+    ids = [ids] if isinstance(ids, int) else list(ids or [])
+    return set(ids) | ({tokenizer.eos_token_id} if tokenizer.eos_token_id is not None else set())
 
 
 def _plain(message: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from ftlab.lora.model import context_length, load_model, load_tokenizer, model_f
 from ftlab.lora.settings import TrainSettings
 
 StepCallback = Callable[[int, int, float], None]  # (step, total_steps, loss)
+CheckpointCallback = Callable[[int, int], "str | os.PathLike[str] | None"]  # (step, total_steps) -> folder to save in, or None
 METADATA = "ftlab_lora.json"
 
 
@@ -45,12 +46,15 @@ def train_adapter(
     on_step: StepCallback | None = None,
     log: Callable[[str], None] = print,
     offline: bool | None = None,
+    checkpoint: CheckpointCallback | None = None,
 ) -> TrainResult:
     """Train a LoRA adapter for ``model`` on a chat-format JSONL file and save it to ``out``.
 
     The engine's dataset rules run first and refuse a file with errors; only assistant turns with
     weight 1 are trained on. ``on_step(step, total_steps, loss)`` is called after every step; an
     exception it raises stops training and propagates, with nothing saved (that is how to cancel).
+    ``checkpoint(step, total_steps)``, called just before ``on_step``, may name a folder: the adapter
+    as of that step is saved there (the final adapter still goes to ``out``).
     Raises a :class:`ftlab.lora.errors.LoraError` with a learner-facing message on every known failure.
     """
     settings = settings or TrainSettings()
@@ -64,7 +68,7 @@ def train_adapter(
     limit = min(filter(None, (settings.max_length, context_length(folder, model, tokenizer))))
     data = tokenize_dataset(dataset, tokenizer, max_length=limit)
     _describe(data, limit, log)
-    return _train(data, model, folder, tokenizer, out, settings, on_step, log)
+    return _train(data, model, folder, tokenizer, out, settings, _Hooks(on_step, checkpoint, log))
 
 
 def _describe(data: TokenizedDataset, limit: int, log: Callable[[str], None]) -> None:
@@ -74,7 +78,14 @@ def _describe(data: TokenizedDataset, limit: int, log: Callable[[str], None]) ->
         log(f"skipped line(s) {', '.join(map(str, data.skipped))}: no assistant turn with weight 1")
 
 
-def _train(data: TokenizedDataset, model: str, folder: Path, tokenizer: Any, out: Path, settings: TrainSettings, on_step: StepCallback | None, log: Callable[[str], None]) -> TrainResult:
+@dataclass(frozen=True)
+class _Hooks:
+    on_step: StepCallback | None
+    checkpoint: CheckpointCallback | None
+    log: Callable[[str], None]
+
+
+def _train(data: TokenizedDataset, model: str, folder: Path, tokenizer: Any, out: Path, settings: TrainSettings, hooks: _Hooks) -> TrainResult:
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import DataCollatorForSeq2Seq, Trainer, TrainingArguments, set_seed
@@ -100,7 +111,7 @@ def _train(data: TokenizedDataset, model: str, folder: Path, tokenizer: Any, out
         trainer = Trainer(
             model=peft_model, args=args, train_dataset=[e.features() for e in data.examples],
             data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True),
-            callbacks=[_progress(losses, on_step, log, started, header)],
+            callbacks=[_progress(losses, hooks, model, started, header)],
         )  # fmt: skip
         trainer.remove_callback(PrinterCallback)
         try:
@@ -116,8 +127,10 @@ def _train(data: TokenizedDataset, model: str, folder: Path, tokenizer: Any, out
     return result
 
 
-def _progress(losses: list[float], on_step: StepCallback | None, log: Callable[[str], None], started: float, header: str) -> Any:
+def _progress(losses: list[float], hooks: _Hooks, base_model: str, started: float, header: str) -> Any:
     from transformers import TrainerCallback
+
+    log = hooks.log
 
     class Progress(TrainerCallback):
         def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
@@ -130,10 +143,25 @@ def _progress(losses: list[float], on_step: StepCallback | None, log: Callable[[
             losses.append(loss)
             width = len(str(state.max_steps))
             log(f"step {state.global_step:>{width}}/{state.max_steps}  loss {loss:.4f}  epoch {state.epoch or 0:.2f}  {time.monotonic() - started:.0f}s")
-            if on_step is not None:
-                on_step(state.global_step, state.max_steps, loss)
+            if hooks.checkpoint is not None and (folder := hooks.checkpoint(state.global_step, state.max_steps)) is not None:
+                _save_checkpoint(kwargs["model"], Path(folder), base_model)
+            if hooks.on_step is not None:
+                hooks.on_step(state.global_step, state.max_steps, loss)
 
     return Progress()
+
+
+def _save_checkpoint(model: Any, folder: Path, base_model: str) -> None:
+    """The adapter as it is now, saved whole into the new folder ``folder`` (staged, then renamed)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for config in model.peft_config.values():
+            config.base_model_name_or_path = base_model
+        model.save_pretrained(staging)
+        os.replace(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _check_out(out: Path) -> None:

@@ -1,4 +1,4 @@
-"""The Files, Models and Chat Completions endpoints."""
+"""The Files, Models and Chat Completions endpoints (replies come from the server's training backend)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from ftlab.mock import chat, errors
+from ftlab.mock.backend import ChatRequest
 from ftlab.mock.catalog import BASE_MODELS, base_model_json
 from ftlab.mock.files import MAX_BYTES, UPLOAD_PURPOSES, StoredFile
-from ftlab.mock.routes import Context, page, route
+from ftlab.mock.jobs import Job
+from ftlab.mock.routes import Context, Deferred, page, route
 from ftlab.mock.training import base_model
 
 # --- files ------------------------------------------------------------------------------
@@ -109,7 +111,7 @@ def delete_model(ctx: Context, model: str) -> dict[str, Any]:
 
 
 @route("/v1/chat/completions", "POST")
-def create_chat_completion(ctx: Context) -> dict[str, Any] | Response:
+def create_chat_completion(ctx: Context) -> Deferred:
     body = ctx.json_body()
     model = body.get("model")
     if not model:
@@ -130,25 +132,26 @@ def create_chat_completion(ctx: Context) -> dict[str, Any] | Response:
         )
     n = _int_field(body, "n", 1, 1, 128)
     limit = _int_field(body, "max_completion_tokens", 0, 1, 1_000_000) or _int_field(body, "max_tokens", 0, 1, 1_000_000)
-    question = chat.last_user_text(messages)
     tuned = ctx.key_state.fine_tuned(model)
     if tuned is not None:
-        reply = chat.closest_reply(chat.training_pairs(tuned.dataset), question)
-        counting = ctx.key_state.jobs[tuned.job_id].model
+        job: Job | None = ctx.key_state.jobs[tuned.job_id]
+        counting = job.model  # type: ignore[union-attr]
     elif model in BASE_MODELS:
-        reply, counting = chat.base_reply(model, question), base_model(model)
+        job, counting = None, base_model(model)
     else:
         raise errors.model_not_found(model)
-    finish = "stop"
-    if limit:
-        short = chat.truncate(reply, limit, counting)
-        if short != reply:
-            reply, finish = short, "length"
+    request = ChatRequest(model, counting, job, messages, limit)
     ident, created = ctx.server.ids.completion(), int(ctx.now)
     answered_by = model if tuned is not None else counting  # an alias answers as its snapshot, as OpenAI's do
-    if body.get("stream"):
-        return Response(chat.stream(ident, created, answered_by, reply, n, finish), content_type="text/event-stream")
-    return chat.completion(ident, created, answered_by, reply, n, chat.usage(messages, reply, counting), finish)
+    streamed = bool(body.get("stream"))
+
+    def respond() -> dict[str, Any] | Response:
+        answer = ctx.server.backend.answer(request)
+        if streamed:
+            return Response(chat.stream(ident, created, answered_by, answer.text, n, answer.finish_reason), content_type="text/event-stream")
+        return chat.completion(ident, created, answered_by, answer.text, n, answer.usage, answer.finish_reason)
+
+    return Deferred(respond)
 
 
 def _int_field(body: dict[str, Any], name: str, default: int, minimum: int, maximum: int) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from ftlab.mock.backend import TrainingBackend
 from ftlab.mock.clock import Clock
 from ftlab.mock.jobs import Timing
 from ftlab.mock.server import MockServer
@@ -18,12 +19,13 @@ def running_mock(
     org: str = "personal",
     timing: Timing | None = None,
     seed: int | str | None = None,
+    backend: TrainingBackend | None = None,
 ) -> Iterator[MockServer]:
     """Serve a fresh mock from a background thread; yields the :class:`MockServer`.
 
     ``with running_mock(clock=ManualClock()) as mock:`` then ``mock.client()``, ``mock.base_url``,
     ``mock.clock.advance(60)``, ``mock.requests(key)``, ``mock.uploads(key)``, ``mock.inject_fault(429, 2)``.
     """
-    server = MockServer(clock=clock, api_keys=api_keys, org=org, timing=timing, seed=seed)
+    server = MockServer(clock=clock, api_keys=api_keys, org=org, timing=timing, seed=seed, backend=backend)
     with server:
         yield server

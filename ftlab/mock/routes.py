@@ -19,12 +19,19 @@ if TYPE_CHECKING:
     from ftlab.mock.server import MockServer
 
 T = TypeVar("T")
-Handler = Callable[..., "dict[str, Any] | Response"]
+Handler = Callable[..., "dict[str, Any] | Response | Deferred"]
 
 _KEY = re.compile(r"^[\x21-\x7e]+$")
 _HANDLERS: dict[str, Handler] = {}
 _RULES: list[Rule] = []
 _PUBLIC = {"health"}
+
+
+class Deferred:
+    """A handler's answer to finish after the key's lock is released (slow work, such as a real model's reply)."""
+
+    def __init__(self, finish: Callable[[], dict[str, Any] | Response]) -> None:
+        self.finish = finish
 
 
 def route(path: str, *methods: str) -> Callable[[Handler], Handler]:
@@ -143,6 +150,8 @@ def dispatch(ctx: Context) -> Response:
         ctx.now = ctx.server.clock.now()
         state.sync(ctx.now, ctx.server.ids)
         result = handler(ctx, **values)
+    if isinstance(result, Deferred):
+        result = result.finish()
     response = result if isinstance(result, Response) else json_response(result)
     ctx.record(response.status_code)
     return response

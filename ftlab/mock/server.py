@@ -18,6 +18,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from ftlab.mock import errors
+from ftlab.mock.backend import SimulatedTraining, TrainingBackend
 from ftlab.mock.clock import Clock, ManualClock, ScaledClock
 from ftlab.mock.errors import ApiError
 from ftlab.mock.faults import Fault, JobFault
@@ -52,7 +53,9 @@ class MockServer:
     ``clock``: simulated time (default :class:`ScaledClock`, 1000x real time);
     ``api_keys``: if given, only these keys are accepted (others get OpenAI's 401);
     ``org``: the organisation part of fine-tuned model names ("personal" as for a personal account);
-    ``seed``: makes ids reproducible; ``log``: print one line per request (the CLI does).
+    ``seed``: makes ids reproducible; ``log``: print one line per request (the CLI does);
+    ``backend``: what jobs train on and what answers their models (default :class:`SimulatedTraining`;
+    a real-time one such as :class:`ftlab.mock.lora.LoraTraining` makes the default clock the wall clock).
     """
 
     def __init__(
@@ -66,8 +69,10 @@ class MockServer:
         timing: Timing | None = None,
         seed: int | str | None = None,
         log: bool = False,
+        backend: TrainingBackend | None = None,
     ) -> None:
-        self.clock: Clock = clock if clock is not None else ScaledClock()
+        self.backend: TrainingBackend = backend if backend is not None else SimulatedTraining()
+        self.clock: Clock = clock if clock is not None else ScaledClock(1.0) if self.backend.real_time else ScaledClock()
         self.host, self.port = host, port
         self.api_keys = frozenset(api_keys) if api_keys is not None else None
         self.org = org
@@ -111,6 +116,7 @@ class MockServer:
         self._httpd.serve_forever(poll_interval=0.2)
 
     def stop(self) -> None:
+        self.backend.close()
         with self._http_lock:
             if self._http is not None:
                 self._http.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ftlab.mock import errors
-from ftlab.mock.jobs import ACTIVE, Hyperparameters, Job
+from ftlab.mock.jobs import ACTIVE, Hyperparameters
 from ftlab.mock.routes import Context, page, route
 from ftlab.mock.training import UnknownBaseModel, base_model, inspect_file
 
@@ -39,7 +39,8 @@ def create_job(ctx: Context) -> dict[str, Any]:
     elif not 0 <= seed <= MAX_SEED:
         raise errors.out_of_range("seed", seed, minimum=0, maximum=MAX_SEED)
     metadata = _metadata(body.get("metadata"))
-    training = inspect_file(_fine_tune_file(ctx, training_file, "training_file"), base)
+    data = _fine_tune_file(ctx, training_file, "training_file")
+    training = inspect_file(data, base)
     validation_file = body.get("validation_file")
     validation = None
     if validation_file is not None:
@@ -47,7 +48,9 @@ def create_job(ctx: Context) -> dict[str, Any]:
             raise errors.invalid_type("validation_file", "a string", validation_file)
         validation = inspect_file(_fine_tune_file(ctx, validation_file, "validation_file"), base, param="validation_file")
     ids = ctx.server.ids
-    job = Job(
+    job = ctx.server.backend.new_job(
+        data,
+        ctx.server.clock,
         id=ids.job(),
         model=model if tuned else base,
         training_file=training_file,
