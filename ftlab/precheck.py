@@ -86,7 +86,10 @@ class ChatPrecheck:
         allowed: set[int] = set()
         for branch in message["allOf"]:
             condition = branch.get("if", {})
-            if set(branch) != {"if", "then"} or condition.get("required") != ["role"] or set(condition.get("properties", {})) != {"role"}:
+            if (
+                set(branch) != {"if", "then"} or set(branch["then"]) != {"$ref"} or set(condition) != {"required", "properties"}
+                or condition["required"] != ["role"] or set(condition["properties"]) != {"role"} or set(condition["properties"]["role"]) != {"const"}
+            ):
                 raise SchemaShapeError("definitions.message.allOf", '{"if": {"required": ["role"], "properties": {"role": {"const": ...}}}, "then": {"$ref": ...}}')
             role = condition["properties"]["role"]["const"]
             target = definitions[branch["then"]["$ref"].removeprefix("#/definitions/")]

@@ -22,7 +22,7 @@ from typing import Any
 import jsonschema
 
 from ftlab.problems import Problem
-from ftlab.records import check_record, tool_result_problems
+from ftlab.records import ROLES, check_record, tool_result_problems
 
 #: The preference record's own codes; input messages also use the chat codes of ftlab.records.
 CODES: dict[str, str] = {
@@ -89,7 +89,7 @@ def semantic_problems(record: object) -> list[Problem]:
         problems += [_in_input(p) for p in tool_result_problems(chat)]
         last = chat["messages"][-1]
         role = last.get("role") if isinstance(last, Mapping) else None
-        if isinstance(role, str) and role != "user":
+        if role in ROLES and role != "user":
             problems.append(Problem(
                 "invalid_input",
                 f"input.messages must end with the user's message (DPO trains one turn: both outputs answer it); it ends with a {role} message",
