@@ -77,9 +77,14 @@ def check_example(record: object, kind: str = CHAT) -> list[Problem]:
         if precheck.preference_check().passes(record) and not preference.semantic_problems(record):
             return []
         return preference.check_preference_record(record)
-    if precheck.chat().passes(record) and not any(tool_result_problems(record)):
+    if precheck.chat().passes(record) and not _unanswered_tool_result(record):  # type: ignore[arg-type]
         return []
     return check_record(record)
+
+
+def _unanswered_tool_result(record: dict[str, Any]) -> bool:
+    # Only a record that passed the compiled check comes here: every message is an object.
+    return any(m.get("role") == "tool" for m in record["messages"]) and any(tool_result_problems(record))
 
 
 def example_messages(record: Mapping[str, Any], kind: str) -> list[Any]:

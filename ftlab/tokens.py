@@ -102,10 +102,11 @@ def token_counts(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-
     without and with ``trained_only``.
     """
     encoding = encoding_for_model(model)
+    encode = encoding.encode_ordinary
     total = REPLY_PRIMING
     assistant = trained = 0
-    for index, message in enumerate(_messages(messages)):
-        if not isinstance(message, Mapping):
+    for index, message in enumerate(messages if type(messages) is list else _messages(messages)):
+        if type(message) is not dict and not isinstance(message, Mapping):
             raise UncountableMessages(
                 f"expected a message object, got {type(message).__name__}", message_index=index
             )
@@ -115,7 +116,7 @@ def token_counts(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-
         for key, value in message.items():
             if key in UNSENT_KEYS:
                 continue
-            tokens = _counted(value, encoding, index, key)
+            tokens = len(encode(value)) if type(value) is str else _counted(value, encoding, index, key)
             total += tokens
             if key == "name" and value is not None:
                 total += TOKENS_PER_NAME

@@ -229,13 +229,13 @@ def validate_file(path: str | os.PathLike[str], *, model: str | None = None, kee
             if not in_format or any(p.is_error for p in problems):
                 continue
             assert isinstance(record, dict)
+            trained = _count(report, line.number, example_messages(record, checked_as), spec)
             if checked_as == CHAT:
                 formats.tools = formats.tools or uses_tools(record)
-                if has_trained_turn(record):
+                if trained if trained is not None else has_trained_turn(record):
                     n_trained += 1
                 else:
                     report.add(LineProblem(line.number, Problem("nothing_trained", "every assistant message has weight 0, so this example trains nothing", "warning")))
-            _count(report, line.number, example_messages(record, checked_as), spec)
     except OSError as error:
         raise UnusableFile(path, error.strerror or str(error)) from None
     mixed = formats.problem()
@@ -249,10 +249,11 @@ def validate_file(path: str | os.PathLike[str], *, model: str | None = None, kee
     return report
 
 
-def _count(report: FileReport, line: int, messages: list[Any], spec: Any) -> None:
+def _count(report: FileReport, line: int, messages: list[Any], spec: Any) -> bool | None:
+    """Add a valid example to the statistics; with a model, whether it trains on any token."""
     if spec is None:
         report.stats.add(messages)
-        return
+        return None
     counts = token_counts(messages, spec.name)
     report.stats.add(messages, counts.total, counts.assistant)
     if counts.total > spec.training_context:
@@ -263,6 +264,7 @@ def _count(report: FileReport, line: int, messages: list[Any], spec: Any) -> Non
             f"it will be truncated to its first {spec.training_context:,} tokens",
             "warning",
         )))
+    return counts.trained > 0
 
 
 def _file_problems(report: FileReport, formats: _Formats, n_trained: int) -> list[Problem]:
