@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from ftlab import __version__
 from ftlab.jsonl import atomic_writer
+from ftlab.mock.command import add_mock_server_parser
 from ftlab.models import UnknownModel, resolve_model
 from ftlab.page import render_page
 from ftlab.report import DEFAULT_MODEL, render_text, to_json
@@ -22,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ftlab", description="Build, check and grade fine-tuning datasets and exercises.")
     parser.add_argument("--version", action="version", version=f"ftlab {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    validate = commands.add_parser("validate", help="check a chat-format JSONL training file, line by line")
+    validate = commands.add_parser("validate", help="check a JSONL training file (chat, tool calling or preference) line by line; report its tokens and cost")
     validate.add_argument("file", help="the JSONL training file")
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     _report_options(validate)
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", required=True, metavar="HTML", help="where to write the page (report.html)")
     _report_options(report)
     report.set_defaults(run=_validate, json=False)
+    add_mock_server_parser(commands)
     return parser
 
 
@@ -60,7 +62,7 @@ def _validate(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"file": error.path, "error": error.reason}))
         else:
-            print(f"ftlab validate: {error}", file=sys.stderr)
+            print(f"ftlab {args.command}: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
     if getattr(args, "output", None):
         with atomic_writer(args.output) as stream:

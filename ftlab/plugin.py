@@ -32,6 +32,7 @@ MARKER_POINTS = (
     "hint is shown to the learner when it fails; visibility 'hidden' shows only the name and hint."
 )
 
+NEXT_STEPS = 12  # failing checks listed under the scoreboard; every failure above shows its own hint
 _EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")
 
 
@@ -272,10 +273,12 @@ class _Recorder:
         if failing:
             terminalreporter.write_line("")
             terminalreporter.write_line("What to fix next:")
-            for check in failing:
+            for check in failing[:NEXT_STEPS]:
                 task = f" task {check.task}" if check.task else ""
                 number = check.exercise.split("_", 1)[0]
                 terminalreporter.write_line(f"  {number}{task} {check.name} ({check.points:g}/{check.max_points:g}): {check.hint}")
+            if len(failing) > NEXT_STEPS:
+                terminalreporter.write_line(f"  ... and {len(failing) - NEXT_STEPS} more (each failure above has its hint)")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         path = self.config.getoption("ftlab_json")
