@@ -22,7 +22,7 @@ body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin:
 h1 { font-size: 1.4rem; margin-bottom: .2rem; } h2 { font-size: 1.1rem; margin-top: 2rem; border-bottom: 1px solid #d8dde6; }
 .meta { color: #586174; } .ok { color: #1a7f37; font-weight: 600; } .bad { color: #c62828; font-weight: 600; }
 table { border-collapse: collapse; margin: .5rem 0; } th, td { padding: .25rem .7rem; border-bottom: 1px solid #eceff4; text-align: right; }
-th:first-child, td:first-child { text-align: left; } td.text { text-align: left; } .error { color: #c62828; } .warning { color: #9a6700; }
+th:first-child, td:first-child, .text { text-align: left; } .error { color: #c62828; } .warning { color: #9a6700; }
 svg .bar { fill: #4f6bed; } svg .bar:hover { fill: #2a44c4; } svg text { font-size: 11px; fill: #586174; } svg .axis { stroke: #9aa3b5; }
 """
 
@@ -32,8 +32,10 @@ def _cell(value: str, cls: str = "") -> str:
 
 
 def _table(header: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(_cell(v, (classes or [])[i] if classes and i < len(classes) else "") for i, v in enumerate(row)) + "</tr>" for row in rows)
+    """A table; ``classes`` names each column's class ("text" aligns it left)."""
+    classes = classes or [""] * len(header)
+    head = "".join(f'<th class="{c}">{escape(h)}</th>' if c else f"<th>{escape(h)}</th>" for h, c in zip(header, classes))
+    body = "".join("<tr>" + "".join(_cell(v, classes[i]) for i, v in enumerate(row)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -75,7 +77,8 @@ def _bar(b: Bin, *, x: float, width: float, plot_h: float, tallest: int, label: 
 
 def render_page(report: FileReport) -> str:
     """The whole report as one HTML document."""
-    verdict = f'<p class="{"ok" if report.ok else "bad"}">{escape(text.verdict(report))}: {escape(text.summary_line(report))}</p>'
+    said = "valid: ready to upload" if report.ok else "not valid: fix the errors listed below (each names its line)"
+    verdict = f'<p class="{"ok" if report.ok else "bad"}">{escape(said)}. {escape(text.summary_line(report))}</p>'
     meta = f"format: {report.format_label or 'unknown'}" + (f" · model: {report.model}" if report.model else "")
     body = [f"<h1>Dataset report: {escape(report.path)}</h1>", f'<p class="meta">{escape(meta)}</p>', verdict]
     codes = text.code_rows(report)
@@ -83,7 +86,7 @@ def render_page(report: FileReport) -> str:
         body.append("<h2>Problems</h2>")
         rows = [[code, severity, f"{count:,}", text.line_list(lines, count)] for code, severity, count, lines in codes]
         rows += [[p.code, p.severity, "file", p.message] for p in report.file_problems]
-        body.append(_table(["code", "severity", "count", "lines"], rows, ["", "", "", "text"]))
+        body.append(_table(["code", "severity", "count", "lines"], rows, ["", "text", "", "text"]))
         if report.problems:
             items = "".join(f'<li class="{p.problem.severity}">line {p.line}: <b>{escape(p.problem.code)}</b>: {escape(p.problem.message)}</li>' for p in report.problems)
             body.append(f"<details><summary>Every problem kept ({len(report.problems):,})</summary><ul>{items}</ul></details>")
@@ -92,7 +95,7 @@ def render_page(report: FileReport) -> str:
     examples = [["missing a system message", f"{stats.n_missing_system:,}"], ["missing a user message", f"{stats.n_missing_user:,}"]]
     if report.model:
         examples.append(["over the training context (truncated)", f"{stats.n_over_context:,}"])
-    body.append(_table(["", "examples"], examples))
+    body.append(_table(["", "examples"], examples, ["", ""]))
     if stats.n_examples:
         rows = [[label, *(text.number(dist.summary()[c]) for c in text.STAT_COLUMNS)] for label, dist in text.distributions(report)]
         body.append("<h2>Distributions</h2>" + _table(["", *text.STAT_COLUMNS], rows))

@@ -83,8 +83,8 @@ class FileReport:
     stats: DatasetStats = field(default_factory=DatasetStats)
     cost: CostEstimate | None = None
     keep: int | None = None
-    _counts: Counter[str] = field(default_factory=Counter, repr=False)
-    _n_line_errors: int = field(default=0, repr=False)
+    _counts: Counter[str] = field(default_factory=Counter, init=False, repr=False)
+    _n_line_errors: int = field(default=0, init=False, repr=False)
 
     def add(self, item: LineProblem) -> None:
         """Record a line problem (counted always, kept while its code has fewer than ``keep``)."""

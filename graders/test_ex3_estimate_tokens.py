@@ -7,6 +7,7 @@ are tested against the API's own numbers, never from a value typed here.
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -133,7 +134,7 @@ def test_a_tool_calling_conversation_with_weights(exercise):
 def test_every_training_example_counts_exactly(exercise, record):
     expected = tokens.count_tokens(record["messages"], "gpt-4o-mini")
     got = exercise.count_tokens(record["messages"], "gpt-4o-mini")
-    assert got == expected, f"you counted {got!r}; expected {expected}"
+    assert got == expected, f"you counted {got!r}; expected {expected} for:\n{json.dumps(record['messages'], ensure_ascii=False)}"
 
 
 @pytest.mark.points(2, task=1, hint="every message adds at least its 3 framing tokens: a longer conversation never counts fewer tokens")
@@ -142,7 +143,7 @@ def test_every_training_example_counts_exactly(exercise, record):
 def test_adding_a_message_never_lowers_the_count(exercise, record, extra, model):
     before = exercise.count_tokens(record["messages"], model)
     after = exercise.count_tokens(record["messages"] + extra["messages"][-1:], model)
-    assert after >= before + 3, f"adding a message went from {before} to {after} tokens"
+    assert after >= before + 3, f"adding {json.dumps(extra['messages'][-1], ensure_ascii=False)} went from {before} to {after} tokens"
 
 
 @pytest.mark.points(1, task=1, visibility="hidden", hint="a model you cannot count must raise ValueError naming the supported models")
@@ -191,7 +192,7 @@ def test_explicit_epochs_are_used_as_given(exercise, n_epochs):
 def test_cost_is_linear_in_epochs(exercise, records, n_epochs):
     one = exercise.estimate_training_cost(records, "gpt-4o-mini", 1)
     many = exercise.estimate_training_cost(records, "gpt-4o-mini", n_epochs)
-    assert many["billed_tokens"] == n_epochs * one["billed_tokens"], f"{n_epochs} epochs billed {many['billed_tokens']}, 1 epoch {one['billed_tokens']}"
+    assert many["billed_tokens"] == n_epochs * one["billed_tokens"], f"{n_epochs} epochs billed {many['billed_tokens']}, 1 epoch {one['billed_tokens']}: it must be {n_epochs} times as many"
     assert many["cost_usd"] == pytest.approx(n_epochs * one["cost_usd"], rel=1e-9, abs=1e-12)
 
 

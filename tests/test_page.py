@@ -106,7 +106,7 @@ def test_one_value_is_one_bar():
     assert (bar["data-low"], bar["data-high"], bar["data-count"]) == ("42", "42", "5")
 
 
-BROWSER = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome", "chrome") if shutil.which(name)), None)
+BROWSER = next((shutil.which(name) for name in ("chromium", "chromium-headless-shell", "chromium-browser", "google-chrome", "chrome") if shutil.which(name)), None)
 
 
 @pytest.mark.skipif(BROWSER is None, reason="no chromium or chrome on this machine to render the page headless")
