@@ -232,7 +232,9 @@ def validate_file(path: str | os.PathLike[str], *, model: str | None = None, kee
             trained = _count(report, line.number, example_messages(record, checked_as), spec)
             if checked_as == CHAT:
                 formats.tools = formats.tools or uses_tools(record)
-                if trained if trained is not None else has_trained_turn(record):
+                if trained is None:
+                    trained = has_trained_turn(record)
+                if trained:
                     n_trained += 1
                 else:
                     report.add(LineProblem(line.number, Problem("nothing_trained", "every assistant message has weight 0, so this example trains nothing", "warning")))
