@@ -64,3 +64,22 @@ def test_every_wrong_answer_here_is_graded():
     assert on_disk == {(slug, variant) for slug, variant, _ in WRONG if slug in GRADED} | {
         (p.parent.name, p.stem) for p in BUGGY.glob("ex*/*.py") if p.parent.name not in GRADED
     }
+
+
+def test_a_learner_running_pytest_exercises_on_the_stubs_gets_a_zero_scoreboard_and_hints(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "scores.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "exercises/", "-p", "no:cacheprovider", "--ftlab-json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "ftlab scoreboard" in result.stdout and "What to fix next:" in result.stdout
+    total = next(line for line in result.stdout.splitlines() if line.startswith("total"))
+    assert total.split()[1] == "0", total
+    assert "Traceback" not in result.stdout and "INTERNALERROR" not in result.stdout + result.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["score"] == 0 and all(t["hint"] for t in data["tests"])
+    assert {t["exercise"] for t in data["tests"]} == {p.stem for p in (ROOT / "exercises").glob("ex*_*.py")}
