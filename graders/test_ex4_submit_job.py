@@ -204,7 +204,8 @@ def test_sleeps_of_poll_seconds_come_between_polls(exercise, mock_api, dataset):
     assert not wrong, f"with poll_seconds=20 you slept {wrong} s: sleep exactly poll_seconds"
     log = mock_api.requests()
     where = [i for i, r in enumerate(log) if r.method == "GET" and r.path == f"/v1/fine_tuning/jobs/{job_id}"]
-    assert len(where) >= 2, f"the job was retrieved {len(where)} times while it ran: retrieve it again after each sleep ({said(error)})"
+    count = len(where)
+    assert count >= 2, f"the job was retrieved {count} times while it ran: retrieve it again after each sleep ({said(error)})"
     for before, after in zip(where, where[1:]):
         assert any(before < s.after_requests <= after for s in sleeps), "two polls came with no sleep between them"
 
@@ -224,8 +225,9 @@ def test_the_error_names_the_jobs_own_error(exercise, mock_api, dataset):
     job_id = mock_api.start_job(dataset)
     error = error_from(wait, exercise, mock_api, job_id)
     assert error is not None, f"the job failed, but {said(error)}"
-    assert JOB_FAILURE in str(error), f"the job failed with {JOB_FAILURE!r}, but your error says only: {error}"
-    assert job_id in str(error), f"name the job ({job_id}) in the error; yours says: {error}"
+    raised = str(error)
+    assert JOB_FAILURE in raised, f"the job failed with {JOB_FAILURE!r}, but your error says only: {raised}"
+    assert job_id in raised, f"name the job ({job_id}) in the error; yours says: {raised}"
 
 
 @pytest.mark.points(1, task=2, hint="a file with a bad example fails the job at validation: the error message you raise must pass on what the API said")
@@ -237,7 +239,9 @@ def test_a_job_failed_by_its_dataset_passes_on_what_was_wrong(exercise, mock_api
     error = error_from(wait, exercise, mock_api, job_id)
     job = mock_api.job(job_id)
     assert job.status == "failed" and job.error is not None, "the grader's job did not fail as planned"
-    assert error is not None and job.error.message in str(error), f"the API said {job.error.message!r}, but {said(error)}"
+    reason, raised = job.error.message, str(error)
+    assert error is not None, f"the API said {reason!r}, but {said(error)}"
+    assert reason in raised, f"the API said {reason!r}, but your error says only: {raised}"
 
 
 @pytest.mark.points(1, task=2, hint="a cancelled job has no model either: raise RuntimeError saying the job was cancelled")
