@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from ftlab import __version__
 from ftlab.mock.command import add_mock_server_parser
+from ftlab.partb import add_finetune_parser
 from ftlab.validation import FileReport, UnusableFile, validate_file
 
 EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     validate.set_defaults(run=_validate)
     add_mock_server_parser(commands)
+    add_finetune_parser(commands)
     return parser
 
 
