@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from ftlab.endpoint import Endpoint, EndpointRefused, choose, unused_key_note
+from ftlab.endpoint import LOCAL_KEY, Endpoint, EndpointRefused, choose, unused_key_note
 from ftlab.jsonl import read_jsonl
 from ftlab.validation import UnusableFile, validate_file
 
@@ -64,7 +64,6 @@ def _endpoint(chosen: Endpoint | None) -> Iterator[Endpoint]:
     if chosen is not None:
         yield chosen
         return
-    from ftlab.endpoint import LOCAL_KEY
     from ftlab.mock import MockServer
 
     with MockServer() as server:
