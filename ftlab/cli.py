@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from ftlab import __version__
+from ftlab.challenge import add_challenge_parser
 from ftlab.mock.command import add_mock_server_parser
 from ftlab.partb import add_finetune_parser
 from ftlab.validation import FileReport, UnusableFile, validate_file
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     validate.set_defaults(run=_validate)
     add_mock_server_parser(commands)
+    add_challenge_parser(commands)
     add_finetune_parser(commands)
     return parser
 
