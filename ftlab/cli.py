@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from ftlab import __version__
 from ftlab.challenge import add_challenge_parser
+from ftlab.lora.command import add_train_lora_parser
 from ftlab.mock.command import add_mock_server_parser
 from ftlab.partb import add_finetune_parser
 from ftlab.validation import FileReport, UnusableFile, validate_file
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=_validate)
     add_mock_server_parser(commands)
     add_challenge_parser(commands)
+    add_train_lora_parser(commands)
     add_finetune_parser(commands)
     return parser
 
