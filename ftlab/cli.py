@@ -8,10 +8,13 @@ import sys
 from collections.abc import Sequence
 
 from ftlab import __version__
+from ftlab.challenge import add_challenge_parser
 from ftlab.jsonl import atomic_writer
+from ftlab.lora.command import add_train_lora_parser
 from ftlab.mock.command import add_mock_server_parser
 from ftlab.models import UnknownModel, resolve_model
 from ftlab.page import render_page
+from ftlab.partb import add_finetune_parser
 from ftlab.report import DEFAULT_MODEL, render_text, to_json
 from ftlab.validation import FileReport, UnusableFile, validate_file
 
@@ -34,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     _report_options(report)
     report.set_defaults(run=_validate, json=False)
     add_mock_server_parser(commands)
+    add_challenge_parser(commands)
+    add_train_lora_parser(commands)
+    add_finetune_parser(commands)
     return parser
 
 
