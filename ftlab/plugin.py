@@ -22,6 +22,7 @@ from ftlab.credit import PartialCredit
 from ftlab.exercises import Exercise, UnknownExercise, find
 from ftlab.feedback import classify, describe
 from ftlab.implementation import DEFAULT_CALL_TIMEOUT, Backend, ExerciseProxy, LocalBackend
+from ftlab.mock_api import ftlab_mock_server, mock_api  # noqa: F401 - fixtures for graders that use the mock API
 from ftlab.results import VISIBILITIES, CheckResult, Scoreboard
 
 HELP_IMPL = "which implementation graders check: 'exercises' (default), 'solutions', or a path to a folder or one .py file"
