@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 from mock_helpers import jsonl
 
+from ftlab.implementation import Outcome, load_module
 from ftlab.mock import MockServer
 from ftlab.mock.command import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 EXTRA = "the optional 'train' extra is not installed (pip install -e '.[train]')"
 FINISHED = ("succeeded", "failed", "cancelled")
@@ -186,3 +189,33 @@ def test_without_the_extra_the_lora_backend_says_how_to_get_it(monkeypatch: pyte
 def test_backend_options_that_do_not_go_together_are_refused(argv: list[str], words: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["mock-server", "--port", "0", "--quiet", *argv]) == 2
     assert words in capsys.readouterr().err
+
+
+def test_the_exercise_4_reference_code_unchanged_does_a_real_fine_tune(lora_mock: tuple[MockServer, Path, list[str]], tmp_path: Path) -> None:
+    mock, work, _ = lora_mock
+    solution = load_module(ROOT / "solutions" / "ex4_submit_job.py")
+    assert not isinstance(solution, Outcome), solution
+    client = mock.client()
+    data = tmp_path / "train.jsonl"
+    data.write_bytes(jsonl(RECORDS))
+
+    job_id = solution.submit_job(client, str(data), "gpt-4o-mini-2024-07-18", suffix="memo", n_epochs=6)
+    model = solution.wait_for_job(client, job_id, poll_seconds=0.05, timeout_seconds=120)
+
+    assert model.startswith("ft:gpt-4o-mini-2024-07-18:personal:memo:") and (work / job_id / "adapter" / "adapter_config.json").is_file()
+    assert solution.ask_model(client, model, QA[0][0], system=SYSTEM) == QA[0][1]
+
+
+def test_a_reply_ends_at_the_models_context_and_a_conversation_that_fills_it_is_refused(lora_mock: tuple[MockServer, Path, list[str]]) -> None:
+    import openai
+
+    mock, _, _ = lora_mock
+    client = mock.client(max_retries=0)
+
+    unlimited = client.chat.completions.create(model="gpt-4o-mini", messages=QUESTION)  # no max_tokens: at most 256, and the context is 256
+    assert unlimited.choices[0].finish_reason == "length" and unlimited.usage.total_tokens == 256
+    with pytest.raises(openai.BadRequestError) as refused:
+        client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Say hello. " * 200}])
+    assert refused.value.code == "context_length_exceeded" and "maximum context length is 256 tokens" in refused.value.message
+    with pytest.raises(openai.BadRequestError, match=r"messages\[0\]\.role"):
+        client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "robot", "content": "hi"}])

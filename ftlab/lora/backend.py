@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ftlab.lora.errors import PromptTooLong
 from ftlab.lora.extra import require
 from ftlab.lora.settings import TrainSettings
 from ftlab.lora.template import chat_messages
@@ -55,6 +56,7 @@ class LoraBackend:
         self._model: Any = None
         self._tokenizer: Any = None
         self._adapters: dict[str, str] = {}
+        self._context: int | None = None
 
     def train(
         self,
@@ -82,7 +84,11 @@ class LoraBackend:
         return self.reply(adapter_dir, messages, max_tokens).text
 
     def reply(self, adapter_dir: str | os.PathLike[str] | None, messages: Sequence[Mapping[str, Any]], max_tokens: int = 256) -> Reply:
-        """As :meth:`chat`, with the token counts and whether the reply ended or hit ``max_tokens``."""
+        """As :meth:`chat`, with the token counts and whether the reply ended or hit its limit.
+
+        The reply is cut at ``max_tokens`` or at the end of the model's context, whichever comes
+        first; a conversation that fills the context raises :class:`PromptTooLong`.
+        """
         import torch
 
         with self._lock:
@@ -91,22 +97,30 @@ class LoraBackend:
             conversation, tools, _ = chat_messages({"messages": [_plain(m) for m in messages]})
             inputs = tokenizer.apply_chat_template(conversation, tools=tools, add_generation_prompt=True, return_tensors="pt", return_dict=True)
             inputs = {k: v.to(model.device) for k, v in inputs.items()}
-            with torch.inference_mode(), _active(model, name):
-                output = model.generate(**inputs, max_new_tokens=max_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id)
             prompt = inputs["input_ids"].shape[1]
+            if self._context is not None and prompt >= self._context:
+                raise PromptTooLong(prompt, self._context)
+            limit = max_tokens if self._context is None else min(max_tokens, self._context - prompt)
+            with torch.inference_mode(), _active(model, name):
+                output = model.generate(**inputs, max_new_tokens=limit, do_sample=False, pad_token_id=tokenizer.pad_token_id)
             new = output[0, prompt:].tolist()
             ended = bool(new) and new[-1] in _stop_ids(model, tokenizer)
             text = tokenizer.decode(new, skip_special_tokens=True).strip()
-            return Reply(text, prompt, len(new), "length" if len(new) >= max_tokens and not ended else "stop")
+            return Reply(text, prompt, len(new), "length" if len(new) >= limit and not ended else "stop")
 
     def _load(self) -> tuple[Any, Any]:
         if self._model is None:
             import torch
 
-            from ftlab.lora.model import load_model, load_tokenizer, model_folder
+            from ftlab.lora.errors import ModelNotLoadable
+            from ftlab.lora.model import context_length, load_model, load_tokenizer, model_folder
 
             folder = model_folder(self.base_model, offline=self.offline, log=self.log)
             self._tokenizer = load_tokenizer(folder, self.base_model)
+            try:
+                self._context = context_length(folder, self.base_model, self._tokenizer)
+            except ModelNotLoadable:
+                self._context = None  # a config that names no context: generation is not capped by it
             self._model = load_model(folder, self.base_model).eval()
             if self.settings.device == "auto" and torch.cuda.is_available():
                 self._model.to("cuda")

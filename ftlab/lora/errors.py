@@ -90,6 +90,17 @@ class ExampleTooLong(LoraError):
 
 
 @dataclass
+class PromptTooLong(LoraError):
+    """A conversation to answer that leaves no room in the model's context for a reply."""
+
+    tokens: int
+    limit: int
+
+    def __str__(self) -> str:
+        return f"the conversation is {self.tokens} tokens, but the model's context is {self.limit}: shorten it to leave room for a reply"
+
+
+@dataclass
 class TemplateMismatch(LoraError):
     """The model's chat template cannot show which tokens belong to an assistant turn."""
 

@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ftlab.lora.errors import DatasetRefused, DatasetUnreadable, ExampleTooLong, LoraError, NothingToTrain, TemplateMismatch
+from ftlab.lora.errors import DatasetRefused, DatasetUnreadable, ExampleTooLong, LoraError, NothingToTrain, PromptTooLong, TemplateMismatch
 from ftlab.lora.settings import TrainSettings
 from ftlab.mock import errors
 from ftlab.mock.backend import Answer, ChatRequest
@@ -176,6 +176,14 @@ class LoraTraining:
             reply = self.lora.reply(adapter, messages, max_tokens=request.limit or DEFAULT_MAX_TOKENS)
         except TemplateError as error:
             raise errors.ApiError(400, f"The base model's chat template refuses these messages: {error}", param="messages") from None
+        except PromptTooLong as error:
+            raise errors.ApiError(
+                400,
+                f"This model's maximum context length is {error.limit} tokens. However, your messages resulted in {error.tokens} tokens. "
+                "Please reduce the length of the messages.",
+                param="messages",
+                code="context_length_exceeded",
+            ) from None
         usage = {"prompt_tokens": reply.prompt_tokens, "completion_tokens": reply.completion_tokens, "total_tokens": reply.prompt_tokens + reply.completion_tokens}
         return Answer(reply.text, reply.finish_reason, usage)
 
