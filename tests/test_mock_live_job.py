@@ -160,3 +160,16 @@ def test_checkpoints_are_kept_for_the_last_three_epochs() -> None:
 
     assert [step for step in range(1, 16) if plan.keeps_checkpoint(step, 15)] == [9, 12, 15]
     assert plan.steps(5) == 15
+
+
+def test_the_estimated_finish_follows_the_pace_of_the_real_steps() -> None:
+    job = make_job()
+    job.post(Validated(START))
+    job.post(Started(START + 10))
+    job.advance(START + 10)
+    assert job.estimated_finish() is None  # no step yet: no pace to go by
+
+    job.post(Stepped(START + 14, 1, 4, 2.0))
+    job.post(Stepped(START + 18, 2, 4, 1.0))
+    job.advance(START + 18)
+    assert job.estimated_finish() == START + 26  # 4 s a step, 2 steps to go
