@@ -109,7 +109,7 @@ def split_cells(text: str) -> list[tuple[int, int, str]]:
             cells.append((int(match.group(1)), lineno + 1, []))
         elif cells:
             cells[-1][2].append(line)
-    return [(number, first, "\n".join(lines)) for number, first, lines in cells]
+    return [(number, first, "\n".join(lines).removesuffix("\n")) for number, first, lines in cells]  # less the blank separator
 
 
 def run_cells(path: Path, *, cell_timeout: float) -> tuple[types.ModuleType, list[str]]:

@@ -252,7 +252,8 @@ class IsolatedBackend:
             "TMPDIR": "/tmp" if self.sandbox.isolated else workdir,
         }
 
-    def _stop(self) -> int | None:
+    def _stop(self, *, wait: float = 0.0) -> int | None:
+        """Stop the child (after ``wait`` seconds for it to end by itself); its exit status."""
         process, self._process = self._process, None
         for fd in (self._requests, self._answers):
             if fd >= 0:
@@ -260,15 +261,18 @@ class IsolatedBackend:
         self._requests = self._answers = -1
         if process is None:
             return None
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        try:
+            process.wait(wait)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # the child's whole session: what it started goes too
+        except (ProcessLookupError, PermissionError):
+            pass
         return process.wait()
 
     def _ended(self, exercise: Exercise, function: str, loaded: bool) -> Outcome:
-        why = self._why(self._stop())
+        why = self._why(self._stop(wait=2.0))
         if not loaded:
             return self._cache_unloadable(exercise, f"it ended the Python process while being imported ({why}); don't exit at the top level of your file")
         key = (exercise.slug, function)

@@ -48,6 +48,14 @@ def _public(board: Scoreboard) -> list[CheckResult]:
     return [c.public() for c in board.checks]
 
 
+def explanation(check: CheckResult) -> str:
+    """What a learner is told about a check that did not pass: its hint, then what went wrong (public view)."""
+    check = check.public()
+    if not check.feedback or check.feedback.startswith(check.hint):
+        return check.feedback or check.hint
+    return f"{check.hint}\n{check.feedback}" if check.hint else check.feedback
+
+
 def _percent(board: Scoreboard) -> str:
     return f"{100 * board.points / board.max_points:.0f}%" if board.max_points else "-"
 
@@ -69,7 +77,7 @@ def gradescope(graded: Graded, *, visibility: str = "visible") -> dict[str, Any]
             "visibility": "visible",
             "tags": tags,
         }
-        text = check.feedback if check.status != "passed" else ""
+        text = explanation(check) if check.status != "passed" else ""
         if check.status == "skipped":
             text = f"skipped: {check.feedback}"
         if text:
@@ -119,7 +127,7 @@ def junit_xml(results: Sequence[Graded]) -> str:
             case = ET.SubElement(suite, "testcase", classname=f"{graded.name}.{check.exercise}", name=check.name, time="0")
             if check.status in ("failed", "error"):
                 element = ET.SubElement(case, "failure" if check.status == "failed" else "error", message=check.hint, type=check.status)
-                element.text = f"{_num(check.points)} / {_num(check.max_points)} points\n{check.feedback}"
+                element.text = f"{_num(check.points)} / {_num(check.max_points)} points\n{explanation(check)}"
             elif check.status == "skipped":
                 ET.SubElement(case, "skipped", message=check.feedback)
         if graded.status != "graded" or graded.notes:
@@ -183,7 +191,7 @@ def summary_md(results: Sequence[Graded], *, sandbox: str = "") -> str:
         total = f"{_num(graded.board.points)} / {_num(graded.board.max_points)} ({_percent(graded.board)})"
         lines.append(f"| {_md(graded.name)} | {graded.status} | " + " | ".join(scores.get(c, "-") for c in columns) + f" | {total} |")
     problems = [r for r in results if r.status != "graded" or r.notes]
-    if problems:
+    if problems and len(results) > 1:
         lines += ["", "## Not graded, or graded with notes", ""]
         for graded in problems:
             lines += [f"- **{_md(graded.name)}** ({graded.status}): {_md(m)}" for m in [graded.message] if m]
@@ -212,9 +220,10 @@ def feedback_md(graded: Graded, *, heading: str = "#") -> str:
         for check in failing:
             task = f", task {check.task}" if check.task else ""
             hidden = ", hidden check" if check.visibility == "hidden" else ""
-            lines.append(f"- **{_md(_exercise_label(check.exercise).split('.')[0])}. {_md(title(check))}** ({_num(check.points)} / {_num(check.max_points)}{task}{hidden}): {_md(check.hint)}")
-            detail = check.feedback.split("\n", 1)[1] if check.feedback.startswith(check.hint) and "\n" in check.feedback else check.feedback
-            if detail and detail != check.hint:
+            hint = f": {_md(check.hint)}" if check.hint else ""
+            lines.append(f"- **{_md(_exercise_label(check.exercise).split('.')[0])}. {_md(title(check))}** ({_num(check.points)} / {_num(check.max_points)}{task}{hidden}){hint}")
+            detail = explanation(check).removeprefix(check.hint).strip("\n")
+            if detail:
                 lines += ["", "  ```text", *(f"  {line}" for line in detail.replace("```", "'''").splitlines()), "  ```", ""]
     return "\n".join(lines).rstrip() + "\n"
 

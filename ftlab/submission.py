@@ -133,7 +133,7 @@ def stage(submission: Submission, into: Path) -> Staged:
         try:
             cells = read_cells(path)
         except UnreadableNotebook as error:
-            raise UnusableSubmission(path, error.reason) from None
+            raise UnusableSubmission(path, f"not a notebook Jupyter can open ({error.reason})") from None
         if not cells:
             raise UnusableSubmission(path, "the notebook has no code cells")
         target = into / "notebook.py"
