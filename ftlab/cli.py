@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from ftlab import __version__
 from ftlab.commands.grade import add_grade_parser
+from ftlab.mock.command import add_mock_server_parser
 from ftlab.validation import FileReport, UnusableFile, validate_file
 
 EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("file", help="the JSONL training file")
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     validate.set_defaults(run=_validate)
+    add_mock_server_parser(commands)
     add_grade_parser(commands)
     return parser
 

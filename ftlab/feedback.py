@@ -33,7 +33,8 @@ def describe(error: BaseException) -> str:
     if kind == "learner_code":
         if isinstance(error, StudentCodeError):
             return error.feedback()
-        text = f"your code raised {_name(error)}: {error}" if str(error) else f"your code raised {_name(error)}"
+        message = getattr(error, "ftlab_message", str(error))
+        text = f"your code raised {_name(error)}: {message}" if message else f"your code raised {_name(error)}"
         where = getattr(error, "ftlab_traceback", "")
         return _cut(text + (f"\n{where}" if where else "") + _notes(error))
     if kind == "check":

@@ -109,6 +109,7 @@ def reraise(exercise: Exercise, function: str, outcome: Outcome) -> Any:
         raise CallTimedOut(f"{function}() {outcome.message}")
     error = _rebuild_exception(outcome)
     error.ftlab_traceback = outcome.traceback  # type: ignore[attr-defined]
+    error.ftlab_message = outcome.message  # type: ignore[attr-defined]
     for note in outcome.notes:
         error.add_note(note)
     raise error

@@ -32,6 +32,7 @@ MARKER_POINTS = (
     "hint is shown to the learner when it fails; visibility 'hidden' shows only the name and hint."
 )
 
+NEXT_STEPS = 12  # failing checks listed under the scoreboard; every failure above shows its own hint
 _EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")
 
 
@@ -70,6 +71,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_BACKENDS] = {}
     config.stash.setdefault(BACKEND_FACTORY, _local_backend)
     config.pluginmanager.register(_Recorder(config), "ftlab-recorder")
+    if config.getoption("ftlab_impl"):
+        impl_root(config)  # a wrong --impl is a usage error now, not one error per check later
 
 
 def _local_backend(config: pytest.Config, root: Path) -> Backend:
@@ -177,7 +180,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         try:
             item.stash[_SPEC] = points_spec(*marker.args, **marker.kwargs)
         except (TypeError, ValueError) as error:
-            raise pytest.UsageError(f"{item.nodeid}: bad @pytest.mark.points{_call_text(marker)}: {error}") from None
+            reason = str(error).replace("points_spec()", "points()")
+            raise pytest.UsageError(f"{item.nodeid}: bad @pytest.mark.points{_call_text(marker)}: {reason}") from None
         _exercise_of(item)
 
 
@@ -221,6 +225,7 @@ def _grade(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
         result.points = round(spec.max_points * credit.fraction, 4)
         result.status = "failed"
         result.feedback = f"{spec.hint}\n{credit.summary(details=not hidden)}"
+        report.outcome = "failed"
         _replace_longrepr(item, report, result.feedback)
         return result
     if error is None:
@@ -268,10 +273,12 @@ class _Recorder:
         if failing:
             terminalreporter.write_line("")
             terminalreporter.write_line("What to fix next:")
-            for check in failing:
+            for check in failing[:NEXT_STEPS]:
                 task = f" task {check.task}" if check.task else ""
                 number = check.exercise.split("_", 1)[0]
                 terminalreporter.write_line(f"  {number}{task} {check.name} ({check.points:g}/{check.max_points:g}): {check.hint}")
+            if len(failing) > NEXT_STEPS:
+                terminalreporter.write_line(f"  ... and {len(failing) - NEXT_STEPS} more (each failure above has its hint)")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         path = self.config.getoption("ftlab_json")

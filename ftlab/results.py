@@ -46,13 +46,10 @@ class CheckResult:
         return CheckResult(self.name, self.exercise, self.points, self.max_points, self.status, "hidden", self.task, self.hint, feedback)
 
 
-@dataclass
-class ExerciseScore:
-    """The checks of one exercise and their totals."""
+class _Totals:
+    """Points earned and possible over ``self.checks``."""
 
-    slug: str
-    title: str
-    checks: list[CheckResult] = field(default_factory=list)
+    checks: list[CheckResult]
 
     @property
     def points(self) -> float:
@@ -62,13 +59,23 @@ class ExerciseScore:
     def max_points(self) -> float:
         return round(sum(c.max_points for c in self.checks), 4)
 
+
+@dataclass
+class ExerciseScore(_Totals):
+    """The checks of one exercise and their totals."""
+
+    slug: str
+    title: str
+    checks: list[CheckResult] = field(default_factory=list)
+
+
     @property
     def failing(self) -> list[CheckResult]:
         return [c for c in self.checks if c.status != "passed"]
 
 
 @dataclass
-class Scoreboard:
+class Scoreboard(_Totals):
     """Every check of a run, grouped by exercise in the course's order."""
 
     checks: list[CheckResult] = field(default_factory=list)
@@ -81,13 +88,6 @@ class Scoreboard:
             groups.setdefault(check.exercise, ExerciseScore(check.exercise, titles.get(check.exercise, check.exercise))).checks.append(check)
         return sorted(groups.values(), key=lambda g: (order.get(g.slug, 99), g.slug))
 
-    @property
-    def points(self) -> float:
-        return round(sum(c.points for c in self.checks), 4)
-
-    @property
-    def max_points(self) -> float:
-        return round(sum(c.max_points for c in self.checks), 4)
 
     def to_dict(self, *, public_only: bool = False) -> dict[str, Any]:
         checks = [c.public() if public_only else c for c in self.checks]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ftlab.handles import unserializable
@@ -69,6 +69,7 @@ def test_non_string_text_is_refused(exercise, args):
 @pytest.mark.points(3, task=1, hint="every example you build must pass the dataset rules (try ftlab validate), with the text kept exactly as given")
 @GRADING
 @given(user=texts(), assistant=texts(), system=st.none() | texts())
+@example(user="  Hi!\n\nMy invoice is wrong.  ", assistant="Category: billing\nPriority: P3\n", system=" Be brief. ")
 def test_every_built_example_is_valid_and_keeps_the_text(exercise, user, assistant, system):
     example = exercise.build_example(user, assistant, system)
     assert codes(example) == [], f"the example breaks the rules: {codes(example)}"

@@ -1,0 +1,162 @@
+"""The Files, Models and Chat Completions endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from ftlab.mock import chat, errors
+from ftlab.mock.catalog import BASE_MODELS, base_model_json
+from ftlab.mock.files import MAX_BYTES, UPLOAD_PURPOSES, StoredFile
+from ftlab.mock.routes import Context, page, route
+from ftlab.mock.training import base_model
+
+# --- files ------------------------------------------------------------------------------
+
+
+@route("/v1/files", "POST")
+def create_file(ctx: Context) -> dict[str, Any]:
+    request = ctx.request
+    if request.mimetype != "multipart/form-data":
+        raise errors.ApiError(400, f"Invalid Content-Type header ({request.mimetype or 'none'}), expected multipart/form-data.")
+    purpose = request.form.get("purpose")
+    if purpose is None:
+        raise errors.missing("purpose")
+    if purpose not in UPLOAD_PURPOSES:
+        raise errors.invalid_value("purpose", purpose, UPLOAD_PURPOSES)
+    upload = request.files.get("file")
+    if upload is None:
+        raise errors.missing("file")
+    filename = upload.filename or "upload"
+    if purpose == "fine-tune" and not filename.lower().endswith(".jsonl"):
+        raise errors.ApiError(400, "Invalid file format for Fine-Tuning API. Must be .jsonl", param="file")
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise errors.ApiError(413, f"File is too large: the limit is {MAX_BYTES // 2**20} MB.", param="file")
+    stored = StoredFile(ctx.server.ids.file(), filename, purpose, data, int(ctx.now))
+    ctx.key_state.files[stored.id] = stored
+    return stored.to_json()
+
+
+@route("/v1/files", "GET")
+def list_files(ctx: Context) -> dict[str, Any]:
+    purpose = ctx.request.args.get("purpose")
+    order = ctx.request.args.get("order", "desc")
+    if order not in ("asc", "desc"):
+        raise errors.invalid_value("order", order, ["asc", "desc"])
+    limit = ctx.int_param("limit", 10_000, minimum=1, maximum=10_000)
+    files = [f for f in ctx.key_state.files.values() if purpose is None or f.purpose == purpose]
+    if order == "desc":
+        files.reverse()
+    chunk, more = page(files, ctx.request.args.get("after"), limit, lambda f: f.id)
+    return {
+        "object": "list",
+        "data": [f.to_json() for f in chunk],
+        "first_id": chunk[0].id if chunk else None,
+        "last_id": chunk[-1].id if chunk else None,
+        "has_more": more,
+    }
+
+
+@route("/v1/files/<file_id>", "GET")
+def retrieve_file(ctx: Context, file_id: str) -> dict[str, Any]:
+    return ctx.key_state.file(file_id).to_json()
+
+
+@route("/v1/files/<file_id>", "DELETE")
+def delete_file(ctx: Context, file_id: str) -> dict[str, Any]:
+    ctx.key_state.file(file_id)
+    del ctx.key_state.files[file_id]
+    return {"id": file_id, "object": "file", "deleted": True}
+
+
+@route("/v1/files/<file_id>/content", "GET")
+def file_content(ctx: Context, file_id: str) -> Response:
+    stored = ctx.key_state.file(file_id)
+    return Response(stored.data, content_type="application/octet-stream")
+
+
+# --- models -----------------------------------------------------------------------------
+
+
+@route("/v1/models", "GET")
+def list_models(ctx: Context) -> dict[str, Any]:
+    data = [base_model_json(m) for m in BASE_MODELS] + [m.to_json() for m in ctx.key_state.models.values()]
+    return {"object": "list", "data": data}
+
+
+@route("/v1/models/<model>", "GET")
+def retrieve_model(ctx: Context, model: str) -> dict[str, Any]:
+    if model in BASE_MODELS:
+        return base_model_json(model)
+    if model in ctx.key_state.models:
+        return ctx.key_state.models[model].to_json()
+    raise errors.model_not_found(model)
+
+
+@route("/v1/models/<model>", "DELETE")
+def delete_model(ctx: Context, model: str) -> dict[str, Any]:
+    if model in BASE_MODELS:
+        raise errors.ApiError(403, f"You are not allowed to delete the model {model}: only fine-tuned models you own can be deleted.")
+    if model not in ctx.key_state.models:
+        raise errors.model_not_found(model)
+    del ctx.key_state.models[model]
+    return {"id": model, "object": "model", "deleted": True}
+
+
+# --- chat completions -------------------------------------------------------------------
+
+
+@route("/v1/chat/completions", "POST")
+def create_chat_completion(ctx: Context) -> dict[str, Any] | Response:
+    body = ctx.json_body()
+    model = body.get("model")
+    if not model:
+        raise errors.ApiError(400, "you must provide a model parameter")
+    if not isinstance(model, str):
+        raise errors.invalid_type("model", "a string", model)
+    messages = body.get("messages")
+    if messages is None:
+        raise errors.missing("messages")
+    if not isinstance(messages, list):
+        raise errors.invalid_type("messages", "an array", messages)
+    if not messages:
+        raise errors.ApiError(
+            400,
+            "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            param="messages",
+            code="empty_array",
+        )
+    n = _int_field(body, "n", 1, 1, 128)
+    limit = _int_field(body, "max_completion_tokens", 0, 1, 1_000_000) or _int_field(body, "max_tokens", 0, 1, 1_000_000)
+    question = chat.last_user_text(messages)
+    tuned = ctx.key_state.fine_tuned(model)
+    if tuned is not None:
+        reply = chat.closest_reply(chat.training_pairs(tuned.dataset), question)
+        counting = ctx.key_state.jobs[tuned.job_id].model
+    elif model in BASE_MODELS:
+        reply, counting = chat.base_reply(model, question), base_model(model)
+    else:
+        raise errors.model_not_found(model)
+    finish = "stop"
+    if limit:
+        short = chat.truncate(reply, limit, counting)
+        if short != reply:
+            reply, finish = short, "length"
+    ident, created = ctx.server.ids.completion(), int(ctx.now)
+    answered_by = model if tuned is not None else counting  # an alias answers as its snapshot, as OpenAI's do
+    if body.get("stream"):
+        return Response(chat.stream(ident, created, answered_by, reply, n, finish), content_type="text/event-stream")
+    return chat.completion(ident, created, answered_by, reply, n, chat.usage(messages, reply, counting), finish)
+
+
+def _int_field(body: dict[str, Any], name: str, default: int, minimum: int, maximum: int) -> int:
+    value = body.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise errors.invalid_type(name, "an integer", value)
+    if not minimum <= value <= maximum:
+        raise errors.out_of_range(name, value, minimum=minimum, maximum=maximum)
+    return value

@@ -1,0 +1,289 @@
+"""The mock's HTTP server: a threaded werkzeug server on loopback speaking OpenAI's REST API.
+
+``MockServer`` is also the Python control panel for tests and graders: its state per API key
+(uploads, jobs, the log of requests that reached it), fault injection and the clock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from ftlab.mock import errors
+from ftlab.mock.clock import Clock, ManualClock, ScaledClock
+from ftlab.mock.errors import ApiError
+from ftlab.mock.faults import Fault, JobFault
+from ftlab.mock.files import StoredFile
+from ftlab.mock.ids import IdMaker
+from ftlab.mock.jobs import HALF_WAY, Job, JobError, Timing
+from ftlab.mock.routes import Context, dispatch
+from ftlab.mock.state import KeyState, Registry, RequestRecord
+
+if TYPE_CHECKING:
+    from openai import OpenAI
+
+DEFAULT_KEY = "sk-ftlab-test"
+
+
+class _Handler(WSGIRequestHandler):
+    protocol_version = "HTTP/1.1"
+    quiet = True
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if not self.quiet:
+            super().log_request(code, size)
+
+
+class _LoudHandler(_Handler):
+    quiet = False
+
+
+class MockServer:
+    """An offline OpenAI fine-tuning API. ``with MockServer() as mock:`` serves on a free port.
+
+    ``clock``: simulated time (default :class:`ScaledClock`, 1000x real time);
+    ``api_keys``: if given, only these keys are accepted (others get OpenAI's 401);
+    ``org``: the organisation part of fine-tuned model names ("personal" as for a personal account);
+    ``seed``: makes ids reproducible; ``log``: print one line per request (the CLI does).
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_keys: Iterable[str] | None = None,
+        org: str = "personal",
+        timing: Timing | None = None,
+        seed: int | str | None = None,
+        log: bool = False,
+    ) -> None:
+        self.clock: Clock = clock if clock is not None else ScaledClock()
+        self.host, self.port = host, port
+        self.api_keys = frozenset(api_keys) if api_keys is not None else None
+        self.org = org
+        self.timing = timing or Timing()
+        self.ids = IdMaker(seed)
+        self.state = Registry()
+        self._log = log
+        self._httpd: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._http: Any = None
+        self._http_lock = threading.Lock()
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def bind(self) -> MockServer:
+        """Open the listening socket (port 0 picks a free one) without serving yet."""
+        if self._httpd is not None:
+            raise RuntimeError("the mock server is already bound")
+        try:
+            self._httpd = make_server(self.host, self.port, self, threaded=True, request_handler=_LoudHandler if self._log else _Handler)
+        except SystemExit:  # werkzeug prints why (e.g. port in use) and exits
+            raise OSError(f"cannot listen on {self.host}:{self.port}") from None
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.port
+        return self
+
+    def start(self) -> MockServer:
+        """Bind if needed and serve from a background thread."""
+        if self._httpd is None:
+            self.bind()
+        assert self._httpd is not None
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, name="ftlab-mock", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until interrupted (the ``ftlab mock-server`` command)."""
+        if self._httpd is None:
+            self.bind()
+        assert self._httpd is not None
+        self._httpd.serve_forever(poll_interval=0.2)
+
+    def stop(self) -> None:
+        with self._http_lock:
+            if self._http is not None:
+                self._http.close()
+                self._http = None
+        if self._httpd is None:
+            return
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._httpd.server_close()
+        self._httpd = None
+        if self.socket_path and os.path.exists(self.socket_path):
+            os.unlink(self.socket_path)
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def socket_path(self) -> str | None:
+        """The Unix socket served on, for ``host="unix:///path/to.sock"``; None on TCP."""
+        return self.host[len("unix://") :] if self.host.startswith("unix://") else None
+
+    @property
+    def url(self) -> str:
+        """The server's root URL (on a Unix socket, the URL to use over that socket)."""
+        return "http://localhost" if self.socket_path else f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """What ``OpenAI(base_url=...)`` and ``OPENAI_BASE_URL`` want."""
+        return f"{self.url}/v1"
+
+    def client(self, api_key: str = DEFAULT_KEY, **kwargs: Any) -> OpenAI:
+        """An unmodified ``openai.OpenAI`` client pointed at this server.
+
+        Clients share one HTTP connection pool (the SDK's own default client), which this server
+        closes when it stops; pass ``http_client=`` to use your own.
+        """
+        from openai import DefaultHttpxClient, OpenAI
+
+        if "http_client" not in kwargs:
+            with self._http_lock:
+                if self._http is None:
+                    transport = {"transport": _http_module().HTTPTransport(uds=self.socket_path)} if self.socket_path else {}
+                    self._http = DefaultHttpxClient(**transport)
+                kwargs["http_client"] = self._http
+        return OpenAI(base_url=self.base_url, api_key=api_key, **kwargs)
+
+    # --- state, for graders and tests ---------------------------------------------------
+
+    def key_state(self, api_key: str = DEFAULT_KEY) -> KeyState:
+        """Everything held for ``api_key``, brought up to the clock's time. Hold ``.lock`` to read it."""
+        state = self.state.get(api_key)
+        with state.lock:
+            state.sync(self.clock.now(), self.ids)
+        return state
+
+    def requests(self, api_key: str = DEFAULT_KEY) -> list[RequestRecord]:
+        """The requests that reached the server with this key, oldest first."""
+        state = self.state.get(api_key)
+        with state.lock:
+            return list(state.requests)
+
+    def uploads(self, api_key: str = DEFAULT_KEY) -> list[StoredFile]:
+        """The files this key uploaded (not result files), oldest first, with their bytes."""
+        state = self.key_state(api_key)
+        with state.lock:
+            return [f for f in state.files.values() if f.purpose != "fine-tune-results"]
+
+    def jobs(self, api_key: str = DEFAULT_KEY) -> list[Job]:
+        state = self.key_state(api_key)
+        with state.lock:
+            return list(state.jobs.values())
+
+    # --- faults -------------------------------------------------------------------------
+
+    def inject_fault(
+        self,
+        status: int,
+        count: int = 1,
+        *,
+        api_key: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        message: str | None = None,
+        retry_after_ms: int | None = 10,
+    ) -> Fault:
+        """Answer the next ``count`` API calls (for ``api_key``, or any key) with ``status``.
+
+        ``method``/``path`` (a prefix such as ``/v1/fine_tuning/jobs``) narrow which calls.
+        Remember the openai SDK retries 408, 409, 429 and 5xx twice by default, so a count of
+        2 or less is invisible to code using the SDK's defaults.
+        """
+        book = self.state.faults if api_key is None else self.state.get(api_key).faults
+        return book.add(Fault(status, count, method, path, message, retry_after_ms))
+
+    def fail_next_job(
+        self, *, api_key: str | None = None, at_step: int | None = None, message: str | None = None, code: str | None = None
+    ) -> JobFault:
+        """Make the next job created (for ``api_key``, or any key) fail mid-run at ``at_step``."""
+        book = self.state.faults if api_key is None else self.state.get(api_key).faults
+        return book.add_job_fault(JobFault(at_step, message, code))
+
+    def fail_job(
+        self, job_id: str, *, api_key: str = DEFAULT_KEY, at_step: int | None = None, message: str | None = None, code: str | None = None
+    ) -> Job:
+        """Make an existing job fail when it reaches ``at_step`` (None: at its next step)."""
+        state = self.key_state(api_key)
+        with state.lock:
+            job = state.job(job_id)
+            arm_failure(job, JobFault(at_step, message, code), next_step=True)
+            return job
+
+    def clear_faults(self, api_key: str | None = None) -> None:
+        (self.state.faults if api_key is None else self.state.get(api_key).faults).clear()
+
+    # --- WSGI ---------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        started = time.perf_counter()
+        try:
+            response = self._respond(request)
+        finally:
+            request.close()  # uploaded files spool to temporary files
+        response.headers.setdefault("x-request-id", self.ids.request())
+        response.headers["openai-processing-ms"] = str(max(1, round((time.perf_counter() - started) * 1000)))
+        response.headers["openai-version"] = "2020-10-01"
+        return response(environ, start_response)
+
+    def _respond(self, request: Request) -> Response:
+        ctx = Context(self, request)
+        try:
+            return dispatch(ctx)
+        except ApiError as error:
+            ctx.record(error.status)
+            return error_response(error)
+        except Exception as error:  # noqa: BLE001 - a bug in the mock must still answer like OpenAI
+            print(f"ftlab mock: internal error on {request.method} {request.path}: {error!r}", file=sys.stderr)
+            ctx.record(500)
+            return error_response(ApiError(500, "The server had an error while processing your request. Sorry about that!", type="server_error"))
+
+
+def arm_failure(job: Job, fault: JobFault, *, next_step: bool = False) -> None:
+    """Set when and how ``job`` fails mid-run."""
+    if fault.at_step is not None:
+        job.fail_at_step = max(1, fault.at_step)
+    elif next_step:
+        job.fail_at_step = job.step + 1
+    else:
+        job.fail_at_step = HALF_WAY if not job.steps else max(job.step + 1, job.steps // 2)
+    if fault.message or fault.code:
+        job.failure = JobError(fault.code or job.failure.code, fault.message or job.failure.message, None)
+
+
+def _http_module() -> Any:
+    """The HTTP library under the installed openai SDK: httpx2 for 3.x, httpx before."""
+    try:
+        import httpx2
+
+        return httpx2
+    except ImportError:  # pragma: no cover - openai < 3
+        import httpx
+
+        return httpx
+
+
+def error_response(error: ApiError) -> Response:
+    return Response(json.dumps(error.body()), status=error.status, headers=error.headers, content_type="application/json")
+
+
+__all__ = ["DEFAULT_KEY", "ManualClock", "MockServer", "ScaledClock", "errors"]

@@ -1,0 +1,158 @@
+"""What a fine-tuning job learns from its file: the engine's validation, token count and epochs.
+
+This is the mock's door into the engine: the same rules as ``ftlab validate``
+(:func:`ftlab.validation.validate_file`), the same counter as exercise 3
+(:func:`ftlab.tokens.count_tokens`), and the same epochs and billed tokens (capped at the
+model's training context) as the cost estimate (:func:`ftlab.cost.estimate_from_token_counts`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from ftlab.cost import estimate_from_token_counts, resolve_epochs
+from ftlab.jsonl import read_jsonl
+from ftlab.models import UnknownModel, resolve_model
+from ftlab.tokens import count_tokens
+from ftlab.validation import validate_file
+
+#: OpenAI refuses a training file with fewer examples than this.
+MIN_EXAMPLES = 10
+
+_WHERE = re.compile(r"^messages\[\d+\](?: \([^)]*\))?: ")
+
+
+class UnknownBaseModel(Exception):
+    """The model cannot be fine-tuned (the engine does not know it)."""
+
+
+def base_model(name: str) -> str:
+    """The snapshot a job on ``name`` trains (``gpt-4o-mini`` -> ``gpt-4o-mini-2024-07-18``)."""
+    try:
+        return resolve_model(name).name
+    except UnknownModel:
+        raise UnknownBaseModel(name) from None
+
+
+@dataclass(frozen=True)
+class JobError:
+    """Why a job failed, as the job object's ``error`` field shows it."""
+
+    code: str
+    message: str
+    param: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "param": self.param}
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A file that passed validation: its examples and each one's token count for the job's model."""
+
+    model: str
+    examples: tuple[tuple[dict[str, Any], ...], ...]
+    token_counts: tuple[int, ...]
+
+    @property
+    def n_examples(self) -> int:
+        return len(self.examples)
+
+    def trained_tokens(self, n_epochs: int) -> int:
+        """Billed tokens for ``n_epochs``: each example capped at the model's training context."""
+        return estimate_from_token_counts(self.token_counts, self.model, n_epochs).billed_tokens
+
+
+def inspect_file(data: bytes, model: str, *, param: str = "training_file") -> Dataset | JobError:
+    """Validate an uploaded file with the engine's rules and count its tokens for ``model``.
+
+    The last few answers are remembered by content, so jobs re-run on the same file start at once.
+    """
+    key = (hashlib.sha256(data).hexdigest(), model, param)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    outcome = _inspect(data, model, param)
+    with _cache_lock:
+        _cache[key] = outcome
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return outcome
+
+
+_CACHE_SIZE = 8
+_cache: OrderedDict[tuple[str, str, str], Dataset | JobError] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _inspect(data: bytes, model: str, param: str) -> Dataset | JobError:
+    with _on_disk(data) as path:
+        report = validate_file(path)
+        if report.errors:
+            return _format_error(report.errors[0].line, report.errors[0].problem, param)
+        examples = tuple(
+            tuple(line.record["messages"]) for line in read_jsonl(path) if line.parsed  # type: ignore[index]
+        )
+    if len(examples) < MIN_EXAMPLES:
+        return JobError(
+            "invalid_n_examples",
+            f"Training file has {len(examples)} example(s), but must have at least {MIN_EXAMPLES} examples",
+            param,
+        )
+    return Dataset(model, examples, tuple(count_tokens(list(messages), model) for messages in examples))
+
+
+def epochs_for(n_examples: int, requested: int | str) -> int:
+    """The epochs a job trains for: the one asked for, or the engine's automatic rule."""
+    return resolve_epochs(requested, n_examples)
+
+
+def batch_size_for(n_examples: int, requested: int | str | None) -> int:
+    """The batch size: the one asked for, or about 0.2% of the examples (1 to 256), as OpenAI picks."""
+    if isinstance(requested, int):
+        return requested
+    return max(1, min(256, round(n_examples * 0.002)))
+
+
+def total_steps(n_examples: int, batch_size: int, n_epochs: int) -> int:
+    return math.ceil(n_examples / batch_size) * n_epochs
+
+
+def _format_error(line: int, problem: Any, param: str) -> JobError:
+    kind = "training" if param == "training_file" else "validation"
+    text = problem.message
+    if problem.message_index is not None:
+        where = f"Example {line}, message {problem.message_index + 1}"
+        text = _WHERE.sub("", text)
+    else:
+        where = f"Example {line}"
+    return JobError(
+        f"invalid_{param}",
+        f"The job failed due to an invalid {kind} file. Invalid file format. {where}: {text}",
+        param,
+    )
+
+
+@contextmanager
+def _on_disk(data: bytes) -> Iterator[str]:
+    handle, path = tempfile.mkstemp(prefix="ftlab-mock-", suffix=".jsonl")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        yield path
+    finally:
+        os.unlink(path)

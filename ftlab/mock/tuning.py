@@ -1,0 +1,237 @@
+"""The fine-tuning jobs endpoints: create (with OpenAI's parameter checks), list, act on a job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ftlab.mock import errors
+from ftlab.mock.jobs import ACTIVE, Hyperparameters, Job
+from ftlab.mock.routes import Context, page, route
+from ftlab.mock.training import UnknownBaseModel, base_model, inspect_file
+
+MAX_SUFFIX = 64
+MAX_SEED = 2_147_483_647
+_RANGES = {"n_epochs": (1, 50), "batch_size": (1, 256)}
+
+
+@route("/v1/fine_tuning/jobs", "POST")
+def create_job(ctx: Context) -> dict[str, Any]:
+    body = ctx.json_body()
+    state = ctx.key_state
+    model = _required_string(body, "model")
+    training_file = _required_string(body, "training_file")
+    tuned = state.fine_tuned(model)
+    try:
+        if tuned is None and model.startswith("ft:"):
+            raise UnknownBaseModel(model)  # someone else's, deleted, or never made
+        base = state.jobs[tuned.job_id].model if tuned else base_model(model)
+    except UnknownBaseModel:
+        raise errors.ApiError(
+            400, f"Model {model} is not available for fine-tuning or does not exist.", param="model", code="model_not_available"
+        ) from None
+    suffix = _suffix(body.get("suffix"))
+    hyper = _hyperparameters(body)
+    seed = body.get("seed")
+    if seed is None:
+        seed = int(ctx.server.ids.make("", 9), 36) % (MAX_SEED + 1)
+    elif not isinstance(seed, int) or isinstance(seed, bool):
+        raise errors.invalid_type("seed", "an integer", seed)
+    elif not 0 <= seed <= MAX_SEED:
+        raise errors.out_of_range("seed", seed, minimum=0, maximum=MAX_SEED)
+    metadata = _metadata(body.get("metadata"))
+    training = inspect_file(_fine_tune_file(ctx, training_file, "training_file"), base)
+    validation_file = body.get("validation_file")
+    validation = None
+    if validation_file is not None:
+        if not isinstance(validation_file, str):
+            raise errors.invalid_type("validation_file", "a string", validation_file)
+        validation = inspect_file(_fine_tune_file(ctx, validation_file, "validation_file"), base, param="validation_file")
+    ids = ctx.server.ids
+    job = Job(
+        id=ids.job(),
+        model=model if tuned else base,
+        training_file=training_file,
+        created_at=ctx.now,
+        organization_id=state.organization_id,
+        model_name=f"ft:{base}:{ctx.server.org}:{suffix or ''}:{ids.model_tag()}",
+        outcome=training,
+        ids=ids,
+        timing=ctx.server.timing,
+        validation_file=validation_file,
+        validation=validation,
+        hyperparameters=hyper,
+        suffix=suffix,
+        seed=seed,
+        metadata=metadata,
+    )
+    fault = state.faults.take_job_fault() or ctx.server.state.faults.take_job_fault()
+    if fault is not None:
+        from ftlab.mock.server import arm_failure
+
+        arm_failure(job, fault)
+    state.jobs[job.id] = job
+    return job.to_json()
+
+
+@route("/v1/fine_tuning/jobs", "GET")
+def list_jobs(ctx: Context) -> dict[str, Any]:
+    limit = ctx.int_param("limit", 20, minimum=1, maximum=100)
+    wanted = {k[len("metadata[") : -1]: v for k, v in ctx.request.args.items() if k.startswith("metadata[") and k.endswith("]")}
+    jobs = [j for j in reversed(ctx.key_state.jobs.values()) if all((j.metadata or {}).get(k) == v for k, v in wanted.items())]
+    chunk, more = page(jobs, ctx.request.args.get("after"), limit, lambda j: j.id)
+    return {"object": "list", "data": [j.to_json() for j in chunk], "has_more": more}
+
+
+@route("/v1/fine_tuning/jobs/<job_id>", "GET")
+def retrieve_job(ctx: Context, job_id: str) -> dict[str, Any]:
+    return ctx.key_state.job(job_id).to_json()
+
+
+@route("/v1/fine_tuning/jobs/<job_id>/cancel", "POST")
+def cancel_job(ctx: Context, job_id: str) -> dict[str, Any]:
+    job = ctx.key_state.job(job_id)
+    if job.status not in ACTIVE:
+        raise errors.ApiError(400, f"Job {job_id} has already finished with status '{job.status}' and cannot be cancelled.", param="fine_tuning_job_id")
+    job.cancel(ctx.now)
+    return job.to_json()
+
+
+@route("/v1/fine_tuning/jobs/<job_id>/pause", "POST")
+def pause_job(ctx: Context, job_id: str) -> dict[str, Any]:
+    job = ctx.key_state.job(job_id)
+    if job.status != "running":
+        raise errors.ApiError(400, f"Job {job_id} cannot be paused: only a running job can be paused, and it is '{job.status}'.", param="fine_tuning_job_id")
+    job.pause(ctx.now)
+    return job.to_json()
+
+
+@route("/v1/fine_tuning/jobs/<job_id>/resume", "POST")
+def resume_job(ctx: Context, job_id: str) -> dict[str, Any]:
+    job = ctx.key_state.job(job_id)
+    if job.status != "paused":
+        raise errors.ApiError(400, f"Job {job_id} cannot be resumed: only a paused job can be resumed, and it is '{job.status}'.", param="fine_tuning_job_id")
+    job.resume(ctx.now)
+    return job.to_json()
+
+
+@route("/v1/fine_tuning/jobs/<job_id>/events", "GET")
+def list_events(ctx: Context, job_id: str) -> dict[str, Any]:
+    job = ctx.key_state.job(job_id)
+    limit = ctx.int_param("limit", 20, minimum=1, maximum=100)
+    chunk, more = page(job.events[::-1], ctx.request.args.get("after"), limit, lambda e: e.id)
+    return {"object": "list", "data": [e.to_json() for e in chunk], "has_more": more}
+
+
+@route("/v1/fine_tuning/jobs/<job_id>/checkpoints", "GET")
+def list_checkpoints(ctx: Context, job_id: str) -> dict[str, Any]:
+    job = ctx.key_state.job(job_id)
+    limit = ctx.int_param("limit", 10, minimum=1, maximum=100)
+    chunk, more = page(job.checkpoints[::-1], ctx.request.args.get("after"), limit, lambda c: c.id)
+    return {
+        "object": "list",
+        "data": [c.to_json() for c in chunk],
+        "first_id": chunk[0].id if chunk else None,
+        "last_id": chunk[-1].id if chunk else None,
+        "has_more": more,
+    }
+
+
+# --- parameters -------------------------------------------------------------------------
+
+
+def _required_string(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if value is None:
+        raise errors.missing(name)
+    if not isinstance(value, str):
+        raise errors.invalid_type(name, "a string", value)
+    return value
+
+
+def _suffix(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise errors.invalid_type("suffix", "a string", value)
+    if len(value) > MAX_SUFFIX:
+        raise errors.too_long("suffix", value, MAX_SUFFIX)
+    if not value:
+        raise errors.ApiError(
+            400,
+            "Invalid 'suffix': string too short. Expected a string with minimum length 1, but got an empty string instead.",
+            param="suffix",
+            code="string_below_min_length",
+        )
+    return value
+
+
+def _hyperparameters(body: dict[str, Any]) -> Hyperparameters:
+    """From ``method.supervised.hyperparameters`` or the deprecated top-level ``hyperparameters``."""
+    method = body.get("method")
+    where, given = "hyperparameters", body.get("hyperparameters")
+    if method is not None:
+        if not isinstance(method, dict):
+            raise errors.invalid_type("method", "an object", method)
+        kind = method.get("type")
+        if kind != "supervised":
+            allowed = ["supervised", "dpo", "reinforcement"]
+            if kind not in allowed:
+                raise errors.invalid_value("method.type", kind, allowed)
+            raise errors.ApiError(
+                400, f"The ftlab mock simulates supervised fine-tuning only, not method type '{kind}'.", param="method.type"
+            )
+        inner = (method.get("supervised") or {}).get("hyperparameters")
+        if inner is not None:
+            if given is not None and given != inner:
+                raise errors.ApiError(
+                    400, "Give hyperparameters in 'method' or at the top level (deprecated), not both.", param="hyperparameters"
+                )
+            where, given = "method.supervised.hyperparameters", inner
+    if given is None:
+        return Hyperparameters()
+    if not isinstance(given, dict):
+        raise errors.invalid_type(where, "an object", given)
+    values: dict[str, Any] = {}
+    for name in ("n_epochs", "batch_size", "learning_rate_multiplier"):
+        value = given.get(name, "auto")
+        param = f"{where}.{name}"
+        if value == "auto":
+            values[name] = value
+        elif name == "learning_rate_multiplier":
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise errors.invalid_type(param, "a number or 'auto'", value)
+            if value <= 0:
+                raise errors.out_of_range(param, float(value), minimum=0)
+            values[name] = value
+        else:
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise errors.invalid_type(param, "an integer or 'auto'", value)
+            low, high = _RANGES[name]
+            if not low <= value <= high:
+                raise errors.out_of_range(param, value, minimum=low, maximum=high)
+            values[name] = value
+    return Hyperparameters(**values)
+
+
+def _metadata(value: object) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise errors.invalid_type("metadata", "an object of strings", value)
+    if len(value) > 16:
+        raise errors.ApiError(400, "Invalid 'metadata': too many properties. Expected at most 16.", param="metadata")
+    return dict(value)
+
+
+def _fine_tune_file(ctx: Context, file_id: str, param: str) -> bytes:
+    stored = ctx.key_state.files.get(file_id)
+    if stored is None:
+        raise errors.ApiError(400, f"invalid {param}: {file_id}", param=param, code=f"invalid_{param}")
+    if stored.purpose != "fine-tune":
+        raise errors.ApiError(
+            400,
+            f"File {file_id} has purpose '{stored.purpose}', but files for fine-tuning must be uploaded with purpose 'fine-tune'.",
+            param=param,
+            code=f"invalid_{param}",
+        )
+    return stored.data

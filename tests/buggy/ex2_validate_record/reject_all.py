@@ -1,0 +1,5 @@
+"""Wrong: calls every record broken."""
+
+
+def validate_record(record):
+    return ["data_type"]

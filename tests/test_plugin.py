@@ -1,0 +1,206 @@
+"""The grading plugin, driven through pytester as a grader author and a learner would use it."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+STUB = '''
+def build_example(user, assistant, system=None):
+    raise NotImplementedError("Task 1: build it")
+
+def write_jsonl(examples, path):
+    raise NotImplementedError("Task 2: write it")
+'''
+
+GOOD = '''
+def build_example(user, assistant, system=None):
+    return {"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]}
+'''
+
+
+def make_kit(pytester: pytest.Pytester, grader: str, impl: str = GOOD) -> None:
+    """A tiny kit: exercises/, graders/ and a pyproject that makes the folder the rootdir."""
+    pytester.makefile(".toml", pyproject="[tool.pytest.ini_options]\n")
+    (pytester.path / "exercises").mkdir()
+    (pytester.path / "graders").mkdir()
+    (pytester.path / "exercises" / "ex1_build_example.py").write_text(textwrap.dedent(impl))
+    (pytester.path / "graders" / "test_ex1_build_example.py").write_text(textwrap.dedent(grader))
+
+
+GRADER = '''
+import pytest
+
+@pytest.mark.points(2, task=1, hint="user first, then assistant")
+def test_roles(exercise):
+    roles = [m["role"] for m in exercise.build_example("hi", "yo")["messages"]]
+    assert roles == ["user", "assistant"], f"roles are {roles}"
+
+@pytest.mark.points(3, task=1, hint="keep the system prompt", visibility="hidden")
+def test_system(exercise):
+    messages = exercise.build_example("hi", "yo", system="SECRET-EXPECTED")["messages"]
+    assert messages[0] == {"role": "system", "content": "SECRET-EXPECTED"}
+
+@pytest.mark.points(4, hint="score the scenarios")
+def test_partial(exercise, credit):
+    for n in range(4):
+        with credit.check(f"case {n}", hint=f"case {n} wants an even length"):
+            assert len(exercise.build_example("x" * (n + 1), "y")["messages"][0]["content"]) % 2 == 0
+'''
+
+
+def run_json(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict]:
+    result = pytester.runpytest_subprocess(*args, "--ftlab-json", "out.json", "-p", "no:cacheprovider")
+    return result, json.loads((pytester.path / "out.json").read_text())
+
+
+def test_points_count_only_when_a_check_passes_and_partial_credit_scales(pytester):
+    make_kit(pytester, GRADER)
+    result, data = run_json(pytester, "exercises/")
+    by_name = {t["name"]: t for t in data["tests"]}
+    assert by_name["test_roles"]["points"] == 2 and by_name["test_roles"]["status"] == "passed"
+    assert by_name["test_system"]["points"] == 0 and by_name["test_system"]["status"] == "failed"
+    assert by_name["test_partial"]["points"] == 2 and by_name["test_partial"]["max_points"] == 4
+    assert (data["score"], data["max_score"]) == (4, 9)
+    assert result.ret == 1
+
+
+def test_scoreboard_shows_each_exercise_and_the_total(pytester):
+    make_kit(pytester, GRADER)
+    result, _ = run_json(pytester, "exercises/")
+    result.stdout.fnmatch_lines(["*ftlab scoreboard*", "1. Build a training example*4 / 9*2 checks to fix", "total*4 / 9*(44%)", "What to fix next:", "*test_system (0/3): keep the system prompt"])
+
+
+def test_a_hidden_check_shows_its_hint_but_never_its_code_or_expected_values(pytester):
+    make_kit(pytester, GRADER)
+    result, data = run_json(pytester, "exercises/")
+    assert "SECRET-EXPECTED" not in result.stdout.str()
+    hidden = next(t for t in data["tests"] if t["name"] == "test_system")
+    assert hidden["visibility"] == "hidden" and "keep the system prompt" in hidden["feedback"]
+    assert "SECRET-EXPECTED" not in json.dumps(hidden)
+
+
+def test_partial_credit_lists_the_failing_sub_checks_with_their_hints(pytester):
+    make_kit(pytester, GRADER)
+    _, data = run_json(pytester, "exercises/")
+    partial = next(t for t in data["tests"] if t["name"] == "test_partial")
+    assert "2 of 4 passed" in partial["feedback"]
+    assert "- case 0: case 0 wants an even length" in partial["feedback"]
+    assert "case 1:" not in partial["feedback"]
+
+
+def test_a_stub_fails_every_check_with_not_implemented_yet_and_no_traceback(pytester):
+    make_kit(pytester, GRADER, STUB)
+    result, data = run_json(pytester, "exercises/")
+    assert data["score"] == 0
+    assert all("not implemented yet (Task 1: build it)" in t["feedback"] for t in data["tests"])
+    assert "Traceback" not in result.stdout.str() and "raise NotImplementedError" not in result.stdout.str()
+    assert result.ret == 1
+
+
+def test_a_missing_function_is_named_not_an_import_error(pytester):
+    make_kit(pytester, GRADER, "def build_exmaple(user, assistant, system=None):\n    return {}\n")
+    result, data = run_json(pytester, "exercises/")
+    result.stdout.fnmatch_lines(["*MISSING FUNCTION --> build_example() in ex1_build_example.py: did you misname or forget to define it?*"])
+    assert data["score"] == 0
+
+
+def test_a_syntax_error_in_the_learners_file_is_one_clear_line(pytester):
+    make_kit(pytester, GRADER, "def build_example(user, assistant, system=None)\n    return {}\n")
+    result, _ = run_json(pytester, "exercises/")
+    result.stdout.fnmatch_lines(["*ex1_build_example.py could not be loaded: SyntaxError on line 1*"])
+    assert "INTERNALERROR" not in result.stdout.str()
+
+
+def test_the_learners_own_exception_is_shown_with_their_line(pytester):
+    make_kit(pytester, GRADER, "def build_example(user, assistant, system=None):\n    return {'messages': []}[0]\n")
+    result, _ = run_json(pytester, "exercises/")
+    result.stdout.fnmatch_lines(["*your code raised KeyError: 0*", "*ex1_build_example.py*line 2, in build_example*"])
+
+
+def test_an_endless_loop_times_out_and_grading_goes_on(pytester):
+    make_kit(pytester, GRADER, "def build_example(user, assistant, system=None):\n    while True:\n        pass\n")
+    result, data = run_json(pytester, "exercises/", "--ftlab-timeout", "0.5")
+    assert len(data["tests"]) == 3
+    result.stdout.fnmatch_lines(["*build_example() timed out after 0.5 s*"])
+
+
+def test_returning_an_object_that_equals_everything_gains_nothing(pytester):
+    cheat = '''
+class Always:
+    def __eq__(self, other):
+        return True
+    def __getitem__(self, key):
+        return self
+
+def build_example(user, assistant, system=None):
+    return Always()
+'''
+    make_kit(pytester, GRADER, cheat)
+    result, data = run_json(pytester, "exercises/")
+    assert data["score"] == 0
+    result.stdout.fnmatch_lines(["*build_example() returned a Always object; return plain data only*"])
+
+
+def test_impl_option_picks_the_implementation_and_rejects_a_missing_path(pytester):
+    make_kit(pytester, GRADER, STUB)
+    (pytester.path / "solutions").mkdir()
+    (pytester.path / "solutions" / "ex1_build_example.py").write_text(GOOD)
+    _, data = run_json(pytester, "graders/", "--impl", "solutions")
+    assert data["score"] == 4
+    result = pytester.runpytest_subprocess("graders/", "--impl", "nowhere")
+    result.stderr.fnmatch_lines(["*--impl nowhere: there is no folder or file at*nowhere*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+@pytest.mark.parametrize(
+    ("marker", "message"),
+    [
+        ("points(0, hint='h')", "max_points must be a positive number, got 0"),
+        ("points(1)", "points() missing 1 required keyword-only argument: 'hint'"),
+        ("points(1, hint='h', visibility='secret')", "visibility must be one of visible, hidden, got 'secret'"),
+        ("points(1, hint='h', task=0)", "task must be a task number (1, 2, ...), got 0"),
+        ("points(1, hint='  ')", "hint must be a non-empty sentence for the learner"),
+    ],
+)
+def test_a_bad_points_marker_is_a_usage_error_naming_the_test(pytester, marker, message):
+    make_kit(pytester, f"import pytest\n\n@pytest.mark.{marker}\ndef test_x(exercise):\n    pass\n")
+    result = pytester.runpytest_subprocess("graders/")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*graders/test_ex1_build_example.py::test_x: bad @pytest.mark.{marker}: {message}*"])
+
+
+def test_a_grader_check_without_points_is_refused(pytester):
+    make_kit(pytester, "def test_unscored(exercise):\n    pass\n")
+    result = pytester.runpytest_subprocess("graders/")
+    result.stderr.fnmatch_lines(["*test_unscored: every check in a grader module needs @pytest.mark.points(n, hint=...)*"])
+
+
+def test_the_marker_is_documented_with_its_signature(pytester):
+    result = pytester.runpytest_subprocess("--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.points(max_points, *, hint, task=None, visibility='visible'):*"])
+
+
+def test_a_bug_in_a_grader_is_reported_as_the_graders_fault(pytester):
+    make_kit(pytester, "import pytest\n\n@pytest.mark.points(1, hint='h')\ndef test_x(exercise):\n    {}['missing']\n")
+    _, data = run_json(pytester, "exercises/")
+    assert data["tests"][0]["status"] == "error"
+    assert "the grader itself failed" in data["tests"][0]["feedback"]
+
+
+def test_results_are_the_same_under_xdist(pytester):
+    make_kit(pytester, GRADER)
+    _, serial = run_json(pytester, "exercises/")
+    _, parallel = run_json(pytester, "exercises/", "-n", "2")
+    key = lambda t: t["name"]  # noqa: E731
+    assert sorted(serial["tests"], key=key) == sorted(parallel["tests"], key=key)
+    assert serial["score"] == parallel["score"]
+
+
+def test_project_tests_without_points_are_left_alone(pytester):
+    pytester.makepyfile(test_plain="def test_ok():\n    assert 1 == 2\n")
+    result = pytester.runpytest_subprocess()
+    result.stdout.fnmatch_lines(["*assert 1 == 2*"])
+    assert "ftlab scoreboard" not in result.stdout.str()
