@@ -240,3 +240,37 @@ def test_an_answer_must_be_plain_data(answer, problem):
 def test_an_answer_of_the_wrong_shape_is_a_violation(answer):
     with pytest.raises(_Violation):
         _checked(answer)
+
+
+def test_the_mock_api_is_reachable_through_the_socket_a_grader_hands_in(start, tmp_path):
+    from ftlab.handles import mock_client
+    from ftlab.mock.server import MockServer
+
+    shared = tmp_path / "channel"
+    shared.mkdir()
+    proxy = start(
+        """
+        import socket
+        def build_example(client, port):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                tcp = "reached"
+            except OSError:
+                tcp = "unreachable"
+            return [sorted(m.id for m in client.models.list())[:1], tcp]
+        """,
+        shared=[Channel(shared)],
+        timeout=30,
+    )
+    with MockServer(host=f"unix://{shared / 'api.sock'}") as mock, MockServer() as tcp_mock:
+        models, tcp = proxy.build_example(mock_client(mock), tcp_mock.port)
+        assert len(models) == 1 and mock.requests()
+    if proxy.backend.sandbox.isolated:
+        assert tcp == "unreachable"
+
+
+@pytest.mark.parametrize("value", [[], None, "", 0, False, {}])
+def test_an_empty_return_value_survives_the_wire(value):
+    from ftlab.implementation import Outcome
+
+    assert _checked(json.loads(json.dumps(Outcome("value", value=value).to_dict()))).value == value
