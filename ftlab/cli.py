@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from ftlab import __version__
 from ftlab.commands.grade import add_grade_parser
+from ftlab.commands.gradescope import add_gradescope_parser
 from ftlab.mock.command import add_mock_server_parser
 from ftlab.validation import FileReport, UnusableFile, validate_file
 
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=_validate)
     add_mock_server_parser(commands)
     add_grade_parser(commands)
+    add_gradescope_parser(commands)
     return parser
 
 
