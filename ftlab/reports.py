@@ -1,4 +1,4 @@
-"""The reports of a grading run: Gradescope JSON, JUnit XML, a CSV gradebook, Markdown summary and feedback.
+"""The reports of a grading run: Gradescope and GitHub Classroom JSON, JUnit XML, a CSV gradebook, Markdown.
 
 Every report shows learners' checks through :meth:`ftlab.results.CheckResult.public`, the same
 view ``pytest exercises/`` gives them: a hidden check keeps its name, points and hint, never
@@ -102,6 +102,25 @@ def _overview(graded: Graded) -> str:
     lines += [f"{_exercise_label(g.slug)}: {_num(g.points)} / {_num(g.max_points)}" for g in graded.board.exercises()]
     lines += [f"Note: {note}" for note in graded.notes]
     return "\n".join(lines)
+
+
+# -- GitHub Classroom ------------------------------------------------------------------------
+
+
+def classroom(graded: Graded) -> dict[str, Any]:
+    """A runner result for GitHub Classroom's ``autograding-grading-reporter`` (base64 it into ``<RUNNER>_RESULTS``)."""
+    checks = _public(graded.board)
+    tests = [
+        {
+            "name": f"{c.exercise.split('_', 1)[0].removeprefix('ex')}. {title(c)}",
+            "status": {"passed": "pass", "error": "error"}.get(c.status, "fail"),
+            "score": c.points,
+            "message": explanation(c) if c.status != "passed" else "",
+        }
+        for c in checks
+    ]
+    status = "error" if graded.status != "graded" else ("pass" if all(t["status"] == "pass" for t in tests) else "fail")
+    return {"version": 1, "status": status, "max_score": graded.board.max_points, "tests": tests}
 
 
 # -- JUnit XML -------------------------------------------------------------------------------
@@ -244,6 +263,7 @@ def write_reports(results: Sequence[Graded], out: Path, *, sandbox: str = "", lo
     if len(results) == 1:
         data: Any = gradescope(results[0], visibility=visibility)
         written.append(_write(out / "feedback.md", feedback_md(results[0])))
+        written.append(_write(out / "classroom.json", json.dumps(classroom(results[0]), indent=2, ensure_ascii=False) + "\n"))
     else:
         data = {"submissions": [{"name": g.name, "status": g.status, "message": g.message, "results": gradescope(g, visibility=visibility)} for g in results]}
         for graded in results:

@@ -68,3 +68,22 @@ def test_bad_numbers_are_refused_by_name(option, capsys):
         main(["grade", "x", *option])
     assert exit_info.value.code == 2
     assert option[0] in capsys.readouterr().err
+
+
+def test_the_classroom_workflow_runs_a_grade_command_this_parser_accepts_and_reports_its_json():
+    import shlex
+
+    import yaml
+
+    from ftlab.cli import build_parser
+
+    workflow = yaml.safe_load((ROOT / "docs" / "ci" / "classroom.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["run-autograding-tests"]["steps"]
+    script = "\n".join(step.get("run", "") for step in steps)
+    assert "apt-get install -y bubblewrap" in script
+    line = next(line for line in script.splitlines() if line.strip().startswith("ftlab grade"))
+    args = build_parser().parse_args(shlex.split(line.split("||")[0])[1:])
+    assert (args.submissions, args.graders, args.out, args.require_sandbox) == (["exercises"], "graders", "grades", True)
+    assert "base64 -w0 grades/classroom.json" in script
+    reporter = next(step for step in steps if "autograding-grading-reporter" in step.get("uses", ""))
+    assert reporter["with"]["runners"] == "ftlab" and "FTLAB_RESULTS" in reporter["env"]

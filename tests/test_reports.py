@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 
 from ftlab.grading import Graded, not_graded
-from ftlab.reports import feedback_md, gradebook_csv, gradescope, junit_xml, summary_md, title, write_reports
+from ftlab.reports import classroom, feedback_md, gradebook_csv, gradescope, junit_xml, summary_md, title, write_reports
 from ftlab.results import CheckResult, Scoreboard
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -145,10 +145,39 @@ def test_several_submissions_get_a_folder_each_and_one_gets_none(tmp_path):
     assert sorted(p.name for p in (tmp_path / "many").iterdir()) == ["-carol", "alice", "bob", "gradebook.csv", "junit.xml", "results.json", "summary.md"]
     assert sorted(p.name for p in (tmp_path / "many" / "alice").iterdir()) == ["feedback.md", "results.json"]
     write_reports([_alice()], tmp_path / "one", logs=True)
-    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["feedback.md", "gradebook.csv", "junit.xml", "logs", "results.json", "summary.md"]
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["classroom.json", "feedback.md", "gradebook.csv", "junit.xml", "logs", "results.json", "summary.md"]
     assert json.loads((tmp_path / "one" / "results.json").read_text())["score"] == 2.5
 
 
 @pytest.mark.parametrize(("name", "expected"), [("test_a_b", "a b"), ("test_x[p-1]", "x [p-1]"), ("check", "check")])
 def test_titles_read_as_words(name, expected):
     assert title(CheckResult(name, "ex1_build_example", 0, 1, "passed")) == expected
+
+
+# GitHub Classroom's autograding-grading-reporter reads, per runner, this shape (src/main.js, aggregate-results.js).
+CLASSROOM_SCHEMA = {
+    "type": "object",
+    "required": ["version", "status", "max_score", "tests"],
+    "properties": {
+        "version": {"const": 1},
+        "status": {"enum": ["pass", "fail", "error"]},
+        "max_score": {"type": "number"},
+        "tests": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "status", "score"],
+                "properties": {"name": {"type": "string"}, "status": {"enum": ["pass", "fail", "error"]}, "score": {"type": "number"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def test_classroom_results_follow_the_reporters_shape_and_the_golden_file():
+    data = classroom(_alice())
+    jsonschema.validate(data, CLASSROOM_SCHEMA)
+    assert data["status"] == "fail" and sum(t["score"] for t in data["tests"]) == 2.5
+    assert SECRET not in json.dumps(data)
+    _golden("classroom_alice.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    assert classroom(_class()[1])["status"] == "error"
