@@ -8,8 +8,10 @@ import sys
 from collections.abc import Sequence
 
 from ftlab import __version__
+from ftlab.commands.dist import add_dist_parser
 from ftlab.commands.grade import add_grade_parser
 from ftlab.commands.gradescope import add_gradescope_parser
+from ftlab.commands.notebook import add_notebook_parser
 from ftlab.mock.command import add_mock_server_parser
 from ftlab.validation import FileReport, UnusableFile, validate_file
 
@@ -28,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_mock_server_parser(commands)
     add_grade_parser(commands)
     add_gradescope_parser(commands)
+    add_notebook_parser(commands)
+    add_dist_parser(commands)
     return parser
 
 
