@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -37,16 +36,15 @@ from ftlab.exercises import Exercise
 from ftlab.implementation import Outcome
 from ftlab.plugin import BACKEND_FACTORY, call_timeout
 from ftlab.sandbox import HARNESS_LIB, Limits, Mount, Sandbox, harness_package
+from ftlab.wire import Expired, Violation, Wire, checked_outcome
 
 GRACE = 2.0
 STARTUP_TIMEOUT = 60.0
 MIN_LOAD_TIMEOUT = 30.0
 MAX_STARTS = 100
 MAX_FAILS = 3  # a function that hangs or ends the process this many times is not run again
-MAX_MESSAGE = 64 * 1024**2
 SANDBOX_ROOT = "/submission"
 SANDBOX_WORKDIR = "/tmp/work"
-_KINDS = {"value", "raised", "missing", "unloadable", "not_plain", "timeout"}
 _BOOT = "import sys; sys.path.insert(0, {lib!r}); from ftlab.child import main; main()"
 _TIMED_OUT = "timed out after {:g} s: is there an endless loop, or a wait that never ends?"
 
@@ -60,14 +58,6 @@ class SandboxFailure(RuntimeError):
 
     def __str__(self) -> str:
         return f"the process that runs the learner's code could not start: {self.reason}"
-
-
-class _Violation(Exception):
-    """The child said something the protocol does not allow."""
-
-
-class _Expired(Exception):
-    """No answer before the deadline."""
 
 
 @dataclass(frozen=True)
@@ -101,9 +91,7 @@ class IsolatedBackend:
         self.starts = 0
         self._private = Path(tempfile.mkdtemp(prefix="ftlab-child-"))
         self._process: subprocess.Popen[bytes] | None = None
-        self._requests = -1
-        self._answers = -1
-        self._buffer = b""
+        self._wire: Wire | None = None
         self._next_id = 0
         self._loaded: set[str] = set()
         self._unloadable: dict[str, Outcome] = {}
@@ -130,36 +118,38 @@ class IsolatedBackend:
                 raise
         ident, self._next_id = self._next_id, self._next_id + 1
         loaded = exercise.slug in self._loaded
+        wire = self._wire
+        assert wire is not None
         try:
-            self._send({"id": ident, "exercise": exercise.slug, "function": function, "args": args, "kwargs": kwargs})
+            wire.send({"id": ident, "exercise": exercise.slug, "function": function, "args": args, "kwargs": kwargs})
             deadline = self._deadline(self.timeout + GRACE if loaded else max(MIN_LOAD_TIMEOUT, 3 * self.timeout))
             while True:
-                message = self._receive(deadline)
+                message = wire.receive(deadline)
                 if message is None:
                     return self._ended(exercise, function, loaded)
                 if message.get("id") != ident:
-                    raise _Violation(f"an answer to request {message.get('id')!r} while waiting for {ident}")
+                    raise Violation(f"an answer to request {message.get('id')!r} while waiting for {ident}")
                 if message.get("event") == "loaded" and not loaded:
                     loaded = True
                     self._loaded.add(exercise.slug)
                     self.notes.extend(str(n) for n in message.get("notes", []))
                     deadline = self._deadline(self.timeout + GRACE)
                 elif "outcome" in message:
-                    outcome = _checked(message["outcome"])
+                    outcome = checked_outcome(message["outcome"])
                     if outcome.kind == "unloadable":
                         self._unloadable[exercise.slug] = outcome
                     if outcome.kind == "timeout":
                         self._hung(exercise, function)
                     return outcome
                 else:
-                    raise _Violation(f"an unexpected message {sorted(message)}")
-        except _Expired:
+                    raise Violation(f"an unexpected message {sorted(message)}")
+        except Expired:
             self._stop()
             if not loaded:
                 return self._cache_unloadable(exercise, f"importing it did not finish within {max(MIN_LOAD_TIMEOUT, 3 * self.timeout):g} s (an endless loop at the top level?)")
             self._hung(exercise, function)
             return Outcome("timeout", message=_TIMED_OUT.format(self.timeout))
-        except _Violation as violation:
+        except Violation as violation:
             self._stop()
             return Outcome("raised", error_type="ProtocolViolation", message=f"the process running your code wrote on the grader's private channel: {violation}")
 
@@ -182,7 +172,6 @@ class IsolatedBackend:
     def _start(self) -> None:
         self.starts += 1
         self._loaded.clear()
-        self._buffer = b""
         request_read, request_write = os.pipe()
         answer_read, answer_write = os.pipe()
         lib, root, workdir = self._layout()
@@ -214,10 +203,10 @@ class IsolatedBackend:
             finally:
                 os.close(request_read)
                 os.close(answer_write)
-        self._requests, self._answers = request_write, answer_read
+        self._wire = wire = Wire(request_write, answer_read)
         try:
-            ready = self._receive(self._deadline(STARTUP_TIMEOUT, always=True))
-        except (_Expired, _Violation):
+            ready = wire.receive(self._deadline(STARTUP_TIMEOUT, always=True))
+        except (Expired, Violation):
             ready = None
         if ready != {"event": "ready"}:
             self._stop()
@@ -255,10 +244,9 @@ class IsolatedBackend:
     def _stop(self, *, wait: float = 0.0) -> int | None:
         """Stop the child (after ``wait`` seconds for it to end by itself); its exit status."""
         process, self._process = self._process, None
-        for fd in (self._requests, self._answers):
-            if fd >= 0:
-                os.close(fd)
-        self._requests = self._answers = -1
+        if self._wire is not None:
+            self._wire.close()
+            self._wire = None
         if process is None:
             return None
         try:
@@ -302,82 +290,10 @@ class IsolatedBackend:
         key = (exercise.slug, function)
         self._hangs[key] = self._hangs.get(key, 0) + 1
 
-    # -- the pipe -----------------------------------------------------------------------------
-
     def _deadline(self, seconds: float, *, always: bool = False) -> float | None:
         """``seconds`` from now; none at all when calls have no time limit (``--ftlab-timeout 0``)."""
         return time.monotonic() + seconds if always or self.timeout > 0 else None
 
-    def _send(self, message: dict[str, Any]) -> None:
-        view = memoryview(json.dumps(message, allow_nan=False).encode() + b"\n")
-        try:
-            while view:
-                view = view[os.write(self._requests, view) :]
-        except (BrokenPipeError, OSError):
-            pass  # the child is gone: reading its answer sees the end of the pipe
-
-    def _receive(self, deadline: float | None) -> dict[str, Any] | None:
-        """The next message, or None when the child closed the pipe (it ended)."""
-        while b"\n" not in self._buffer:
-            if len(self._buffer) > MAX_MESSAGE:
-                raise _Violation(f"a message longer than {MAX_MESSAGE // 1024**2} MB")
-            wait = None if deadline is None else deadline - time.monotonic()
-            if wait is not None and wait <= 0:
-                raise _Expired
-            readable, _, _ = select.select([self._answers], [], [], wait)
-            if not readable:
-                raise _Expired
-            chunk = os.read(self._answers, 1 << 20)
-            if not chunk:
-                return None
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        try:
-            message = json.loads(line, parse_constant=_no_constant)
-        except (ValueError, RecursionError):
-            raise _Violation("a line that is not JSON") from None
-        if not isinstance(message, dict):
-            raise _Violation("a message that is not a JSON object")
-        return message
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _checked(data: Any) -> Outcome:
-    """An outcome rebuilt from the child's answer, refusing anything but plain data."""
-    if not isinstance(data, dict) or data.get("kind") not in _KINDS:
-        raise _Violation("an outcome of no known kind")
-    texts = {k: data.get(k, "") for k in ("error_type", "builtin_type", "message", "traceback")}
-    notes = data.get("notes", [])
-    if set(data) - {"kind", "value", *texts, "notes"} or not all(isinstance(t, str) for t in texts.values()):
-        raise _Violation("an outcome with unexpected fields")
-    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
-        raise _Violation("an outcome with unexpected notes")
-    value = data.get("value")
-    problem = _not_plain(value)
-    if problem:
-        return Outcome("not_plain", message=problem)
-    return Outcome(data["kind"], value=value, notes=notes, **texts)
-
-
-def _not_plain(value: Any, depth: int = 0) -> str:
-    """Why a decoded value is not plain data the grader accepts, or ""."""
-    if depth > 200:
-        return "a value nested more than 200 levels deep"
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return ""
-    if isinstance(value, list):
-        return next((p for p in (_not_plain(v, depth + 1) for v in value) if p), "")
-    tag = value.get("$ftlab")
-    if tag == "handle":
-        return "a handle (a resource the grader hands in); return plain data only"
-    if tag == "float" and value.get("repr") not in ("inf", "-inf", "nan"):
-        return "a malformed float"
-    if tag == "dataclass" and not str(value.get("class", "")).startswith("ftlab."):
-        return "an object of a class outside ftlab"
-    return next((p for p in (_not_plain(v, depth + 1) for v in value.values()) if p), "")
 
 
 class IsolationPlugin:
