@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ftlab.grading import Graded, blank_board, grade_submission, not_graded
+from ftlab.results import load_checks
 from ftlab.sandbox import Limits, Sandbox
 from ftlab.submission import Submission
 
@@ -134,8 +135,6 @@ def _fill_blank_boards(graded: list[Graded], settings: Settings) -> None:
     if template is None:
         box: list[Any] = []
         run_in_workers([(_blank, {"graders": settings.graders})], jobs=1, budget=120, done=lambda i, r: box.append(r))
-        from ftlab.results import load_checks
-
         template = load_checks(box[0][1]) if box and box[0][0] == "ok" else None
     for item in missing:
         if template is not None:

@@ -9,6 +9,7 @@ own (see :mod:`ftlab.batch`), one per submission.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from ftlab.exercises import find
 from ftlab.isolation import IsolationPlugin
 from ftlab.plugin import points_spec
 from ftlab.results import CheckResult, Scoreboard, load_checks
@@ -89,8 +91,6 @@ def grade_submission(submission: Submission, *, graders: Path, timeout: float, s
 
 
 def _read_json(path: Path) -> dict[str, Any]:
-    import json
-
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -126,8 +126,6 @@ class _Collector:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        from ftlab.exercises import find
-
         for item in items:
             marker = item.get_closest_marker("points")
             if marker is None:

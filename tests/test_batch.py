@@ -81,3 +81,20 @@ def test_on_a_terminal_progress_is_a_bar_redrawn_in_place():
 
 def test_default_jobs_is_the_cores_this_process_may_use():
     assert 1 <= default_jobs() <= (os.cpu_count() or 1)
+
+
+def test_a_class_where_nothing_could_be_graded_still_shows_every_check(tmp_path):
+    from pathlib import Path
+
+    from ftlab.batch import Settings, grade_all
+    from ftlab.grading import blank_board
+    from ftlab.sandbox import Sandbox
+    from ftlab.submission import find_submissions
+
+    (tmp_path / "only.ipynb").write_text("not a notebook")
+    graders = Path(__file__).resolve().parent.parent / "graders"
+    settings = Settings(graders=graders, timeout=5, sandbox=Sandbox("process", reason="test"), jobs=1, budget=120)
+    [graded] = grade_all(find_submissions([str(tmp_path / "only.ipynb")]), settings)
+    assert graded.status == "malformed" and graded.board.points == 0
+    assert [c.name for c in graded.board.checks] == [c.name for c in blank_board(graders).checks]
+    assert all(c.feedback.startswith("not graded: only.ipynb: not a notebook Jupyter can open") for c in graded.board.checks)
