@@ -119,24 +119,30 @@ def _apply_limits(limits: Limits, *, sandboxed: bool) -> None:
     _limit(resource.RLIMIT_NOFILE, limits.open_files)
     _limit(resource.RLIMIT_CORE, 0)
     running = 0 if sandboxed else _tasks_of_this_user()
-    _limit(resource.RLIMIT_NPROC, running + limits.processes)
+    if running is not None:  # unknown (no /proc): a limit below what already runs would stop every fork
+        _limit(resource.RLIMIT_NPROC, running + limits.processes)
 
 
 def _limit(which: int, soft: int, hard: int | None = None) -> None:
-    current_soft, current_hard = resource.getrlimit(which)
+    """Lower a limit to ``soft``/``hard``, never above a hard limit already set; skipped where the OS refuses."""
+    _, current_hard = resource.getrlimit(which)
     hard = soft if hard is None else hard
     if current_hard != resource.RLIM_INFINITY:
         hard = min(hard, current_hard)
         soft = min(soft, hard)
-    try:
-        resource.setrlimit(which, (soft, hard))
-    except (ValueError, OSError):
-        resource.setrlimit(which, (min(soft, current_hard) if current_hard != resource.RLIM_INFINITY else soft, current_hard))
+    for limits in ((soft, hard), (soft, current_hard)):
+        try:
+            resource.setrlimit(which, limits)
+            return
+        except (ValueError, OSError):
+            continue
 
 
-def _tasks_of_this_user() -> int:
+def _tasks_of_this_user() -> int | None:
     """Threads already running as this user (RLIMIT_NPROC counts them all, not just ours)."""
     uid, count = os.getuid(), 0
+    if not os.path.isdir("/proc"):
+        return None
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
