@@ -248,3 +248,47 @@ def test_the_mock_api_is_reachable_through_the_socket_a_grader_hands_in(start, t
         assert len(models) == 1 and mock.requests()
     if proxy.backend.sandbox.isolated:
         assert tcp == "unreachable"
+
+
+def _limited(tmp_path: Path, sandbox: Sandbox, source: str, limits) -> ExerciseProxy:
+    folder = tmp_path / "limited"
+    folder.mkdir()
+    (folder / EX1.filename).write_text(textwrap.dedent(source), encoding="utf-8")
+    proxy = ExerciseProxy(IsolatedBackend(folder, sandbox=sandbox, timeout=20, limits=limits), EX1)
+    return proxy
+
+
+def test_too_much_memory_is_a_memory_error_in_the_learners_code(tmp_path, sandbox):
+    from ftlab.sandbox import Limits
+
+    proxy = _limited(tmp_path, sandbox, "def build_example(a, b):\n    return len(bytearray(3 * 1024**3))\n", Limits(memory_bytes=1024**3))
+    try:
+        with pytest.raises(MemoryError):
+            proxy.build_example("a", "b")
+    finally:
+        proxy._backend.close()
+
+
+def test_too_much_cpu_ends_the_child_and_says_why(tmp_path, sandbox):
+    from ftlab.sandbox import Limits
+
+    source = "import signal\ndef build_example(a, b):\n    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n    while True:\n        pass\n"
+    proxy = _limited(tmp_path, sandbox, source, Limits(cpu_seconds=1))
+    try:
+        with pytest.raises(LearnerException, match="used more than 1 s of CPU time"):
+            proxy.build_example("a", "b")
+    finally:
+        proxy._backend.close()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="Linux does not apply the process limit to root")
+def test_too_many_processes_fail_to_start(tmp_path, sandbox):
+    from ftlab.sandbox import Limits
+
+    source = "import os\ndef build_example(a, b):\n    for _ in range(50):\n        if os.fork() == 0:\n            os._exit(0)\n    return 'forked'\n"
+    proxy = _limited(tmp_path, sandbox, source, Limits(processes=5))
+    try:
+        with pytest.raises(BlockingIOError):
+            proxy.build_example("a", "b")
+    finally:
+        proxy._backend.close()
