@@ -8,11 +8,14 @@ import sys
 from collections.abc import Sequence
 
 from ftlab import __version__
+from ftlab.challenge import add_challenge_parser
 from ftlab.commands.dist import add_dist_parser
 from ftlab.commands.grade import add_grade_parser
 from ftlab.commands.gradescope import add_gradescope_parser
 from ftlab.commands.notebook import add_notebook_parser
+from ftlab.lora.command import add_train_lora_parser
 from ftlab.mock.command import add_mock_server_parser
+from ftlab.partb import add_finetune_parser
 from ftlab.validation import FileReport, UnusableFile, validate_file
 
 EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
@@ -28,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     validate.set_defaults(run=_validate)
     add_mock_server_parser(commands)
+    add_challenge_parser(commands)
+    add_train_lora_parser(commands)
+    add_finetune_parser(commands)
     add_grade_parser(commands)
     add_gradescope_parser(commands)
     add_notebook_parser(commands)

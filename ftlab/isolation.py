@@ -12,7 +12,8 @@ What the child can see (bubblewrap): the Python runtime, the ftlab package (moun
 ``/ftlab/lib``), the submission (read-only, at ``/submission``), and the run's temporary folder
 at its own path, writable: every ``tmp_path`` a grader hands to the learner's code lives there,
 and so does anything a grader sets up to be reached from inside, such as the mock API's Unix
-socket. Other host paths can be handed in as :class:`Channel`.
+socket (:class:`IsolationPlugin` tells ``ftlab.mock_api`` to serve there). Other host paths can be
+handed in as :class:`Channel`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import pytest
 
 from ftlab.exercises import Exercise
 from ftlab.implementation import Outcome
+from ftlab.mock_api import MOCK_ADDRESS, unix_socket
 from ftlab.plugin import BACKEND_FACTORY, call_timeout
 from ftlab.sandbox import HARNESS_LIB, Limits, Mount, Sandbox, harness_package
 from ftlab.wire import Expired, Violation, Wire, checked_outcome
@@ -312,6 +314,7 @@ class IsolationPlugin:
         self._scratch = Path(tempfile.mkdtemp(prefix="ftlab-scratch-")).resolve()
         config.option.basetemp = str(self._scratch / "pytest")  # every tmp_path lives in the shared folder
         config.stash[BACKEND_FACTORY] = self._backend
+        config.stash[MOCK_ADDRESS] = unix_socket  # no network inside: the mock API listens in the shared folder
 
     def _backend(self, config: pytest.Config, root: Path) -> IsolatedBackend:
         assert self._scratch is not None

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.python import importtestmodule  # the one private name used: how pytest imports a test module
 
 from ftlab.credit import PartialCredit
 from ftlab.exercises import Exercise, UnknownExercise, find
 from ftlab.feedback import classify, describe
 from ftlab.implementation import DEFAULT_CALL_TIMEOUT, Backend, ExerciseProxy, LocalBackend
+from ftlab.mock_api import ftlab_mock_server, mock_api  # noqa: F401 - fixtures for graders that use the mock API
 from ftlab.results import VISIBILITIES, CheckResult, Scoreboard
 
 HELP_IMPL = "which implementation graders check: 'exercises' (default), 'solutions', or a path to a folder or one .py file"
@@ -105,25 +107,42 @@ def impl_root(config: pytest.Config) -> Path:
 
 
 class GraderModule(pytest.Module):
-    """A grader module collected for one learner file (``pytest exercises/ex1_build_example.py``)."""
+    """A learner's exercise file, collected as the checks of its grader module.
 
-    def __init__(self, *, impl_root: Path, **kwargs: Any) -> None:
+    The node's path is the learner's file (so ``pytest exercises/ex1_build_example.py`` finds
+    it and reports name it); its code is the grader ``graders/test_<slug>.py``.
+    """
+
+    def __init__(self, *, grader_path: Path, impl_root: Path, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.grader_path = grader_path
         self.impl_root = impl_root
+
+    def _getobj(self) -> Any:
+        return importtestmodule(self.grader_path, self.config)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    """An exercise file is collected as its grader module, checking that very file's folder."""
+    """An exercise file in a folder (``pytest exercises/``) is collected as its grader module."""
+    if parent.session.isinitpath(file_path):
+        return None  # named on the command line: pytest's python plugin asks pytest_pycollect_makemodule
+    return _grader_module(file_path, parent)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    """An exercise file named on the command line (``pytest exercises/ex1_build_example.py``)."""
+    return _grader_module(module_path, parent)
+
+
+def _grader_module(file_path: Path, parent: pytest.Collector) -> GraderModule | None:
+    """The grader of ``exN_slug.py``, checking that very file's folder, or None for other files."""
     if not _EXERCISE_FILE.match(file_path.name):
         return None
     grader = file_path.parent.parent / "graders" / f"test_{file_path.name}"
     if not grader.is_file():
         return None
-    try:
-        nodeid = file_path.relative_to(parent.config.rootpath).as_posix()
-    except ValueError:
-        nodeid = file_path.as_posix()
-    return GraderModule.from_parent(parent, path=grader, name=file_path.name, nodeid=nodeid, impl_root=file_path.parent.resolve())
+    return GraderModule.from_parent(parent, path=file_path, grader_path=grader, impl_root=file_path.parent.resolve())
 
 
 def _backend(config: pytest.Config, root: Path) -> Backend:

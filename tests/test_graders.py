@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BUGGY = Path(__file__).resolve().parent / "buggy"
-GRADED = ["ex1_build_example", "ex2_validate_record"]
+GRADED = ["ex1_build_example", "ex2_validate_record", "ex4_submit_job"]
 
 
 def grade(pytester: pytest.Pytester, slug: str, impl: Path) -> dict:
@@ -49,6 +49,16 @@ WRONG = [
     ("ex2_validate_record", "ignores_weight", {"test_each_broken_record_gives_its_codes", "test_a_record_broken_one_way_gives_exactly_that_code"}),
     ("ex2_validate_record", "cookbook_only", {"test_each_broken_record_gives_its_codes", "test_every_valid_record_passes"}),
     ("ex2_validate_record", "unsorted_repeats", {"test_codes_are_sorted_and_distinct", "test_records_breaking_several_rules"}),
+    ("ex4_submit_job", "wrong_purpose", {"test_the_upload_has_purpose_fine_tune", "test_the_job_trains_the_model_on_the_uploaded_file"}),
+    ("ex4_submit_job", "legacy_hyperparameters", {"test_n_epochs_goes_in_method_not_the_deprecated_hyperparameters"}),
+    ("ex4_submit_job", "polls_forever", {"test_a_job_past_the_timeout_raises_timeout_error"}),
+    ("ex4_submit_job", "wall_clock_timeout", {"test_a_job_past_the_timeout_raises_timeout_error"}),
+    ("ex4_submit_job", "ignores_failure", {"test_a_failed_job_raises_runtime_error", "test_a_cancelled_job_raises_runtime_error"}),
+    ("ex4_submit_job", "swallows_error", {"test_the_error_names_the_jobs_own_error", "test_a_job_failed_by_its_dataset_passes_on_what_was_wrong"}),
+    ("ex4_submit_job", "sleeps_without_polling", {"test_returns_the_fine_tuned_model_of_a_job_that_succeeds", "test_sleeps_of_poll_seconds_come_between_polls"}),
+    ("ex4_submit_job", "no_retry", {"test_a_busy_api_while_polling_is_not_the_job_failing"}),
+    ("ex4_submit_job", "retries_everything", {"test_an_unknown_job_is_an_error_at_once"}),
+    ("ex4_submit_job", "drops_system", {"test_a_system_prompt_comes_first"}),
 ]
 
 

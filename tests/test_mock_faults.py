@@ -154,6 +154,17 @@ def test_a_manual_clock_can_be_advanced_over_http(mock: MockServer) -> None:
     assert _admin(mock, "POST", "clock", json={"advance": -5}).status_code == 400
 
 
+def test_each_keys_clock_advances_are_kept_in_order_with_its_requests(mock: MockServer) -> None:
+    start = mock.clock.now()
+    _admin(mock, "POST", "clock", json={"advance": 30})
+    mock.client().files.list()
+    _admin(mock, "POST", "clock", json={"advance": 15.5})
+    _admin(mock, "POST", "clock", key="someone-else", json={"advance": 1})
+    kept = [(a.seconds, a.at, a.after_requests) for a in mock.clock_advances()]
+    assert kept == [(30.0, start, 0), (15.5, start + 30, 1)]
+    assert [a.seconds for a in mock.clock_advances("someone-else")] == [1.0]
+
+
 def test_a_running_clock_cannot_be_advanced_over_http() -> None:
     with running_mock() as mock:
         assert _admin(mock, "POST", "clock", json={"advance": 90}).status_code == 400

@@ -204,3 +204,10 @@ def test_project_tests_without_points_are_left_alone(pytester):
     result = pytester.runpytest_subprocess()
     result.stdout.fnmatch_lines(["*assert 1 == 2*"])
     assert "ftlab scoreboard" not in result.stdout.str()
+
+
+def test_one_exercise_file_can_be_checked_on_its_own(pytester):
+    make_kit(pytester, GRADER)
+    result, data = run_json(pytester, "exercises/ex1_build_example.py")
+    assert len(data["tests"]) == 3
+    result.stdout.fnmatch_lines(["exercises/ex1_build_example.py *", "FAILED exercises/ex1_build_example.py::test_system*"])

@@ -11,6 +11,7 @@ from ftlab.mock import errors
 from ftlab.mock.clock import ManualClock
 from ftlab.mock.faults import Fault, JobFault
 from ftlab.mock.routes import Context, route
+from ftlab.mock.state import ClockAdvance
 
 
 @route("/_mock/health", "GET")
@@ -69,14 +70,18 @@ def read_clock(ctx: Context) -> dict[str, Any]:
 
 @route("/_mock/clock", "POST")
 def advance_clock(ctx: Context) -> dict[str, Any]:
-    """``{"advance": 60}`` moves a manual clock forward (the server must run with one)."""
+    """``{"advance": 60}`` moves a manual clock forward (the server must run with one); kept per key."""
     clock = ctx.server.clock
     if not isinstance(clock, ManualClock):
         raise errors.ApiError(400, "This server's clock runs by itself; only a manual clock can be advanced.", param="advance")
     seconds = ctx.json_body().get("advance")
     if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
         raise errors.invalid_type("advance", "a number of seconds >= 0", seconds)
-    return {"now": clock.advance(seconds), "manual": True}
+    state = ctx.key_state
+    with state.lock:
+        state.clock_advances.append(ClockAdvance(float(seconds), clock.now(), len(state.requests)))
+        now = clock.advance(seconds)
+    return {"now": now, "manual": True}
 
 
 @route("/_mock/requests", "GET")

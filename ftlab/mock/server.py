@@ -25,7 +25,7 @@ from ftlab.mock.files import StoredFile
 from ftlab.mock.ids import IdMaker
 from ftlab.mock.jobs import HALF_WAY, Job, JobError, Timing
 from ftlab.mock.routes import Context, dispatch
-from ftlab.mock.state import KeyState, Registry, RequestRecord
+from ftlab.mock.state import ClockAdvance, KeyState, Registry, RequestRecord
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -183,6 +183,12 @@ class MockServer:
         state = self.key_state(api_key)
         with state.lock:
             return [f for f in state.files.values() if f.purpose != "fine-tune-results"]
+
+    def clock_advances(self, api_key: str = DEFAULT_KEY) -> list[ClockAdvance]:
+        """This key's ``POST /_mock/clock`` calls (a grader's sleeps), oldest first."""
+        state = self.state.get(api_key)
+        with state.lock:
+            return list(state.clock_advances)
 
     def jobs(self, api_key: str = DEFAULT_KEY) -> list[Job]:
         state = self.key_state(api_key)

@@ -31,6 +31,15 @@ class RequestRecord:
 
 
 @dataclass(frozen=True)
+class ClockAdvance:
+    """One ``POST /_mock/clock`` by a key (a grader's sleep): how far, from when, after which request."""
+
+    seconds: float
+    at: float
+    after_requests: int
+
+
+@dataclass(frozen=True)
 class FineTunedModel:
     """A model a succeeded job made; it answers chat completions from its training examples."""
 
@@ -46,7 +55,7 @@ class FineTunedModel:
 
 @dataclass
 class KeyState:
-    """The files, jobs, models, request log and faults of one API key. Hold ``lock`` to touch them."""
+    """The files, jobs, models, request log, clock advances and faults of one API key. Hold ``lock`` to touch them."""
 
     key: str
     organization_id: str
@@ -54,6 +63,7 @@ class KeyState:
     jobs: dict[str, Job] = field(default_factory=dict)
     models: dict[str, FineTunedModel] = field(default_factory=dict)
     requests: list[RequestRecord] = field(default_factory=list)
+    clock_advances: list[ClockAdvance] = field(default_factory=list)
     faults: FaultBook = field(default_factory=FaultBook)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 

@@ -1,0 +1,130 @@
+"""The LoRA backend for the mock fine-tuning API: real training behind a job, real answers behind ``ft:`` models.
+
+For the mock server's author; nothing here knows about HTTP. Plugging it in::
+
+    from ftlab.lora.backend import LoraBackend
+    from ftlab.lora.errors import LoraError, MissingExtra
+
+    backend = LoraBackend("HuggingFaceTB/SmolLM2-135M-Instruct")   # raises MissingExtra without the extra
+    # in the job's worker thread, with the uploaded training file on disk:
+    adapter = backend.train("train.jsonl", "jobs/ftjob-1/adapter", n_epochs=3,
+                            on_step=lambda step, total, loss: events.append(...))
+    # on LoraError (bad file, too long, model missing): mark the job failed with str(error)
+    # for POST /chat/completions to the job's fine_tuned_model:
+    text = backend.chat(adapter, [{"role": "user", "content": "Hi"}], max_tokens=64)
+    # backend.chat(None, ...) answers from the base model alone
+
+``train`` blocks (run it in a thread); ``on_step(step, total_steps, loss)`` is called after every
+optimiser step from that thread, the first call before the second step starts; to cancel a job,
+raise an exception of your own from ``on_step``: it propagates out of ``train`` and nothing is
+saved. ``n_epochs=None`` keeps the default (3). ``chat`` is greedy (the same messages give the same answer), thread-safe,
+and keeps the base model and every adapter it has loaded in memory. Both raise
+:class:`ftlab.lora.errors.LoraError` subclasses whose ``str()`` is a message for the learner.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ftlab.lora.extra import require
+from ftlab.lora.settings import TrainSettings
+from ftlab.lora.template import chat_messages
+
+
+class LoraBackend:
+    """A base model that can be fine-tuned with LoRA and asked to chat, with or without an adapter."""
+
+    def __init__(self, base_model: str, *, settings: TrainSettings | None = None, offline: bool | None = None, log: Callable[[str], None] | None = None) -> None:
+        require()
+        self.base_model = base_model
+        self.settings = settings or TrainSettings()
+        self.offline = offline
+        self.log = log or (lambda _message: None)
+        self._lock = threading.Lock()
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._adapters: dict[str, str] = {}
+
+    def train(self, dataset_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, n_epochs: float | None = None, on_step: Callable[[int, int, float], None] | None = None) -> str:
+        """Train an adapter on a chat-format JSONL file and return the folder it was saved in."""
+        from ftlab.lora.trainer import train_adapter
+
+        settings = self.settings if n_epochs is None else replace(self.settings, epochs=float(n_epochs))
+        result = train_adapter(dataset_path, self.base_model, out_dir, settings, on_step=on_step, log=self.log, offline=self.offline)
+        return result.adapter_dir
+
+    def chat(self, adapter_dir: str | os.PathLike[str] | None, messages: Sequence[Mapping[str, Any]], max_tokens: int = 256) -> str:
+        """The reply to ``messages`` (OpenAI chat format) from the base model plus the adapter (none: base alone)."""
+        import torch
+
+        with self._lock:
+            model, tokenizer = self._load()
+            name = self._adapter(adapter_dir) if adapter_dir is not None else None
+            conversation, tools, _ = chat_messages({"messages": [_plain(m) for m in messages]})
+            inputs = tokenizer.apply_chat_template(conversation, tools=tools, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+            inputs = {k: v.to(model.device) for k, v in inputs.items()}
+            with torch.inference_mode(), _active(model, name):
+                output = model.generate(**inputs, max_new_tokens=max_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id)
+            return tokenizer.decode(output[0, inputs["input_ids"].shape[1] :], skip_special_tokens=True).strip()
+
+    def _load(self) -> tuple[Any, Any]:
+        if self._model is None:
+            import torch
+
+            from ftlab.lora.model import load_model, load_tokenizer, model_folder
+
+            folder = model_folder(self.base_model, offline=self.offline, log=self.log)
+            self._tokenizer = load_tokenizer(folder, self.base_model)
+            self._model = load_model(folder, self.base_model).eval()
+            if self.settings.device == "auto" and torch.cuda.is_available():
+                self._model.to("cuda")
+        return self._model, self._tokenizer
+
+    def _adapter(self, adapter_dir: str | os.PathLike[str]) -> str:
+        from peft import PeftModel
+
+        from ftlab.lora.errors import ModelNotLoadable
+        from ftlab.lora.model import peft_quietly
+
+        key = str(Path(adapter_dir).resolve())
+        if key not in self._adapters:
+            if not (Path(key) / "adapter_config.json").is_file():
+                raise ModelNotLoadable(str(adapter_dir), "it is not a LoRA adapter folder (no adapter_config.json)")
+            name = f"adapter_{len(self._adapters) + 1}"
+            if isinstance(self._model, PeftModel):
+                self._model.load_adapter(key, adapter_name=name)
+            else:
+                with peft_quietly():
+                    self._model = PeftModel.from_pretrained(self._model, key, adapter_name=name).eval()
+            self._adapters[key] = name
+        return self._adapters[key]
+
+
+def _plain(message: Mapping[str, Any]) -> dict[str, Any]:
+    """A chat-completions message as a training record has it: text content, ``developer`` as ``system``."""
+    content = message.get("content")
+    if isinstance(content, list):
+        content = "".join(part.get("text", "") for part in content if isinstance(part, Mapping))
+    role = "system" if message.get("role") == "developer" else message.get("role")
+    return {**message, "role": role, "content": content}
+
+
+@contextmanager
+def _active(model: Any, name: str | None) -> Iterator[None]:
+    """Use adapter ``name`` for the block, or no adapter at all when ``name`` is None."""
+    from peft import PeftModel
+
+    if not isinstance(model, PeftModel):
+        yield
+    elif name is None:
+        with model.disable_adapter():
+            yield
+    else:
+        model.set_adapter(name)
+        yield

@@ -1,0 +1,7 @@
+"""Wrong: fine-tunes whatever the task ("a custom model is always better")."""
+
+from ftlab.decide import Decision
+
+
+def decide_approach(scenario):
+    return Decision("fine-tune", "a model trained on our own data is always better")
