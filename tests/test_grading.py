@@ -29,22 +29,30 @@ TIMEOUT = 1.5
 SANDBOX = find_sandbox()
 needs_sandbox = pytest.mark.skipif(not SANDBOX.isolated, reason=f"no sandbox on this machine: {SANDBOX.reason}")
 
+# Points on exercises 1 and 2 (29 and 41 at most); every other exercise scores 0, except for the reference.
 EXPECTED = {
-    "reference": 70,
-    "stub": 0,
-    "partly": 65,  # write_jsonl escapes non-ASCII (-2) and is not atomic (-3)
-    "notebook": 70,
-    "all_in_one": 70,
-    "early_exit_import": 41,  # exercise 1 cannot load; exercise 2 is the reference
-    "exit_in_call": 51,  # build_example ends the process; write_jsonl (10) still scores
-    "always_equal": 41,
-    "endless_loop": 51,
-    "fake_results": 44,  # what its wrong answers earn: 2 + 1 on exercise 1, and exercise 2
-    "network": 41,
-    "read_solutions": 41,
-    "broken_notebook": 0,
-    "empty": 0,
+    "reference": (29, 41),
+    "stub": (0, 0),
+    "partly": (24, 41),  # write_jsonl escapes non-ASCII (-2) and is not atomic (-3)
+    "notebook": (29, 41),
+    "all_in_one": (29, 41),
+    "early_exit_import": (0, 41),  # exercise 1 cannot load; exercise 2 is the reference
+    "exit_in_call": (10, 41),  # build_example ends the process; write_jsonl (10) still scores
+    "always_equal": (0, 41),
+    "endless_loop": (10, 41),
+    "fake_results": (3, 41),  # what its wrong answers earn: 2 + 1
+    "network": (0, 41),
+    "read_solutions": (0, 41),
+    "broken_notebook": (0, 0),
+    "empty": (0, 0),
 }
+
+
+def _points(graded: Graded) -> tuple[float, float, float]:
+    """Points on exercise 1, exercise 2, and all the others."""
+    by_slug = {g.slug: g.points for g in graded.board.exercises()}
+    rest = sum(v for k, v in by_slug.items() if k not in ("ex1_build_example", "ex2_validate_record"))
+    return by_slug.get("ex1_build_example", 0), by_slug.get("ex2_validate_record", 0), rest
 
 
 class Listener:
@@ -125,9 +133,11 @@ def test_every_submission_gets_exactly_its_expected_score(graded):
     results, _, _, _ = graded
     if not SANDBOX.isolated:  # without a sandbox these two do reach the network and the solutions
         results = {k: v for k, v in results.items() if k not in ("network", "read_solutions")}
-    expected = {k: v for k, v in EXPECTED.items() if k in results}
-    assert {name: g.board.points for name, g in results.items()} == expected
-    assert {g.board.max_points for g in results.values()} == {70}
+    full = results["reference"].board.max_points
+    expected = {name: (*EXPECTED[name], full - 70 if name == "reference" else 0) for name in results}
+    assert {name: _points(g) for name, g in results.items()} == expected
+    assert {g.board.max_points for g in results.values()} == {full}
+    assert results["reference"].board.points == full
 
 
 def test_only_unreadable_submissions_are_not_graded(graded):
@@ -163,8 +173,8 @@ def test_fake_results_printed_or_written_change_nothing(graded):
     results, out, _, fake_file_written = graded
     report = json.loads((out / "results.json").read_text(encoding="utf-8"))
     scores = {s["name"]: s["results"]["score"] for s in report["submissions"]}
-    assert scores["fake_results"] == EXPECTED["fake_results"]
-    assert json.loads((out / "fake_results" / "results.json").read_text(encoding="utf-8"))["score"] == EXPECTED["fake_results"]
+    assert scores["fake_results"] == sum(EXPECTED["fake_results"])
+    assert json.loads((out / "fake_results" / "results.json").read_text(encoding="utf-8"))["score"] == sum(EXPECTED["fake_results"])
     if SANDBOX.isolated:
         assert not fake_file_written, "the sandboxed submission wrote into the report folder"
 
@@ -173,13 +183,13 @@ def test_fake_results_printed_or_written_change_nothing(graded):
 def test_sandboxed_code_cannot_reach_a_listener_on_this_machine(graded):
     results, _, listener, _ = graded
     assert listener.connections == 0
-    assert results["network"].board.points == EXPECTED["network"]
+    assert _points(results["network"]) == (*EXPECTED["network"], 0)
 
 
 @needs_sandbox
 def test_sandboxed_code_cannot_read_the_solutions(graded):
     results, _, _, _ = graded
-    assert results["read_solutions"].board.points == EXPECTED["read_solutions"]
+    assert _points(results["read_solutions"]) == (*EXPECTED["read_solutions"], 0)
     assert "not implemented yet" in _feedback(results["read_solutions"], "test_example_is_a_dict_with_a_messages_list")
 
 

@@ -224,8 +224,8 @@ def test_a_sandbox_that_cannot_start_is_the_graders_failure(tmp_path):
 
 
 def test_the_mock_api_is_reachable_through_the_socket_a_grader_hands_in(start, tmp_path):
-    from ftlab.handles import mock_client
-    from ftlab.mock.server import MockServer
+    from ftlab.handles import openai_client
+    from ftlab.mock.server import DEFAULT_KEY, MockServer
 
     shared = tmp_path / "channel"
     shared.mkdir()
@@ -244,7 +244,7 @@ def test_the_mock_api_is_reachable_through_the_socket_a_grader_hands_in(start, t
         timeout=30,
     )
     with MockServer(host=f"unix://{shared / 'api.sock'}") as mock, MockServer() as tcp_mock:
-        models, tcp = proxy.build_example(mock_client(mock), tcp_mock.port)
+        models, tcp = proxy.build_example(openai_client(mock.base_url, DEFAULT_KEY, socket=mock.socket_path), tcp_mock.port)
         assert len(models) == 1 and mock.requests()
     if proxy.backend.sandbox.isolated:
         assert tcp == "unreachable"
