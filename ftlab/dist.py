@@ -1,19 +1,21 @@
 """The student distribution: the kit without ``solutions/`` and without the hidden checks.
 
-Hidden checks are the grader functions marked ``@pytest.mark.points(..., visibility="hidden")``.
-:func:`strip_hidden` removes them from a grader's source (an AST finds them; their lines,
-decorators and the comment just above go), then removes module-level values that only they
-used (the hidden inputs), so neither their code nor their data ships. ``pytest exercises/``
-works in the result exactly as in the kit, minus those checks.
+Hidden checks are taken out of each grader's source by :func:`ftlab.hidden.strip_hidden`, with
+the values only they used, so neither their code nor their data ships; then pytest collects the
+result and the build fails if any check it finds is still hidden. ``pytest exercises/`` works in
+the result exactly as in the kit, minus those checks.
 """
 
 from __future__ import annotations
 
-import ast
-import re
+import json
+import os
 import shutil
-from collections.abc import Iterable
+import subprocess
+import sys
 from pathlib import Path
+
+from ftlab.hidden import HiddenCheckLeft, strip_hidden
 
 STUDENT_FILES = ("pyproject.toml", "README.md", "LICENSE", "lab.ipynb", ".gitignore")
 STUDENT_FOLDERS = ("ftlab", "exercises", "graders", "data", "docs")
@@ -21,91 +23,28 @@ INSTRUCTOR_ONLY = ("docs/instructor.md", "docs/grading.md", "docs/ci")
 WORKFLOW = Path("docs/ci/classroom.yml")
 
 
-class HiddenCheckLeft(ValueError):
-    """A hidden check the AST transform could not take out (a form it does not know)."""
-
-    def __init__(self, path: Path, line: int) -> None:
-        super().__init__(str(path), line)
-        self.path, self.line = path, line
-
-    def __str__(self) -> str:
-        return f"{self.path}, line {self.line}: a hidden check in a form ftlab dist cannot strip; mark a test function instead"
-
-
-def _is_hidden_points(node: ast.expr) -> bool:
-    if not isinstance(node, ast.Call):
-        return False
-    func = node.func
-    named = isinstance(func, ast.Attribute) and func.attr == "points"
-    hidden = any(k.arg == "visibility" and isinstance(k.value, ast.Constant) and k.value.value == "hidden" for k in node.keywords)
-    return named and hidden
+_COLLECT = """
+import json, sys, pytest
+hidden = []
+class Collector:
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            marker = item.get_closest_marker("points")
+            if marker is not None and marker.kwargs.get("visibility") == "hidden":
+                hidden.append(item.nodeid)
+code = pytest.main(["graders", "--collect-only", "-q", "-p", "no:cacheprovider"], plugins=[Collector()])
+print(json.dumps({"code": int(code), "hidden": hidden}))
+"""
 
 
-def _hidden_functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    found = []
-    for parent in [tree, *(n for n in tree.body if isinstance(n, ast.ClassDef))]:
-        for node in parent.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(_is_hidden_points(d) for d in node.decorator_list):
-                found.append(node)
-    return found
-
-
-def _names(nodes: Iterable[ast.AST]) -> set[str]:
-    return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
-
-
-def _span(node: ast.stmt, lines: list[str]) -> tuple[int, int]:
-    """0-based [start, end) lines of a statement with its decorators and the comment block just above."""
-    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1
-    while first > 0 and lines[first - 1].lstrip().startswith("#"):
-        first -= 1
-    return first, node.end_lineno or node.lineno
-
-
-def strip_hidden(source: str, *, path: Path = Path("<grader>")) -> str:
-    """``source`` without its hidden checks and the module-level values only they used."""
-    tree = ast.parse(source)
-    hidden = _hidden_functions(tree)
-    if not hidden:
-        _refuse_leftovers(tree, path)
-        return source
-    lines = source.splitlines()
-    removed = list(hidden)
-    kept = [n for n in tree.body if n not in hidden]
-    while True:  # values the hidden checks used and nothing else does
-        orphans = [n for n in kept if _only_for(n, removed, kept)]
-        if not orphans:
-            break
-        removed += orphans
-        kept = [n for n in kept if n not in orphans]
-    drop: set[int] = set()
-    for node in removed:
-        start, end = _span(node, lines)
-        drop.update(range(start, end))
-    text = "\n".join(line for i, line in enumerate(lines) if i not in drop)
-    text = re.sub(r"\n{4,}", "\n\n\n", text).rstrip("\n") + "\n"
-    _refuse_leftovers(ast.parse(text), path)
-    return text
-
-
-def _only_for(node: ast.stmt, removed: list[ast.stmt], kept: list[ast.stmt]) -> bool:
-    """Whether ``node`` assigns names that removed code used and no kept code uses."""
-    if isinstance(node, ast.Assign):
-        targets = node.targets
-    elif isinstance(node, ast.AnnAssign):
-        targets = [node.target]
-    else:
-        return False
-    if not all(isinstance(t, ast.Name) for t in targets):
-        return False
-    names = {t.id for t in targets}  # type: ignore[attr-defined]
-    return bool(names & _names(removed)) and not names & _names(n for n in kept if n is not node)
-
-
-def _refuse_leftovers(tree: ast.Module, path: Path) -> None:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _is_hidden_points(node):
-            raise HiddenCheckLeft(path, node.lineno)
+def hidden_left(folder: Path) -> list[str]:
+    """The checks pytest still collects as hidden from ``folder/graders`` (run in a fresh interpreter)."""
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(folder), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-c", _COLLECT], cwd=folder, capture_output=True, text=True, env=environment, timeout=300)
+    report = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {"code": done.returncode, "hidden": []}
+    if report["code"] != 0:
+        raise ValueError(f"the distribution's graders do not collect (pytest exit status {report['code']}): {done.stdout[-500:]}{done.stderr[-500:]}")
+    return list(report["hidden"])
 
 
 def build_student(kit: Path, out: Path) -> list[Path]:
@@ -132,6 +71,9 @@ def build_student(kit: Path, out: Path) -> list[Path]:
         (out / "docs").rmdir()
     for grader in sorted((out / "graders").glob("*.py")):
         grader.write_text(strip_hidden(grader.read_text(encoding="utf-8"), path=grader), encoding="utf-8")
+    left = hidden_left(out)
+    if left:
+        raise HiddenCheckLeft(out / "graders", 0, f"{len(left)} hidden checks are still collected ({', '.join(left[:3])})")
     if (kit / WORKFLOW).is_file():
         workflow = out / ".github" / "workflows" / "classroom.yml"
         workflow.parent.mkdir(parents=True)
