@@ -2,7 +2,7 @@
 
 The zip follows Gradescope's autograder specification
 (https://gradescope-autograders.readthedocs.io/en/latest/specs/): ``setup.sh`` and
-``run_autograder`` at its root, the kit (the ``ftlab`` package and the grader suites, never
+``run_autograder`` at its root, the kit (the ``ftlab`` package, the grader suites and ``data/``, never
 ``solutions/``) under ``kit/``. Gradescope unpacks it into ``/autograder/source``; the student's
 upload lands in ``/autograder/submission``; ``run_autograder`` must leave
 ``/autograder/results/results.json``. ``FTLAB_AUTOGRADER_ROOT`` moves ``/autograder`` elsewhere
@@ -25,7 +25,7 @@ from ftlab.jsonl import atomic_writer
 from ftlab.submission import Submission, find_submissions
 
 KIT_FILES = ("pyproject.toml", "README.md", "LICENSE")
-KIT_FOLDERS = ("ftlab", "graders")
+KIT_FOLDERS = ("ftlab", "graders", "data")  # graders read data/ (the sample training file)
 CONFIG = "ftlab-gradescope.json"
 _STAMP = (2026, 1, 1, 0, 0, 0)  # fixed dates: the same kit gives the same zip
 
