@@ -13,9 +13,13 @@ from ftlab.commands.dist import add_dist_parser
 from ftlab.commands.grade import add_grade_parser
 from ftlab.commands.gradescope import add_gradescope_parser
 from ftlab.commands.notebook import add_notebook_parser
+from ftlab.jsonl import atomic_writer
 from ftlab.lora.command import add_train_lora_parser
 from ftlab.mock.command import add_mock_server_parser
+from ftlab.models import UnknownModel, resolve_model
+from ftlab.page import render_page
 from ftlab.partb import add_finetune_parser
+from ftlab.report import DEFAULT_MODEL, render_text, to_json
 from ftlab.validation import FileReport, UnusableFile, validate_file
 
 EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
@@ -26,10 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ftlab", description="Build, check and grade fine-tuning datasets and exercises.")
     parser.add_argument("--version", action="version", version=f"ftlab {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    validate = commands.add_parser("validate", help="check a chat-format JSONL training file, line by line")
+    validate = commands.add_parser("validate", help="check a JSONL training file (chat, tool calling or preference) line by line; report its tokens and cost")
     validate.add_argument("file", help="the JSONL training file")
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
+    _report_options(validate)
     validate.set_defaults(run=_validate)
+    report = commands.add_parser("report", help="write the dataset report as one self-contained HTML page (exit status as validate)")
+    report.add_argument("file", help="the JSONL training file")
+    report.add_argument("-o", "--output", required=True, metavar="HTML", help="where to write the page (report.html)")
+    _report_options(report)
+    report.set_defaults(run=_validate, json=False)
     add_mock_server_parser(commands)
     add_challenge_parser(commands)
     add_train_lora_parser(commands)
@@ -41,19 +51,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", type=_model, default=DEFAULT_MODEL, help=f"count tokens, check the training context and price for this model (default {DEFAULT_MODEL})")
+    parser.add_argument("--max-lines", type=_positive, default=20, metavar="N", help="list at most N lines per problem code (all are counted; default 20)")
+
+
+def _model(name: str) -> str:
+    try:
+        return resolve_model(name).name
+    except UnknownModel as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return int(value)
+
+
 def _validate(args: argparse.Namespace) -> int:
     try:
-        report = validate_file(args.file)
+        report = validate_file(args.file, model=args.model, keep=args.max_lines)
     except UnusableFile as error:
         if args.json:
             print(json.dumps({"file": error.path, "error": error.reason}))
         else:
-            print(f"ftlab validate: {error}", file=sys.stderr)
+            print(f"ftlab {args.command}: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
-    if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    if getattr(args, "output", None):
+        with atomic_writer(args.output) as stream:
+            stream.write(render_page(report))
+        print(f"{args.output}: dataset report for {report.path} ({'valid' if report.ok else 'not valid'})")
+    elif args.json:
+        print(json.dumps(to_json(report), ensure_ascii=False, indent=2))
     else:
-        print("\n".join(render_report(report)))
+        print("\n".join(render_text(report)))
     return EXIT_OK if report.ok else EXIT_INVALID
 
 

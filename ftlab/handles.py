@@ -154,3 +154,17 @@ def _http_module() -> Any:
 register_handle("unserializable", _build_unserializable)
 register_handle("openai_client", _build_openai_client)
 register_handle("mock_sleep", _build_mock_sleep)
+
+
+def repeated(value: Any, count: int) -> Handle:
+    """A handle that becomes ``[value] * count`` where the learner's code runs: a big input sent small."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ValueError(f"count must be an integer >= 0, got {count!r}")
+    return Handle("repeated", {"value": value, "count": count})
+
+
+def _build_repeated(params: dict[str, Any]) -> list[Any]:
+    return [params["value"]] * params["count"]
+
+
+register_handle("repeated", _build_repeated)

@@ -51,7 +51,7 @@ def _parse(number: int, raw: bytes) -> Line:
     if not text.strip():
         return Line(number, problem=Problem("blank_line", "blank line skipped; JSONL wants exactly one example per line", "warning"))
     try:
-        record = json.loads(text, parse_constant=_reject_constant)
+        record = _DECODER.decode(text)
     except (json.JSONDecodeError, ValueError) as error:
         return Line(number, problem=Problem("invalid_json", f"not valid JSON: {_json_reason(error)}"))
     return Line(number, record, bom, parsed=True)
@@ -59,6 +59,9 @@ def _parse(number: int, raw: bytes) -> Line:
 
 def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON (use null or a number)")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # one decoder: json.loads(..., parse_constant=) builds one per line
 
 
 def _json_reason(error: ValueError) -> str:

@@ -80,7 +80,7 @@ def _validator() -> jsonschema.protocols.Validator:
 def check_record(record: object) -> list[Problem]:
     """Every rule one training record breaks, in a stable order; empty when it is valid."""
     problems = [_problem(error, record) for error in _validator().iter_errors(record)]
-    problems += _unanswered_tool_results(record)
+    problems += tool_result_problems(record)
     if any(p.code == "missing_messages_list" for p in problems):
         problems = [p for p in problems if p.message_index is None and p.code != "example_missing_assistant_message"]
     unique = {(p.code, p.message_index, p.message): p for p in problems}
@@ -151,7 +151,8 @@ def _field_sentence(code: str, field: str, path: Sequence[Any], error: jsonschem
     return f"{_dotted(path[2:])}: {_short(error)}"
 
 
-def _unanswered_tool_results(record: object) -> Iterator[Problem]:
+def tool_result_problems(record: object) -> Iterator[Problem]:
+    """The rule a schema cannot say: every tool result answers an earlier assistant's tool call."""
     if not isinstance(record, Mapping) or not isinstance(record.get("messages"), list):
         return
     seen: set[str] = set()

@@ -219,3 +219,30 @@ _BREAKERS = {
     "invalid_tools": _invalid_tools,
     "example_missing_assistant_message": _example_missing_assistant_message,
 }
+
+
+def preference_records(*, max_turns: int = 2) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid preference (DPO) records: a chat prompt ending with the user, two different answers."""
+    if max_turns < 1:
+        raise ValueError(f"max_turns must be at least 1, got {max_turns}")
+    prompt = valid_records(max_turns=max_turns, tools=False).map(lambda r: r["messages"][:-1])
+    answers = st.lists(texts(), min_size=2, max_size=2, unique_by=str.strip)
+    return st.builds(
+        lambda messages, pair, parallel: {
+            "input": {"messages": messages, **({"parallel_tool_calls": parallel} if parallel is not None else {})},
+            "preferred_output": [{"role": "assistant", "content": pair[0]}],
+            "non_preferred_output": [{"role": "assistant", "content": pair[1]}],
+        },
+        prompt,
+        answers,
+        st.none() | st.booleans(),
+    )
+
+
+def json_values(*, max_leaves: int = 12) -> st.SearchStrategy[Any]:
+    """Any JSON value (what a line of a file can hold), with keys records often use."""
+    if max_leaves < 1:
+        raise ValueError(f"max_leaves must be at least 1, got {max_leaves}")
+    keys = st.sampled_from(["messages", "role", "content", "name", "weight", "input", "preferred_output", "non_preferred_output", "tools", "tool_calls", "x"]) | st.text(max_size=5)
+    leaves = st.none() | st.booleans() | st.integers(-2, 2) | st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from(["user", "assistant", "system", "tool", "hi", "", " "])
+    return st.recursive(leaves, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4), max_leaves=max_leaves)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import tiktoken
 
@@ -85,23 +86,51 @@ def value_tokens(value: object, encoding: tiktoken.Encoding) -> int:
     return len(encoding.encode_ordinary(value))
 
 
-def count_tokens(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-mini") -> int:
-    """Tokens a list of chat messages takes, including per-message framing and reply priming."""
+@dataclass(frozen=True)
+class TokenCounts:
+    """One conversation's tokens: all of them, the assistant's, and the assistant's trained on."""
+
+    total: int
+    assistant: int
+    trained: int
+
+
+def token_counts(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-mini") -> TokenCounts:
+    """Every count of a list of chat messages in one pass (each value is encoded once).
+
+    ``total`` is :func:`count_tokens`; ``assistant`` and ``trained`` are :func:`assistant_tokens`
+    without and with ``trained_only``.
+    """
     encoding = encoding_for_model(model)
+    encode = encoding.encode_ordinary
     total = REPLY_PRIMING
-    for index, message in enumerate(_messages(messages)):
-        if not isinstance(message, Mapping):
+    assistant = trained = 0
+    for index, message in enumerate(messages if type(messages) is list else _messages(messages)):
+        if type(message) is not dict and not isinstance(message, Mapping):
             raise UncountableMessages(
                 f"expected a message object, got {type(message).__name__}", message_index=index
             )
         total += TOKENS_PER_MESSAGE
+        generates = message.get("role") == "assistant"
+        produced = 0
         for key, value in message.items():
             if key in UNSENT_KEYS:
                 continue
-            total += _counted(value, encoding, index, key)
+            tokens = len(encode(value)) if type(value) is str else _counted(value, encoding, index, key)
+            total += tokens
             if key == "name" and value is not None:
                 total += TOKENS_PER_NAME
-    return total
+            if generates and key in GENERATED_KEYS:
+                produced += tokens
+        if generates:
+            assistant += produced
+            trained += produced if message.get("weight", 1) != 0 else 0
+    return TokenCounts(total, assistant, trained)
+
+
+def count_tokens(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-mini") -> int:
+    """Tokens a list of chat messages takes, including per-message framing and reply priming."""
+    return token_counts(messages, model).total
 
 
 def content_tokens(message: Mapping[str, object], model: str = "gpt-4o-mini") -> int:
@@ -121,20 +150,8 @@ def assistant_tokens(
 
     With ``trained_only``, assistant messages with ``weight`` 0 are left out.
     """
-    encoding = encoding_for_model(model)
-    total = 0
-    for index, message in enumerate(_messages(messages)):
-        if not isinstance(message, Mapping):
-            raise UncountableMessages(
-                f"expected a message object, got {type(message).__name__}", message_index=index
-            )
-        if message.get("role") != "assistant":
-            continue
-        if trained_only and message.get("weight", 1) == 0:
-            continue
-        for key in GENERATED_KEYS:
-            total += _counted(message.get(key), encoding, index, key)
-    return total
+    counts = token_counts(messages, model)
+    return counts.trained if trained_only else counts.assistant
 
 
 def example_messages(example: object) -> list[Mapping[str, object]]:

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BUGGY = Path(__file__).resolve().parent / "buggy"
-GRADED = ["ex1_build_example", "ex2_validate_record", "ex4_submit_job"]
+GRADED = ["ex1_build_example", "ex2_validate_record", "ex3_estimate_tokens", "ex4_submit_job"]
 
 
 def grade(pytester: pytest.Pytester, slug: str, impl: Path) -> dict:
@@ -49,6 +49,12 @@ WRONG = [
     ("ex2_validate_record", "ignores_weight", {"test_each_broken_record_gives_its_codes", "test_a_record_broken_one_way_gives_exactly_that_code"}),
     ("ex2_validate_record", "cookbook_only", {"test_each_broken_record_gives_its_codes", "test_every_valid_record_passes"}),
     ("ex2_validate_record", "unsorted_repeats", {"test_codes_are_sorted_and_distinct", "test_records_breaking_several_rules"}),
+    ("ex3_estimate_tokens", "no_reply_priming", {"test_no_messages_is_just_the_reply_priming", "test_every_training_example_counts_exactly"}),
+    ("ex3_estimate_tokens", "cl100k_everywhere", {"test_the_cookbook_example_counts_what_the_api_reported", "test_each_model_counts_with_its_own_encoding"}),
+    ("ex3_estimate_tokens", "counts_weight", {"test_a_tool_calling_conversation_with_weights", "test_every_training_example_counts_exactly"}),
+    ("ex3_estimate_tokens", "always_three_epochs", {"test_auto_epochs_match_the_rule_for_every_n_up_to_30000"}),
+    ("ex3_estimate_tokens", "no_context_cap", {"test_billed_tokens_are_capped_at_the_training_context"}),
+    ("ex3_estimate_tokens", "rounds_to_cents", {"test_the_estimate_for_the_sample_dataset", "test_cost_is_linear_in_epochs"}),
     ("ex4_submit_job", "wrong_purpose", {"test_the_upload_has_purpose_fine_tune", "test_the_job_trains_the_model_on_the_uploaded_file"}),
     ("ex4_submit_job", "legacy_hyperparameters", {"test_n_epochs_goes_in_method_not_the_deprecated_hyperparameters"}),
     ("ex4_submit_job", "polls_forever", {"test_a_job_past_the_timeout_raises_timeout_error"}),

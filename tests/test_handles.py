@@ -1,4 +1,4 @@
-"""Handles: an OpenAI client and a sleep that cross as plain data and are rebuilt where learner code runs."""
+"""Handles: an OpenAI client, a sleep, a repeated value and an unencodable one, crossing as plain data and rebuilt where learner code runs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import openai
 import pytest
 
-from ftlab.handles import MockSleep, SleepLimitExceeded, mock_sleep, openai_client
+from ftlab.handles import MockSleep, SleepLimitExceeded, Unserializable, mock_sleep, openai_client, repeated, unserializable
 from ftlab.mock import ManualClock, MockServer, running_mock
 from ftlab.plain import from_plain, to_plain
 
@@ -104,3 +104,22 @@ def test_handles_rebuilt_in_another_process_reach_the_mock(mock) -> None:
     subprocess.run([sys.executable, "-c", script, plain], check=True, env=env, timeout=60)
     assert mock.clock.now() == start + 45
     assert [str(r) for r in mock.requests("sk-child")] == ["GET /v1/files -> 200"]
+
+
+def test_repeated_sends_one_value_and_builds_the_list():
+    example = {"messages": [{"role": "user", "content": "hi"}]}
+    plain = to_plain([repeated(example, 30_000)])
+    assert len(repr(plain)) < 200
+    (built,) = from_plain(plain)
+    assert len(built) == 30_000 and built[0] == example and built[-1] == example
+
+
+@pytest.mark.parametrize("count", [-1, 2.0, True, "3"])
+def test_repeated_refuses_a_count_that_is_not_a_whole_number(count):
+    with pytest.raises(ValueError, match="count must be an integer"):
+        repeated("x", count)
+
+
+def test_unserializable_is_built_as_a_value_json_cannot_encode():
+    (value,) = from_plain(to_plain([unserializable()]))
+    assert isinstance(value, Unserializable)

@@ -114,3 +114,14 @@ def test_the_same_file_is_inspected_once_and_remembered_by_content() -> None:
     assert inspect_file(bytes(data), "gpt-4o-mini-2024-07-18") is first
     assert inspect_file(data, "gpt-4.1-mini-2025-04-14") is not first
     assert isinstance(inspect_file(data, "gpt-4o-mini-2024-07-18", param="validation_file"), Dataset)
+
+
+def test_a_preference_file_is_refused_for_a_supervised_job_in_words_not_a_crash() -> None:
+    record = {
+        "input": {"messages": [{"role": "user", "content": "Is the API down?"}]},
+        "preferred_output": [{"role": "assistant", "content": "Category: outage"}],
+        "non_preferred_output": [{"role": "assistant", "content": "No idea."}],
+    }
+    outcome = inspect_file(jsonl([record] * 12), "gpt-4o-mini-2024-07-18")
+    assert isinstance(outcome, JobError) and outcome.code == "invalid_training_file"
+    assert "preference (DPO) format" in outcome.message

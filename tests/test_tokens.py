@@ -17,6 +17,7 @@ from ftlab.tokens import (
     count_tokens,
     example_messages,
     example_tokens,
+    token_counts,
 )
 
 # The example of OpenAI's cookbook "How to count tokens with tiktoken", whose prompt tokens the
@@ -214,6 +215,19 @@ def test_assistant_tokens_count_what_the_assistant_produces() -> None:
     ]
     assert assistant_tokens(messages) == 4 + calls
     assert assistant_tokens(messages, trained_only=True) == calls
+
+
+@given(chat_messages(max_size=5), st.sampled_from([None, 0, 1]))
+def test_one_pass_gives_the_total_the_assistants_and_the_trained_tokens(messages: list[dict], weight: int | None) -> None:
+    if weight is not None:
+        messages = [{**m, "weight": weight} if m["role"] == "assistant" else m for m in messages]
+    counts = token_counts(messages)
+    encoding = get_encoding("o200k_base")
+    produced = sum(len(encoding.encode_ordinary(m["content"])) for m in messages if m["role"] == "assistant")
+    assert counts.total == count_tokens(messages)
+    assert counts.assistant == produced
+    assert counts.trained == (0 if weight == 0 else produced)
+    assert counts.total >= 3 + 3 * len(messages) + counts.assistant
 
 
 def test_an_example_is_a_record_or_a_message_list() -> None:

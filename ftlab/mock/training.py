@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ftlab.cost import estimate_from_token_counts, resolve_epochs
+from ftlab.formats import PREFERENCE
 from ftlab.jsonl import read_jsonl
 from ftlab.models import UnknownModel, resolve_model
 from ftlab.tokens import count_tokens
 from ftlab.validation import validate_file
 
 #: OpenAI refuses a training file with fewer examples than this.
-MIN_EXAMPLES = 10
 
 _WHERE = re.compile(r"^messages\[\d+\](?: \([^)]*\))?: ")
 
@@ -104,14 +104,19 @@ def _inspect(data: bytes, model: str, param: str) -> Dataset | JobError:
         report = validate_file(path)
         if report.errors:
             return _format_error(report.errors[0].line, report.errors[0].problem, param)
+        refused = next((p for p in report.file_problems if p.is_error), None)
+        if refused is not None:
+            # The engine words file-level refusals as OpenAI does ("Training file has 7 example(s), ...").
+            return JobError(refused.code, refused.message, param)
+        if report.format == PREFERENCE:
+            return JobError(
+                "invalid_training_file",
+                "The job failed due to an invalid training file. This file is in the preference (DPO) format; "
+                "this offline API trains supervised jobs only.",
+                param,
+            )
         examples = tuple(
             tuple(line.record["messages"]) for line in read_jsonl(path) if line.parsed  # type: ignore[index]
-        )
-    if len(examples) < MIN_EXAMPLES:
-        return JobError(
-            "invalid_n_examples",
-            f"Training file has {len(examples)} example(s), but must have at least {MIN_EXAMPLES} examples",
-            param,
         )
     return Dataset(model, examples, tuple(count_tokens(list(messages), model) for messages in examples))
 

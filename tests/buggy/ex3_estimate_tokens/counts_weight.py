@@ -1,0 +1,13 @@
+"""Wrong: the reference solution, but it counts an assistant's weight as if the model saw it."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from reference import reference  # noqa: E402
+
+_solution = reference("ex3_estimate_tokens")
+_solution["count_tokens"].__globals__["UNSENT_KEYS"] = set()
+
+count_tokens = _solution["count_tokens"]
+estimate_training_cost = _solution["estimate_training_cost"]
