@@ -9,6 +9,10 @@ from collections.abc import Sequence
 
 from ftlab import __version__
 from ftlab.challenge import add_challenge_parser
+from ftlab.commands.dist import add_dist_parser
+from ftlab.commands.grade import add_grade_parser
+from ftlab.commands.gradescope import add_gradescope_parser
+from ftlab.commands.notebook import add_notebook_parser
 from ftlab.jsonl import atomic_writer
 from ftlab.lora.command import add_train_lora_parser
 from ftlab.mock.command import add_mock_server_parser
@@ -40,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_challenge_parser(commands)
     add_train_lora_parser(commands)
     add_finetune_parser(commands)
+    add_grade_parser(commands)
+    add_gradescope_parser(commands)
+    add_notebook_parser(commands)
+    add_dist_parser(commands)
     return parser
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+import pytest
+
 from ftlab.implementation import StudentCodeError
 
 Kind = Literal["not_implemented", "learner_code", "check", "grader"]
@@ -18,8 +20,8 @@ def classify(error: BaseException) -> Kind:
         return "not_implemented"
     if isinstance(error, StudentCodeError) or hasattr(error, "ftlab_traceback"):
         return "learner_code"
-    if isinstance(error, AssertionError):
-        return "check"
+    if isinstance(error, (AssertionError, pytest.fail.Exception)):
+        return "check"  # a failed assert, or pytest.raises's "DID NOT RAISE"
     return "grader"
 
 
@@ -38,7 +40,10 @@ def describe(error: BaseException) -> str:
         where = getattr(error, "ftlab_traceback", "")
         return _cut(text + (f"\n{where}" if where else "") + _notes(error))
     if kind == "check":
-        return _cut((str(error) or "a check failed") + _notes(error))
+        text = str(error) or "a check failed"
+        if text.startswith("DID NOT RAISE "):
+            text = f"expected your code to raise {text.removeprefix('DID NOT RAISE ')}, but it returned normally"
+        return _cut(text + _notes(error))
     return _cut(f"the grader itself failed ({type(error).__name__}: {error}); this is not your fault, tell your instructor")
 
 

@@ -43,7 +43,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v not in ("", None, [])}
+        return {k: v for k, v in self.__dict__.items() if v not in ("", None, []) or (k == "value" and self.kind == "value")}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Outcome:

@@ -19,6 +19,16 @@ def test_each_kind_of_failure_is_told_apart():
     assert classify(ExceptionGroup("g", [AssertionError("a")])) == "check"
 
 
+def test_a_missing_exception_is_the_learners_failed_check_not_the_graders():
+    import pytest
+
+    with pytest.raises(pytest.fail.Exception) as error:
+        with pytest.raises(ValueError):
+            pass
+    assert classify(error.value) == "check"
+    assert describe(error.value) == "expected your code to raise ValueError, but it returned normally"
+
+
 def test_descriptions():
     assert describe(from_learner(NotImplementedError("Task 1"))) == "not implemented yet (Task 1)"
     assert describe(from_learner(KeyError("x"), "x")) == 'your code raised KeyError: x\n  File "ex.py", line 3, in f'

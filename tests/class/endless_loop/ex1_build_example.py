@@ -1,0 +1,30 @@
+"""Loops forever in build_example and ignores the alarm the harness sets; write_jsonl is correct."""
+
+import json
+import os
+import signal
+import tempfile
+
+signal.signal(signal.SIGALRM, signal.SIG_IGN)
+
+
+def build_example(user, assistant, system=None):
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    while True:
+        pass
+
+
+def write_jsonl(examples, path):
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder)
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            for example in examples:
+                stream.write(json.dumps(example, ensure_ascii=False) + "\n")
+                count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return count
