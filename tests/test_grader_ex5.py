@@ -27,7 +27,7 @@ def grade(pytester: pytest.Pytester, impl: Path) -> list[dict]:
     """Every graded check of one run of the grader on ``impl`` (one run per implementation)."""
     if impl not in _RESULTS:
         out = pytester.path / "results.json"
-        pytester.runpytest(str(GRADER), "--impl", str(impl), "--ftlab-json", str(out), "-p", "no:cacheprovider", "-q")
+        pytester.runpytest_subprocess(str(GRADER), "--impl", str(impl), "--ftlab-json", str(out), "-p", "no:cacheprovider", "-q")
         _RESULTS[impl] = json.loads(out.read_text(encoding="utf-8"))["tests"]
     return _RESULTS[impl]
 

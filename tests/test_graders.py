@@ -15,7 +15,8 @@ GRADED = ["ex1_build_example", "ex2_validate_record", "ex3_estimate_tokens", "ex
 
 def grade(pytester: pytest.Pytester, slug: str, impl: Path) -> dict:
     out = pytester.path / "results.json"
-    pytester.runpytest(str(ROOT / "graders" / f"test_{slug}.py"), "--impl", str(impl), "--ftlab-json", str(out), "-p", "no:cacheprovider", "-q")
+    # In a subprocess: an in-process run would import (and then forget) the HTTP stack the mock uses.
+    pytester.runpytest_subprocess(str(ROOT / "graders" / f"test_{slug}.py"), "--impl", str(impl), "--ftlab-json", str(out), "-p", "no:cacheprovider", "-q")
     return json.loads(out.read_text(encoding="utf-8"))
 
 

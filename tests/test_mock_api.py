@@ -46,7 +46,7 @@ def test_where_it_listens(mock_api):
 
 def test_each_check_gets_its_own_key_on_the_modules_server(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_checks=CHECKS)
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=4)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=4)
     socket, base_url = (pytester.path / "where.txt").read_text().split(" ")
     assert socket == "None" and base_url.startswith("http://127.0.0.1:")
 
@@ -59,7 +59,7 @@ def test_a_backend_can_make_the_mock_listen_on_a_unix_socket_in_basetemp(pyteste
         "    config.stash[MOCK_ADDRESS] = unix_socket\n"
     )
     pytester.makepyfile(test_checks=CHECKS)
-    pytester.runpytest("-p", "no:cacheprovider", f"--basetemp={basetemp}").assert_outcomes(passed=4)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--basetemp={basetemp}").assert_outcomes(passed=4)
     socket, base_url = (pytester.path / "where.txt").read_text().split(" ")
     try:
         assert Path(eval(socket)).parent.parent == basetemp and base_url == "http://localhost/v1"
