@@ -20,8 +20,10 @@ from ftlab.validation import UnusableFile, validate_file
 
 DEFAULT_MODEL = "gpt-4o-mini-2024-07-18"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-#: Seconds between polls and the most to wait: a simulated job is done in a fraction of a second.
-PACE = {"mock": (0.02, 60.0), "local": (0.05, 60.0), "real": (15.0, 6 * 3600.0)}
+#: Seconds between polls and the most to wait: an in-process mock (done in a fraction of a second),
+#: a server on this machine (maybe ``ftlab mock-server --backend lora``: a real run of minutes),
+#: the real API (minutes to hours).
+PACE = {"mock": (0.02, 60.0), "local": (0.5, 6 * 3600.0), "real": (15.0, 6 * 3600.0)}
 METRIC_LINES = 10  # step lines shown per job (the rest are counted, not printed)
 HELP = "fine-tune on your own dataset: validate, upload, train, wait, then ask the new model (offline mock unless --real)"
 
