@@ -24,7 +24,7 @@ class FineTunableModel:
 # Training context (max tokens per training example): the "Token limits" table of OpenAI's
 # fine-tuning guide (platform.openai.com/docs/guides/fine-tuning): 65,536 for gpt-4o-mini,
 # gpt-4o and the gpt-4.1 family, 16,385 for gpt-3.5-turbo-0125. Longer examples are truncated.
-# Prices: training, USD per 1M tokens, as last published by OpenAI (../shared/openai/README.md).
+# Prices: training, USD per 1M tokens, as last published by OpenAI (fine-tuning pricing page).
 # Encodings: tiktoken's MODEL_TO_ENCODING (o200k_base for gpt-4o and later, cl100k_base before).
 FINE_TUNABLE_MODELS: tuple[FineTunableModel, ...] = (
     FineTunableModel("gpt-4.1-2025-04-14", ("gpt-4.1",), "o200k_base", 65_536, 25.00),
