@@ -11,17 +11,14 @@ functions, as they would in Jupyter.
 from __future__ import annotations
 
 import ast
-import contextlib
 import re
-import signal
 import sys
-import threading
 import traceback
 import types
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from ftlab.implementation import TimeLimitExceeded, time_limit
 
 HEADER = "# ftlab: the code cells of {name}, run one by one (shell and magic lines removed)"
 SELF_CHECK_TAG = "ftlab-self-check"
@@ -124,9 +121,9 @@ def run_cells(path: Path, *, cell_timeout: float) -> tuple[types.ModuleType, lis
             tree = ast.parse(source, filename=str(path))
             ast.increment_lineno(tree, first - 1)
             code = compile(tree, str(path), "exec")
-            with _time_limit(cell_timeout):
+            with time_limit(cell_timeout):
                 exec(code, module.__dict__)  # noqa: S102 - this is the learner's own notebook, inside the sandbox
-        except _CellTimeout:
+        except TimeLimitExceeded:
             notes.append(f"code cell {number} ({_first_line(source)}) did not finish within {cell_timeout:g} s and was stopped")
         except BaseException as error:  # noqa: BLE001 - a cell may raise anything, even SystemExit
             if isinstance(error, SyntaxError) and error.lineno is not None:
@@ -151,23 +148,3 @@ def _describe(error: BaseException, path: Path) -> str:
     return f"{type(error).__name__}: {error}{where}"
 
 
-class _CellTimeout(BaseException):
-    pass
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    if not (seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()):
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise _CellTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

@@ -219,9 +219,9 @@ def load_module(path: Path) -> ModuleType | Outcome:
 def run_call(target: Any, args: list[Any], kwargs: dict[str, Any], *, source: Path, timeout: float) -> Outcome:
     """Call a learner's function on rebuilt arguments; report a plain outcome whatever happens."""
     try:
-        with _time_limit(timeout):
+        with time_limit(timeout):
             result = target(*from_plain(args), **from_plain(kwargs))
-    except _Timeout:
+    except TimeLimitExceeded:
         return Outcome("timeout", message=f"timed out after {timeout:g} s: is there an endless loop, or a wait that never ends?")
     except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt from learner code are outcomes too
         if isinstance(error, KeyboardInterrupt) and threading.current_thread() is threading.main_thread():
@@ -255,19 +255,20 @@ def _one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-class _Timeout(BaseException):
-    pass
+class TimeLimitExceeded(BaseException):
+    """Raised inside :func:`time_limit`; a BaseException, so a learner's ``except Exception`` can't swallow it."""
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (main thread, POSIX); no limit elsewhere or when 0."""
     usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
 
     def expire(signum: int, frame: Any) -> None:
-        raise _Timeout
+        raise TimeLimitExceeded
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ftlab.exercises import EXERCISES, UnknownExercise, find
+from ftlab.exercises import EXERCISES
 from ftlab.grading import Graded
 from ftlab.jsonl import atomic_writer
-from ftlab.results import CheckResult, Scoreboard
+from ftlab.results import CheckResult, Scoreboard, exercise_label, format_points
 
 GRADESCOPE_VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
@@ -30,18 +30,6 @@ def title(check: CheckResult) -> str:
     base, _, params = check.name.partition("[")
     words = base.removeprefix("test_").replace("_", " ")
     return f"{words} [{params}" if params else words
-
-
-def _exercise_label(slug: str) -> str:
-    try:
-        exercise = find(slug)
-    except UnknownExercise:
-        return slug
-    return f"{exercise.number}. {exercise.title}"
-
-
-def _num(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.2f}"
 
 
 def _public(board: Scoreboard) -> list[CheckResult]:
@@ -98,8 +86,8 @@ def _overview(graded: Graded) -> str:
     lines = []
     if graded.status != "graded":
         lines.append(f"Not graded ({graded.status}): {graded.message}")
-    lines.append(f"Score: {_num(graded.board.points)} / {_num(graded.board.max_points)} ({_percent(graded.board)})")
-    lines += [f"{_exercise_label(g.slug)}: {_num(g.points)} / {_num(g.max_points)}" for g in graded.board.exercises()]
+    lines.append(f"Score: {format_points(graded.board.points)} / {format_points(graded.board.max_points)} ({_percent(graded.board)})")
+    lines += [f"{exercise_label(g.slug)}: {format_points(g.points)} / {format_points(g.max_points)}" for g in graded.board.exercises()]
     lines += [f"Note: {note}" for note in graded.notes]
     return "\n".join(lines)
 
@@ -140,13 +128,13 @@ def junit_xml(results: Sequence[Graded]) -> str:
         }
         suite = ET.SubElement(root, "testsuite", name=graded.name, **{k: str(v) for k, v in counts.items()}, time=f"{graded.seconds:.3f}")
         properties = ET.SubElement(suite, "properties")
-        for name, value in (("status", graded.status), ("score", _num(graded.board.points)), ("max_score", _num(graded.board.max_points))):
+        for name, value in (("status", graded.status), ("score", format_points(graded.board.points)), ("max_score", format_points(graded.board.max_points))):
             ET.SubElement(properties, "property", name=name, value=value)
         for check in checks:
             case = ET.SubElement(suite, "testcase", classname=f"{graded.name}.{check.exercise}", name=check.name, time="0")
             if check.status in ("failed", "error"):
                 element = ET.SubElement(case, "failure" if check.status == "failed" else "error", message=check.hint, type=check.status)
-                element.text = f"{_num(check.points)} / {_num(check.max_points)} points\n{explanation(check)}"
+                element.text = f"{format_points(check.points)} / {format_points(check.max_points)} points\n{explanation(check)}"
             elif check.status == "skipped":
                 ET.SubElement(case, "skipped", message=check.feedback)
         if graded.status != "graded" or graded.notes:
@@ -181,9 +169,9 @@ def gradebook_csv(results: Sequence[Graded]) -> str:
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(["submission", "status", *columns, "score", "max_score", "message"])
     for graded in results:
-        scores = {g.slug: _num(g.points) for g in graded.board.exercises()}
+        scores = {g.slug: format_points(g.points) for g in graded.board.exercises()}
         writer.writerow(
-            [_cell(graded.name), graded.status, *(scores.get(c, "") for c in columns), _num(graded.board.points), _num(graded.board.max_points), _cell(graded.message)]
+            [_cell(graded.name), graded.status, *(scores.get(c, "") for c in columns), format_points(graded.board.points), format_points(graded.board.max_points), _cell(graded.message)]
         )
     return stream.getvalue()
 
@@ -203,11 +191,11 @@ def summary_md(results: Sequence[Graded], *, sandbox: str = "") -> str:
     lines.append(f"{len(results)} submission{'s' if len(results) != 1 else ''}: {graded_count} graded, {len(results) - graded_count} not graded.")
     if sandbox:
         lines += ["", f"Learner code ran in: {sandbox}."]
-    lines += ["", "| Submission | Status | " + " | ".join(_md(_exercise_label(c)) for c in columns) + " | Total |"]
+    lines += ["", "| Submission | Status | " + " | ".join(_md(exercise_label(c)) for c in columns) + " | Total |"]
     lines.append("|---|---|" + "---:|" * len(columns) + "---:|")
     for graded in results:
-        scores = {g.slug: f"{_num(g.points)} / {_num(g.max_points)}" for g in graded.board.exercises()}
-        total = f"{_num(graded.board.points)} / {_num(graded.board.max_points)} ({_percent(graded.board)})"
+        scores = {g.slug: f"{format_points(g.points)} / {format_points(g.max_points)}" for g in graded.board.exercises()}
+        total = f"{format_points(graded.board.points)} / {format_points(graded.board.max_points)} ({_percent(graded.board)})"
         lines.append(f"| {_md(graded.name)} | {graded.status} | " + " | ".join(scores.get(c, "-") for c in columns) + f" | {total} |")
     problems = [r for r in results if r.status != "graded" or r.notes]
     if problems and len(results) > 1:
@@ -226,13 +214,13 @@ def feedback_md(graded: Graded, *, heading: str = "#") -> str:
     lines = [f"{heading} Feedback for {_md(graded.name)}", ""]
     if graded.status != "graded":
         lines += [f"**Not graded ({graded.status}):** {_md(graded.message)}", ""]
-    lines += [f"**Score: {_num(board.points)} / {_num(board.max_points)}** ({_percent(board)})", ""]
+    lines += [f"**Score: {format_points(board.points)} / {format_points(board.max_points)}** ({_percent(board)})", ""]
     for note in graded.notes:
         lines.append(f"- Note: {_md(note)}")
     if graded.notes:
         lines.append("")
     lines += ["| Exercise | Points | Checks to fix |", "|---|---:|---:|"]
-    lines += [f"| {_md(_exercise_label(g.slug))} | {_num(g.points)} / {_num(g.max_points)} | {len(g.failing)} |" for g in board.exercises()]
+    lines += [f"| {_md(exercise_label(g.slug))} | {format_points(g.points)} / {format_points(g.max_points)} | {len(g.failing)} |" for g in board.exercises()]
     failing = [c for c in _public(board) if c.status != "passed"]
     if failing:
         lines += ["", f"{heading}# What to fix next", ""]
@@ -240,7 +228,7 @@ def feedback_md(graded: Graded, *, heading: str = "#") -> str:
             task = f", task {check.task}" if check.task else ""
             hidden = ", hidden check" if check.visibility == "hidden" else ""
             hint = f": {_md(check.hint)}" if check.hint else ""
-            lines.append(f"- **{_md(_exercise_label(check.exercise).split('.')[0])}. {_md(title(check))}** ({_num(check.points)} / {_num(check.max_points)}{task}{hidden}){hint}")
+            lines.append(f"- **{_md(exercise_label(check.exercise).split('.')[0])}. {_md(title(check))}** ({format_points(check.points)} / {format_points(check.max_points)}{task}{hidden}){hint}")
             detail = explanation(check).removeprefix(check.hint).strip("\n")
             if detail:
                 lines += ["", "  ```text", *(f"  {line}" for line in detail.replace("```", "'''").splitlines()), "  ```", ""]

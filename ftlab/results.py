@@ -111,14 +111,15 @@ class Scoreboard(_Totals):
         for group in self.exercises():
             todo = len(group.failing)
             state = "all checks pass" if not todo else f"{todo} check{'s' if todo != 1 else ''} to fix"
-            rows.append(f"{_label(group.slug):<34} {_num(group.points):>6} / {_num(group.max_points):<6} {state}")
+            rows.append(f"{exercise_label(group.slug):<34} {format_points(group.points):>6} / {format_points(group.max_points):<6} {state}")
         percent = 100 * self.points / self.max_points if self.max_points else 0.0
         rows.append("-" * 64)
-        rows.append(f"{'total':<34} {_num(self.points):>6} / {_num(self.max_points):<6} ({percent:.0f}%)")
+        rows.append(f"{'total':<34} {format_points(self.points):>6} / {format_points(self.max_points):<6} ({percent:.0f}%)")
         return rows
 
 
-def _label(slug: str) -> str:
+def exercise_label(slug: str) -> str:
+    """'1. Build a training example' for a slug (the slug itself when it names no exercise)."""
     try:
         exercise = find(slug)
     except UnknownExercise:
@@ -126,7 +127,8 @@ def _label(slug: str) -> str:
     return f"{exercise.number}. {exercise.title}"
 
 
-def _num(value: float) -> str:
+def format_points(value: float) -> str:
+    """Points as people write them: 2, 0.50."""
     return f"{value:g}" if value == int(value) else f"{value:.2f}"
 
 
