@@ -108,13 +108,15 @@ class Scoreboard(_Totals):
     def lines(self) -> list[str]:
         """The scoreboard as text lines: one per exercise, then the total."""
         rows = []
-        for group in self.exercises():
+        groups = self.exercises()
+        width = max([34] + [len(exercise_label(g.slug)) + 1 for g in groups])
+        for group in groups:
             todo = len(group.failing)
             state = "all checks pass" if not todo else f"{todo} check{'s' if todo != 1 else ''} to fix"
-            rows.append(f"{exercise_label(group.slug):<34} {format_points(group.points):>6} / {format_points(group.max_points):<6} {state}")
+            rows.append(f"{exercise_label(group.slug):<{width}} {format_points(group.points):>6} / {format_points(group.max_points):<6} {state}")
         percent = 100 * self.points / self.max_points if self.max_points else 0.0
-        rows.append("-" * 64)
-        rows.append(f"{'total':<34} {format_points(self.points):>6} / {format_points(self.max_points):<6} ({percent:.0f}%)")
+        rows.append("-" * (width + 30))
+        rows.append(f"{'total':<{width}} {format_points(self.points):>6} / {format_points(self.max_points):<6} ({percent:.0f}%)")
         return rows
 
 
