@@ -12,7 +12,7 @@ ALLOWED = {
     "function": {"role", "content", "name"},
 }
 RECORD_KEYS = {"messages", "tools", "parallel_tool_calls", "functions"}
-NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 
 
 def _is_text(value: object) -> bool:
@@ -71,7 +71,7 @@ def _message_codes(message: dict, call_ids: set[str]) -> set[str]:
             codes.add("invalid_tool_calls")
     if role == "function" and "name" not in message:
         codes.add("message_missing_key")
-    if "name" in message and role != "tool" and not (isinstance(message["name"], str) and NAME.match(message["name"])):
+    if "name" in message and role != "tool" and not (isinstance(message["name"], str) and NAME.fullmatch(message["name"])):
         codes.add("invalid_name")
     if role == "assistant":
         weight = message.get("weight", 1)

@@ -78,3 +78,8 @@ def test_the_exercise_docstring_documents_every_code():
 def test_problems_serialise_without_empty_fields():
     [problem] = check_record([])
     assert json.loads(json.dumps(problem.to_dict())) == {"code": "data_type", "message": "each line must be a JSON object, got a list", "severity": "error"}
+
+
+def test_a_name_ending_in_a_newline_is_invalid_though_a_python_dollar_would_allow_it():
+    record = {"messages": [{"role": "user", "content": "hi", "name": "bob\n"}, BOT]}
+    assert codes(record) == ["invalid_name"]
