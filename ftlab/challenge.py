@@ -22,6 +22,7 @@ from typing import Any
 
 from openai import OpenAIError
 
+from ftlab.arguments import number
 from ftlab.cost import estimate_training_cost
 from ftlab.decide import payback
 from ftlab.jsonl import read_jsonl
@@ -269,19 +270,9 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--heldout", default="data/support_tickets_heldout.jsonl", help="held-out file to score on (default: %(default)s)")
     parser.add_argument("--docs", default="data/challenge", help="folder of .md pages for RAG (default: %(default)s)")
     parser.add_argument("--model", default="gpt-4o-mini", help="model whose prices are used, and fine-tuned (default: %(default)s)")
-    parser.add_argument("--requests-per-day", type=_count, default=1000, help="traffic for the break-even line (default: %(default)s)")
+    parser.add_argument("--requests-per-day", type=number(int, minimum=0), default=1000, help="traffic for the break-even line (default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.set_defaults(run=challenge_command)
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
 
 
 def challenge_command(args: argparse.Namespace, *, fine_tuned: Responder | None = None) -> int:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from ftlab import __version__
+from ftlab.arguments import number
 from ftlab.challenge import add_challenge_parser
 from ftlab.commands.dist import add_dist_parser
 from ftlab.commands.grade import add_grade_parser
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", type=_model, default=DEFAULT_MODEL, help=f"count tokens, check the training context and price for this model (default {DEFAULT_MODEL})")
-    parser.add_argument("--max-lines", type=_positive, default=20, metavar="N", help="list at most N lines per problem code (all are counted; default 20)")
+    parser.add_argument("--max-lines", type=number(int, minimum=1), default=20, metavar="N", help="list at most N lines per problem code (all are counted; default 20)")
 
 
 def _model(name: str) -> str:
@@ -61,12 +62,6 @@ def _model(name: str) -> str:
         return resolve_model(name).name
     except UnknownModel as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
-    return int(value)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -7,30 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ftlab.arguments import number
 from ftlab.implementation import DEFAULT_CALL_TIMEOUT
 
 EXIT_OK, EXIT_NOT_ALL_GRADED, EXIT_USAGE = 0, 1, 2
 DEFAULT_BUDGET = 600.0
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text}")
-    return value
 
 
 def add_grade_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -43,9 +24,9 @@ def add_grade_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="a submission, a folder of submissions, or a glob")
     parser.add_argument("--out", default="grades", metavar="DIR", help="where to write results.json, junit.xml, gradebook.csv, summary.md (default: grades)")
     parser.add_argument("--graders", default=None, metavar="DIR", help="the grader suites (default: ./graders)")
-    parser.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N", help="submissions graded at once (default: one per core)")
-    parser.add_argument("--timeout", type=_seconds, default=DEFAULT_CALL_TIMEOUT, metavar="S", help=f"seconds one call into learner code may take (default {DEFAULT_CALL_TIMEOUT:g})")
-    parser.add_argument("--budget", type=_seconds, default=DEFAULT_BUDGET, metavar="S", help=f"seconds one whole submission may take (default {DEFAULT_BUDGET:g})")
+    parser.add_argument("--jobs", "-j", type=number(int, minimum=1), default=None, metavar="N", help="submissions graded at once (default: one per core)")
+    parser.add_argument("--timeout", type=number(float, above=0), default=DEFAULT_CALL_TIMEOUT, metavar="S", help=f"seconds one call into learner code may take (default {DEFAULT_CALL_TIMEOUT:g})")
+    parser.add_argument("--budget", type=number(float, above=0), default=DEFAULT_BUDGET, metavar="S", help=f"seconds one whole submission may take (default {DEFAULT_BUDGET:g})")
     sandbox = parser.add_mutually_exclusive_group()
     sandbox.add_argument("--no-sandbox", action="store_true", help="run learner code in a plain child process, without bubblewrap")
     sandbox.add_argument("--require-sandbox", action="store_true", help="refuse to grade when no sandbox is available")

@@ -11,6 +11,7 @@ import argparse
 import sys
 from typing import Any
 
+from ftlab.arguments import number
 from ftlab.lora.errors import LoraError, MissingExtra
 from ftlab.lora.settings import DEVICES, TrainSettings
 
@@ -23,33 +24,19 @@ DESCRIPTION = (
 )
 
 
-def _positive(kind: type) -> Any:
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
-        return value
-
-    parse.__name__ = kind.__name__
-    return parse
-
-
 def add_train_lora_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``train-lora`` to an argparse subparsers object and return its parser."""
     parser = subparsers.add_parser("train-lora", help="fine-tune an open model locally with LoRA (needs the 'train' extra)", description=DESCRIPTION)
     parser.add_argument("dataset", metavar="DATASET", help="the chat-format JSONL training file")
     parser.add_argument("--model", required=True, metavar="MODEL_DIR_OR_HUB_ID", help="a local model folder, or a hub id such as HuggingFaceTB/SmolLM2-135M-Instruct")
     parser.add_argument("--out", required=True, metavar="ADAPTER_DIR", help="where to save the LoRA adapter (replaced only when training succeeds)")
-    parser.add_argument("--epochs", type=_positive(float), default=_DEFAULTS.epochs, help="passes over the data (default %(default)s)")
-    parser.add_argument("--lr", type=_positive(float), default=_DEFAULTS.learning_rate, help="learning rate (default %(default)s)")
-    parser.add_argument("--max-steps", type=_positive(int), default=None, help="stop after this many steps (overrides --epochs)")
-    parser.add_argument("--rank", type=_positive(int), default=_DEFAULTS.rank, help="LoRA rank r (default %(default)s)")
-    parser.add_argument("--alpha", type=_positive(int), default=_DEFAULTS.alpha, help="LoRA alpha (default %(default)s)")
-    parser.add_argument("--batch-size", type=_positive(int), default=_DEFAULTS.batch_size, help="examples per step (default %(default)s)")
-    parser.add_argument("--max-length", type=_positive(int), default=None, help="longest example in tokens (default: the model's context)")
+    parser.add_argument("--epochs", type=number(float, above=0), default=_DEFAULTS.epochs, help="passes over the data (default %(default)s)")
+    parser.add_argument("--lr", type=number(float, above=0), default=_DEFAULTS.learning_rate, help="learning rate (default %(default)s)")
+    parser.add_argument("--max-steps", type=number(int, minimum=1), default=None, help="stop after this many steps (overrides --epochs)")
+    parser.add_argument("--rank", type=number(int, minimum=1), default=_DEFAULTS.rank, help="LoRA rank r (default %(default)s)")
+    parser.add_argument("--alpha", type=number(int, minimum=1), default=_DEFAULTS.alpha, help="LoRA alpha (default %(default)s)")
+    parser.add_argument("--batch-size", type=number(int, minimum=1), default=_DEFAULTS.batch_size, help="examples per step (default %(default)s)")
+    parser.add_argument("--max-length", type=number(int, minimum=1), default=None, help="longest example in tokens (default: the model's context)")
     parser.add_argument("--seed", type=int, default=_DEFAULTS.seed, help="random seed (default %(default)s)")
     parser.add_argument("--device", choices=DEVICES, default=_DEFAULTS.device, help="auto takes a GPU when there is one (default %(default)s)")
     parser.add_argument("--offline", action="store_true", help="never download the model, even if it is not cached (also: HF_HUB_OFFLINE=1)")

@@ -6,6 +6,7 @@ import argparse
 import ipaddress
 import sys
 
+from ftlab.arguments import number
 from ftlab.mock.backend import TrainingBackend
 from ftlab.mock.clock import Clock, ManualClock, ScaledClock
 from ftlab.mock.server import MockServer
@@ -21,32 +22,12 @@ DESCRIPTION = (
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is 0-65535 (0 picks a free one), got {value}")
-    return value
-
-
-def _speed(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"the speed must be positive, got {text}")
-    return value
-
-
 def add_mock_server_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     """Add the ``mock-server`` command to an argparse subparsers object."""
     parser = subparsers.add_parser("mock-server", help=HELP, description=DESCRIPTION)
-    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--port", type=number(int, minimum=0, maximum=65535, name="port number"), default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
-    parser.add_argument("--speed", type=_speed, default=1000.0, help="how much faster than real time simulated time runs (default 1000; --backend lora runs in real time)")
+    parser.add_argument("--speed", type=number(float, above=0), default=1000.0, help="how much faster than real time simulated time runs (default 1000; --backend lora runs in real time)")
     parser.add_argument("--manual-clock", action="store_true", help="stop time: it moves only on POST /_mock/clock {\"advance\": seconds}")
     parser.add_argument("--api-key", action="append", dest="api_keys", metavar="KEY", help="accept only this key (repeatable; default: any key)")
     parser.add_argument("--org", default="personal", help="organisation part of fine-tuned model names (default personal)")
