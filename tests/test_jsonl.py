@@ -46,13 +46,33 @@ def test_messages_say_where_the_json_breaks(tmp_path):
     assert line.problem.message == "not valid JSON: Expecting property name enclosed in double quotes (column 9)"
 
 
-def test_reading_is_lazy(tmp_path):
-    path = tmp_path / "f.jsonl"
-    path.write_bytes(b'{"a": 1}\n' * 3)
-    lines = read_jsonl(path)
-    assert next(lines).number == 1
-    path.unlink()  # the open file stays readable; a reader that slurped first would not care either way
-    assert [line.number for line in lines] == [2, 3]
+def test_the_first_line_is_yielded_before_the_rest_of_the_file_exists(tmp_path):
+    """Through a pipe whose writer waits for the reader: a reader that slurped the file would never yield."""
+    import os
+    import threading
+
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    first_seen = threading.Event()
+    signalled: list[bool] = []
+
+    def writer() -> None:
+        with open(pipe, "wb") as stream:
+            stream.write(b'{"a": 1}\n')
+            stream.flush()
+            # A guard against a hang, not a timing: a lazy reader signals at once; a slurping one never.
+            signalled.append(first_seen.wait(timeout=30))
+            stream.write(b'{"b": 2}\n')
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    lines = read_jsonl(pipe)
+    first = next(lines)
+    first_seen.set()
+    rest = list(lines)
+    thread.join()
+    assert signalled == [True], "the reader waited for the whole file before yielding its first line"
+    assert first.record == {"a": 1} and [line.record for line in rest] == [{"b": 2}]
 
 
 @given(records=st.lists(valid_records(), max_size=5))
