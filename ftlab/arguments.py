@@ -30,7 +30,8 @@ def number(
         if (low or high) and minimum is not None and maximum is not None:
             raise argparse.ArgumentTypeError(f"must be {minimum:g}-{maximum:g}, got {text}")
         if low:
-            raise argparse.ArgumentTypeError(f"must be {minimum:g} or more, got {text}")
+            wanted = "0 or more" if minimum == 0 else f"at least {minimum:g}"
+            raise argparse.ArgumentTypeError(f"must be {wanted}, got {text}")
         if high:
             raise argparse.ArgumentTypeError(f"must be at most {maximum:g}, got {text}")
         if above is not None and not value > above:

@@ -12,8 +12,9 @@ from ftlab.arguments import number
 @pytest.mark.parametrize(
     ("parse", "text", "message"),
     [
-        (number(int, minimum=1), "0", "must be 1 or more, got 0"),
+        (number(int, minimum=1), "0", "must be at least 1, got 0"),
         (number(int, minimum=1), "2.5", "'2.5' is not a whole number"),
+        (number(int, minimum=0), "-5", "must be 0 or more, got -5"),
         (number(float, above=0), "0", "must be positive, got 0"),
         (number(float, above=0.5), "0.5", "must be more than 0.5, got 0.5"),
         (number(float, above=0), "soon", "'soon' is not a number"),
@@ -38,4 +39,4 @@ def test_argparse_names_the_kind_in_its_own_message(capsys):
     parser.add_argument("--jobs", type=number(int, minimum=1))
     with pytest.raises(SystemExit):
         parser.parse_args(["--jobs", "0"])
-    assert "argument --jobs: must be 1 or more, got 0" in capsys.readouterr().err
+    assert "argument --jobs: must be at least 1, got 0" in capsys.readouterr().err
