@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ftlab.batch import Settings, default_jobs, grade_all  # noqa: E402
-from ftlab.sandbox import find_sandbox  # noqa: E402
-from ftlab.submission import find_submissions  # noqa: E402
+from ftlab.classroom.batch import Settings, default_jobs, grade_all  # noqa: E402
+from ftlab.grading.isolation.sandbox import find_sandbox  # noqa: E402
+from ftlab.classroom.submission import find_submissions  # noqa: E402
 
 PARTLY = '''\
 def build_example(user, assistant, system=None):

@@ -7,7 +7,7 @@ issue 4 (ready within about 1 s; upload 1 MB + create + poll to succeeded well u
 - lifecycle: upload a 1 MB training file, create a job, poll every 5 ms until it succeeds,
   next to the upload alone (the floor); "cold" with a file the server has not seen, "again"
   with the same file a second time (its validation remembered).
-Creating the job validates the file with the engine's rules (``ftlab.validation.validate_file``),
+Creating the job validates the file with the engine's rules (``ftlab.dataset.validation.validate_file``),
 which is most of the cold time.
 """
 
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ftlab.mock import MockServer  # noqa: E402
-from ftlab.validation import validate_file  # noqa: E402
+from ftlab.dataset.validation import validate_file  # noqa: E402
 
 READY_TARGET = 1.0
 LIFECYCLE_TARGET = 1.0
@@ -67,7 +67,7 @@ def process_ready() -> float:
     """Seconds from spawning ``mock-server`` to its first answered request."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "ftlab.mock.command", "mock-server", "--port", "0", "--quiet"],
+        [sys.executable, "-m", "ftlab.cli.mock_server", "mock-server", "--port", "0", "--quiet"],
         stdout=subprocess.PIPE,
         text=True,
         env=_env(),

@@ -1,4 +1,4 @@
-"""Benchmark: ftlab.tokens.count_tokens against the floor of raw tiktoken encoding.
+"""Benchmark: ftlab.tokens.counting.count_tokens against the floor of raw tiktoken encoding.
 
 Both sides encode the same strings with the same encoding; the floor does nothing else.
 Prints tokens per second for each and the ratio (count_tokens time / floor time).
@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import Callable
 
-from ftlab.tokens import count_tokens, encoding_for_model
+from ftlab.tokens.counting import count_tokens, encoding_for_model
 
 _WORDS = (
     "the model learns from examples answer question user assistant system fine tuning data "

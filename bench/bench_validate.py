@@ -26,9 +26,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ftlab.cli import main as ftlab
-from ftlab.jsonl import write_jsonl
-from ftlab.tokens import encoding_for_model
+from ftlab.cli.main import main as ftlab
+from ftlab.dataset.jsonl import write_jsonl
+from ftlab.tokens.counting import encoding_for_model
 
 _WORDS = (
     "the invoice was charged twice this month please refund our card account login password reset "
@@ -110,7 +110,7 @@ def peak_memory(path: Path, model: str) -> dict[str, float]:
     script = (
         "import json, resource, sys, tracemalloc; sys.argv = ['x']\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-        "from bench_validate import validate; from ftlab.tokens import encoding_for_model\n"
+        "from bench_validate import validate; from ftlab.tokens.counting import encoding_for_model\n"
         f"encoding_for_model({model!r}); tracemalloc.start()\n"
         f"validate(__import__('pathlib').Path({str(path)!r}), {model!r})\n"
         "peak = tracemalloc.get_traced_memory()[1]; tracemalloc.stop()\n"

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ftlab.handles import unserializable
-from ftlab.records import codes
-from ftlab.strategies import GRADING, texts
+from ftlab.grading.isolation.handles import unserializable
+from ftlab.dataset.records import codes
+from ftlab.dataset.strategies import GRADING, texts
 
 EMAIL = "Hi, I was charged twice for March. Can you refund one of them?"
 TRIAGE = "Category: billing\nPriority: P2\nSummary: Customer was double-charged for March and wants one refunded."

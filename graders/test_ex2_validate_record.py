@@ -1,6 +1,6 @@
 """Grader for exercise 2: validate a training record.
 
-The expected codes always come from the engine's rules (``ftlab.records``), never from a
+The expected codes always come from the engine's rules (``ftlab.dataset.records``), never from a
 list typed here, so the exercise and ``ftlab validate`` can never disagree.
 """
 
@@ -12,8 +12,8 @@ import json
 import pytest
 from hypothesis import given
 
-from ftlab.records import codes
-from ftlab.strategies import GRADING, broken_records, valid_records
+from ftlab.dataset.records import codes
+from ftlab.dataset.strategies import GRADING, broken_records, valid_records
 
 USER = {"role": "user", "content": "My invoice shows the wrong VAT number."}
 ASSISTANT = {"role": "assistant", "content": "Category: billing\nPriority: P3\nSummary: Invoice has the wrong VAT number."}

@@ -1,6 +1,6 @@
 """Grader for exercise 3: count tokens, then estimate what a fine-tuning run will cost.
 
-Every expected number comes from the engine (``ftlab.tokens``, ``ftlab.cost``), whose counts
+Every expected number comes from the engine (``ftlab.tokens.counting``, ``ftlab.tokens.cost``), whose counts
 are tested against the API's own numbers, never from a value typed here.
 """
 
@@ -14,11 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ftlab import cost, tokens
-from ftlab.handles import repeated
-from ftlab.jsonl import read_jsonl
-from ftlab.models import FINE_TUNABLE_MODELS, resolve_model
-from ftlab.strategies import GRADING, valid_records
+from ftlab.tokens import cost
+from ftlab.tokens import counting as tokens
+from ftlab.grading.isolation.handles import repeated
+from ftlab.dataset.jsonl import read_jsonl
+from ftlab.tokens.models import FINE_TUNABLE_MODELS, resolve_model
+from ftlab.dataset.strategies import GRADING, valid_records
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "support_tickets.jsonl"
 FIELDS = ("n_examples", "total_tokens", "billed_tokens_per_epoch", "n_epochs", "billed_tokens", "cost_usd")
@@ -162,7 +163,7 @@ def test_the_estimate_for_the_sample_dataset(exercise):
     _same_estimate(exercise.estimate_training_cost(examples, "gpt-4o-mini"), _expected(examples, "gpt-4o-mini"))
 
 
-@pytest.mark.points(2, task=2, hint="price = billed tokens x the model's price_per_million_usd / 1,000,000, from ftlab.models (and dated or ft: names resolve to their base)")
+@pytest.mark.points(2, task=2, hint="price = billed tokens x the model's price_per_million_usd / 1,000,000, from ftlab.tokens.models (and dated or ft: names resolve to their base)")
 @pytest.mark.parametrize("model", [m.name for m in FINE_TUNABLE_MODELS] + ["gpt-4o-mini", "gpt-3.5-turbo"])
 def test_the_price_comes_from_the_model_table(exercise, model):
     examples = _examples()[:12]

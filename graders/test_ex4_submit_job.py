@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from ftlab.implementation import StudentCodeError
+from ftlab.grading.seam import StudentCodeError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "support_tickets.jsonl"
 MODEL = "gpt-4o-mini-2024-07-18"

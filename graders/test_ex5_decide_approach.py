@@ -15,8 +15,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ftlab.decide import CHANGE_RATES, FACTS, MIN_EXAMPLES, Decision, Scenario
-from ftlab.strategies import GRADING
+from ftlab.course.decide import CHANGE_RATES, FACTS, MIN_EXAMPLES, Decision, Scenario
+from ftlab.dataset.strategies import GRADING
 
 TRIAGE = "Triage Acme Cloud support emails into Category, Priority and Summary lines"
 
@@ -149,7 +149,7 @@ TUNING_HINT = "fine-tune or not: only a stable style/format/behaviour, with 50+ 
 def _decide(exercise, scenario: Scenario) -> Decision:
     decision = exercise.decide_approach(scenario)
     assert isinstance(decision, Decision), (
-        f"decide_approach returned {type(decision).__name__}; return a Decision(approach, reason) from ftlab.decide"
+        f"decide_approach returned {type(decision).__name__}; return a Decision(approach, reason) from ftlab.course.decide"
     )
     return decision
 

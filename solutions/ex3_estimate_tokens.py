@@ -1,7 +1,7 @@
 """Exercise 3, reference solution: count tokens and estimate what fine-tuning will cost.
 
 Written from OpenAI's counting guide and data-preparation notebook; it uses the offline
-encodings (``ftlab.encoding``) and the model table (``ftlab.models``), never ftlab's own
+encodings (``ftlab.tokens.encodings``) and the model table (``ftlab.tokens.models``), never ftlab's own
 counter or cost estimate, which the graders use as the oracle.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import tiktoken
 
-from ftlab.encoding import get_encoding
-from ftlab.models import encoding_name_for_model, resolve_model
+from ftlab.tokens.encodings import get_encoding
+from ftlab.tokens.models import encoding_name_for_model, resolve_model
 
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_NAME = 1

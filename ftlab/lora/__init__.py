@@ -2,7 +2,7 @@
 
 Needs the optional extra (``pip install -e '.[train]'``: torch, transformers, peft, accelerate).
 Nothing here imports those at module level, so the rest of ftlab works without them:
-``ftlab.lora.command`` is the ``ftlab train-lora`` entry, ``ftlab.lora.backend`` the mock API's hook,
+``ftlab.cli.train_lora`` is the ``ftlab train-lora`` entry, ``ftlab.lora.backend`` the mock API's hook,
 ``ftlab.lora.trainer.train_adapter`` the one function both call.
 """
 

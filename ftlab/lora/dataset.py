@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ftlab.jsonl import read_jsonl
+from ftlab.dataset.jsonl import read_jsonl
 from ftlab.lora.errors import DatasetRefused, DatasetUnreadable, ExampleTooLong, NothingToTrain, TemplateMismatch
 from ftlab.lora.template import SpanNotFound, render
-from ftlab.validation import FileReport, UnusableFile, validate_file
+from ftlab.dataset.validation import FileReport, UnusableFile, validate_file
 
 IGNORE = -100  # the label PyTorch's cross-entropy skips
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ftlab.models import supported_models
+from ftlab.tokens.models import supported_models
 
 #: When OpenAI published each (``created`` in /v1/models); others show the 2024-07-18 release.
 _CREATED: dict[str, int] = {

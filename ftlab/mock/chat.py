@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ftlab.mock.training import Dataset
-from ftlab.tokens import content_tokens, count_tokens
+from ftlab.tokens.counting import content_tokens, count_tokens
 
 _WORD = re.compile(r"\w+")
 

@@ -1,9 +1,9 @@
 """What a fine-tuning job learns from its file: the engine's validation, token count and epochs.
 
 This is the mock's door into the engine: the same rules as ``ftlab validate``
-(:func:`ftlab.validation.validate_file`), the same counter as exercise 3
-(:func:`ftlab.tokens.count_tokens`), and the same epochs and billed tokens (capped at the
-model's training context) as the cost estimate (:func:`ftlab.cost.estimate_from_token_counts`).
+(:func:`ftlab.dataset.validation.validate_file`), the same counter as exercise 3
+(:func:`ftlab.tokens.counting.count_tokens`), and the same epochs and billed tokens (capped at the
+model's training context) as the cost estimate (:func:`ftlab.tokens.cost.estimate_from_token_counts`).
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ftlab.cost import estimate_from_token_counts, resolve_epochs
-from ftlab.formats import PREFERENCE
-from ftlab.jsonl import read_jsonl
-from ftlab.models import UnknownModel, resolve_model
-from ftlab.tokens import count_tokens
-from ftlab.validation import validate_file
+from ftlab.tokens.cost import estimate_from_token_counts, resolve_epochs
+from ftlab.dataset.formats import PREFERENCE
+from ftlab.dataset.jsonl import read_jsonl
+from ftlab.tokens.models import UnknownModel, resolve_model
+from ftlab.tokens.counting import count_tokens
+from ftlab.dataset.validation import validate_file
 
 #: OpenAI refuses a training file with fewer examples than this.
 

@@ -3,8 +3,8 @@
 import sys
 from pathlib import Path
 
-from ftlab.encoding import get_encoding
-from ftlab.models import encoding_name_for_model
+from ftlab.tokens.encodings import get_encoding
+from ftlab.tokens.models import encoding_name_for_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from reference import reference  # noqa: E402

@@ -1,6 +1,6 @@
 """Wrong: fine-tunes whatever the task ("a custom model is always better")."""
 
-from ftlab.decide import Decision
+from ftlab.course.decide import Decision
 
 
 def decide_approach(scenario):

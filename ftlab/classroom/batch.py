@@ -1,0 +1,176 @@
+"""Grading many submissions: one worker process per submission, as many at once as there are cores.
+
+Workers come from a ``forkserver`` that has already imported pytest, hypothesis and ftlab, so
+each starts in milliseconds with nothing left over from the one before. A worker that crashes
+or runs past the time budget is killed and its submission marked "error"; the others go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from ftlab.classroom.runner import Graded, blank_board, grade_submission, not_graded
+from ftlab.grading.results import load_checks
+from ftlab.grading.isolation.sandbox import Limits, Sandbox
+from ftlab.classroom.submission import Submission
+
+PRELOAD = ["ftlab.classroom.runner", "hypothesis", "ftlab.dataset.strategies", "ftlab.dataset.records"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a batch is graded."""
+
+    graders: Path
+    timeout: float
+    sandbox: Sandbox
+    jobs: int
+    budget: float  # seconds one submission may take in all
+    limits: Limits = Limits()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _work(connection: Any, function: Callable[..., Any], kwargs: dict[str, Any]) -> None:
+    os.environ.pop("PYTEST_ADDOPTS", None)
+    os.environ.pop("PYTEST_PLUGINS", None)
+    try:
+        connection.send(("ok", function(**kwargs)))
+    except BaseException:  # noqa: BLE001 - the coordinator reports any failure of a worker
+        connection.send(("failed", traceback.format_exc()))
+    connection.close()
+
+
+def _grade(submission: Submission, settings: Settings) -> dict[str, Any]:
+    return grade_submission(submission, graders=settings.graders, timeout=settings.timeout, sandbox=settings.sandbox, limits=settings.limits).to_dict()
+
+
+def _blank(graders: Path) -> list[dict[str, Any]]:
+    return [c.to_dict() for c in blank_board(graders).checks]
+
+
+def run_in_workers(tasks: Sequence[tuple[Callable[..., Any], dict[str, Any]]], *, jobs: int, budget: float, done: Callable[[int, tuple[str, Any]], None]) -> None:
+    """Run each ``function(**kwargs)`` in a fresh worker, ``jobs`` at a time; ``done(index, (state, value))`` as each ends.
+
+    ``state`` is "ok" (value: the return value), "failed" (value: the traceback), "crashed" or
+    "timeout" (value: an explanation).
+    """
+    context = _context()
+    pending = list(enumerate(tasks))
+    running: dict[int, tuple[Any, Any, float]] = {}
+    while pending or running:
+        while pending and len(running) < max(1, jobs):
+            index, (function, kwargs) = pending.pop(0)
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_work, args=(sender, function, kwargs), daemon=True)
+            process.start()
+            sender.close()
+            running[index] = (process, receiver, time.monotonic() + budget)
+        now = time.monotonic()
+        wait = max(0.0, min(deadline for _, _, deadline in running.values()) - now)
+        ready = multiprocessing.connection.wait([r for _, r, _ in running.values()] + [p.sentinel for p, _, _ in running.values()], timeout=min(wait, 1.0))
+        for index, (process, receiver, deadline) in list(running.items()):
+            result: tuple[str, Any] | None = None
+            if receiver in ready or process.sentinel in ready:
+                try:
+                    result = receiver.recv()
+                except (EOFError, OSError):
+                    process.join(5)
+                    result = ("crashed", f"the grading process ended unexpectedly (exit status {process.exitcode})")
+            elif time.monotonic() > deadline:
+                result = ("timeout", f"grading took longer than {budget:g} s and was stopped")
+            if result is None:
+                continue
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receiver.close()
+            del running[index]
+            done(index, result)
+
+
+def grade_all(submissions: Sequence[Submission], settings: Settings, *, progress: TextIO | None = None) -> list[Graded]:
+    """Grade every submission; the results come back in the order given."""
+    results: list[Graded | None] = [None] * len(submissions)
+    bar = Progress(len(submissions), progress)
+
+    def done(index: int, result: tuple[str, Any]) -> None:
+        state, value = result
+        submission = submissions[index]
+        if state == "ok":
+            results[index] = Graded.from_dict(value)
+        else:
+            message = value.strip().splitlines()[-1] if state == "failed" else value
+            results[index] = Graded(submission.name, str(submission.path), "error", message=message, sandbox=settings.sandbox.kind, log=value if state == "failed" else "")
+        bar.advance(results[index])  # type: ignore[arg-type]
+
+    tasks = [(_grade, {"submission": s, "settings": settings}) for s in submissions]
+    run_in_workers(tasks, jobs=settings.jobs, budget=settings.budget, done=done)
+    bar.close()
+    graded = [r for r in results if r is not None]
+    _fill_blank_boards(graded, settings)
+    return graded
+
+
+def _fill_blank_boards(graded: list[Graded], settings: Settings) -> None:
+    """Give submissions that could not be graded every check at zero, so reports show the full maximum."""
+    missing = [g for g in graded if not g.board.checks]
+    if not missing:
+        return
+    template = next((g.board for g in graded if g.board.checks and g.status == "graded"), None)
+    if template is None:
+        box: list[Any] = []
+        run_in_workers([(_blank, {"graders": settings.graders})], jobs=1, budget=120, done=lambda i, r: box.append(r))
+        template = load_checks(box[0][1]) if box and box[0][0] == "ok" else None
+    for item in missing:
+        if template is not None:
+            item.board = not_graded(template, item.message)
+
+
+class Progress:
+    """A progress bar on a terminal, one line per submission otherwise (CI logs)."""
+
+    def __init__(self, total: int, stream: TextIO | None) -> None:
+        self.total, self.stream = total, stream
+        self.count = self.problems = 0
+        self.started = time.monotonic()
+        self.live = bool(stream is not None and stream.isatty())
+
+    def advance(self, graded: Graded) -> None:
+        self.count += 1
+        self.problems += graded.status != "graded"
+        if self.stream is None:
+            return
+        rate = self.count / max(time.monotonic() - self.started, 1e-9)
+        if self.live:
+            filled = int(30 * self.count / max(self.total, 1))
+            extra = f", {self.problems} not graded" if self.problems else ""
+            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total} graded{extra} ({rate:.1f}/s)")
+        else:
+            score = f"{graded.board.points:g}/{graded.board.max_points:g}" if graded.board.checks else "-"
+            self.stream.write(f"[{self.count}/{self.total}] {graded.name}: {graded.status} {score}\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.stream is not None and self.live:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+

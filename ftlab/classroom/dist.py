@@ -1,0 +1,81 @@
+"""The student distribution: the kit without ``solutions/`` and without the hidden checks.
+
+Hidden checks are taken out of each grader's source by :func:`ftlab.classroom.hidden.strip_hidden`, with
+the values only they used, so neither their code nor their data ships; then pytest collects the
+result and the build fails if any check it finds is still hidden. ``pytest exercises/`` works in
+the result exactly as in the kit, minus those checks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ftlab.classroom.hidden import HiddenCheckLeft, strip_hidden
+
+STUDENT_FILES = ("pyproject.toml", "README.md", "LICENSE", "lab.ipynb", ".gitignore")
+STUDENT_FOLDERS = ("ftlab", "exercises", "graders", "data", "docs")
+INSTRUCTOR_ONLY = ("docs/instructor.md", "docs/grading.md", "docs/ci")
+WORKFLOW = Path("docs/ci/classroom.yml")
+
+
+_COLLECT = """
+import json, sys, pytest
+hidden = []
+class Collector:
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            marker = item.get_closest_marker("points")
+            if marker is not None and marker.kwargs.get("visibility") == "hidden":
+                hidden.append(item.nodeid)
+code = pytest.main(["graders", "--collect-only", "-q", "-p", "no:cacheprovider"], plugins=[Collector()])
+print(json.dumps({"code": int(code), "hidden": hidden}))
+"""
+
+
+def hidden_left(folder: Path) -> list[str]:
+    """The checks pytest still collects as hidden from ``folder/graders`` (run in a fresh interpreter)."""
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(folder), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-c", _COLLECT], cwd=folder, capture_output=True, text=True, env=environment, timeout=300)
+    report = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {"code": done.returncode, "hidden": []}
+    if report["code"] != 0:
+        raise ValueError(f"the distribution's graders do not collect (pytest exit status {report['code']}): {done.stdout[-500:]}{done.stderr[-500:]}")
+    return list(report["hidden"])
+
+
+def build_student(kit: Path, out: Path) -> list[Path]:
+    """Write the student distribution of the kit at ``kit`` into the new folder ``out``; the files written."""
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out} is not empty; choose a new folder")
+    if (kit / "solutions").resolve() == out.resolve() or out.resolve().is_relative_to((kit / "solutions").resolve()):
+        raise ValueError("the student distribution cannot go inside solutions/")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
+    out.mkdir(parents=True, exist_ok=True)
+    for name in STUDENT_FILES:
+        if (kit / name).is_file():
+            shutil.copy2(kit / name, out / name)
+    for name in STUDENT_FOLDERS:
+        if (kit / name).is_dir():
+            shutil.copytree(kit / name, out / name, ignore=ignore)
+    for name in INSTRUCTOR_ONLY:
+        target = out / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    if (out / "docs").is_dir() and not any((out / "docs").iterdir()):
+        (out / "docs").rmdir()
+    for grader in sorted((out / "graders").glob("*.py")):
+        grader.write_text(strip_hidden(grader.read_text(encoding="utf-8"), path=grader), encoding="utf-8")
+    left = hidden_left(out)
+    if left:
+        raise HiddenCheckLeft(out / "graders", 0, f"{len(left)} hidden checks are still collected ({', '.join(left[:3])})")
+    if (kit / WORKFLOW).is_file():
+        workflow = out / ".github" / "workflows" / "classroom.yml"
+        workflow.parent.mkdir(parents=True)
+        shutil.copy2(kit / WORKFLOW, workflow)
+    return sorted(p for p in out.rglob("*") if p.is_file())

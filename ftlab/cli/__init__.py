@@ -1,0 +1,1 @@
+"""The ``ftlab`` command line: every argparse parser and command lives here and nowhere else."""

@@ -1,0 +1,158 @@
+"""A compiled yes/no check of parsed records against the shipped schemas: the validator's fast path.
+
+``jsonschema`` walks a record to say what is wrong with it, which is what a learner reads, but
+the walk costs about a millisecond a record. Most lines of a real file are valid, so
+``ftlab validate`` first asks validators that fastjsonschema compiles from the very same
+schemas, and walks only the records they do not pass. Nothing here is a rule of its own:
+
+- the chat schema's messages are checked by role, each against the definition its
+  ``allOf`` branch ``if role == X then <definition>`` names (one compiled check per role
+  instead of trying every branch), and its ``contains`` by looking for that role;
+- the engine counts only real integers as integers (``1.0`` is not a weight), which
+  fastjsonschema cannot be told, so a float where the schema wants an integer sends the
+  record to the walk;
+- a schema whose shape this module does not understand raises ``SchemaShapeError`` at load.
+
+A "no" here is never an answer, only "walk it": callers run the detailed check then. The
+tests prove with hypothesis that "yes" agrees with jsonschema on valid, broken and arbitrary
+records. Only for values parsed from JSON (dict, list, str, int, float, bool, None).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+
+import fastjsonschema
+
+from ftlab.dataset import preference, records
+
+Check = Callable[[Any], Any]
+
+
+class SchemaShapeError(Exception):
+    """A shipped schema no longer has the shape the fast path is built on."""
+
+    def __init__(self, where: str, expected: str) -> None:
+        super().__init__(where, expected)
+        self.where = where
+        self.expected = expected
+
+    def __str__(self) -> str:
+        return f"schema {self.where}: expected {self.expected}; update ftlab/dataset/precheck.py with the schema"
+
+
+def _compile(schema: dict[str, Any], definitions: dict[str, Any]) -> Check:
+    return fastjsonschema.compile({"$schema": "http://json-schema.org/draft-07/schema#", "definitions": definitions, **schema})
+
+
+def _passes(check: Check, value: object) -> bool:
+    try:
+        check(value)
+    except Exception:  # noqa: BLE001 - any failure of the compiled check means "walk it"
+        return False
+    return True
+
+
+def _walk(schema: object) -> Iterator[dict[str, Any]]:
+    if isinstance(schema, dict):
+        yield schema
+        for value in schema.values():
+            yield from _walk(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _walk(value)
+
+
+class ChatPrecheck:
+    """The chat record schema, compiled by role."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        definitions = schema["definitions"]
+        messages = schema["properties"]["messages"]
+        message = definitions["message"]
+        if messages.get("items") != {"$ref": "#/definitions/message"}:
+            raise SchemaShapeError("properties.messages.items", '{"$ref": "#/definitions/message"}')
+        contains = messages.get("contains", {})
+        if set(contains) != {"type", "required", "properties"} or contains["required"] != ["role"] or set(contains["properties"]) != {"role"}:
+            raise SchemaShapeError("properties.messages.contains", "an object whose role is a const")
+        self.required_role: str = contains["properties"]["role"]["const"]
+        if set(message) != {"type", "required", "properties", "allOf"} or message["required"] != ["role"]:
+            raise SchemaShapeError("definitions.message", "type, required role, properties and an allOf of role branches")
+        self.by_role: dict[str, Check] = {}
+        self.integers: dict[str, tuple[str, ...]] = {}
+        allowed: set[int] = set()
+        for branch in message["allOf"]:
+            condition = branch.get("if", {})
+            if (
+                set(branch) != {"if", "then"} or set(branch["then"]) != {"$ref"} or set(condition) != {"required", "properties"}
+                or condition["required"] != ["role"] or set(condition["properties"]) != {"role"} or set(condition["properties"]["role"]) != {"const"}
+            ):
+                raise SchemaShapeError("definitions.message.allOf", '{"if": {"required": ["role"], "properties": {"role": {"const": ...}}}, "then": {"$ref": ...}}')
+            role = condition["properties"]["role"]["const"]
+            target = definitions[branch["then"]["$ref"].removeprefix("#/definitions/")]
+            self.by_role[role] = _compile(target, definitions)
+            integers = {k: v for k, v in target.get("properties", {}).items() if isinstance(v, dict) and v.get("type") == "integer"}
+            self.integers[role] = tuple(integers)
+            allowed.update(id(v) for v in integers.values())
+        if set(self.by_role) != set(message["properties"]["role"]["enum"]):
+            raise SchemaShapeError("definitions.message", "one allOf branch for every role of the enum")
+        if any(node.get("type") == "integer" and id(node) not in allowed for node in _walk(schema)):
+            raise SchemaShapeError("integers", "integers only as direct properties of a role's message definition")
+        envelope = copy.deepcopy(schema)
+        envelope["properties"]["messages"] = {k: v for k, v in messages.items() if k not in ("items", "contains")}
+        self.envelope = _compile({k: v for k, v in envelope.items() if k != "definitions"}, definitions)
+
+    def messages_pass(self, messages: list[Any], *, require_assistant: bool = True) -> bool:
+        """Whether every message passes its role's definition (and one has the required role)."""
+        found = not require_assistant
+        for message in messages:
+            if type(message) is not dict:
+                return False
+            role = message.get("role")
+            check = self.by_role.get(role) if type(role) is str else None
+            if check is None:
+                return False
+            if any(type(message.get(name)) is float for name in self.integers[role]):
+                return False
+            if not _passes(check, message):
+                return False
+            found = found or role == self.required_role
+        return found
+
+    def passes(self, record: object, *, require_assistant: bool = True) -> bool:
+        """True only if the record is valid under the schema; False means "walk it"."""
+        return _passes(self.envelope, record) and self.messages_pass(record["messages"], require_assistant=require_assistant)  # type: ignore[index]
+
+
+class PreferencePrecheck:
+    """The preference record schema: its envelope compiled, its input's messages by the chat rules."""
+
+    def __init__(self, schema: dict[str, Any], chat: ChatPrecheck) -> None:
+        self.envelope = _compile({k: v for k, v in schema.items() if k != "definitions"}, schema.get("definitions", {}))
+        self.chat = chat
+
+    def passes(self, record: object) -> bool:
+        """True only if the record is valid under the preference rules' schema parts; False means "walk it"."""
+        if not _passes(self.envelope, record):
+            return False
+        conversation = preference.input_record(record)
+        return (
+            conversation is not None
+            and _passes(self.chat.envelope, conversation)
+            and self.chat.messages_pass(conversation["messages"], require_assistant=False)
+        )
+
+
+@cache
+def chat() -> ChatPrecheck:
+    """The compiled chat-record check (built once)."""
+    return ChatPrecheck(records.schema())
+
+
+@cache
+def preference_check() -> PreferencePrecheck:
+    """The compiled preference-record check (built once)."""
+    return PreferencePrecheck(preference.schema(), chat())

@@ -1,0 +1,206 @@
+"""The chat-format record rules: the one authoritative check of a training example.
+
+The record's shape is a JSON Schema (``schemas/chat_record.schema.json``, validated with
+jsonschema); each schema failure becomes a stable code named after the field that failed.
+What a schema cannot say (a tool result that answers no tool call) is checked here by hand.
+The mock API, ``ftlab validate`` and the graders' oracles all call :func:`check_record`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from ftlab.dataset.problems import Problem
+
+#: Every record-level code, in the order a learner meets them, with what it means.
+CODES: dict[str, str] = {
+    "data_type": "the record, or one of its messages, is not a JSON object",
+    "missing_messages_list": "'messages' is missing, not a list, or empty",
+    "record_unrecognized_key": "a top-level key other than messages, tools, parallel_tool_calls, functions",
+    "message_missing_key": "a message lacks a key its role needs (role, content, tool_call_id, name)",
+    "message_unrecognized_key": "a message has a key its role does not allow",
+    "unrecognized_role": "role is not one of system, user, assistant, tool, function",
+    "missing_content": "content is not a string with at least one non-whitespace character",
+    "invalid_name": "name is not 1-64 letters, digits, '_' or '-'",
+    "invalid_weight": "an assistant weight is not the integer 0 or 1",
+    "invalid_tool_calls": "tool_calls/function_call is malformed, or a tool result answers no earlier tool call",
+    "invalid_tools": "tools/functions is not a list of function definitions, or parallel_tool_calls is not a boolean",
+    "example_missing_assistant_message": "no message has role assistant",
+}
+
+ROLES: tuple[str, ...] = ("system", "user", "assistant", "tool", "function")
+
+#: The keys each role allows (the schema says the same; this is for messages and docs).
+ALLOWED_KEYS: dict[str, frozenset[str]] = {
+    "system": frozenset({"role", "content", "name"}),
+    "user": frozenset({"role", "content", "name"}),
+    "assistant": frozenset({"role", "content", "name", "weight", "tool_calls", "function_call"}),
+    "tool": frozenset({"role", "content", "tool_call_id"}),
+    "function": frozenset({"role", "content", "name"}),
+}
+RECORD_KEYS = frozenset({"messages", "tools", "parallel_tool_calls", "functions"})
+
+# The code for a failure inside a message, by the field that failed.
+_FIELD_CODES = {
+    "role": "unrecognized_role",
+    "content": "missing_content",
+    "name": "invalid_name",
+    "weight": "invalid_weight",
+    "tool_calls": "invalid_tool_calls",
+    "function_call": "invalid_tool_calls",
+    "tool_call_id": "invalid_tool_calls",
+}
+
+
+def _strict_integer(checker: Any, value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema of one chat-format record, as shipped in the package."""
+    text = resources.files("ftlab.dataset").joinpath("schemas/chat_record.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    base = jsonschema.Draft7Validator
+    types = base.TYPE_CHECKER.redefine("integer", _strict_integer)
+    strict = jsonschema.validators.extend(base, type_checker=types)
+    return strict(schema())
+
+
+def check_record(record: object) -> list[Problem]:
+    """Every rule one training record breaks, in a stable order; empty when it is valid."""
+    problems = [_problem(error, record) for error in _validator().iter_errors(record)]
+    problems += tool_result_problems(record)
+    if any(p.code == "missing_messages_list" for p in problems):
+        problems = [p for p in problems if p.message_index is None and p.code != "example_missing_assistant_message"]
+    unique = {(p.code, p.message_index, p.message): p for p in problems}
+    return sorted(unique.values(), key=lambda p: (p.message_index is not None, p.message_index or 0, p.code))
+
+
+def codes(record: object) -> list[str]:
+    """The distinct codes a record breaks, sorted: what exercise 2 must return."""
+    return sorted({p.code for p in check_record(record)})
+
+
+def _problem(error: jsonschema.ValidationError, record: object) -> Problem:
+    path = list(error.absolute_path)
+    if not path:
+        return _record_problem(error, record)
+    if path[0] != "messages":
+        return Problem("invalid_tools", f"{_dotted(path)}: {_short(error)}", field=str(path[0]))
+    if len(path) == 1:
+        if error.validator == "contains":
+            return Problem("example_missing_assistant_message", "no message has role 'assistant', so there is nothing to learn")
+        return Problem("missing_messages_list", "'messages' must be a non-empty list of messages")
+    index = int(path[1])
+    message = record["messages"][index]  # type: ignore[index]
+    where = f"messages[{index}]" + (f" ({message['role']})" if isinstance(message, dict) and isinstance(message.get("role"), str) else "")
+    if len(path) == 2:
+        return _message_problem(error, message, index, where)
+    field = str(path[2])
+    code = _FIELD_CODES.get(field, "message_unrecognized_key")
+    return Problem(code, f"{where}: {_field_sentence(code, field, path, error)}", message_index=index, field=field)
+
+
+def _record_problem(error: jsonschema.ValidationError, record: object) -> Problem:
+    if error.validator == "type":
+        return Problem("data_type", f"each line must be a JSON object, got {_json_type(record)}")
+    if error.validator == "required":
+        return Problem("missing_messages_list", "the record has no 'messages' list", field="messages")
+    extra = sorted(set(record) - RECORD_KEYS)  # type: ignore[arg-type]
+    return Problem("record_unrecognized_key", f"unexpected top-level key(s) {_names(extra)}; allowed: {_names(sorted(RECORD_KEYS))}", field=extra[0])
+
+
+def _message_problem(error: jsonschema.ValidationError, message: object, index: int, where: str) -> Problem:
+    if error.validator == "type":
+        return Problem("data_type", f"{where}: each message must be a JSON object, got {_json_type(message)}", message_index=index)
+    assert isinstance(message, dict)
+    if error.validator == "required":
+        missing = [k for k in error.validator_value if k not in message]
+        return Problem("message_missing_key", f"{where}: missing {_names(missing)}", message_index=index, field=missing[0])
+    allowed = ALLOWED_KEYS[message["role"]]
+    extra = sorted(set(message) - allowed)
+    return Problem(
+        "message_unrecognized_key",
+        f"{where}: {_names(extra)} not allowed on a {message['role']} message; allowed: {_names(sorted(allowed))}",
+        message_index=index,
+        field=extra[0],
+    )
+
+
+def _field_sentence(code: str, field: str, path: Sequence[Any], error: jsonschema.ValidationError) -> str:
+    value = error.instance if len(path) == 3 else None
+    if code == "unrecognized_role":
+        return f"role {json.dumps(error.instance)} is not one of {_names(ROLES)}"
+    if code == "missing_content":
+        return "content must be text with at least one non-whitespace character" + (f", got {_json_type(value)}" if not isinstance(value, str) else "")
+    if code == "invalid_name":
+        return f"name {json.dumps(error.instance)} must be 1-64 letters, digits, '_' or '-'"
+    if code == "invalid_weight":
+        return f"weight must be 0 (don't train on this turn) or 1 (train on it), got {json.dumps(error.instance)}"
+    return f"{_dotted(path[2:])}: {_short(error)}"
+
+
+def tool_result_problems(record: object) -> Iterator[Problem]:
+    """The rule a schema cannot say: every tool result answers an earlier assistant's tool call."""
+    if not isinstance(record, Mapping) or not isinstance(record.get("messages"), list):
+        return
+    seen: set[str] = set()
+    for index, message in enumerate(record["messages"]):
+        if not isinstance(message, Mapping):
+            continue
+        calls = message.get("tool_calls") if message.get("role") == "assistant" else None
+        if isinstance(calls, list):
+            seen.update(c["id"] for c in calls if isinstance(c, Mapping) and isinstance(c.get("id"), str))
+        call_id = message.get("tool_call_id")
+        if message.get("role") == "tool" and isinstance(call_id, str) and call_id not in seen:
+            yield Problem(
+                "invalid_tool_calls",
+                f"messages[{index}] (tool): tool_call_id {json.dumps(call_id)} answers no tool call of an earlier assistant message",
+                message_index=index,
+                field="tool_call_id",
+            )
+
+
+def _short(error: jsonschema.ValidationError) -> str:
+    if error.validator == "required":
+        return f"missing {_names([k for k in error.validator_value if k not in error.instance])}"
+    if error.validator == "type":
+        return f"must be {_article(error.validator_value)}, got {_json_type(error.instance)}"
+    if error.validator in ("const", "enum"):
+        return f"must be {json.dumps(error.validator_value)}, got {json.dumps(error.instance)}"
+    if error.validator == "minItems":
+        return "must not be empty"
+    return error.message
+
+
+def _dotted(path: Sequence[Any]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _names(keys: Sequence[str]) -> str:
+    return ", ".join(repr(k) for k in keys)
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
+
+
+def _article(type_name: object) -> str:
+    return {"object": "an object", "array": "a list", "string": "a string", "boolean": "true or false", "integer": "an integer"}.get(
+        str(type_name), str(type_name)
+    )

@@ -1,0 +1,136 @@
+"""The dataset report a learner reads before paying for a job: problems, distributions, cost.
+
+What OpenAI's data-preparation notebook prints, from one streaming pass over the file
+(:func:`ftlab.dataset.validation.validate_file`): every problem with its line, counts per code,
+examples missing a system or user message, distributions of messages, tokens and assistant
+tokens per example (with real 5th and 95th percentiles), and the auto epochs, billed tokens
+and cost. This module renders it for a terminal; ``ftlab.dataset.webpage`` renders it as a web page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ftlab.dataset.formats import PREFERENCE
+from ftlab.dataset.problems import Problem
+from ftlab.dataset.stats import Distribution
+from ftlab.dataset.validation import FileReport, LineProblem
+
+DEFAULT_MODEL = "gpt-4o-mini"
+STAT_COLUMNS = ("min", "max", "mean", "median", "p5", "p95")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def number(value: float | int | None) -> str:
+    """A statistic as a person reads it: thousands separated, at most two decimals."""
+    if value is None:
+        return "-"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}"
+
+
+def usd(value: float) -> str:
+    """A price: cents for a dollar or more, four significant decimals below."""
+    return f"${value:,.2f}" if value >= 1 else f"${value:.4f}"
+
+
+def distributions(report: FileReport) -> list[tuple[str, Distribution]]:
+    """The distributions worth showing: messages always, tokens when a model counted them."""
+    rows = [("messages per example", report.stats.messages)]
+    if report.stats.tokens.n:
+        rows.append(("tokens per example", report.stats.tokens))
+        output = "preferred output tokens" if report.format == PREFERENCE else "assistant tokens per example"
+        rows.append((output, report.stats.assistant_tokens))
+    return rows
+
+
+def code_rows(report: FileReport) -> list[tuple[str, str, int, list[int]]]:
+    """(code, severity, count, first lines) for every line-problem code, errors first."""
+    lines = report.lines_by_code()
+    severity = {item.problem.code: item.problem.severity for item in report.problems}
+    rows = [(code, severity.get(code, "error"), count, lines.get(code, [])) for code, count in report.counts().items()]
+    return sorted(rows, key=lambda row: (row[1] != "error", row[0]))
+
+
+def line_list(lines: list[int], count: int) -> str:
+    """"3, 7, 12" or "3, 7, 12 and 40 more"."""
+    text = ", ".join(str(n) for n in lines)
+    return f"{text} and {count - len(lines):,} more" if count > len(lines) else text
+
+
+def summary_line(report: FileReport) -> str:
+    return f"{plural(report.n_examples, 'example')}, {plural(report.n_errors, 'error')}, {plural(report.n_warnings, 'warning')}"
+
+
+def verdict(report: FileReport) -> str:
+    return "valid: ready to upload" if report.ok else "not valid: fix the errors above (each names its line)"
+
+
+def cost_rows(report: FileReport) -> list[tuple[str, str]]:
+    """The cost section as (label, value) pairs, or why there is none."""
+    if report.model is None:
+        return [("cost", "not estimated (no model given)")]
+    if report.format == PREFERENCE:
+        return [("cost", "not estimated: ftlab prices supervised training only")]
+    if report.cost is None:
+        return [("cost", "not estimated: no valid example to count")]
+    cost = report.cost
+    note = "" if report.ok else " (the valid examples only: fix the others first)"
+    return [
+        ("examples priced", f"{cost.n_examples:,}{note}"),
+        ("epochs (auto)", str(cost.n_epochs)),
+        ("tokens per epoch", f"{cost.total_tokens:,}"),
+        ("billed per epoch", f"{cost.billed_tokens_per_epoch:,} ({cost.n_truncated:,} example(s) truncated to {cost.training_context:,})"),
+        ("billed tokens", f"{cost.billed_tokens:,}"),
+        ("price", f"{usd(cost.price_per_million_usd)} per 1M training tokens"),
+        ("cost", usd(cost.cost_usd)),
+    ]
+
+
+def _table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
+    """Rows of text in columns; ``align`` has one letter per column, l(eft) or r(ight)."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return ["  " + "  ".join(cell.rjust(widths[i]) if align[i] == "r" else cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in [header, *rows]]
+
+
+def _problem_line(item: LineProblem) -> str:
+    return f"  line {item.line}: {item.problem.severity} {item.problem.code}: {item.problem.message}"
+
+
+def _file_line(problem: Problem) -> str:
+    return f"  file: {problem.severity} {problem.code}: {problem.message}"
+
+
+def render_text(report: FileReport) -> list[str]:
+    """The terminal form: each problem, counts per code, the examples, distributions and cost."""
+    head = f"format: {report.format_label or 'unknown (no example says)'}"
+    if report.model:
+        head += f" · model: {report.model}"
+    lines = [report.path, head]
+    if report.problems or report.file_problems:
+        lines += ["", "Problems"] + [_problem_line(item) for item in report.problems] + [_file_line(p) for p in report.file_problems]
+    codes = code_rows(report)
+    if codes:
+        rows = [[code, severity, f"{count:,}", line_list(found, count)] for code, severity, count, found in codes]
+        lines += ["", "Problems by code"] + _table(["code", "severity", "count", "lines"], rows, "llrl")
+    stats = report.stats
+    lines += ["", f"Examples: {stats.n_examples:,} valid of {report.n_examples:,}"]
+    examples = [["missing a system message", f"{stats.n_missing_system:,}"], ["missing a user message", f"{stats.n_missing_user:,}"]]
+    if report.model:
+        examples.append(["over the training context", f"{stats.n_over_context:,}"])
+    lines += _table(["", "examples"], examples, "lr")
+    if stats.n_examples:
+        rows = [[label, *(number(dist.summary()[c]) for c in STAT_COLUMNS)] for label, dist in distributions(report)]
+        lines += ["", "Distributions"] + _table(["", *STAT_COLUMNS], rows, "l" + "r" * len(STAT_COLUMNS))
+    lines += ["", "Cost"] + _table(["", ""], [[label, value] for label, value in cost_rows(report)], "ll")[1:]
+    lines += ["", summary_line(report), verdict(report)]
+    return lines
+
+
+def to_json(report: FileReport) -> dict[str, Any]:
+    """The report as plain JSON-ready data (``ftlab validate --json``)."""
+    return {**report.to_dict(), "format_label": report.format_label}

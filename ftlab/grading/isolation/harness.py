@@ -1,0 +1,155 @@
+"""The harness that runs inside the sandbox: loads the learner's code and answers calls as plain data.
+
+It speaks newline-delimited JSON on two inherited file descriptors that are not stdout or
+stderr, so nothing the learner prints can pass for an answer. Started by
+:class:`ftlab.grading.isolation.backend.IsolatedBackend`, never by hand::
+
+    python -I -B -c "...; from ftlab.grading.isolation.harness import main; main()" CONFIG_JSON
+
+Messages it sends: ``{"event": "ready"}`` once, then per request ``{"id", "event": "loaded",
+"notes"}`` the first time an exercise's module is available (before calling into it), and
+``{"id", "outcome"}``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ftlab.grading.cells import is_cell_file, run_cells
+from ftlab.grading.seam import Outcome, load_module, run_call
+from ftlab.grading.isolation.sandbox import Limits
+
+MAX_MESSAGE = 64 * 1024**2
+
+
+def main(argv: list[str] | None = None) -> None:
+    config = json.loads((argv if argv is not None else sys.argv)[1])
+    _die_with_parent(config["parent"])
+    out_fd = config["out_fd"]
+    requests = os.fdopen(config["in_fd"], "rb", buffering=0)
+    harness = Harness(Path(config["root"]), timeout=config["timeout"], send=lambda message: _send(out_fd, message))
+    _apply_limits(Limits.from_dict(config["limits"]), sandboxed=config["sandboxed"])
+    _send(out_fd, {"event": "ready"})
+    buffer = b""
+    while True:
+        chunk = requests.read(65536)
+        if not chunk:
+            return
+        buffer += chunk
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            harness.handle(json.loads(line))
+
+
+class Harness:
+    """Loads exercise modules once each and runs calls on them, sending each answer as it comes."""
+
+    def __init__(self, root: Path, *, timeout: float, send: Callable[[dict[str, Any]], None]) -> None:
+        self.root = root
+        self.timeout = timeout
+        self.send = send
+        self._modules: dict[Path, Any] = {}
+        self._notes: dict[Path, list[str]] = {}
+        self._announced: set[str] = set()
+
+    def source(self, slug: str) -> Path:
+        return self.root if self.root.is_file() else self.root / f"{slug}.py"
+
+    def handle(self, request: dict[str, Any]) -> None:
+        ident, slug, function = request["id"], request["exercise"], request["function"]
+        source = self.source(slug)
+        module = self._load(source)
+        if isinstance(module, Outcome):
+            self.send({"id": ident, "outcome": module.to_dict()})
+            return
+        if slug not in self._announced:  # before the call: if it ends the process, the import did not
+            self._announced.add(slug)
+            self.send({"id": ident, "event": "loaded", "notes": self._notes.get(source, [])})
+        target = getattr(module, function, None)
+        if function.startswith("_") or not callable(target):
+            outcome = Outcome("missing")
+        else:
+            outcome = run_call(target, request["args"], request["kwargs"], source=source, timeout=self.timeout)
+        self.send({"id": ident, "outcome": outcome.to_dict()})
+
+    def _load(self, source: Path) -> Any:
+        if source not in self._modules:
+            if source.is_file() and is_cell_file(source):
+                self._modules[source], self._notes[source] = run_cells(source, cell_timeout=self.timeout or 60.0)
+            else:
+                self._modules[source] = load_module(source)
+        return self._modules[source]
+
+
+def _send(fd: int, message: dict[str, Any]) -> None:
+    data = json.dumps(message, allow_nan=False).encode() + b"\n"
+    if len(data) > MAX_MESSAGE and "outcome" in message:
+        size = f"{len(data) / 1024**2:.0f} MB"
+        data = json.dumps({"id": message["id"], "outcome": {"kind": "not_plain", "message": f"a value too large to send ({size})"}}).encode() + b"\n"
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when the grader that started it dies."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if parent and os.getppid() != parent:
+        os._exit(1)
+
+
+def _apply_limits(limits: Limits, *, sandboxed: bool) -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # too much output fails the write (EFBIG) instead of killing
+    _limit(resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 5)
+    _limit(resource.RLIMIT_AS, limits.memory_bytes)
+    _limit(resource.RLIMIT_FSIZE, limits.file_bytes)
+    _limit(resource.RLIMIT_NOFILE, limits.open_files)
+    _limit(resource.RLIMIT_CORE, 0)
+    running = 0 if sandboxed else _tasks_of_this_user()
+    if running is not None:  # unknown (no /proc): a limit below what already runs would stop every fork
+        _limit(resource.RLIMIT_NPROC, running + limits.processes)
+
+
+def _limit(which: int, soft: int, hard: int | None = None) -> None:
+    """Lower a limit to ``soft``/``hard``, never above a hard limit already set; skipped where the OS refuses."""
+    _, current_hard = resource.getrlimit(which)
+    hard = soft if hard is None else hard
+    if current_hard != resource.RLIM_INFINITY:
+        hard = min(hard, current_hard)
+        soft = min(soft, hard)
+    for limits in ((soft, hard), (soft, current_hard)):
+        try:
+            resource.setrlimit(which, limits)
+            return
+        except (ValueError, OSError):
+            continue
+
+
+def _tasks_of_this_user() -> int | None:
+    """Threads already running as this user (RLIMIT_NPROC counts them all, not just ours)."""
+    uid, count = os.getuid(), 0
+    if not os.path.isdir("/proc"):
+        return None
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                status = Path(entry.path, "status").read_text()
+            except OSError:
+                continue
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            if fields.get("Uid", "").split()[:1] == [str(uid)]:
+                count += int(fields.get("Threads", "1"))
+    return count

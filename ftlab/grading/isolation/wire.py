@@ -1,0 +1,111 @@
+"""The wire between a grader and the child running learner code: JSON lines on two pipes, trusted for nothing.
+
+A :class:`Wire` holds the grader's ends of the two pipes. Every answer is read with a deadline,
+must be one JSON object per line (no NaN, at most 64 MB), and an outcome must be plain data:
+:func:`checked_outcome` refuses handles, classes outside ftlab and malformed fields.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import time
+from typing import Any
+
+from ftlab.grading.seam import Outcome
+
+MAX_MESSAGE = 64 * 1024**2
+_KINDS = {"value", "raised", "missing", "unloadable", "not_plain", "timeout"}
+
+
+class Violation(Exception):
+    """The child wrote something the protocol does not allow."""
+
+
+class Expired(Exception):
+    """No answer came before the deadline."""
+
+
+class Wire:
+    """The grader's ends of the request and answer pipes."""
+
+    def __init__(self, requests: int, answers: int) -> None:
+        self.requests, self.answers = requests, answers
+        self._buffer = b""
+
+    def send(self, message: dict[str, Any]) -> None:
+        """Send one request; a child that is gone is noticed when its answer is read."""
+        view = memoryview(json.dumps(message, allow_nan=False).encode() + b"\n")
+        try:
+            while view:
+                view = view[os.write(self.requests, view) :]
+        except OSError:
+            pass
+
+    def receive(self, deadline: float | None) -> dict[str, Any] | None:
+        """The next message, or None when the child closed its end (it ended); :class:`Expired` at the deadline."""
+        while b"\n" not in self._buffer:
+            if len(self._buffer) > MAX_MESSAGE:
+                raise Violation(f"a message longer than {MAX_MESSAGE // 1024**2} MB")
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                raise Expired
+            readable, _, _ = select.select([self.answers], [], [], wait)
+            if not readable:
+                raise Expired
+            chunk = os.read(self.answers, 1 << 20)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            message = json.loads(line, parse_constant=_no_constant)
+        except (ValueError, RecursionError):
+            raise Violation("a line that is not JSON") from None
+        if not isinstance(message, dict):
+            raise Violation("a message that is not a JSON object")
+        return message
+
+    def close(self) -> None:
+        for fd in (self.requests, self.answers):
+            os.close(fd)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def checked_outcome(data: Any) -> Outcome:
+    """An outcome rebuilt from the child's answer, refusing anything but plain data."""
+    if not isinstance(data, dict) or data.get("kind") not in _KINDS:
+        raise Violation("an outcome of no known kind")
+    texts = {k: data.get(k, "") for k in ("error_type", "builtin_type", "message", "traceback")}
+    notes = data.get("notes", [])
+    if set(data) - {"kind", "value", *texts, "notes"} or not all(isinstance(t, str) for t in texts.values()):
+        raise Violation("an outcome with unexpected fields")
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        raise Violation("an outcome with unexpected notes")
+    value = data.get("value")
+    problem = not_plain(value)
+    if problem:
+        return Outcome("not_plain", message=problem)
+    return Outcome(data["kind"], value=value, notes=notes, **texts)
+
+
+def not_plain(value: Any, depth: int = 0) -> str:
+    """Why a decoded value is not plain data a grader accepts, or ""."""
+    if depth > 200:
+        return "a value nested more than 200 levels deep"
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return ""
+    if isinstance(value, list):
+        return next((p for p in (not_plain(v, depth + 1) for v in value) if p), "")
+    tag = value.get("$ftlab")
+    if tag == "handle":
+        return "a handle (a resource the grader hands in); return plain data only"
+    if tag == "float" and value.get("repr") not in ("inf", "-inf", "nan"):
+        return "a malformed float"
+    if tag == "dataclass" and not str(value.get("class", "")).startswith("ftlab."):
+        return "an object of a class outside ftlab"
+    return next((p for p in (not_plain(v, depth + 1) for v in value.values()) if p), "")

@@ -1,0 +1,160 @@
+"""OpenAI's BPE encodings, loaded offline from package data through tiktoken's own constructors.
+
+tiktoken downloads a rank file the first time an encoding is used. ftlab ships both files it
+needs (gzipped, in ``ftlab/data/``) and hands them to tiktoken through its documented cache:
+``tiktoken.load.read_file_cached`` reads ``$TIKTOKEN_CACHE_DIR/<sha1 of the download URL>``
+before it downloads, and checks the file's sha256 there. The encoding is then built by the very
+constructor ``tiktoken.get_encoding`` uses (``tiktoken_ext.openai_public``), so its regex,
+special tokens and ranks are tiktoken's own and counts are identical with or without network.
+
+The file is first decompressed and hash-checked here (a damaged file raises ``RankFileError``,
+never loads), then written to a fresh private directory that exists only while tiktoken reads
+it. ``TIKTOKEN_CACHE_DIR`` points there for that moment only, under a lock, and is restored
+afterwards; a tiktoken load running in another thread during that moment would use that
+directory as its cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import os
+import tempfile
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import tiktoken
+from tiktoken_ext import openai_public
+
+_CACHE_ENV = "TIKTOKEN_CACHE_DIR"
+_env_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class RankFile:
+    """One shipped rank file: where tiktoken would download it and the sha256 it expects."""
+
+    encoding: str
+    filename: str
+    url: str
+    sha256: str
+
+    @property
+    def cache_key(self) -> str:
+        """The file name tiktoken's cache uses for this download (sha1 of the URL)."""
+        return hashlib.sha1(self.url.encode()).hexdigest()
+
+
+# URLs and hashes exactly as in tiktoken_ext/openai_public.py (tiktoken 0.7 to 0.14 at least).
+RANK_FILES: dict[str, RankFile] = {
+    "o200k_base": RankFile(
+        encoding="o200k_base",
+        filename="o200k_base.tiktoken.gz",
+        url="https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
+        sha256="446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+    ),
+    "cl100k_base": RankFile(
+        encoding="cl100k_base",
+        filename="cl100k_base.tiktoken.gz",
+        url="https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
+        sha256="223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+    ),
+}
+
+
+class UnknownEncoding(ValueError):
+    """An encoding name ftlab does not ship."""
+
+    def __init__(self, name: object) -> None:
+        super().__init__(name)
+        self.name = name
+
+    def __str__(self) -> str:
+        shipped = ", ".join(RANK_FILES)
+        return f"unknown encoding {self.name!r}: ftlab ships {shipped}"
+
+
+class RankFileError(Exception):
+    """A shipped rank file that is missing, unreadable or does not match its published hash."""
+
+    def __init__(self, encoding: str, path: str, problem: str) -> None:
+        super().__init__(encoding, path, problem)
+        self.encoding = encoding
+        self.path = path
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return (
+            f"rank file for {self.encoding} ({self.path}) {self.problem}; "
+            "reinstall ftlab to restore it"
+        )
+
+
+def rank_file(name: str) -> RankFile:
+    """The shipped rank file for an encoding name, or UnknownEncoding."""
+    try:
+        return RANK_FILES[name]
+    except (KeyError, TypeError):
+        raise UnknownEncoding(name) from None
+
+
+def read_ranks(name: str, path: str | os.PathLike[str] | None = None) -> bytes:
+    """The unzipped rank file of an encoding, verified against its published sha256."""
+    spec = rank_file(name)
+    source = resources.files("ftlab.tokens") / "data" / spec.filename if path is None else Path(path)
+    try:
+        packed = source.read_bytes()
+    except FileNotFoundError:
+        raise RankFileError(name, str(source), "is missing") from None
+    except OSError as exc:
+        raise RankFileError(name, str(source), f"cannot be read ({exc})") from None
+    try:
+        data = gzip.decompress(packed)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise RankFileError(name, str(source), f"is damaged ({exc})") from None
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != spec.sha256:
+        problem = f"is corrupt: its sha256 is {actual}, expected {spec.sha256}"
+        raise RankFileError(name, str(source), problem)
+    return data
+
+
+def load_encoding(name: str, path: str | os.PathLike[str] | None = None) -> tiktoken.Encoding:
+    """Build an encoding from a verified rank file (the shipped one unless ``path`` is given)."""
+    spec = rank_file(name)
+    data = read_ranks(name, path)
+    with _served_from_cache(spec, data):
+        params = openai_public.ENCODING_CONSTRUCTORS[name]()
+    return tiktoken.Encoding(**params)
+
+
+def get_encoding(name: str) -> tiktoken.Encoding:
+    """The shipped encoding, loaded once per process (like ``tiktoken.get_encoding``, offline)."""
+    return _cached_encoding(rank_file(name).encoding)
+
+
+@functools.cache
+def _cached_encoding(name: str) -> tiktoken.Encoding:
+    return load_encoding(name)
+
+
+@contextmanager
+def _served_from_cache(spec: RankFile, data: bytes) -> Iterator[None]:
+    """Let tiktoken find ``data`` in a private cache directory instead of downloading it."""
+    with _env_lock, tempfile.TemporaryDirectory(prefix="ftlab-tiktoken-") as cache_dir:
+        Path(cache_dir, spec.cache_key).write_bytes(data)
+        saved = os.environ.get(_CACHE_ENV)
+        os.environ[_CACHE_ENV] = cache_dir
+        try:
+            yield
+        finally:
+            if saved is None:
+                del os.environ[_CACHE_ENV]
+            else:
+                os.environ[_CACHE_ENV] = saved

@@ -1,0 +1,112 @@
+"""Reading JSONL line by line through every kind of bad line, and writing it atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ftlab.grading.isolation.handles import Unserializable
+from ftlab.dataset.jsonl import atomic_writer, read_jsonl, write_jsonl
+from ftlab.dataset.strategies import valid_records
+
+
+def lines_of(tmp_path, data: bytes):
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(data)
+    return list(read_jsonl(path))
+
+
+def test_each_kind_of_bad_line_is_reported_with_its_number_and_reading_goes_on(tmp_path):
+    lines = lines_of(tmp_path, b'{"a": 1}\n\n{bad\n\xff\xfe\n[1]\nNaN\n{"b": 2}\r\n')
+    assert [(line.number, line.problem.code if line.problem else None) for line in lines] == [
+        (1, None), (2, "blank_line"), (3, "invalid_json"), (4, "invalid_utf8"), (5, None), (6, "invalid_json"), (7, None)
+    ]
+    assert lines[6].record == {"b": 2}
+    assert lines[4].record == [1] and lines[4].parsed
+
+
+def test_a_byte_order_mark_is_stripped_with_a_warning(tmp_path):
+    [line] = lines_of(tmp_path, b'\xef\xbb\xbf{"a": 1}\n')
+    assert line.record == {"a": 1} and line.parsed
+    assert (line.problem.code, line.problem.severity) == ("bom", "warning")
+
+
+def test_json_null_is_a_parsed_line_not_a_missing_one(tmp_path):
+    [line] = lines_of(tmp_path, b"null\n")
+    assert line.parsed and line.record is None and line.problem is None
+
+
+def test_messages_say_where_the_json_breaks(tmp_path):
+    [line] = lines_of(tmp_path, b'{"a": 1,, "b": 2}\n')
+    assert line.problem.message == "not valid JSON: Expecting property name enclosed in double quotes (column 9)"
+
+
+def test_the_first_line_is_yielded_before_the_rest_of_the_file_exists(tmp_path):
+    """Through a pipe whose writer waits for the reader: a reader that slurped the file would never yield."""
+    import os
+    import threading
+
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    first_seen = threading.Event()
+    signalled: list[bool] = []
+
+    def writer() -> None:
+        with open(pipe, "wb") as stream:
+            stream.write(b'{"a": 1}\n')
+            stream.flush()
+            # A guard against a hang, not a timing: a lazy reader signals at once; a slurping one never.
+            signalled.append(first_seen.wait(timeout=30))
+            stream.write(b'{"b": 2}\n')
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    lines = read_jsonl(pipe)
+    first = next(lines)
+    first_seen.set()
+    rest = list(lines)
+    thread.join()
+    assert signalled == [True], "the reader waited for the whole file before yielding its first line"
+    assert first.record == {"a": 1} and [line.record for line in rest] == [{"b": 2}]
+
+
+@given(records=st.lists(valid_records(), max_size=5))
+def test_written_records_read_back_identically(tmp_path_factory, records):
+    path = tmp_path_factory.mktemp("w") / "out.jsonl"
+    assert write_jsonl(records, path) == len(records)
+    assert [line.record for line in read_jsonl(path)] == records
+    assert path.read_bytes().count(b"\n") == len(records)
+
+
+def test_writing_keeps_utf8_readable(tmp_path):
+    path = tmp_path / "out.jsonl"
+    write_jsonl([{"t": "é🌙"}], path)
+    assert path.read_bytes() == '{"t": "é🌙"}\n'.encode()
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path):
+    path = tmp_path / "out.jsonl"
+    path.write_text("old\n")
+    with pytest.raises(TypeError):
+        write_jsonl([{"a": 1}, {"b": Unserializable()}], path)
+    assert path.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def test_a_new_file_gets_ordinary_permissions_and_an_old_one_keeps_its_own(tmp_path):
+    fresh = tmp_path / "fresh.jsonl"
+    write_jsonl([], fresh)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text("")
+    kept.chmod(0o600)
+    with atomic_writer(kept) as stream:
+        stream.write(json.dumps({}) + "\n")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600

@@ -1,0 +1,106 @@
+"""ftlab.dataset.precheck: the compiled fast path says "valid" exactly when the detailed rules find nothing."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ftlab.dataset import precheck, preference, records
+from ftlab.dataset.strategies import broken_records, json_values, preference_records, valid_records
+
+AGREEMENT = settings(max_examples=250, database=None, deadline=None)
+USER = {"role": "user", "content": "hi"}
+ASSISTANT = {"role": "assistant", "content": "hello"}
+
+
+def _schema_valid(record: object) -> bool:
+    return records._validator().is_valid(record)
+
+
+@AGREEMENT
+@given(record=valid_records() | broken_records().map(lambda case: case[0]) | json_values())
+def test_the_chat_fast_path_agrees_with_jsonschema(record):
+    assert precheck.chat().passes(record) == _schema_valid(record)
+
+
+def _preference_valid(record: object) -> bool:
+    problems = [p for p in preference.check_preference_record(record) if p.is_error]
+    semantic = [p for p in preference.semantic_problems(record) if p.is_error]
+    return len(problems) == len(semantic)
+
+
+def _broken_preference(record: dict, change: str) -> object:
+    broken = copy.deepcopy(record)
+    if change == "drop-output":
+        del broken["non_preferred_output"]
+    elif change == "two-outputs":
+        broken["preferred_output"] = broken["preferred_output"] * 2
+    elif change == "user-output":
+        broken["preferred_output"][0]["role"] = "user"
+    elif change == "blank-output":
+        broken["non_preferred_output"][0]["content"] = " "
+    elif change == "bad-input-message":
+        broken["input"]["messages"][0]["role"] = "bot"
+    elif change == "weight-float":
+        broken["input"]["messages"].insert(0, {"role": "assistant", "content": "x", "weight": 1.0})
+    elif change == "extra-key":
+        broken["metadata"] = {}
+    elif change == "tools-not-list":
+        broken["input"]["tools"] = "lookup"
+    return broken
+
+
+@AGREEMENT
+@given(
+    record=preference_records(),
+    change=st.sampled_from(["none", "drop-output", "two-outputs", "user-output", "blank-output", "bad-input-message", "weight-float", "extra-key", "tools-not-list"]),
+)
+def test_the_preference_fast_path_agrees_with_the_rules(record, change):
+    broken = _broken_preference(record, change)
+    assert precheck.preference_check().passes(broken) == _preference_valid(broken)
+
+
+@AGREEMENT
+@given(record=json_values())
+def test_the_preference_fast_path_never_passes_what_the_rules_refuse(record):
+    if precheck.preference_check().passes(record):
+        assert _preference_valid(record)
+
+
+@pytest.mark.parametrize("weight", [1.0, 0.0])
+def test_a_float_weight_is_walked_not_passed(weight):
+    record = {"messages": [USER, {**ASSISTANT, "weight": weight}]}
+    assert not precheck.chat().passes(record)
+    assert [p.code for p in records.check_record(record)] == ["invalid_weight"]
+
+
+def test_input_without_an_assistant_passes_only_when_not_required():
+    check = precheck.chat()
+    assert not check.passes({"messages": [USER]})
+    assert check.passes({"messages": [USER]}, require_assistant=False)
+
+
+def _altered(edit) -> dict:
+    schema = copy.deepcopy(records.schema())
+    edit(schema)
+    return schema
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        (lambda s: s["properties"]["messages"].update(items={"type": "object"}), "properties.messages.items"),
+        (lambda s: s["properties"]["messages"]["contains"].update(minProperties=1), "properties.messages.contains"),
+        (lambda s: s["definitions"]["message"]["allOf"].pop(), "definitions.message"),
+        (lambda s: s["definitions"]["message"]["allOf"][0]["if"].update(type="object"), "definitions.message.allOf"),
+        (lambda s: s["definitions"]["tool_call"]["properties"].update(index={"type": "integer"}), "integers"),
+    ],
+    ids=["items", "contains", "missing-role", "branch-shape", "nested-integer"],
+)
+def test_a_schema_the_fast_path_does_not_understand_is_refused_at_load(edit, where):
+    with pytest.raises(precheck.SchemaShapeError, match=where.replace(".", r"\.")) as caught:
+        precheck.ChatPrecheck(_altered(edit))
+    assert "update ftlab/dataset/precheck.py" in str(caught.value)

@@ -1,0 +1,159 @@
+"""Exercise 5's grader is tested: full marks for the reference, 0 for the stub, and points lost
+by every plausible wrong rule in tests/buggy/ex5_decide_approach/, on visible and hidden scenarios."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import runpy
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import strategies as st
+from tests.paths import BUGGY, ROOT
+
+ROOT = ROOT
+GRADER = ROOT / "graders" / "test_ex5_decide_approach.py"
+BUGGY = BUGGY / "ex5_decide_approach"
+
+
+_RESULTS: dict[Path, list[dict]] = {}
+
+
+def grade(pytester: pytest.Pytester, impl: Path) -> list[dict]:
+    """Every graded check of one run of the grader on ``impl`` (one run per implementation)."""
+    if impl not in _RESULTS:
+        out = pytester.path / "results.json"
+        pytester.runpytest_subprocess(str(GRADER), "--impl", str(impl), "--ftlab-json", str(out), "-p", "no:cacheprovider", "-q")
+        _RESULTS[impl] = json.loads(out.read_text(encoding="utf-8"))["tests"]
+    return _RESULTS[impl]
+
+
+def lost(tests: list[dict], visibility: str) -> set[str]:
+    """The checks of one visibility that earned less than their points."""
+    return {t["name"] for t in tests if t["visibility"] == visibility and t["points"] < t["max_points"]}
+
+
+def test_the_reference_rule_scores_every_point(pytester):
+    tests = grade(pytester, ROOT / "solutions" / "ex5_decide_approach.py")
+    assert len([t for t in tests if t["name"].startswith("test_scenario[")]) >= 14
+    assert [t for t in tests if t["status"] != "passed" or t["points"] != t["max_points"]] == []
+
+
+def test_the_stub_scores_zero_on_every_check(pytester):
+    tests = grade(pytester, ROOT / "exercises" / "ex5_decide_approach.py")
+    assert tests and all(t["points"] == 0 and t["status"] == "failed" for t in tests)
+    assert all("not implemented yet" in t["feedback"] for t in tests if t["visibility"] == "visible")
+
+
+def test_about_a_third_of_the_scenarios_are_hidden(pytester):
+    tests = grade(pytester, ROOT / "solutions" / "ex5_decide_approach.py")
+    scenarios = [t for t in tests if t["name"].startswith("test_scenario[")]
+    hidden = [t for t in scenarios if t["visibility"] == "hidden"]
+    assert 0.25 <= len(hidden) / len(scenarios) <= 0.45
+    assert len({t["hint"] for t in scenarios}) == len(scenarios), "every scenario has its own hint"
+
+
+# (wrong rule, visible checks it must lose, hidden checks it must lose)
+WRONG = [
+    ("always_fine_tune",
+     {"test_scenario[plan-faq]", "test_scenario[docs-assistant]", "test_scenario[daily-prices]", "test_scenario[short-prompt]",
+      "test_knowledge_that_changes_daily_is_never_fine_tuned_alone", "test_fewer_than_ten_examples_never_fine_tune"},
+     {"test_scenario[canteen-menu]", "test_scenario[sql-nine-examples]", "test_scenario[news-digest]"}),
+    ("ignore_freshness",
+     {"test_scenario[daily-prices]", "test_scenario[refund-replies]", "test_knowledge_that_changes_daily_is_never_fine_tuned_alone"},
+     {"test_scenario[invoice-check]", "test_scenario[canteen-menu]"}),
+    ("ignore_example_count",
+     {"test_scenario[triage-eight-examples]", "test_scenario[brand-voice-thirty]", "test_fewer_than_ten_examples_never_fine_tune"},
+     {"test_scenario[sql-nine-examples]", "test_scenario[summaries-forty]"}),
+    ("ignore_break_even",
+     {"test_scenario[postmortem-low-volume]", "test_scenario[short-prompt]"},
+     {"test_scenario[news-digest]"}),
+    ("payback_backwards",
+     {"test_scenario[triage-at-scale]", "test_scenario[postmortem-low-volume]", "test_cheaper_training_never_flips_a_fine_tune_away"},
+     {"test_scenario[catalogue-classifier]"}),
+]
+
+
+@pytest.mark.parametrize(("rule", "visible", "hidden"), WRONG, ids=[w[0] for w in WRONG])
+def test_a_plausible_wrong_rule_loses_points_on_visible_and_hidden_checks(pytester, rule, visible, hidden):
+    tests = grade(pytester, BUGGY / f"{rule}.py")
+    score, best = sum(t["points"] for t in tests), sum(t["max_points"] for t in tests)
+    assert 0 < score < best, f"{rule} scored {score} of {best}: a wrong rule must lose points, yet not all of them"
+    assert visible <= lost(tests, "visible"), f"visible checks kept their points: {sorted(visible - lost(tests, 'visible'))}"
+    assert hidden <= lost(tests, "hidden"), f"hidden checks kept their points: {sorted(hidden - lost(tests, 'hidden'))}"
+
+
+def test_a_wrong_half_of_a_scenario_keeps_the_other_half(pytester):
+    tests = {t["name"]: t for t in grade(pytester, BUGGY / "always_fine_tune.py")}
+    # refund-replies expects rag+fine-tune: "fine-tune" gets the fine-tuning half, misses the RAG half.
+    half = tests["test_scenario[refund-replies]"]
+    assert half["points"] == half["max_points"] / 2 and half["status"] == "failed"
+    assert tests["test_scenario[plan-faq]"]["points"] == tests["test_scenario[plan-faq]"]["max_points"] / 2
+    assert tests["test_scenario[triage-at-scale]"]["status"] == "passed"
+
+
+def test_hidden_scenarios_show_their_hint_but_not_the_expected_answer(pytester):
+    tests = {t["name"]: t for t in grade(pytester, BUGGY / "ignore_freshness.py")}
+    hidden = tests["test_scenario[canteen-menu]"]
+    assert hidden["visibility"] == "hidden" and "menu changes every week" in hidden["feedback"]
+    assert "'rag'" not in hidden["feedback"] and "you answered" not in hidden["feedback"]
+    visible = tests["test_scenario[daily-prices]"]
+    assert "expected 'rag', you answered 'prompt'" in visible["feedback"]
+
+
+def test_every_wrong_rule_here_is_graded():
+    assert {p.stem for p in BUGGY.glob("*.py")} == {w[0] for w in WRONG}
+
+
+# The property checks' generators reach the mistakes by themselves, not only through @example.
+
+SEARCH = settings(max_examples=2000, phases=[Phase.generate], derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _grader_module() -> Any:
+    spec = importlib.util.spec_from_file_location("ftlab_grader_ex5_under_test", GRADER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def _rule(name: str) -> Any:
+    path = ROOT / "solutions" / "ex5_decide_approach.py" if name == "reference" else BUGGY / f"{name}.py"
+    return runpy.run_path(str(path))["decide_approach"]
+
+
+def test_generated_daily_knowledge_catches_a_rule_that_ignores_freshness():
+    grader, wrong = _grader_module(), _rule("ignore_freshness")
+    strategy = grader.scenarios(facts=st.sampled_from(["small", "large"]), facts_change=st.just("daily"))
+    found = find(strategy, lambda s: wrong(s).approach == "fine-tune", settings=SEARCH)
+    assert _rule("reference")(found).approach != "fine-tune"
+
+
+def test_generated_small_example_counts_catch_a_rule_that_ignores_them():
+    grader, wrong = _grader_module(), _rule("ignore_example_count")
+    found = find(grader.scenarios(n_examples=st.integers(0, 9)), lambda s: wrong(s).fine_tunes, settings=SEARCH)
+    assert not _rule("reference")(found).fine_tunes
+
+
+def test_generated_cheaper_training_catches_a_backwards_payback():
+    grader, wrong = _grader_module(), _rule("payback_backwards")
+    pairs = st.tuples(grader._fine_tuning_likely(), st.floats(0, 1, exclude_max=True))
+
+    def flips(pair: tuple[Any, float]) -> bool:
+        scenario, factor = pair
+        cheaper = dataclasses.replace(scenario, training_cost_usd=scenario.training_cost_usd * factor)
+        return wrong(scenario).fine_tunes and not wrong(cheaper).fine_tunes
+
+    find(pairs, flips, settings=SEARCH)
+
+
+def test_the_cheaper_training_property_is_not_vacuous_for_the_reference():
+    grader, reference = _grader_module(), _rule("reference")
+    find(grader._fine_tuning_likely(), lambda s: reference(s).fine_tunes and s.prompt_gets_it and s.training_cost_usd > 1, settings=SEARCH)

@@ -1,0 +1,97 @@
+"""The harness inside the sandbox: it says a module loaded before calling into it, then answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ftlab.grading.cells import Cell, write_cells
+from ftlab.grading.isolation.harness import Harness
+from ftlab.grading.isolation.sandbox import harness_package
+
+
+def _harness(root: Path) -> tuple[Harness, list[dict]]:
+    sent: list[dict] = []
+    return Harness(root, timeout=5, send=sent.append), sent
+
+
+def _request(ident: int, function: str, *args: object, exercise: str = "ex1_build_example") -> dict:
+    return {"id": ident, "exercise": exercise, "function": function, "args": list(args), "kwargs": {}}
+
+
+def test_loaded_is_announced_once_before_the_first_answer(tmp_path):
+    (tmp_path / "ex1_build_example.py").write_text("def build_example(a, b):\n    return [a, b]\n")
+    harness, sent = _harness(tmp_path)
+    harness.handle(_request(0, "build_example", "x", "y"))
+    harness.handle(_request(1, "build_example", "z", "w"))
+    assert sent == [
+        {"id": 0, "event": "loaded", "notes": []},
+        {"id": 0, "outcome": {"kind": "value", "value": ["x", "y"]}},
+        {"id": 1, "outcome": {"kind": "value", "value": ["z", "w"]}},
+    ]
+
+
+def test_an_unloadable_file_is_answered_without_a_loaded_event(tmp_path):
+    (tmp_path / "ex1_build_example.py").write_text("def broken(:\n")
+    harness, sent = _harness(tmp_path)
+    harness.handle(_request(0, "build_example"))
+    assert len(sent) == 1 and sent[0]["outcome"]["kind"] == "unloadable"
+    assert "SyntaxError on line 1" in sent[0]["outcome"]["message"]
+
+
+def test_private_names_are_never_called(tmp_path):
+    (tmp_path / "ex1_build_example.py").write_text("def _secret():\n    return 1\n")
+    harness, sent = _harness(tmp_path)
+    harness.handle(_request(0, "_secret"))
+    assert sent[-1]["outcome"]["kind"] == "missing"
+
+
+def test_a_notebook_file_reports_its_failed_cells_with_the_loaded_event(tmp_path):
+    path = tmp_path / "notebook.py"
+    write_cells([Cell(2, "1 / 0"), Cell(3, "def build_example(a, b):\n    return a + b")], path, name="lab.ipynb")
+    harness, sent = _harness(path)
+    harness.handle(_request(0, "build_example", "a", "b"))
+    assert sent[0]["event"] == "loaded" and "code cell 2 ('1 / 0') failed: ZeroDivisionError" in sent[0]["notes"][0]
+    assert sent[1]["outcome"]["value"] == "ab"
+
+
+def test_every_exercise_reads_from_a_single_file_root(tmp_path):
+    path = tmp_path / "all.py"
+    path.write_text("def build_example(a, b):\n    return 1\ndef validate_record(r):\n    return []\n")
+    harness, sent = _harness(path)
+    harness.handle(_request(0, "validate_record", {}, exercise="ex2_validate_record"))
+    assert sent[-1]["outcome"]["value"] == []
+
+
+def test_a_limit_never_rises_above_the_hard_limit_already_set():
+    code = (
+        "import resource; from ftlab.grading.isolation.harness import _limit\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (100, 200))\n"
+        "_limit(resource.RLIMIT_NOFILE, 5000)\n"
+        "print(resource.getrlimit(resource.RLIMIT_NOFILE))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(harness_package().parent)})
+    assert done.stdout.strip() == "(200, 200)", done.stderr
+
+
+def test_the_harness_speaks_only_on_its_own_descriptors(tmp_path):
+    (tmp_path / "ex1_build_example.py").write_text("def build_example(a, b):\n    print('noise')\n    return a\n")
+    request_read, request_write = os.pipe()
+    answer_read, answer_write = os.pipe()
+    config = {"root": str(tmp_path), "timeout": 5, "in_fd": request_read, "out_fd": answer_write, "limits": {"cpu_seconds": 30, "memory_bytes": 2 << 30, "processes": 64, "file_bytes": 1 << 26, "open_files": 256}, "sandboxed": False, "parent": os.getpid()}
+    process = subprocess.Popen(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(harness_package().parent)!r}); from ftlab.grading.isolation.harness import main; main()", json.dumps(config)],
+        pass_fds=(request_read, answer_write), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    os.close(request_read)
+    os.close(answer_write)
+    os.write(request_write, json.dumps(_request(0, "build_example", "x", "y")).encode() + b"\n")
+    os.close(request_write)
+    with os.fdopen(answer_read, "rb") as answers:
+        messages = [json.loads(line) for line in answers]
+    stdout, _ = process.communicate(timeout=30)
+    assert [m.get("event") or m["outcome"]["value"] for m in messages] == ["ready", "loaded", "x"]
+    assert stdout == b"noise\n"

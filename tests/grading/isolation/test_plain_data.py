@@ -1,0 +1,72 @@
+"""Plain data: what may cross between grader and learner code, and what is refused."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ftlab.dataset.problems import Problem
+from ftlab.grading.isolation.plain_data import Handle, NotPlainData, from_plain, register_handle, to_plain
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@given(value=json_values)
+def test_plain_values_survive_the_round_trip(value):
+    assert from_plain(to_plain(value)) == value
+
+
+def test_tuples_become_lists_and_the_copy_is_deep():
+    original = {"a": [1, {"b": 2}]}
+    copy = to_plain(original)
+    copy["a"][1]["b"] = 3
+    assert original == {"a": [1, {"b": 2}]}
+    assert to_plain((1, (2,))) == [1, [2]]
+
+
+def test_nan_and_infinity_cross_as_floats():
+    back = from_plain(to_plain([math.inf, math.nan]))
+    assert back[0] == math.inf and math.isnan(back[1])
+
+
+class AlwaysEqual:
+    def __eq__(self, other):
+        return True
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (AlwaysEqual(), "the value is a AlwaysEqual object"),
+        ({"a": [AlwaysEqual()]}, "the value['a'][0] is a AlwaysEqual object"),
+        ({1: "x"}, "a key of the value is a int object"),
+        ({1, 2}, "the value is a set object"),
+        (True.__class__.__mro__, "the value[0] is a type object"),
+    ],
+)
+def test_anything_else_is_refused_saying_where(value, message):
+    with pytest.raises(NotPlainData) as error:
+        to_plain(value)
+    assert str(error.value).startswith(message)
+
+
+def test_ftlab_dataclasses_cross_and_others_are_refused():
+    problem = Problem("invalid_weight", "weight must be 0 or 1", message_index=2, field="weight")
+    assert from_plain(to_plain(problem)) == problem
+    with pytest.raises(ValueError, match="only ftlab's own dataclasses"):
+        from_plain({"$ftlab": "dataclass", "class": "os:system", "fields": {}})
+
+
+def test_handles_are_rebuilt_by_their_registered_builder():
+    register_handle("test-counter", lambda params: params["start"] + 1)
+    assert from_plain(to_plain({"h": Handle("test-counter", {"start": 41})})) == {"h": 42}
+    assert from_plain(to_plain(Handle("test-counter", {"start": 1})), handles=False) == Handle("test-counter", {"start": 1})
+    with pytest.raises(ValueError, match="no way to build a 'nope' handle here"):
+        from_plain(to_plain(Handle("nope", {})))

@@ -1,0 +1,68 @@
+"""The sandbox: bubblewrap when it works here, a plain process otherwise, and it says which."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from ftlab.grading.isolation.sandbox import Limits, Mount, Sandbox, find_sandbox, harness_package
+
+BEST = find_sandbox()
+needs_sandbox = pytest.mark.skipif(not BEST.isolated, reason=f"no sandbox: {BEST.reason}")
+
+
+def _run(sandbox: Sandbox, code: str, *, mounts=()) -> subprocess.CompletedProcess[str]:
+    command = sandbox.command([sys.executable, "-I", "-c", code], mounts=list(mounts), workdir="/tmp/work")
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+
+
+def test_turning_the_sandbox_off_says_so_plainly():
+    sandbox = find_sandbox(enabled=False)
+    assert not sandbox.isolated
+    assert "NOT sandboxed" in sandbox.describe() and "--no-sandbox" in sandbox.describe()
+
+
+def test_a_plain_process_runs_the_command_as_given():
+    assert Sandbox("process", reason="x").command(["python", "-c", "pass"], mounts=[], workdir="/tmp") == ["python", "-c", "pass"]
+
+
+def test_without_bwrap_the_reason_names_the_package(monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    sandbox = find_sandbox()
+    assert not sandbox.isolated and "apt-get install bubblewrap" in sandbox.reason
+
+
+def test_limits_survive_a_round_trip():
+    limits = Limits(cpu_seconds=5, memory_bytes=1 << 28, processes=8, file_bytes=1 << 20, open_files=64)
+    assert Limits.from_dict(limits.to_dict()) == limits
+
+
+@needs_sandbox
+def test_the_sandbox_hides_the_project_and_shows_only_its_mounts(tmp_path):
+    (tmp_path / "visible.txt").write_text("yes")
+    code = f"import os; print(os.path.exists({str(harness_package().parent / 'solutions')!r}), os.listdir('/data'))"
+    done = _run(BEST, code, mounts=[Mount(tmp_path, "/data")])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "['visible.txt']"]
+
+
+@needs_sandbox
+def test_read_only_mounts_cannot_be_written(tmp_path):
+    done = _run(BEST, "open('/data/new.txt', 'w')", mounts=[Mount(tmp_path, "/data")])
+    assert done.returncode != 0 and "Read-only file system" in done.stderr
+    assert not (tmp_path / "new.txt").exists()
+
+
+@needs_sandbox
+def test_the_sandbox_has_no_network_not_even_to_this_machine():
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        code = f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n    print('connected')\nexcept OSError as e:\n    print('refused')"
+        done = _run(BEST, code)
+        server.settimeout(0.1)
+        with pytest.raises(TimeoutError):
+            server.accept()
+    assert done.stdout.strip() == "refused"

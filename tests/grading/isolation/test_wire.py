@@ -1,0 +1,76 @@
+"""The wire: answers must be JSON objects, on time, and plain data; anything else is refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from ftlab.grading.seam import Outcome
+from ftlab.grading.isolation.wire import Expired, Violation, Wire, checked_outcome
+
+
+@pytest.fixture
+def wire():
+    """A wire whose child end the test writes to by hand."""
+    request_read, request_write = os.pipe()
+    answer_read, answer_write = os.pipe()
+    ours = Wire(request_write, answer_read)
+    yield ours, answer_write, request_read
+    ours.close()
+    for fd in (answer_write, request_read):
+        os.close(fd)
+
+
+def test_a_message_split_across_writes_arrives_whole(wire):
+    ours, theirs, _ = wire
+    os.write(theirs, b'{"id": 1, ')
+    os.write(theirs, b'"event": "ready"}\n{"id": 2}\n')
+    assert ours.receive(time.monotonic() + 5) == {"id": 1, "event": "ready"}
+    assert ours.receive(time.monotonic() + 5) == {"id": 2}
+
+
+def test_silence_past_the_deadline_expires(wire):
+    ours, _, _ = wire
+    with pytest.raises(Expired):
+        ours.receive(time.monotonic() + 0.05)
+
+
+@pytest.mark.parametrize("line", [b"not json\n", b"[1, 2]\n", b'{"x": NaN}\n'], ids=["not-json", "not-object", "nan"])
+def test_a_line_that_is_not_a_json_object_is_a_violation(wire, line):
+    ours, theirs, _ = wire
+    os.write(theirs, line)
+    with pytest.raises(Violation):
+        ours.receive(time.monotonic() + 5)
+
+
+def test_requests_arrive_as_json_lines(wire):
+    ours, _, requests = wire
+    ours.send({"id": 0, "args": ["é", 1.5]})
+    assert json.loads(os.read(requests, 1000)) == {"id": 0, "args": ["é", 1.5]}
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ({"kind": "value", "value": {"$ftlab": "handle", "kind": "unserializable", "params": {}}}, "a handle"),
+        ({"kind": "value", "value": {"$ftlab": "dataclass", "class": "os:PathLike", "fields": {}}}, "outside ftlab"),
+        ({"kind": "value", "value": {"$ftlab": "float", "repr": "__import__('os')"}}, "malformed float"),
+    ],
+)
+def test_an_answer_must_be_plain_data(answer, problem):
+    outcome = checked_outcome(answer)
+    assert outcome.kind == "not_plain" and problem in outcome.message
+
+
+@pytest.mark.parametrize("answer", [{"kind": "eval"}, {"kind": "value", "extra": 1}, {"kind": "raised", "message": 3}, ["value"]])
+def test_an_answer_of_the_wrong_shape_is_a_violation(answer):
+    with pytest.raises(Violation):
+        checked_outcome(answer)
+
+
+@pytest.mark.parametrize("value", [[], None, "", 0, False, {}])
+def test_an_empty_return_value_survives_the_wire(value):
+    assert checked_outcome(json.loads(json.dumps(Outcome("value", value=value).to_dict()))).value == value

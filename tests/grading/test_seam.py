@@ -1,0 +1,94 @@
+"""The seam to learner code: every way a call can end comes back as a plain outcome."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from ftlab.grading.exercises import find
+from ftlab.grading.seam import (
+    CallTimedOut,
+    ExerciseProxy,
+    LearnerException,
+    LocalBackend,
+    MissingFunction,
+    Outcome,
+    ReturnedNotPlain,
+    UnloadableExercise,
+)
+
+EX1 = find("ex1_build_example")
+
+
+def proxy(tmp_path, source: str, *, timeout: float = 5.0) -> ExerciseProxy:
+    (tmp_path / EX1.filename).write_text(textwrap.dedent(source))
+    return ExerciseProxy(LocalBackend(tmp_path, timeout=timeout), EX1)
+
+
+def test_arguments_and_the_value_cross_as_plain_data(tmp_path):
+    ex = proxy(tmp_path, "SEEN = []\ndef build_example(user, assistant, system=None):\n    SEEN.append(user)\n    return {'u': user}\n")
+    arg = ["mutable"]
+    assert ex.build_example(arg, "a") == {"u": ["mutable"]}
+
+
+def test_the_nearest_builtin_exception_is_raised_with_the_learners_message(tmp_path):
+    ex = proxy(tmp_path, "import json\ndef build_example(user, assistant, system=None):\n    json.loads('{')\n")
+    with pytest.raises(ValueError) as error:
+        ex.build_example("u", "a")
+    assert "Expecting property name" in str(error.value)
+    assert "(raised as JSONDecodeError)" in error.value.__notes__
+    assert "line 3, in build_example" in error.value.ftlab_traceback
+
+
+def test_a_learners_own_exception_class_keeps_its_name(tmp_path):
+    ex = proxy(tmp_path, "class Oops(BaseException): pass\ndef build_example(user, assistant, system=None):\n    raise Oops('bad')\n")
+    with pytest.raises(LearnerException, match="bad") as error:
+        ex.build_example("u", "a")
+    assert error.value.type_name == "Oops"
+
+
+def test_system_exit_in_learner_code_is_an_outcome_not_the_end_of_the_run(tmp_path):
+    ex = proxy(tmp_path, "import sys\ndef build_example(user, assistant, system=None):\n    sys.exit(0)\n")
+    with pytest.raises(LearnerException) as error:
+        ex.build_example("u", "a")
+    assert error.value.type_name == "SystemExit"
+
+
+def test_a_missing_function_is_named(tmp_path):
+    ex = proxy(tmp_path, "def build_exmaple(): pass\n")
+    with pytest.raises(MissingFunction, match=r"MISSING FUNCTION --> build_example\(\) in ex1_build_example.py"):
+        ex.build_example("u", "a")
+
+
+def test_a_file_that_cannot_be_imported_says_why(tmp_path):
+    ex = proxy(tmp_path, "import no_such_module_here\n")
+    with pytest.raises(UnloadableExercise, match="ModuleNotFoundError: No module named 'no_such_module_here'"):
+        ex.build_example("u", "a")
+    missing = ExerciseProxy(LocalBackend(tmp_path / "empty"), EX1)
+    with pytest.raises(UnloadableExercise, match="no file at"):
+        missing.build_example("u", "a")
+
+
+def test_a_return_value_that_is_not_plain_data_is_refused(tmp_path):
+    ex = proxy(tmp_path, "def build_example(user, assistant, system=None):\n    return {'m': {1, 2}}\n")
+    with pytest.raises(ReturnedNotPlain, match="returned a set object"):
+        ex.build_example("u", "a")
+
+
+def test_an_endless_call_times_out(tmp_path):
+    ex = proxy(tmp_path, "def build_example(user, assistant, system=None):\n    while True: pass\n", timeout=0.2)
+    with pytest.raises(CallTimedOut, match="timed out after 0.2 s"):
+        ex.build_example("u", "a")
+
+
+def test_a_single_file_root_serves_every_exercise(tmp_path):
+    (tmp_path / "all.py").write_text("def validate_record(r):\n    return ['data_type']\n")
+    ex2 = ExerciseProxy(LocalBackend(tmp_path / "all.py"), find("ex2_validate_record"))
+    assert ex2.validate_record(5) == ["data_type"]
+
+
+def test_outcomes_round_trip_as_dicts():
+    outcome = Outcome("raised", error_type="KeyError", builtin_type="KeyError", message="'x'", notes=["n"])
+    assert Outcome.from_dict(outcome.to_dict()) == outcome
+    assert "value" not in Outcome("missing").to_dict()

@@ -1,0 +1,183 @@
+"""Injected failures: 429/5xx for the next N calls (as the SDK's retries see them) and jobs that fail mid-run."""
+
+from __future__ import annotations
+
+import httpx2
+import openai
+import pytest
+from tests.mock_helpers import finish, good_file, upload
+
+from ftlab.mock import ManualClock, MockServer, running_mock
+from ftlab.mock.faults import Fault
+
+
+@pytest.fixture
+def mock():
+    with running_mock(clock=ManualClock()) as server:
+        yield server
+
+
+def _admin(mock: MockServer, method: str, path: str, key: str = "sk-ftlab-test", **kwargs) -> httpx2.Response:
+    return httpx2.request(method, f"{mock.url}/_mock/{path}", headers={"Authorization": f"Bearer {key}"}, **kwargs)
+
+
+def test_two_429s_are_absorbed_by_the_sdks_two_retries(mock: MockServer) -> None:
+    mock.inject_fault(429, 2)
+    raw = mock.client().models.with_raw_response.list()
+    assert raw.retries_taken == 2 and raw.status_code == 200
+    assert [r.status for r in mock.requests()] == [429, 429, 200]
+
+
+def test_three_429s_reach_code_that_uses_the_sdk_defaults(mock: MockServer) -> None:
+    mock.inject_fault(429, 3)
+    with pytest.raises(openai.RateLimitError) as caught:
+        mock.client().models.list()
+    assert caught.value.code == "rate_limit_exceeded"
+    assert mock.client().models.list().data  # the fault is used up
+
+
+def test_a_500_without_retries_is_an_internal_server_error(mock: MockServer) -> None:
+    mock.inject_fault(500)
+    with pytest.raises(openai.InternalServerError) as caught:
+        mock.client(max_retries=0).files.list()
+    assert caught.value.body["type"] == "server_error"
+
+
+def test_a_fault_hits_only_the_calls_it_names(mock: MockServer) -> None:
+    mock.inject_fault(503, 1, method="POST", path="/v1/fine_tuning/jobs")
+    client = mock.client(max_retries=0)
+    file_id = upload(client, good_file()).id
+    client.fine_tuning.jobs.list()
+    with pytest.raises(openai.InternalServerError):
+        client.fine_tuning.jobs.create(training_file=file_id, model="gpt-4o-mini")
+    assert client.fine_tuning.jobs.create(training_file=file_id, model="gpt-4o-mini").status == "validating_files"
+
+
+def test_a_fault_for_one_key_leaves_other_keys_alone(mock: MockServer) -> None:
+    mock.inject_fault(500, 1, api_key="a")
+    assert mock.client("b", max_retries=0).models.list().data
+    with pytest.raises(openai.InternalServerError):
+        mock.client("a", max_retries=0).models.list()
+
+
+def test_a_fault_without_a_key_hits_whoever_calls_next(mock: MockServer) -> None:
+    mock.inject_fault(429)
+    with pytest.raises(openai.RateLimitError):
+        mock.client("anyone", max_retries=0).models.list()
+
+
+def test_the_retry_delay_header_is_what_the_sdk_waits(mock: MockServer) -> None:
+    mock.inject_fault(429, retry_after_ms=1)
+    with pytest.raises(openai.RateLimitError) as caught:
+        mock.client(max_retries=0).models.list()
+    assert caught.value.response.headers["retry-after-ms"] == "1"
+
+
+@pytest.mark.parametrize(("status", "count"), [(200, 1), (429, 0), (600, 1)])
+def test_a_fault_must_be_an_error_status_for_at_least_one_call(status: int, count: int) -> None:
+    with pytest.raises(ValueError):
+        Fault(status, count)
+
+
+def test_faults_can_be_injected_over_http_with_your_own_key(mock: MockServer) -> None:
+    added = _admin(mock, "POST", "faults", json={"status": 429, "count": 2})
+    assert added.status_code == 200 and added.json()["count"] == 2
+    assert [f["status"] for f in _admin(mock, "GET", "faults").json()["data"]] == [429]
+    assert mock.client().models.with_raw_response.list().retries_taken == 2
+    assert _admin(mock, "GET", "faults").json()["data"] == []
+
+
+def test_faults_over_http_can_be_cleared_and_are_checked(mock: MockServer) -> None:
+    _admin(mock, "POST", "faults", json={"status": 500, "count": 5})
+    assert _admin(mock, "DELETE", "faults").json() == {"deleted": True}
+    assert mock.client(max_retries=0).models.list().data
+    refused = _admin(mock, "POST", "faults", json={"status": 200})
+    assert refused.status_code == 400 and "400-599" in refused.json()["error"]["message"]
+
+
+def test_the_admin_endpoints_need_a_key(mock: MockServer) -> None:
+    assert httpx2.post(f"{mock.url}/_mock/faults", json={"status": 429}).status_code == 401
+
+
+def test_the_next_job_can_be_made_to_fail_half_way(mock: MockServer) -> None:
+    mock.fail_next_job()
+    client = mock.client()
+    job = client.fine_tuning.jobs.create(training_file=upload(client, good_file()).id, model="gpt-4o-mini", hyperparameters={"n_epochs": 2})
+    failed = finish(mock, client, job.id)
+    assert failed.status == "failed" and failed.fine_tuned_model is None
+    assert failed.error.code == "server_error" and "error while training" in failed.error.message
+    steps = [e.data["step"] for e in client.fine_tuning.jobs.list_events(job.id, limit=100) if e.type == "metrics"]
+    assert max(steps) == 11  # failed at step 12 of 24
+    assert failed.fine_tuned_model not in [m.id for m in client.models.list()]
+
+
+def test_the_next_job_fault_over_http_takes_a_step_and_message(mock: MockServer) -> None:
+    _admin(mock, "POST", "job_faults", json={"at_step": 3, "message": "GPU on fire", "code": "server_error"})
+    client = mock.client()
+    job = client.fine_tuning.jobs.create(training_file=upload(client, good_file()).id, model="gpt-4o-mini")
+    failed = finish(mock, client, job.id)
+    assert (failed.error.message, failed.error.code) == ("GPU on fire", "server_error")
+
+
+def test_a_job_fault_is_used_once(mock: MockServer) -> None:
+    mock.fail_next_job(at_step=1)
+    client = mock.client()
+    file_id = upload(client, good_file()).id
+    first = client.fine_tuning.jobs.create(training_file=file_id, model="gpt-4o-mini")
+    second = client.fine_tuning.jobs.create(training_file=file_id, model="gpt-4o-mini")
+    assert finish(mock, client, first.id).status == "failed"
+    assert finish(mock, client, second.id).status == "succeeded"
+
+
+def test_a_running_job_can_be_failed_at_its_next_step(mock: MockServer) -> None:
+    client = mock.client()
+    job = client.fine_tuning.jobs.create(training_file=upload(client, good_file()).id, model="gpt-4o-mini")
+    mock.clock.advance(60)
+    running = client.fine_tuning.jobs.retrieve(job.id)
+    assert running.status == "running"
+    mock.fail_job(job.id)
+    assert finish(mock, client, job.id).status == "failed"
+
+
+def test_a_job_can_be_failed_over_http(mock: MockServer) -> None:
+    client = mock.client()
+    job = client.fine_tuning.jobs.create(training_file=upload(client, good_file()).id, model="gpt-4o-mini")
+    assert _admin(mock, "POST", f"jobs/{job.id}/fail", json={"at_step": 2}).status_code == 200
+    assert finish(mock, client, job.id).status == "failed"
+    assert _admin(mock, "POST", "jobs/ftjob-nope/fail", json={}).status_code == 404
+
+
+def test_a_manual_clock_can_be_advanced_over_http(mock: MockServer) -> None:
+    before = mock.clock.now()
+    moved = _admin(mock, "POST", "clock", json={"advance": 90})
+    assert moved.json() == {"now": before + 90, "manual": True}
+    assert _admin(mock, "POST", "clock", json={"advance": -5}).status_code == 400
+
+
+def test_each_keys_clock_advances_are_kept_in_order_with_its_requests(mock: MockServer) -> None:
+    start = mock.clock.now()
+    _admin(mock, "POST", "clock", json={"advance": 30})
+    mock.client().files.list()
+    _admin(mock, "POST", "clock", json={"advance": 15.5})
+    _admin(mock, "POST", "clock", key="someone-else", json={"advance": 1})
+    kept = [(a.seconds, a.at, a.after_requests) for a in mock.clock_advances()]
+    assert kept == [(30.0, start, 0), (15.5, start + 30, 1)]
+    assert [a.seconds for a in mock.clock_advances("someone-else")] == [1.0]
+
+
+def test_a_running_clock_cannot_be_advanced_over_http() -> None:
+    with running_mock() as mock:
+        assert _admin(mock, "POST", "clock", json={"advance": 90}).status_code == 400
+        assert _admin(mock, "GET", "clock").json()["manual"] is False
+
+
+def test_the_request_log_can_be_read_over_http(mock: MockServer) -> None:
+    mock.client().files.list()
+    entries = _admin(mock, "GET", "requests").json()["data"]
+    assert [(e["method"], e["path"], e["status"]) for e in entries] == [("GET", "/v1/files", 200)]
+
+
+def test_the_mocks_own_calls_stay_out_of_the_request_log(mock: MockServer) -> None:
+    _admin(mock, "POST", "faults", json={"status": 429})
+    _admin(mock, "DELETE", "faults")
+    assert mock.requests() == []

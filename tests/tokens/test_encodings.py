@@ -1,0 +1,160 @@
+"""ftlab.tokens.encodings: offline, hash-checked encodings built by tiktoken's own constructors."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import inspect
+import os
+import socket
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import tiktoken
+import tiktoken.load
+from tiktoken_ext import openai_public
+
+from ftlab.tokens.encodings import (
+    RANK_FILES,
+    RankFileError,
+    UnknownEncoding,
+    get_encoding,
+    load_encoding,
+    read_ranks,
+)
+
+
+def _no_network(*args: object, **kwargs: object) -> None:
+    raise AssertionError(f"network access attempted: {args!r}")
+
+
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No downloads, no sockets, and an empty tiktoken cache: only ftlab's package data."""
+    cache = tmp_path_factory.mktemp("empty-tiktoken-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TIKTOKEN_CACHE_DIR", str(cache))
+        patch.setattr(tiktoken.load, "read_file", _no_network)
+        patch.setattr(socket.socket, "connect", _no_network)
+        yield cache
+
+
+@pytest.fixture(scope="module")
+def o200k(offline: Path) -> tiktoken.Encoding:
+    return load_encoding("o200k_base")
+
+
+@pytest.fixture(scope="module")
+def cl100k(offline: Path) -> tiktoken.Encoding:
+    return load_encoding("cl100k_base")
+
+
+def _file_ranks(name: str) -> dict[bytes, int]:
+    """The rank file parsed independently of tiktoken (base64 token, space, rank per line)."""
+    packed = (resources.files("ftlab.tokens") / "data" / RANK_FILES[name].filename).read_bytes()
+    ranks = {}
+    for line in gzip.decompress(packed).splitlines():
+        token, rank = line.split()
+        ranks[base64.b64decode(token)] = int(rank)
+    return ranks
+
+
+def _corrupted_copy(tmp_path: Path, name: str, flip_at: int) -> Path:
+    data = bytearray(read_ranks(name))
+    data[flip_at] ^= 0x01
+    path = tmp_path / RANK_FILES[name].filename
+    path.write_bytes(gzip.compress(bytes(data), compresslevel=1))
+    return path
+
+
+def test_o200k_gives_the_published_ids_offline(o200k: tiktoken.Encoding) -> None:
+    assert o200k.name == "o200k_base"
+    assert o200k.encode("Hello, world!") == [13225, 11, 2375, 0]
+
+
+def test_cl100k_gives_the_published_ids_offline(cl100k: tiktoken.Encoding) -> None:
+    assert cl100k.name == "cl100k_base"
+    assert cl100k.encode("hello world") == [15339, 1917]
+    assert cl100k.encode("Hello, world!") == [9906, 11, 1917, 0]
+
+
+@pytest.mark.parametrize("fixture", ["o200k", "cl100k"])
+def test_every_rank_in_the_file_is_the_encodings_rank(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    encoding: tiktoken.Encoding = request.getfixturevalue(fixture)
+    ranks = _file_ranks(encoding.name)
+    specials = [encoding.encode_single_token(text) for text in encoding.special_tokens_set]
+    assert encoding.max_token_value == max(*ranks.values(), *specials)
+    for token, rank in ranks.items():
+        assert encoding.encode_single_token(token) == rank
+    for token, rank in list(ranks.items())[::97]:
+        assert encoding.decode_single_token_bytes(rank) == token
+
+
+def test_special_tokens_are_tiktokens(o200k: tiktoken.Encoding, cl100k: tiktoken.Encoding) -> None:
+    assert o200k.encode("<|endoftext|>", allowed_special="all") == [199999]
+    assert o200k.encode("<|endofprompt|>", allowed_special="all") == [200018]
+    assert cl100k.encode("<|endoftext|>", allowed_special="all") == [100257]
+    assert cl100k.encode("<|fim_prefix|>", allowed_special="all") == [100258]
+    with pytest.raises(ValueError, match="disallowed special token"):
+        o200k.encode("<|endoftext|>")
+
+
+def test_loading_leaves_the_tiktoken_cache_and_environment_as_they_were(offline: Path) -> None:
+    load_encoding("cl100k_base")
+    assert os.environ["TIKTOKEN_CACHE_DIR"] == str(offline)
+    assert list(offline.iterdir()) == []
+
+
+def test_loading_restores_an_unset_cache_variable(
+    offline: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TIKTOKEN_CACHE_DIR")
+    load_encoding("cl100k_base")
+    assert "TIKTOKEN_CACHE_DIR" not in os.environ
+
+
+def test_get_encoding_loads_once_per_process(offline: Path) -> None:
+    assert get_encoding("o200k_base") is get_encoding("o200k_base")
+    assert get_encoding("o200k_base").encode("Hello, world!") == [13225, 11, 2375, 0]
+
+
+@pytest.mark.parametrize("name", ["o200k_base", "cl100k_base"])
+def test_shipped_hashes_and_urls_are_the_ones_tiktoken_checks(name: str) -> None:
+    source = inspect.getsource(openai_public.ENCODING_CONSTRUCTORS[name])
+    assert f'"{RANK_FILES[name].url}"' in source
+    assert f'expected_hash="{RANK_FILES[name].sha256}"' in source
+
+
+@pytest.mark.parametrize("flip_at", [0, 1_000_000])
+def test_a_flipped_byte_is_refused_with_both_hashes(tmp_path: Path, flip_at: int) -> None:
+    path = _corrupted_copy(tmp_path, "o200k_base", flip_at)
+    with pytest.raises(RankFileError) as info:
+        load_encoding("o200k_base", path)
+    message = str(info.value)
+    assert "o200k_base" in message and str(path) in message
+    assert "is corrupt" in message and RANK_FILES["o200k_base"].sha256 in message
+
+
+def test_a_damaged_gzip_stream_is_refused(tmp_path: Path) -> None:
+    packed = bytearray(gzip.compress(read_ranks("cl100k_base"), compresslevel=1))
+    packed[len(packed) // 2] ^= 0xFF
+    path = tmp_path / "cl100k_base.tiktoken.gz"
+    path.write_bytes(bytes(packed))
+    with pytest.raises(RankFileError, match=r"cl100k_base .* is damaged"):
+        load_encoding("cl100k_base", path)
+
+
+def test_a_missing_rank_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.tiktoken.gz"
+    with pytest.raises(RankFileError, match=r"nowhere\.tiktoken\.gz\) is missing"):
+        load_encoding("o200k_base", path)
+
+
+@pytest.mark.parametrize("name", ["p50k_base", "O200K_BASE", "", 7, ["o200k_base"]])
+def test_an_unknown_encoding_names_the_shipped_ones(name: object) -> None:
+    with pytest.raises(UnknownEncoding, match="ftlab ships o200k_base, cl100k_base"):
+        get_encoding(name)  # type: ignore[arg-type]
