@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ftlab.classroom.batch import Settings, default_jobs, grade_all  # noqa: E402
-from ftlab.grading.isolation.sandbox import find_sandbox  # noqa: E402
 from ftlab.classroom.submission import find_submissions  # noqa: E402
+from ftlab.grading.isolation.sandbox import find_sandbox  # noqa: E402
 
-PARTLY = '''\
+PARTLY = """\
 def build_example(user, assistant, system=None):
     messages = [{"role": "system", "content": system}] if system else []
     return {"messages": messages + [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]}
@@ -41,14 +41,18 @@ def write_jsonl(examples, path):
         for example in examples:
             stream.write(json.dumps(example) + "\\n")
     return len(examples)
-'''
+"""
 
 
 def make_class(folder: Path, count: int) -> None:
     for index in range(count):
         target = folder / f"s{index:03d}"
         kind = index % 3
-        shutil.copytree(ROOT / ("solutions" if kind != 1 else "exercises"), target, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / ("solutions" if kind != 1 else "exercises"),
+            target,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
         if kind == 2:
             (target / "ex1_build_example.py").write_text(PARTLY, encoding="utf-8")
 
@@ -66,7 +70,17 @@ def peer(folder: Path, jobs: int) -> tuple[float, int]:
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
 
     def one(submission: Path) -> bool:
-        command = [sys.executable, "-m", "pytest", str(ROOT / "graders"), "--impl", str(submission), "-q", "-p", "no:cacheprovider"]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(ROOT / "graders"),
+            "--impl",
+            str(submission),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ]
         done = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=ROOT)
         return done.returncode in (0, 1) and "ftlab scoreboard" in done.stdout
 
@@ -88,8 +102,12 @@ def main() -> None:
         make_class(Path(folder), args.count)
         ours, ours_graded = isolated(Path(folder), args.jobs)
         theirs, theirs_graded = peer(Path(folder), args.jobs)
-    print(f"isolated (ftlab grade):           {args.count / ours:6.2f} submissions/s  ({ours:.1f} s, {ours_graded}/{args.count} graded)")
-    print(f"plain pytest, one subprocess each: {args.count / theirs:6.2f} submissions/s  ({theirs:.1f} s, {theirs_graded}/{args.count} graded)")
+    print(
+        f"isolated (ftlab grade):           {args.count / ours:6.2f} submissions/s  ({ours:.1f} s, {ours_graded}/{args.count} graded)"
+    )
+    print(
+        f"plain pytest, one subprocess each: {args.count / theirs:6.2f} submissions/s  ({theirs:.1f} s, {theirs_graded}/{args.count} graded)"
+    )
     print(f"ratio isolated / plain:            {theirs / ours:6.2f}x")
     if ours_graded != args.count:
         sys.exit(f"only {ours_graded} of {args.count} submissions were graded")

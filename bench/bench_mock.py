@@ -27,8 +27,8 @@ import httpx2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ftlab.mock import MockServer  # noqa: E402
 from ftlab.dataset.validation import validate_file  # noqa: E402
+from ftlab.mock import MockServer  # noqa: E402
 
 READY_TARGET = 1.0
 LIFECYCLE_TARGET = 1.0
@@ -41,9 +41,18 @@ def one_mb_file(run: int = 0) -> bytes:
     while size < 1_000_000:
         record = {
             "messages": [
-                {"role": "system", "content": "You are a patient tutor who explains fine-tuning to beginners."},
-                {"role": "user", "content": f"Run {run}, question {i}: why would a fine-tuned model answer differently from the base model?"},
-                {"role": "assistant", "content": f"Answer {i}: because its weights were nudged by examples like this one, " * 3},
+                {
+                    "role": "system",
+                    "content": "You are a patient tutor who explains fine-tuning to beginners.",
+                },
+                {
+                    "role": "user",
+                    "content": f"Run {run}, question {i}: why would a fine-tuned model answer differently from the base model?",
+                },
+                {
+                    "role": "assistant",
+                    "content": f"Answer {i}: because its weights were nudged by examples like this one, " * 3,
+                },
             ]
         }
         line = json.dumps(record) + "\n"
@@ -124,7 +133,9 @@ def validation_alone(data: bytes, tmp: Path) -> float:
 
 def main() -> None:
     data = one_mb_file()
-    lifecycle(b"".join(one_mb_file(-1).splitlines(keepends=True)[:50]))  # warm up: the encoding loads once per process
+    lifecycle(
+        b"".join(one_mb_file(-1).splitlines(keepends=True)[:50])
+    )  # warm up: the encoding loads once per process
 
     floor = statistics.median(bare_python() for _ in range(RUNS))
     ready = statistics.median(process_ready() for _ in range(RUNS))
@@ -139,13 +150,21 @@ def main() -> None:
 
     examples = data.count(b"\n")
     print(f"mock API benchmark (median of {RUNS}; 1 MB = {len(data):,} bytes, {examples:,} examples)")
-    print(f"ready, as a process:        {ready:6.3f} s   target {READY_TARGET:.1f} s  -> {ready / READY_TARGET:5.2f}x target, "
-          f"{ready / floor:5.1f}x bare 'python -c pass' ({floor:.3f} s)")
+    print(
+        f"ready, as a process:        {ready:6.3f} s   target {READY_TARGET:.1f} s  -> {ready / READY_TARGET:5.2f}x target, "
+        f"{ready / floor:5.1f}x bare 'python -c pass' ({floor:.3f} s)"
+    )
     print(f"ready, in process:          {inside:6.3f} s")
-    print(f"job lifecycle, cold (1 MB): {total:6.3f} s   target {LIFECYCLE_TARGET:.1f} s  -> {total / LIFECYCLE_TARGET:5.2f}x target, "
-          f"{total / upload:5.1f}x the upload alone ({upload:.3f} s); {polls:.0f} polls")
-    print(f"  of which validate_file:   {validating:6.3f} s   (the engine's rules, {validating / total:4.0%} of the cold lifecycle)")
-    print(f"job lifecycle, same file:   {again:6.3f} s   target {LIFECYCLE_TARGET:.1f} s  -> {again / LIFECYCLE_TARGET:5.2f}x target")
+    print(
+        f"job lifecycle, cold (1 MB): {total:6.3f} s   target {LIFECYCLE_TARGET:.1f} s  -> {total / LIFECYCLE_TARGET:5.2f}x target, "
+        f"{total / upload:5.1f}x the upload alone ({upload:.3f} s); {polls:.0f} polls"
+    )
+    print(
+        f"  of which validate_file:   {validating:6.3f} s   (the engine's rules, {validating / total:4.0%} of the cold lifecycle)"
+    )
+    print(
+        f"job lifecycle, same file:   {again:6.3f} s   target {LIFECYCLE_TARGET:.1f} s  -> {again / LIFECYCLE_TARGET:5.2f}x target"
+    )
 
 
 if __name__ == "__main__":

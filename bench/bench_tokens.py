@@ -18,7 +18,7 @@ from ftlab.tokens.counting import count_tokens, encoding_for_model
 _WORDS = (
     "the model learns from examples answer question user assistant system fine tuning data "
     "token price epoch training file record message weight tool call json valid error warning "
-    "café naïve 東京 données €100 2024-07-18 {\"a\": 1} <b>bold</b> snake_case CamelCase"
+    'café naïve 東京 données €100 2024-07-18 {"a": 1} <b>bold</b> snake_case CamelCase'
 ).split()
 
 

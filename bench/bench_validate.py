@@ -37,7 +37,16 @@ _WORDS = (
     "Category: Priority: Summary: P1 P2 P3 billing outage access feature_request"
 ).split()
 _SYSTEM = "You triage Acme Cloud support emails. Reply with exactly three lines: Category, Priority, Summary."
-_TOOLS = [{"type": "function", "function": {"name": "lookup_account", "description": "Find an account by email", "parameters": {"type": "object", "properties": {"email": {"type": "string"}}}}}]
+_TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "lookup_account",
+            "description": "Find an account by email",
+            "parameters": {"type": "object", "properties": {"email": {"type": "string"}}},
+        },
+    }
+]
 
 
 def make_record(rng: random.Random) -> dict[str, Any]:
@@ -49,15 +58,40 @@ def make_record(rng: random.Random) -> dict[str, Any]:
     system = {"role": "system", "content": _SYSTEM}
     kind = rng.random()
     if kind < 0.8:
-        return {"messages": [system, {"role": "user", "content": text(20, 180)}, {"role": "assistant", "content": text(12, 40)}]}
+        return {
+            "messages": [
+                system,
+                {"role": "user", "content": text(20, 180)},
+                {"role": "assistant", "content": text(12, 40)},
+            ]
+        }
     if kind < 0.9:
-        return {"messages": [system, {"role": "user", "content": text(20, 120)}, {"role": "assistant", "content": text(12, 40), "weight": 0},
-                             {"role": "user", "content": text(5, 40)}, {"role": "assistant", "content": text(12, 40), "weight": 1}]}
-    call = {"id": f"call_{rng.randrange(10**6)}", "type": "function", "function": {"name": "lookup_account", "arguments": json.dumps({"email": "x@example.com"})}}
+        return {
+            "messages": [
+                system,
+                {"role": "user", "content": text(20, 120)},
+                {"role": "assistant", "content": text(12, 40), "weight": 0},
+                {"role": "user", "content": text(5, 40)},
+                {"role": "assistant", "content": text(12, 40), "weight": 1},
+            ]
+        }
+    call = {
+        "id": f"call_{rng.randrange(10**6)}",
+        "type": "function",
+        "function": {"name": "lookup_account", "arguments": json.dumps({"email": "x@example.com"})},
+    }
     return {
-        "messages": [system, {"role": "user", "content": text(20, 120)}, {"role": "assistant", "tool_calls": [call]},
-                     {"role": "tool", "tool_call_id": call["id"], "content": json.dumps({"plan": "team", "seats": rng.randint(1, 50)})},
-                     {"role": "assistant", "content": text(12, 40)}],
+        "messages": [
+            system,
+            {"role": "user", "content": text(20, 120)},
+            {"role": "assistant", "tool_calls": [call]},
+            {
+                "role": "tool",
+                "tool_call_id": call["id"],
+                "content": json.dumps({"plan": "team", "seats": rng.randint(1, 50)}),
+            },
+            {"role": "assistant", "content": text(12, 40)},
+        ],
         "tools": _TOOLS,
     }
 
@@ -123,7 +157,9 @@ def peak_memory(path: Path, model: str) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=100_000)
-    parser.add_argument("--small", type=int, default=10_000, help="the smaller file for the memory comparison")
+    parser.add_argument(
+        "--small", type=int, default=10_000, help="the smaller file for the memory comparison"
+    )
     parser.add_argument("--model", default="gpt-4o-mini")
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
@@ -138,14 +174,20 @@ def main() -> None:
         validate_s = _best_of(args.repeat, lambda: validate(big, args.model))
         size_mib = big.stat().st_size / 2**20
         print(f"{args.examples:,} examples ({size_mib:.1f} MiB), model {args.model}, best of {args.repeat}")
-        print(f"floor (json.loads + encode_ordinary of every string): {floor_s:8.2f} s  {args.examples / floor_s:10,.0f} examples/s")
-        print(f"ftlab validate --model {args.model}:{' ' * max(0, 23 - len(args.model))}  {validate_s:8.2f} s  {args.examples / validate_s:10,.0f} examples/s")
+        print(
+            f"floor (json.loads + encode_ordinary of every string): {floor_s:8.2f} s  {args.examples / floor_s:10,.0f} examples/s"
+        )
+        print(
+            f"ftlab validate --model {args.model}:{' ' * max(0, 23 - len(args.model))}  {validate_s:8.2f} s  {args.examples / validate_s:10,.0f} examples/s"
+        )
         print(f"ratio validate / floor: {validate_s / floor_s:.2f}x (target <= 1.5x)")
 
         print("peak memory of ftlab validate, each in a fresh process:")
         for path, n in ((small, args.small), (big, args.examples)):
             memory = peak_memory(path, args.model)
-            print(f"  {n:>9,} examples: {memory['traced_peak_mib']:7.2f} MiB allocated by Python at peak, {memory['max_rss_mib']:7.1f} MiB peak RSS")
+            print(
+                f"  {n:>9,} examples: {memory['traced_peak_mib']:7.2f} MiB allocated by Python at peak, {memory['max_rss_mib']:7.1f} MiB peak RSS"
+            )
 
 
 if __name__ == "__main__":

@@ -43,4 +43,6 @@ def build_example(user: str, assistant: str, system: str | None = None) -> dict:
 
 def write_jsonl(examples: Iterable[dict], path: str | os.PathLike[str]) -> int:
     """Write ``examples`` to ``path`` as UTF-8 JSONL, atomically; return how many (Task 2)."""
-    raise NotImplementedError("Task 2: write one JSON object per line to a temporary file, then os.replace it")
+    raise NotImplementedError(
+        "Task 2: write one JSON object per line to a temporary file, then os.replace it"
+    )

@@ -57,4 +57,6 @@ from __future__ import annotations
 
 def validate_record(record: object) -> list[str]:
     """Return the sorted, distinct error codes ``record`` breaks; ``[]`` when it is valid."""
-    raise NotImplementedError("Tasks 1-3: check the record, each message, and the conversation; return the codes")
+    raise NotImplementedError(
+        "Tasks 1-3: check the record, each message, and the conversation; return the codes"
+    )

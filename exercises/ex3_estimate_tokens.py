@@ -66,9 +66,13 @@ from collections.abc import Iterable
 
 def count_tokens(messages: list[dict], model: str = "gpt-4o-mini") -> int:
     """Return the tokens ``messages`` take for ``model``, framing and reply priming included (Task 1)."""
-    raise NotImplementedError("Task 1: encode every value of every message, add 3 per message, 1 per name and 3 for the reply")
+    raise NotImplementedError(
+        "Task 1: encode every value of every message, add 3 per message, 1 per name and 3 for the reply"
+    )
 
 
 def estimate_training_cost(examples: Iterable[dict], model: str, n_epochs: int | str = "auto") -> dict:
     """Return the example count, tokens, epochs, billed tokens and cost in USD (Task 2)."""
-    raise NotImplementedError("Task 2: sum the tokens (capped per example), resolve the epochs, then price the billed tokens")
+    raise NotImplementedError(
+        "Task 2: sum the tokens (capped per example), resolve the epochs, then price the billed tokens"
+    )

@@ -69,9 +69,13 @@ from collections.abc import Callable
 import openai
 
 
-def submit_job(client: openai.OpenAI, path: str, model: str, *, suffix: str | None = None, n_epochs: int | None = None) -> str:
+def submit_job(
+    client: openai.OpenAI, path: str, model: str, *, suffix: str | None = None, n_epochs: int | None = None
+) -> str:
     """Upload ``path`` for fine-tuning, create a job on ``model``, return the job's id (Task 1)."""
-    raise NotImplementedError("Task 1: upload the file with purpose 'fine-tune', create the job, return its id")
+    raise NotImplementedError(
+        "Task 1: upload the file with purpose 'fine-tune', create the job, return its id"
+    )
 
 
 def wait_for_job(
@@ -83,9 +87,13 @@ def wait_for_job(
     sleep: Callable[[float], None] = time.sleep,
 ) -> str:
     """Poll the job until it ends; the fine-tuned model's name, or an error that says why not (Task 2)."""
-    raise NotImplementedError("Task 2: retrieve the job, sleep(poll_seconds) between polls, stop when it has ended")
+    raise NotImplementedError(
+        "Task 2: retrieve the job, sleep(poll_seconds) between polls, stop when it has ended"
+    )
 
 
 def ask_model(client: openai.OpenAI, model: str, question: str, system: str | None = None) -> str:
     """Ask ``model`` one question (after an optional system prompt); the text of its answer (Task 3)."""
-    raise NotImplementedError("Task 3: send the messages to client.chat.completions.create and return the reply's text")
+    raise NotImplementedError(
+        "Task 3: send the messages to client.chat.completions.create and return the reply's text"
+    )

@@ -16,57 +16,177 @@ from ftlab.dataset.records import codes
 from ftlab.dataset.strategies import GRADING, broken_records, valid_records
 
 USER = {"role": "user", "content": "My invoice shows the wrong VAT number."}
-ASSISTANT = {"role": "assistant", "content": "Category: billing\nPriority: P3\nSummary: Invoice has the wrong VAT number."}
+ASSISTANT = {
+    "role": "assistant",
+    "content": "Category: billing\nPriority: P3\nSummary: Invoice has the wrong VAT number.",
+}
 SYSTEM = {"role": "system", "content": "You triage Acme Cloud support emails."}
-CALL = {"role": "assistant", "tool_calls": [{"id": "call_7", "type": "function", "function": {"name": "find_invoice", "arguments": '{"month": "2026-10"}'}}]}
+CALL = {
+    "role": "assistant",
+    "tool_calls": [
+        {
+            "id": "call_7",
+            "type": "function",
+            "function": {"name": "find_invoice", "arguments": '{"month": "2026-10"}'},
+        }
+    ],
+}
 RESULT = {"role": "tool", "tool_call_id": "call_7", "content": '{"vat": "DE123"}'}
 TOOLS = [{"type": "function", "function": {"name": "find_invoice", "parameters": {"type": "object"}}}]
 
 VALID = [
     pytest.param({"messages": [USER, ASSISTANT]}, id="user-assistant"),
     pytest.param({"messages": [SYSTEM, USER, ASSISTANT]}, id="with-system"),
-    pytest.param({"messages": [SYSTEM, USER, {**ASSISTANT, "weight": 0}, USER, {**ASSISTANT, "weight": 1}]}, id="multi-turn-weights"),
+    pytest.param(
+        {"messages": [SYSTEM, USER, {**ASSISTANT, "weight": 0}, USER, {**ASSISTANT, "weight": 1}]},
+        id="multi-turn-weights",
+    ),
     pytest.param({"messages": [{**USER, "name": "customer_42"}, ASSISTANT]}, id="named-user"),
-    pytest.param({"messages": [USER, CALL, RESULT, ASSISTANT], "tools": TOOLS, "parallel_tool_calls": False}, id="tool-call"),
-    pytest.param({"messages": [USER, {**CALL, "content": None}, RESULT, ASSISTANT], "tools": TOOLS}, id="tool-call-null-content"),
+    pytest.param(
+        {"messages": [USER, CALL, RESULT, ASSISTANT], "tools": TOOLS, "parallel_tool_calls": False},
+        id="tool-call",
+    ),
+    pytest.param(
+        {"messages": [USER, {**CALL, "content": None}, RESULT, ASSISTANT], "tools": TOOLS},
+        id="tool-call-null-content",
+    ),
 ]
 
 # One hand-written record per code: (record, the hint a learner needs when they miss it).
 BROKEN = [
-    pytest.param(["not", "an", "object"], "a line that isn't a JSON object is 'data_type' (and nothing else)", id="data_type"),
-    pytest.param({"messages": [USER, "just a string", ASSISTANT]}, "a message that isn't a dict is 'data_type' too", id="data_type-message"),
-    pytest.param({"messages": []}, "an empty messages list is 'missing_messages_list', with no message-level codes", id="missing_messages_list"),
-    pytest.param({"message": [USER, ASSISTANT]}, "a misspelt 'message' key is both 'missing_messages_list' and 'record_unrecognized_key'", id="record_unrecognized_key"),
-    pytest.param({"messages": [{"content": "hi"}, ASSISTANT]}, "a message with no 'role' is 'message_missing_key'", id="message_missing_key"),
-    pytest.param({"messages": [USER, {"role": "assistant"}]}, "an assistant without content (and without tool_calls) is 'message_missing_key'", id="message_missing_key-content"),
-    pytest.param({"messages": [{**USER, "weight": 1}, ASSISTANT]}, "'weight' is only allowed on assistant messages: 'message_unrecognized_key'", id="message_unrecognized_key"),
-    pytest.param({"messages": [{"role": "human", "content": "hi"}, ASSISTANT]}, "roles are system, user, assistant, tool, function: 'human' is 'unrecognized_role'", id="unrecognized_role"),
-    pytest.param({"messages": [{**USER, "content": "   "}, ASSISTANT]}, "whitespace-only content is 'missing_content'", id="missing_content"),
-    pytest.param({"messages": [USER, {**ASSISTANT, "content": 42}]}, "content must be a string: a number is 'missing_content'", id="missing_content-number"),
-    pytest.param({"messages": [{**USER, "name": "Jane Doe"}, ASSISTANT]}, "a name with a space is 'invalid_name' (letters, digits, _ and - only)", id="invalid_name"),
-    pytest.param({"messages": [USER, {**ASSISTANT, "weight": 2}]}, "weight must be 0 or 1: 2 is 'invalid_weight'", id="invalid_weight"),
-    pytest.param({"messages": [USER, {**ASSISTANT, "weight": True}]}, "True is not the integer 1 here: 'invalid_weight'", id="invalid_weight-bool"),
-    pytest.param({"messages": [USER, {**RESULT, "tool_call_id": "call_9"}, ASSISTANT], "tools": TOOLS}, "a tool result must answer an earlier tool call: 'invalid_tool_calls'", id="invalid_tool_calls"),
-    pytest.param({"messages": [USER, {"role": "assistant", "tool_calls": []}, ASSISTANT]}, "an empty tool_calls list is 'invalid_tool_calls'", id="invalid_tool_calls-empty"),
-    pytest.param({"messages": [USER, ASSISTANT], "tools": [{"type": "function"}]}, "each tool needs a 'function' with a 'name': 'invalid_tools'", id="invalid_tools"),
-    pytest.param({"messages": [USER, ASSISTANT], "parallel_tool_calls": "yes"}, "parallel_tool_calls must be True or False: 'invalid_tools'", id="invalid_tools-parallel"),
-    pytest.param({"messages": [SYSTEM, USER]}, "with no assistant message there is nothing to learn: 'example_missing_assistant_message'", id="example_missing_assistant_message"),
+    pytest.param(
+        ["not", "an", "object"],
+        "a line that isn't a JSON object is 'data_type' (and nothing else)",
+        id="data_type",
+    ),
+    pytest.param(
+        {"messages": [USER, "just a string", ASSISTANT]},
+        "a message that isn't a dict is 'data_type' too",
+        id="data_type-message",
+    ),
+    pytest.param(
+        {"messages": []},
+        "an empty messages list is 'missing_messages_list', with no message-level codes",
+        id="missing_messages_list",
+    ),
+    pytest.param(
+        {"message": [USER, ASSISTANT]},
+        "a misspelt 'message' key is both 'missing_messages_list' and 'record_unrecognized_key'",
+        id="record_unrecognized_key",
+    ),
+    pytest.param(
+        {"messages": [{"content": "hi"}, ASSISTANT]},
+        "a message with no 'role' is 'message_missing_key'",
+        id="message_missing_key",
+    ),
+    pytest.param(
+        {"messages": [USER, {"role": "assistant"}]},
+        "an assistant without content (and without tool_calls) is 'message_missing_key'",
+        id="message_missing_key-content",
+    ),
+    pytest.param(
+        {"messages": [{**USER, "weight": 1}, ASSISTANT]},
+        "'weight' is only allowed on assistant messages: 'message_unrecognized_key'",
+        id="message_unrecognized_key",
+    ),
+    pytest.param(
+        {"messages": [{"role": "human", "content": "hi"}, ASSISTANT]},
+        "roles are system, user, assistant, tool, function: 'human' is 'unrecognized_role'",
+        id="unrecognized_role",
+    ),
+    pytest.param(
+        {"messages": [{**USER, "content": "   "}, ASSISTANT]},
+        "whitespace-only content is 'missing_content'",
+        id="missing_content",
+    ),
+    pytest.param(
+        {"messages": [USER, {**ASSISTANT, "content": 42}]},
+        "content must be a string: a number is 'missing_content'",
+        id="missing_content-number",
+    ),
+    pytest.param(
+        {"messages": [{**USER, "name": "Jane Doe"}, ASSISTANT]},
+        "a name with a space is 'invalid_name' (letters, digits, _ and - only)",
+        id="invalid_name",
+    ),
+    pytest.param(
+        {"messages": [USER, {**ASSISTANT, "weight": 2}]},
+        "weight must be 0 or 1: 2 is 'invalid_weight'",
+        id="invalid_weight",
+    ),
+    pytest.param(
+        {"messages": [USER, {**ASSISTANT, "weight": True}]},
+        "True is not the integer 1 here: 'invalid_weight'",
+        id="invalid_weight-bool",
+    ),
+    pytest.param(
+        {"messages": [USER, {**RESULT, "tool_call_id": "call_9"}, ASSISTANT], "tools": TOOLS},
+        "a tool result must answer an earlier tool call: 'invalid_tool_calls'",
+        id="invalid_tool_calls",
+    ),
+    pytest.param(
+        {"messages": [USER, {"role": "assistant", "tool_calls": []}, ASSISTANT]},
+        "an empty tool_calls list is 'invalid_tool_calls'",
+        id="invalid_tool_calls-empty",
+    ),
+    pytest.param(
+        {"messages": [USER, ASSISTANT], "tools": [{"type": "function"}]},
+        "each tool needs a 'function' with a 'name': 'invalid_tools'",
+        id="invalid_tools",
+    ),
+    pytest.param(
+        {"messages": [USER, ASSISTANT], "parallel_tool_calls": "yes"},
+        "parallel_tool_calls must be True or False: 'invalid_tools'",
+        id="invalid_tools-parallel",
+    ),
+    pytest.param(
+        {"messages": [SYSTEM, USER]},
+        "with no assistant message there is nothing to learn: 'example_missing_assistant_message'",
+        id="example_missing_assistant_message",
+    ),
 ]
 
 # Records breaking several rules at once; their codes are not shown to learners.
 HIDDEN = [
-    pytest.param({"messages": [{"role": "bot", "content": ""}, {"role": "user"}, {"role": "assistant", "content": "ok", "weight": "1"}]}, id="three-problems"),
+    pytest.param(
+        {
+            "messages": [
+                {"role": "bot", "content": ""},
+                {"role": "user"},
+                {"role": "assistant", "content": "ok", "weight": "1"},
+            ]
+        },
+        id="three-problems",
+    ),
     pytest.param({"messages": "hello", "prompt": "x", "tools": "none"}, id="record-level"),
     pytest.param({"messages": [USER, {"role": "tool", "content": "42"}, 7]}, id="tool-and-data-type"),
-    pytest.param({"messages": [{"role": "function", "content": "x"}, {"role": "assistant", "function_call": {"name": "f"}}]}, id="legacy-function"),
-    pytest.param({"messages": [{**USER, "name": ""}, {**ASSISTANT, "tool_call_id": "c", "weight": 0.5}], "functions": [{"name": "f"}]}, id="name-key-weight"),
+    pytest.param(
+        {
+            "messages": [
+                {"role": "function", "content": "x"},
+                {"role": "assistant", "function_call": {"name": "f"}},
+            ]
+        },
+        id="legacy-function",
+    ),
+    pytest.param(
+        {
+            "messages": [{**USER, "name": ""}, {**ASSISTANT, "tool_call_id": "c", "weight": 0.5}],
+            "functions": [{"name": "f"}],
+        },
+        id="name-key-weight",
+    ),
 ]
 
 
 # Task 1-3: valid records ---------------------------------------------------------------------
 
 
-@pytest.mark.points(1, task=1, hint="a valid record must give [] (an empty list): check what you add for records that are fine")
+@pytest.mark.points(
+    1,
+    task=1,
+    hint="a valid record must give [] (an empty list): check what you add for records that are fine",
+)
 @pytest.mark.parametrize("record", VALID)
 def test_valid_records_have_no_codes(exercise, record):
     got = exercise.validate_record(record)
@@ -84,7 +204,11 @@ def test_each_broken_record_gives_its_codes(exercise, record, hint):
     assert got == expected, f"{hint}; expected {expected!r}, you returned {got!r}"
 
 
-@pytest.mark.points(1, visibility="hidden", hint="a record can break several rules at once: report every code, sorted, each once")
+@pytest.mark.points(
+    1,
+    visibility="hidden",
+    hint="a record can break several rules at once: report every code, sorted, each once",
+)
 @pytest.mark.parametrize("record", HIDDEN)
 def test_records_breaking_several_rules(exercise, record):
     assert exercise.validate_record(copy.deepcopy(record)) == codes(record)
@@ -92,7 +216,14 @@ def test_records_breaking_several_rules(exercise, record):
 
 @pytest.mark.points(1, task=1, hint="return the codes sorted, each one once (use sorted(set(...)))")
 def test_codes_are_sorted_and_distinct(exercise):
-    record = {"messages": [{"role": "bot", "content": "x"}, {"role": "user", "content": ""}, {"role": "user", "content": ""}], "prompt": 1}
+    record = {
+        "messages": [
+            {"role": "bot", "content": "x"},
+            {"role": "user", "content": ""},
+            {"role": "user", "content": ""},
+        ],
+        "prompt": 1,
+    }
     got = exercise.validate_record(record)
     assert got == codes(record), f"expected {codes(record)!r}, you returned {got!r}"
 
@@ -105,7 +236,9 @@ def test_codes_are_sorted_and_distinct(exercise):
 @given(record=valid_records())
 def test_every_valid_record_passes(exercise, record):
     got = exercise.validate_record(record)
-    assert got == [], f"this record is valid but you returned {got!r}:\n{json.dumps(record, ensure_ascii=False)}"
+    assert got == [], (
+        f"this record is valid but you returned {got!r}:\n{json.dumps(record, ensure_ascii=False)}"
+    )
 
 
 @pytest.mark.points(4, hint="a record broken in exactly one way must give exactly that one code")
@@ -114,10 +247,16 @@ def test_every_valid_record_passes(exercise, record):
 def test_a_record_broken_one_way_gives_exactly_that_code(exercise, case):
     record, code = case
     got = exercise.validate_record(record)
-    assert got == [code], f"this record breaks only '{code}', but you returned {got!r}:\n{json.dumps(record, ensure_ascii=False)}"
+    assert got == [code], (
+        f"this record breaks only '{code}', but you returned {got!r}:\n{json.dumps(record, ensure_ascii=False)}"
+    )
 
 
-@pytest.mark.points(1, visibility="hidden", hint="a line can hold any JSON value: null, a number or a string is 'data_type', never a crash")
+@pytest.mark.points(
+    1,
+    visibility="hidden",
+    hint="a line can hold any JSON value: null, a number or a string is 'data_type', never a crash",
+)
 @pytest.mark.parametrize("record", [None, 3, "messages", True], ids=["null", "number", "string", "true"])
 def test_any_json_value_is_handled(exercise, record):
     assert exercise.validate_record(record) == ["data_type"]

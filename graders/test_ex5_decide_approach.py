@@ -37,109 +37,294 @@ class Case:
 CASES = [
     # One page of plan facts, revised yearly: it fits in the prompt. Nothing about the answers'
     # style matters, so nothing to fine-tune.
-    Case("plan-faq", Scenario(
-        "Answer questions about Acme's three plans from a one-page plan sheet",
-        facts="small", facts_change="yearly", requests_per_day=500, prompt_tokens=600,
-    ), "prompt", "one page of facts that changes once a year fits in the prompt; there is no style to teach", task=1),
+    Case(
+        "plan-faq",
+        Scenario(
+            "Answer questions about Acme's three plans from a one-page plan sheet",
+            facts="small",
+            facts_change="yearly",
+            requests_per_day=500,
+            prompt_tokens=600,
+        ),
+        "prompt",
+        "one page of facts that changes once a year fits in the prompt; there is no style to teach",
+        task=1,
+    ),
     # 3,000 pages cannot go into every prompt, and 2,000 past Q&A pairs would teach the model to
     # sound right, not to know the docs (fine-tuning does not teach facts reliably).
-    Case("docs-assistant", Scenario(
-        "Answer developers' questions from Acme's 3,000-page product documentation",
-        facts="large", facts_change="monthly", n_examples=2000, requests_per_day=5000,
-    ), "rag", "3,000 pages won't fit in a prompt, and fine-tuning on Q&A pairs does not teach facts reliably: retrieve", task=1),
+    Case(
+        "docs-assistant",
+        Scenario(
+            "Answer developers' questions from Acme's 3,000-page product documentation",
+            facts="large",
+            facts_change="monthly",
+            n_examples=2000,
+            requests_per_day=5000,
+        ),
+        "rag",
+        "3,000 pages won't fit in a prompt, and fine-tuning on Q&A pairs does not teach facts reliably: retrieve",
+        task=1,
+    ),
     # A price list that changes daily must be read at request time: yesterday's prompt (or model)
     # quotes yesterday's prices.
-    Case("daily-prices", Scenario(
-        "Quote today's spot-compute prices from a one-page price list",
-        facts="small", facts_change="daily", requests_per_day=2000, prompt_tokens=800,
-    ), "rag", "these prices change every day: fetch today's list with each request, never bake it into a prompt or a model", task=1),
+    Case(
+        "daily-prices",
+        Scenario(
+            "Quote today's spot-compute prices from a one-page price list",
+            facts="small",
+            facts_change="daily",
+            requests_per_day=2000,
+            prompt_tokens=800,
+        ),
+        "rag",
+        "these prices change every day: fetch today's list with each request, never bake it into a prompt or a model",
+        task=1,
+    ),
     # Stable format, prompt works but needs 2,500 tokens; 400 examples. break_even: training
     # about $1.44, saves $0.29 per 1,000 requests, pays back after ~5,000 requests: 0.3 days.
-    Case("triage-at-scale", Scenario(
-        TRIAGE, consistent_behaviour=True, n_examples=400, requests_per_day=20000, prompt_tokens=2500,
-    ), "fine-tune", "20,000 requests a day each carry a 2,500-token prompt: a fine-tune pays for itself on the first day (try break_even)", task=3),
+    Case(
+        "triage-at-scale",
+        Scenario(
+            TRIAGE,
+            consistent_behaviour=True,
+            n_examples=400,
+            requests_per_day=20000,
+            prompt_tokens=2500,
+        ),
+        "fine-tune",
+        "20,000 requests a day each carry a 2,500-token prompt: a fine-tune pays for itself on the first day (try break_even)",
+        task=3,
+    ),
     # Same task, but only 8 examples: the API refuses fewer than 10.
-    Case("triage-eight-examples", Scenario(
-        TRIAGE, consistent_behaviour=True, prompt_gets_it=False, n_examples=8, requests_per_day=20000, prompt_tokens=2500,
-    ), "prompt", "8 examples: the fine-tuning API refuses a file with fewer than 10, so keep prompting and collect more", task=2),
+    Case(
+        "triage-eight-examples",
+        Scenario(
+            TRIAGE,
+            consistent_behaviour=True,
+            prompt_gets_it=False,
+            n_examples=8,
+            requests_per_day=20000,
+            prompt_tokens=2500,
+        ),
+        "prompt",
+        "8 examples: the fine-tuning API refuses a file with fewer than 10, so keep prompting and collect more",
+        task=2,
+    ),
     # A voice the prompt only half gets, but 30 examples is below the usual 50-100 start.
-    Case("brand-voice-thirty", Scenario(
-        "Write product descriptions in the shop's house voice",
-        consistent_behaviour=True, prompt_gets_it=False, n_examples=30, requests_per_day=1000, prompt_tokens=900,
-    ), "prompt", "30 examples is too few to expect a fine-tune to help (50-100 is the usual start): improve the prompt, collect more", task=2),
+    Case(
+        "brand-voice-thirty",
+        Scenario(
+            "Write product descriptions in the shop's house voice",
+            consistent_behaviour=True,
+            prompt_gets_it=False,
+            n_examples=30,
+            requests_per_day=1000,
+            prompt_tokens=900,
+        ),
+        "prompt",
+        "30 examples is too few to expect a fine-tune to help (50-100 is the usual start): improve the prompt, collect more",
+        task=2,
+    ),
     # The prompt works; 200 examples; 20 requests a day. break_even: training about $0.72,
     # saves $0.14 per 1,000 requests: 5,320 requests, 266 days to pay back.
-    Case("postmortem-low-volume", Scenario(
-        "Reformat engineers' incident notes into the company's postmortem template",
-        consistent_behaviour=True, n_examples=200, requests_per_day=20, prompt_tokens=1500,
-    ), "prompt", "at 20 requests a day the saved prompt tokens take most of a year to pay for the training: keep the prompt", task=3),
+    Case(
+        "postmortem-low-volume",
+        Scenario(
+            "Reformat engineers' incident notes into the company's postmortem template",
+            consistent_behaviour=True,
+            n_examples=200,
+            requests_per_day=20,
+            prompt_tokens=1500,
+        ),
+        "prompt",
+        "at 20 requests a day the saved prompt tokens take most of a year to pay for the training: keep the prompt",
+        task=3,
+    ),
     # Two needs: a stable tone a prompt can't hold (500 examples: fine-tune) and a policy that
     # changes most weeks (retrieve the current one with each request).
-    Case("refund-replies", Scenario(
-        "Draft replies to refund requests in Acme's support tone, citing the current two-page refund policy",
-        facts="small", facts_change="weekly", consistent_behaviour=True, prompt_gets_it=False,
-        n_examples=500, requests_per_day=3000, prompt_tokens=1800,
-    ), "rag+fine-tune", "the tone is stable with 500 examples (fine-tune), but the policy changes weekly: a fine-tuned model would be stale by next week, so retrieve it", task=4),
+    Case(
+        "refund-replies",
+        Scenario(
+            "Draft replies to refund requests in Acme's support tone, citing the current two-page refund policy",
+            facts="small",
+            facts_change="weekly",
+            consistent_behaviour=True,
+            prompt_gets_it=False,
+            n_examples=500,
+            requests_per_day=3000,
+            prompt_tokens=1800,
+        ),
+        "rag+fine-tune",
+        "the tone is stable with 500 examples (fine-tune), but the policy changes weekly: a fine-tuned model would be stale by next week, so retrieve it",
+        task=4,
+    ),
     # The wanted voice itself changes every week: retraining weekly is absurd, a prompt is edited
     # in minutes. Volume is irrelevant once the behaviour is not stable.
-    Case("campaign-voice", Scenario(
-        "Write ad copy in this week's campaign voice",
-        consistent_behaviour=True, behaviour_changes="weekly", n_examples=300, requests_per_day=50000, prompt_tokens=1200,
-    ), "prompt", "the voice changes with every weekly campaign: a fine-tuned model would be stale by next week", task=2),
+    Case(
+        "campaign-voice",
+        Scenario(
+            "Write ad copy in this week's campaign voice",
+            consistent_behaviour=True,
+            behaviour_changes="weekly",
+            n_examples=300,
+            requests_per_day=50000,
+            prompt_tokens=1200,
+        ),
+        "prompt",
+        "the voice changes with every weekly campaign: a fine-tuned model would be stale by next week",
+        task=2,
+    ),
     # A 100-token prompt: fine-tuned tokens cost twice as much (gpt-4o-mini: $0.30 vs $0.15 per
     # 1M input), so the fine-tuned request is dearer and the training never pays back.
-    Case("short-prompt", Scenario(
-        "Tag support emails with one of five labels listed in a 100-token prompt",
-        consistent_behaviour=True, n_examples=500, requests_per_day=50000, prompt_tokens=100,
-    ), "prompt", "the prompt is only 100 tokens and a fine-tuned model's tokens cost twice as much: there is nothing to save", task=3),
+    Case(
+        "short-prompt",
+        Scenario(
+            "Tag support emails with one of five labels listed in a 100-token prompt",
+            consistent_behaviour=True,
+            n_examples=500,
+            requests_per_day=50000,
+            prompt_tokens=100,
+        ),
+        "prompt",
+        "the prompt is only 100 tokens and a fine-tuned model's tokens cost twice as much: there is nothing to save",
+        task=3,
+    ),
     # The prompt cannot hold the strict format and 150 good examples exist: fine-tune on quality
     # grounds, whatever the volume.
-    Case("delivery-notes-json", Scenario(
-        "Turn free-text delivery notes into the warehouse system's strict JSON record",
-        consistent_behaviour=True, prompt_gets_it=False, n_examples=150, requests_per_day=30, prompt_tokens=1200,
-    ), "fine-tune", "prompting keeps breaking the format and 150 good examples exist: that is what fine-tuning is for, whatever the volume", task=2),
+    Case(
+        "delivery-notes-json",
+        Scenario(
+            "Turn free-text delivery notes into the warehouse system's strict JSON record",
+            consistent_behaviour=True,
+            prompt_gets_it=False,
+            n_examples=150,
+            requests_per_day=30,
+            prompt_tokens=1200,
+        ),
+        "fine-tune",
+        "prompting keeps breaking the format and 150 good examples exist: that is what fine-tuning is for, whatever the volume",
+        task=2,
+    ),
     # --- hidden ------------------------------------------------------------------------------
     # Daily exchange rates (retrieve) plus a stable form-filling behaviour with 120 examples that a
     # prompt gets wrong (fine-tune).
-    Case("invoice-check", Scenario(
-        "Fill the invoice-check form from supplier emails, checking amounts against today's exchange rates",
-        facts="small", facts_change="daily", consistent_behaviour=True, prompt_gets_it=False,
-        n_examples=120, requests_per_day=800, prompt_tokens=1500,
-    ), "rag+fine-tune", "today's rates must be fetched with each request; the form filling is a stable behaviour with enough examples", task=4, hidden=True),
+    Case(
+        "invoice-check",
+        Scenario(
+            "Fill the invoice-check form from supplier emails, checking amounts against today's exchange rates",
+            facts="small",
+            facts_change="daily",
+            consistent_behaviour=True,
+            prompt_gets_it=False,
+            n_examples=120,
+            requests_per_day=800,
+            prompt_tokens=1500,
+        ),
+        "rag+fine-tune",
+        "today's rates must be fetched with each request; the form filling is a stable behaviour with enough examples",
+        task=4,
+        hidden=True,
+    ),
     # One page that changes weekly: fetch it; no style to teach.
-    Case("canteen-menu", Scenario(
-        "Answer staff questions about this week's canteen menu",
-        facts="small", facts_change="weekly", requests_per_day=300, prompt_tokens=700,
-    ), "rag", "the menu changes every week: fetch the current one with each request", task=1, hidden=True),
+    Case(
+        "canteen-menu",
+        Scenario(
+            "Answer staff questions about this week's canteen menu",
+            facts="small",
+            facts_change="weekly",
+            requests_per_day=300,
+            prompt_tokens=700,
+        ),
+        "rag",
+        "the menu changes every week: fetch the current one with each request",
+        task=1,
+        hidden=True,
+    ),
     # House-style SQL a prompt can't get, but only 9 examples.
-    Case("sql-nine-examples", Scenario(
-        "Write SQL queries in the data team's house style",
-        consistent_behaviour=True, prompt_gets_it=False, n_examples=9, requests_per_day=400, prompt_tokens=2000,
-    ), "prompt", "9 examples is below the fine-tuning API's minimum of 10", task=2, hidden=True),
+    Case(
+        "sql-nine-examples",
+        Scenario(
+            "Write SQL queries in the data team's house style",
+            consistent_behaviour=True,
+            prompt_gets_it=False,
+            n_examples=9,
+            requests_per_day=400,
+            prompt_tokens=2000,
+        ),
+        "prompt",
+        "9 examples is below the fine-tuning API's minimum of 10",
+        task=2,
+        hidden=True,
+    ),
     # A 40,000-item catalogue (retrieve) and a stable labelling format whose 3,000-token prompt a
     # fine-tune removes. break_even: training about $14.39, saves $0.18 per 1,000 requests:
     # ~80,000 requests, 0.8 days at 100,000 a day.
-    Case("catalogue-classifier", Scenario(
-        "Assign incoming products to the right category of a 40,000-item catalogue",
-        facts="large", facts_change="yearly", consistent_behaviour=True, n_examples=1000,
-        requests_per_day=100000, prompt_tokens=3000, request_tokens=1500,
-    ), "rag+fine-tune", "a 40,000-item catalogue needs retrieval, and at 100,000 requests a day dropping a 3,000-token prompt pays back within a day", task=4, hidden=True),
+    Case(
+        "catalogue-classifier",
+        Scenario(
+            "Assign incoming products to the right category of a 40,000-item catalogue",
+            facts="large",
+            facts_change="yearly",
+            consistent_behaviour=True,
+            n_examples=1000,
+            requests_per_day=100000,
+            prompt_tokens=3000,
+            request_tokens=1500,
+        ),
+        "rag+fine-tune",
+        "a 40,000-item catalogue needs retrieval, and at 100,000 requests a day dropping a 3,000-token prompt pays back within a day",
+        task=4,
+        hidden=True,
+    ),
     # The volume would pay (684 requests, minutes at 30,000 a day), but 40 examples is under 50.
-    Case("summaries-forty", Scenario(
-        "Summarise support tickets in the team's two-sentence format",
-        consistent_behaviour=True, n_examples=40, requests_per_day=30000, prompt_tokens=2000,
-    ), "prompt", "40 examples: fewer than the 50-100 a fine-tune usually needs to beat a good prompt", task=2, hidden=True),
+    Case(
+        "summaries-forty",
+        Scenario(
+            "Summarise support tickets in the team's two-sentence format",
+            consistent_behaviour=True,
+            n_examples=40,
+            requests_per_day=30000,
+            prompt_tokens=2000,
+        ),
+        "prompt",
+        "40 examples: fewer than the 50-100 a fine-tune usually needs to beat a good prompt",
+        task=2,
+        hidden=True,
+    ),
     # Today's news (large, daily): retrieve. The bullet format is stable with 60 examples, but a
     # 500-token prompt costs less than the fine-tuned model's dearer tokens: it never pays back.
-    Case("news-digest", Scenario(
-        "Summarise today's industry news for the sales team in their bullet format",
-        facts="large", facts_change="daily", consistent_behaviour=True, n_examples=60, requests_per_day=50, prompt_tokens=500,
-    ), "rag", "today's news must be retrieved; and a 500-token prompt is cheaper than a fine-tuned model's dearer tokens", task=4, hidden=True),
+    Case(
+        "news-digest",
+        Scenario(
+            "Summarise today's industry news for the sales team in their bullet format",
+            facts="large",
+            facts_change="daily",
+            consistent_behaviour=True,
+            n_examples=60,
+            requests_per_day=50,
+            prompt_tokens=500,
+        ),
+        "rag",
+        "today's news must be retrieved; and a 500-token prompt is cheaper than a fine-tuned model's dearer tokens",
+        task=4,
+        hidden=True,
+    ),
     # A style a prompt can't hold, 80 examples, 10 requests a day: fine-tune on quality.
-    Case("client-letters", Scenario(
-        "Rewrite lawyers' notes as client letters in the firm's style",
-        consistent_behaviour=True, prompt_gets_it=False, n_examples=80, requests_per_day=10, prompt_tokens=1500,
-    ), "fine-tune", "a prompt can't hold the style and 80 good examples exist: volume only matters when a prompt already works", task=3, hidden=True),
+    Case(
+        "client-letters",
+        Scenario(
+            "Rewrite lawyers' notes as client letters in the firm's style",
+            consistent_behaviour=True,
+            prompt_gets_it=False,
+            n_examples=80,
+            requests_per_day=10,
+            prompt_tokens=1500,
+        ),
+        "fine-tune",
+        "a prompt can't hold the style and 80 good examples exist: volume only matters when a prompt already works",
+        task=3,
+        hidden=True,
+    ),
 ]
 
 RETRIEVAL_HINT = "RAG or not: retrieve facts that are large or change weekly or daily; small, stable facts stay in the prompt"
@@ -160,7 +345,9 @@ def _decide(exercise, scenario: Scenario) -> Decision:
         pytest.param(
             case,
             id=case.id,
-            marks=pytest.mark.points(case.points, hint=case.hint, task=case.task, visibility="hidden" if case.hidden else "visible"),
+            marks=pytest.mark.points(
+                case.points, hint=case.hint, task=case.task, visibility="hidden" if case.hidden else "visible"
+            ),
         )
         for case in CASES
     ],
@@ -169,9 +356,13 @@ def test_scenario(exercise, credit, case):
     decision = _decide(exercise, case.scenario)
     expected = Decision(case.expected, "the reference rule")
     with credit.check("retrieval", hint=RETRIEVAL_HINT):
-        assert decision.uses_rag == expected.uses_rag, f"expected {case.expected!r}, you answered {decision.approach!r}"
+        assert decision.uses_rag == expected.uses_rag, (
+            f"expected {case.expected!r}, you answered {decision.approach!r}"
+        )
     with credit.check("fine-tuning", hint=TUNING_HINT):
-        assert decision.fine_tunes == expected.fine_tunes, f"expected {case.expected!r}, you answered {decision.approach!r}"
+        assert decision.fine_tunes == expected.fine_tunes, (
+            f"expected {case.expected!r}, you answered {decision.approach!r}"
+        )
 
 
 # Property checks ------------------------------------------------------------------------------
@@ -187,7 +378,9 @@ def scenarios(
     """Scenarios of every kind; pass a strategy to pin one field's range."""
     return st.builds(
         Scenario,
-        task=st.sampled_from(["Triage support emails", "Answer product questions", "Write release notes", "Classify invoices"]),
+        task=st.sampled_from(
+            ["Triage support emails", "Answer product questions", "Write release notes", "Classify invoices"]
+        ),
         facts=facts if facts is not None else st.sampled_from(FACTS),
         facts_change=facts_change if facts_change is not None else st.sampled_from(CHANGE_RATES),
         consistent_behaviour=st.booleans(),
@@ -199,7 +392,9 @@ def scenarios(
         request_tokens=st.integers(0, 4000),
         answer_tokens=st.integers(1, 1000),
         model=st.sampled_from(["gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1", "gpt-4o"]),
-        training_cost_usd=training_cost_usd if training_cost_usd is not None else st.none() | st.floats(0, 500),
+        training_cost_usd=training_cost_usd
+        if training_cost_usd is not None
+        else st.none() | st.floats(0, 500),
     )
 
 
@@ -213,33 +408,72 @@ def _fine_tuning_likely() -> st.SearchStrategy[Scenario]:
     )
 
 
-@pytest.mark.points(3, task=1, hint="if the knowledge changes daily, a fine-tune alone is always wrong: it is stale tomorrow (retrieve, maybe as well)")
+@pytest.mark.points(
+    3,
+    task=1,
+    hint="if the knowledge changes daily, a fine-tune alone is always wrong: it is stale tomorrow (retrieve, maybe as well)",
+)
 @GRADING
 @given(scenario=scenarios(facts=st.sampled_from(["small", "large"]), facts_change=st.just("daily")))
-@example(scenario=Scenario(
-    "Answer in the house format from today's one-page bulletin", facts="small", facts_change="daily",
-    consistent_behaviour=True, prompt_gets_it=False, n_examples=200, requests_per_day=1000, prompt_tokens=1000,
-))
+@example(
+    scenario=Scenario(
+        "Answer in the house format from today's one-page bulletin",
+        facts="small",
+        facts_change="daily",
+        consistent_behaviour=True,
+        prompt_gets_it=False,
+        n_examples=200,
+        requests_per_day=1000,
+        prompt_tokens=1000,
+    )
+)
 def test_knowledge_that_changes_daily_is_never_fine_tuned_alone(exercise, scenario):
     decision = _decide(exercise, scenario)
-    assert decision.approach != "fine-tune", f"the knowledge changes daily, yet you chose 'fine-tune' alone ({decision.reason!r})"
+    assert decision.approach != "fine-tune", (
+        f"the knowledge changes daily, yet you chose 'fine-tune' alone ({decision.reason!r})"
+    )
 
 
-@pytest.mark.points(3, task=2, hint=f"with fewer than {MIN_EXAMPLES} examples a fine-tune is impossible: the API refuses the file")
+@pytest.mark.points(
+    3,
+    task=2,
+    hint=f"with fewer than {MIN_EXAMPLES} examples a fine-tune is impossible: the API refuses the file",
+)
 @GRADING
 @given(scenario=scenarios(n_examples=st.integers(0, MIN_EXAMPLES - 1)))
-@example(scenario=Scenario(TRIAGE, consistent_behaviour=True, prompt_gets_it=False, n_examples=9, requests_per_day=5000, prompt_tokens=2000))
+@example(
+    scenario=Scenario(
+        TRIAGE,
+        consistent_behaviour=True,
+        prompt_gets_it=False,
+        n_examples=9,
+        requests_per_day=5000,
+        prompt_tokens=2000,
+    )
+)
 def test_fewer_than_ten_examples_never_fine_tune(exercise, scenario):
     decision = _decide(exercise, scenario)
     assert not decision.fine_tunes, f"{scenario.n_examples} examples, yet you chose {decision.approach!r}"
 
 
-@pytest.mark.points(3, task=3, hint="making the training cheaper can only make a fine-tune pay sooner: it must never turn a fine-tune into 'no fine-tune'")
+@pytest.mark.points(
+    3,
+    task=3,
+    hint="making the training cheaper can only make a fine-tune pay sooner: it must never turn a fine-tune into 'no fine-tune'",
+)
 @GRADING
 @given(scenario=_fine_tuning_likely(), cheaper_by=st.floats(0, 1, exclude_max=True))
-@example(scenario=Scenario(
-    TRIAGE, consistent_behaviour=True, n_examples=100, requests_per_day=100, prompt_tokens=1500, training_cost_usd=100.0,
-), cheaper_by=0.001)
+@example(
+    scenario=Scenario(
+        TRIAGE,
+        consistent_behaviour=True,
+        n_examples=100,
+        requests_per_day=100,
+        prompt_tokens=1500,
+        training_cost_usd=100.0,
+    ),
+    cheaper_by=0.001,
+)
 def test_cheaper_training_never_flips_a_fine_tune_away(exercise, scenario, cheaper_by):
     before = _decide(exercise, scenario)
     if not before.fine_tunes:
@@ -252,7 +486,11 @@ def test_cheaper_training_never_flips_a_fine_tune_away(exercise, scenario, cheap
     )
 
 
-@pytest.mark.points(1, task=4, hint="every scenario gets a Decision, never an error (check n_examples before you call break_even: no examples, no training cost)")
+@pytest.mark.points(
+    1,
+    task=4,
+    hint="every scenario gets a Decision, never an error (check n_examples before you call break_even: no examples, no training cost)",
+)
 @GRADING
 @given(scenario=scenarios())
 @example(scenario=Scenario(TRIAGE))

@@ -42,7 +42,12 @@ def _tools_ok(record: dict) -> bool:
     parallel = record.get("parallel_tool_calls", False)
     return (
         isinstance(tools, list)
-        and all(isinstance(t, dict) and t.get("type") == "function" and _is_function(t.get("function"), definition=True) for t in tools)
+        and all(
+            isinstance(t, dict)
+            and t.get("type") == "function"
+            and _is_function(t.get("function"), definition=True)
+            for t in tools
+        )
         and isinstance(functions, list)
         and all(_is_function(f, definition=True) for f in functions)
         and isinstance(parallel, bool)
@@ -71,7 +76,11 @@ def _message_codes(message: dict, call_ids: set[str]) -> set[str]:
             codes.add("invalid_tool_calls")
     if role == "function" and "name" not in message:
         codes.add("message_missing_key")
-    if "name" in message and role != "tool" and not (isinstance(message["name"], str) and NAME.fullmatch(message["name"])):
+    if (
+        "name" in message
+        and role != "tool"
+        and not (isinstance(message["name"], str) and NAME.fullmatch(message["name"]))
+    ):
         codes.add("invalid_name")
     if role == "assistant":
         weight = message.get("weight", 1)
@@ -79,10 +88,16 @@ def _message_codes(message: dict, call_ids: set[str]) -> set[str]:
             codes.add("invalid_weight")
         if "tool_calls" in message:
             tool_calls = message["tool_calls"]
-            if not isinstance(tool_calls, list) or not tool_calls or not all(_is_tool_call(c) for c in tool_calls):
+            if (
+                not isinstance(tool_calls, list)
+                or not tool_calls
+                or not all(_is_tool_call(c) for c in tool_calls)
+            ):
                 codes.add("invalid_tool_calls")
             if isinstance(tool_calls, list):
-                call_ids.update(c["id"] for c in tool_calls if isinstance(c, dict) and isinstance(c.get("id"), str))
+                call_ids.update(
+                    c["id"] for c in tool_calls if isinstance(c, dict) and isinstance(c.get("id"), str)
+                )
         if "function_call" in message and not _is_function(message["function_call"], definition=False):
             codes.add("invalid_tool_calls")
     return codes

@@ -16,7 +16,9 @@ class JobFailed(RuntimeError):
     """The fine-tuning job ended without a model (failed or cancelled)."""
 
 
-def submit_job(client: openai.OpenAI, path: str, model: str, *, suffix: str | None = None, n_epochs: int | None = None) -> str:
+def submit_job(
+    client: openai.OpenAI, path: str, model: str, *, suffix: str | None = None, n_epochs: int | None = None
+) -> str:
     """Upload ``path`` for fine-tuning, create a job on ``model``, return the job's id (Task 1)."""
     training_file = client.files.create(file=Path(path), purpose="fine-tune")
     options: dict = {}

@@ -69,7 +69,9 @@ def assert_matches(name: str, payload: Any, *, replace: dict[str, Any] | None = 
     root = {"$ref": f"#/components/schemas/{name}", "components": components}
     errors = sorted(Draft202012Validator(root).iter_errors(payload), key=lambda e: list(e.absolute_path))
     if errors:
-        lines = [f"  at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:300]}" for e in errors[:5]]
+        lines = [
+            f"  at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:300]}" for e in errors[:5]
+        ]
         raise AssertionError(f"response does not match OpenAI's {name} schema:\n" + "\n".join(lines))
 
 
@@ -85,7 +87,10 @@ def example(i: int, *, question: str | None = None, answer: str | None = None) -
         "messages": [
             {"role": "system", "content": "Marv is a factual chatbot that is also sarcastic."},
             {"role": "user", "content": question or f"What is fact number {i} about the Moon?"},
-            {"role": "assistant", "content": answer or f"Fact {i}: the Moon is still there. Shocking, I know."},
+            {
+                "role": "assistant",
+                "content": answer or f"Fact {i}: the Moon is still there. Shocking, I know.",
+            },
         ]
     }
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ftlab.classroom.runner import Graded, blank_board, grade_submission, not_graded
-from ftlab.grading.results import load_checks
-from ftlab.grading.isolation.sandbox import Limits, Sandbox
 from ftlab.classroom.submission import Submission
+from ftlab.grading.isolation.sandbox import Limits, Sandbox
+from ftlab.grading.results import load_checks
 
 PRELOAD = ["ftlab.classroom.runner", "hypothesis", "ftlab.dataset.strategies", "ftlab.dataset.records"]
 
@@ -56,14 +56,26 @@ def _work(connection: Any, function: Callable[..., Any], kwargs: dict[str, Any])
 
 
 def _grade(submission: Submission, settings: Settings) -> dict[str, Any]:
-    return grade_submission(submission, graders=settings.graders, timeout=settings.timeout, sandbox=settings.sandbox, limits=settings.limits).to_dict()
+    return grade_submission(
+        submission,
+        graders=settings.graders,
+        timeout=settings.timeout,
+        sandbox=settings.sandbox,
+        limits=settings.limits,
+    ).to_dict()
 
 
 def _blank(graders: Path) -> list[dict[str, Any]]:
     return [c.to_dict() for c in blank_board(graders).checks]
 
 
-def run_in_workers(tasks: Sequence[tuple[Callable[..., Any], dict[str, Any]]], *, jobs: int, budget: float, done: Callable[[int, tuple[str, Any]], None]) -> None:
+def run_in_workers(
+    tasks: Sequence[tuple[Callable[..., Any], dict[str, Any]]],
+    *,
+    jobs: int,
+    budget: float,
+    done: Callable[[int, tuple[str, Any]], None],
+) -> None:
     """Run each ``function(**kwargs)`` in a fresh worker, ``jobs`` at a time; ``done(index, (state, value))`` as each ends.
 
     ``state`` is "ok" (value: the return value), "failed" (value: the traceback), "crashed" or
@@ -82,7 +94,10 @@ def run_in_workers(tasks: Sequence[tuple[Callable[..., Any], dict[str, Any]]], *
             running[index] = (process, receiver, time.monotonic() + budget)
         now = time.monotonic()
         wait = max(0.0, min(deadline for _, _, deadline in running.values()) - now)
-        ready = multiprocessing.connection.wait([r for _, r, _ in running.values()] + [p.sentinel for p, _, _ in running.values()], timeout=min(wait, 1.0))
+        ready = multiprocessing.connection.wait(
+            [r for _, r, _ in running.values()] + [p.sentinel for p, _, _ in running.values()],
+            timeout=min(wait, 1.0),
+        )
         for index, (process, receiver, deadline) in list(running.items()):
             result: tuple[str, Any] | None = None
             if receiver in ready or process.sentinel in ready:
@@ -90,7 +105,10 @@ def run_in_workers(tasks: Sequence[tuple[Callable[..., Any], dict[str, Any]]], *
                     result = receiver.recv()
                 except (EOFError, OSError):
                     process.join(5)
-                    result = ("crashed", f"the grading process ended unexpectedly (exit status {process.exitcode})")
+                    result = (
+                        "crashed",
+                        f"the grading process ended unexpectedly (exit status {process.exitcode})",
+                    )
             elif time.monotonic() > deadline:
                 result = ("timeout", f"grading took longer than {budget:g} s and was stopped")
             if result is None:
@@ -103,7 +121,9 @@ def run_in_workers(tasks: Sequence[tuple[Callable[..., Any], dict[str, Any]]], *
             done(index, result)
 
 
-def grade_all(submissions: Sequence[Submission], settings: Settings, *, progress: TextIO | None = None) -> list[Graded]:
+def grade_all(
+    submissions: Sequence[Submission], settings: Settings, *, progress: TextIO | None = None
+) -> list[Graded]:
     """Grade every submission; the results come back in the order given."""
     results: list[Graded | None] = [None] * len(submissions)
     bar = Progress(len(submissions), progress)
@@ -115,7 +135,14 @@ def grade_all(submissions: Sequence[Submission], settings: Settings, *, progress
             results[index] = Graded.from_dict(value)
         else:
             message = value.strip().splitlines()[-1] if state == "failed" else value
-            results[index] = Graded(submission.name, str(submission.path), "error", message=message, sandbox=settings.sandbox.kind, log=value if state == "failed" else "")
+            results[index] = Graded(
+                submission.name,
+                str(submission.path),
+                "error",
+                message=message,
+                sandbox=settings.sandbox.kind,
+                log=value if state == "failed" else "",
+            )
         bar.advance(results[index])  # type: ignore[arg-type]
 
     tasks = [(_grade, {"submission": s, "settings": settings}) for s in submissions]
@@ -134,7 +161,9 @@ def _fill_blank_boards(graded: list[Graded], settings: Settings) -> None:
     template = next((g.board for g in graded if g.board.checks and g.status == "graded"), None)
     if template is None:
         box: list[Any] = []
-        run_in_workers([(_blank, {"graders": settings.graders})], jobs=1, budget=120, done=lambda i, r: box.append(r))
+        run_in_workers(
+            [(_blank, {"graders": settings.graders})], jobs=1, budget=120, done=lambda i, r: box.append(r)
+        )
         template = load_checks(box[0][1]) if box and box[0][0] == "ok" else None
     for item in missing:
         if template is not None:
@@ -159,7 +188,9 @@ class Progress:
         if self.live:
             filled = int(30 * self.count / max(self.total, 1))
             extra = f", {self.problems} not graded" if self.problems else ""
-            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total} graded{extra} ({rate:.1f}/s)")
+            self.stream.write(
+                f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total} graded{extra} ({rate:.1f}/s)"
+            )
         else:
             score = f"{graded.board.points:g}/{graded.board.max_points:g}" if graded.board.checks else "-"
             self.stream.write(f"[{self.count}/{self.total}] {graded.name}: {graded.status} {score}\n")
@@ -173,4 +204,3 @@ class Progress:
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-

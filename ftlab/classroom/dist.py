@@ -39,11 +39,28 @@ print(json.dumps({"code": int(code), "hidden": hidden}))
 
 def hidden_left(folder: Path) -> list[str]:
     """The checks pytest still collects as hidden from ``folder/graders`` (run in a fresh interpreter)."""
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(folder), "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run([sys.executable, "-c", _COLLECT], cwd=folder, capture_output=True, text=True, env=environment, timeout=300)
-    report = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {"code": done.returncode, "hidden": []}
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(folder),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _COLLECT],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+    )
+    report = (
+        json.loads(done.stdout.strip().splitlines()[-1])
+        if done.stdout.strip()
+        else {"code": done.returncode, "hidden": []}
+    )
     if report["code"] != 0:
-        raise ValueError(f"the distribution's graders do not collect (pytest exit status {report['code']}): {done.stdout[-500:]}{done.stderr[-500:]}")
+        raise ValueError(
+            f"the distribution's graders do not collect (pytest exit status {report['code']}): {done.stdout[-500:]}{done.stderr[-500:]}"
+        )
     return list(report["hidden"])
 
 
@@ -51,7 +68,9 @@ def build_student(kit: Path, out: Path) -> list[Path]:
     """Write the student distribution of the kit at ``kit`` into the new folder ``out``; the files written."""
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty; choose a new folder")
-    if (kit / "solutions").resolve() == out.resolve() or out.resolve().is_relative_to((kit / "solutions").resolve()):
+    if (kit / "solutions").resolve() == out.resolve() or out.resolve().is_relative_to(
+        (kit / "solutions").resolve()
+    ):
         raise ValueError("the student distribution cannot go inside solutions/")
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
     out.mkdir(parents=True, exist_ok=True)
@@ -73,7 +92,9 @@ def build_student(kit: Path, out: Path) -> list[Path]:
         grader.write_text(strip_hidden(grader.read_text(encoding="utf-8"), path=grader), encoding="utf-8")
     left = hidden_left(out)
     if left:
-        raise HiddenCheckLeft(out / "graders", 0, f"{len(left)} hidden checks are still collected ({', '.join(left[:3])})")
+        raise HiddenCheckLeft(
+            out / "graders", 0, f"{len(left)} hidden checks are still collected ({', '.join(left[:3])})"
+        )
     if (kit / WORKFLOW).is_file():
         workflow = out / ".github" / "workflows" / "classroom.yml"
         workflow.parent.mkdir(parents=True)

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ftlab.grading.exercises import EXERCISES
 from ftlab.classroom.runner import Graded
 from ftlab.dataset.jsonl import atomic_writer
+from ftlab.grading.exercises import EXERCISES
 from ftlab.grading.results import CheckResult, Scoreboard, exercise_label, format_points
 
 GRADESCOPE_VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
@@ -56,7 +56,11 @@ def gradescope(graded: Graded, *, visibility: str = "visible") -> dict[str, Any]
     tests = []
     for check in _public(graded.board):
         number = check.exercise.split("_", 1)[0].removeprefix("ex")
-        tags = [check.exercise] + ([f"task {check.task}"] if check.task else []) + (["hidden"] if check.visibility == "hidden" else [])
+        tags = (
+            [check.exercise]
+            + ([f"task {check.task}"] if check.task else [])
+            + (["hidden"] if check.visibility == "hidden" else [])
+        )
         test: dict[str, Any] = {
             "name": f"{number}. {title(check)}",
             "score": check.points,
@@ -86,8 +90,13 @@ def _overview(graded: Graded) -> str:
     lines = []
     if graded.status != "graded":
         lines.append(f"Not graded ({graded.status}): {graded.message}")
-    lines.append(f"Score: {format_points(graded.board.points)} / {format_points(graded.board.max_points)} ({_percent(graded.board)})")
-    lines += [f"{exercise_label(g.slug)}: {format_points(g.points)} / {format_points(g.max_points)}" for g in graded.board.exercises()]
+    lines.append(
+        f"Score: {format_points(graded.board.points)} / {format_points(graded.board.max_points)} ({_percent(graded.board)})"
+    )
+    lines += [
+        f"{exercise_label(g.slug)}: {format_points(g.points)} / {format_points(g.max_points)}"
+        for g in graded.board.exercises()
+    ]
     lines += [f"Note: {note}" for note in graded.notes]
     return "\n".join(lines)
 
@@ -107,7 +116,11 @@ def classroom(graded: Graded) -> dict[str, Any]:
         }
         for c in checks
     ]
-    status = "error" if graded.status != "graded" else ("pass" if all(t["status"] == "pass" for t in tests) else "fail")
+    status = (
+        "error"
+        if graded.status != "graded"
+        else ("pass" if all(t["status"] == "pass" for t in tests) else "fail")
+    )
     return {"version": 1, "status": status, "max_score": graded.board.max_points, "tests": tests}
 
 
@@ -126,19 +139,38 @@ def junit_xml(results: Sequence[Graded]) -> str:
             "errors": sum(c.status == "error" for c in checks),
             "skipped": sum(c.status == "skipped" for c in checks),
         }
-        suite = ET.SubElement(root, "testsuite", name=graded.name, **{k: str(v) for k, v in counts.items()}, time=f"{graded.seconds:.3f}")
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=graded.name,
+            **{k: str(v) for k, v in counts.items()},
+            time=f"{graded.seconds:.3f}",
+        )
         properties = ET.SubElement(suite, "properties")
-        for name, value in (("status", graded.status), ("score", format_points(graded.board.points)), ("max_score", format_points(graded.board.max_points))):
+        for name, value in (
+            ("status", graded.status),
+            ("score", format_points(graded.board.points)),
+            ("max_score", format_points(graded.board.max_points)),
+        ):
             ET.SubElement(properties, "property", name=name, value=value)
         for check in checks:
-            case = ET.SubElement(suite, "testcase", classname=f"{graded.name}.{check.exercise}", name=check.name, time="0")
+            case = ET.SubElement(
+                suite, "testcase", classname=f"{graded.name}.{check.exercise}", name=check.name, time="0"
+            )
             if check.status in ("failed", "error"):
-                element = ET.SubElement(case, "failure" if check.status == "failed" else "error", message=check.hint, type=check.status)
+                element = ET.SubElement(
+                    case,
+                    "failure" if check.status == "failed" else "error",
+                    message=check.hint,
+                    type=check.status,
+                )
                 element.text = f"{format_points(check.points)} / {format_points(check.max_points)} points\n{explanation(check)}"
             elif check.status == "skipped":
                 ET.SubElement(case, "skipped", message=check.feedback)
         if graded.status != "graded" or graded.notes:
-            ET.SubElement(suite, "system-err").text = "\n".join(([graded.message] if graded.message else []) + graded.notes)
+            ET.SubElement(suite, "system-err").text = "\n".join(
+                ([graded.message] if graded.message else []) + graded.notes
+            )
         for key in totals:
             totals[key] += counts[key]
     for key, value in totals.items():
@@ -171,7 +203,14 @@ def gradebook_csv(results: Sequence[Graded]) -> str:
     for graded in results:
         scores = {g.slug: format_points(g.points) for g in graded.board.exercises()}
         writer.writerow(
-            [_cell(graded.name), graded.status, *(scores.get(c, "") for c in columns), format_points(graded.board.points), format_points(graded.board.max_points), _cell(graded.message)]
+            [
+                _cell(graded.name),
+                graded.status,
+                *(scores.get(c, "") for c in columns),
+                format_points(graded.board.points),
+                format_points(graded.board.max_points),
+                _cell(graded.message),
+            ]
         )
     return stream.getvalue()
 
@@ -188,15 +227,27 @@ def summary_md(results: Sequence[Graded], *, sandbox: str = "") -> str:
     columns = _columns(results)
     graded_count = sum(r.status == "graded" for r in results)
     lines = ["# ftlab grades", ""]
-    lines.append(f"{len(results)} submission{'s' if len(results) != 1 else ''}: {graded_count} graded, {len(results) - graded_count} not graded.")
+    lines.append(
+        f"{len(results)} submission{'s' if len(results) != 1 else ''}: {graded_count} graded, {len(results) - graded_count} not graded."
+    )
     if sandbox:
         lines += ["", f"Learner code ran in: {sandbox}."]
-    lines += ["", "| Submission | Status | " + " | ".join(_md(exercise_label(c)) for c in columns) + " | Total |"]
+    lines += [
+        "",
+        "| Submission | Status | " + " | ".join(_md(exercise_label(c)) for c in columns) + " | Total |",
+    ]
     lines.append("|---|---|" + "---:|" * len(columns) + "---:|")
     for graded in results:
-        scores = {g.slug: f"{format_points(g.points)} / {format_points(g.max_points)}" for g in graded.board.exercises()}
+        scores = {
+            g.slug: f"{format_points(g.points)} / {format_points(g.max_points)}"
+            for g in graded.board.exercises()
+        }
         total = f"{format_points(graded.board.points)} / {format_points(graded.board.max_points)} ({_percent(graded.board)})"
-        lines.append(f"| {_md(graded.name)} | {graded.status} | " + " | ".join(scores.get(c, "-") for c in columns) + f" | {total} |")
+        lines.append(
+            f"| {_md(graded.name)} | {graded.status} | "
+            + " | ".join(scores.get(c, "-") for c in columns)
+            + f" | {total} |"
+        )
     problems = [r for r in results if r.status != "graded" or r.notes]
     if problems and len(results) > 1:
         lines += ["", "## Not graded, or graded with notes", ""]
@@ -214,13 +265,19 @@ def feedback_md(graded: Graded, *, heading: str = "#") -> str:
     lines = [f"{heading} Feedback for {_md(graded.name)}", ""]
     if graded.status != "graded":
         lines += [f"**Not graded ({graded.status}):** {_md(graded.message)}", ""]
-    lines += [f"**Score: {format_points(board.points)} / {format_points(board.max_points)}** ({_percent(board)})", ""]
+    lines += [
+        f"**Score: {format_points(board.points)} / {format_points(board.max_points)}** ({_percent(board)})",
+        "",
+    ]
     for note in graded.notes:
         lines.append(f"- Note: {_md(note)}")
     if graded.notes:
         lines.append("")
     lines += ["| Exercise | Points | Checks to fix |", "|---|---:|---:|"]
-    lines += [f"| {_md(exercise_label(g.slug))} | {format_points(g.points)} / {format_points(g.max_points)} | {len(g.failing)} |" for g in board.exercises()]
+    lines += [
+        f"| {_md(exercise_label(g.slug))} | {format_points(g.points)} / {format_points(g.max_points)} | {len(g.failing)} |"
+        for g in board.exercises()
+    ]
     failing = [c for c in _public(board) if c.status != "passed"]
     if failing:
         lines += ["", f"{heading}# What to fix next", ""]
@@ -228,10 +285,18 @@ def feedback_md(graded: Graded, *, heading: str = "#") -> str:
             task = f", task {check.task}" if check.task else ""
             hidden = ", hidden check" if check.visibility == "hidden" else ""
             hint = f": {_md(check.hint)}" if check.hint else ""
-            lines.append(f"- **{_md(exercise_label(check.exercise).split('.')[0])}. {_md(title(check))}** ({format_points(check.points)} / {format_points(check.max_points)}{task}{hidden}){hint}")
+            lines.append(
+                f"- **{_md(exercise_label(check.exercise).split('.')[0])}. {_md(title(check))}** ({format_points(check.points)} / {format_points(check.max_points)}{task}{hidden}){hint}"
+            )
             detail = explanation(check).removeprefix(check.hint).strip("\n")
             if detail:
-                lines += ["", "  ```text", *(f"  {line}" for line in detail.replace("```", "'''").splitlines()), "  ```", ""]
+                lines += [
+                    "",
+                    "  ```text",
+                    *(f"  {line}" for line in detail.replace("```", "'''").splitlines()),
+                    "  ```",
+                    "",
+                ]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -244,20 +309,47 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def write_reports(results: Sequence[Graded], out: Path, *, sandbox: str = "", logs: bool = False, visibility: str = "visible") -> list[Path]:
+def write_reports(
+    results: Sequence[Graded],
+    out: Path,
+    *,
+    sandbox: str = "",
+    logs: bool = False,
+    visibility: str = "visible",
+) -> list[Path]:
     """Write every report into ``out``; per-submission folders when there are several. The paths written."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     if len(results) == 1:
         data: Any = gradescope(results[0], visibility=visibility)
         written.append(_write(out / "feedback.md", feedback_md(results[0])))
-        written.append(_write(out / "classroom.json", json.dumps(classroom(results[0]), indent=2, ensure_ascii=False) + "\n"))
+        written.append(
+            _write(
+                out / "classroom.json", json.dumps(classroom(results[0]), indent=2, ensure_ascii=False) + "\n"
+            )
+        )
     else:
-        data = {"submissions": [{"name": g.name, "status": g.status, "message": g.message, "results": gradescope(g, visibility=visibility)} for g in results]}
+        data = {
+            "submissions": [
+                {
+                    "name": g.name,
+                    "status": g.status,
+                    "message": g.message,
+                    "results": gradescope(g, visibility=visibility),
+                }
+                for g in results
+            ]
+        }
         for graded in results:
             folder = out / graded.name
             folder.mkdir(exist_ok=True)
-            written.append(_write(folder / "results.json", json.dumps(gradescope(graded, visibility=visibility), indent=2, ensure_ascii=False) + "\n"))
+            written.append(
+                _write(
+                    folder / "results.json",
+                    json.dumps(gradescope(graded, visibility=visibility), indent=2, ensure_ascii=False)
+                    + "\n",
+                )
+            )
             written.append(_write(folder / "feedback.md", feedback_md(graded)))
     written.append(_write(out / "results.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n"))
     written.append(_write(out / "junit.xml", junit_xml(results)))

@@ -20,9 +20,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT
-from ftlab.dataset.jsonl import atomic_writer
 from ftlab.classroom.submission import Submission, find_submissions
+from ftlab.dataset.jsonl import atomic_writer
+from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT
 
 KIT_FILES = ("pyproject.toml", "README.md", "LICENSE")
 KIT_FOLDERS = ("ftlab", "graders", "data")  # graders read data/ (the sample training file)
@@ -63,11 +63,17 @@ def kit_files(kit: Path) -> list[Path]:
     """The files of the kit that go into the zip: package and graders, no solutions, tests or caches."""
     files = [kit / name for name in KIT_FILES if (kit / name).is_file()]
     for folder in KIT_FOLDERS:
-        files += [p for p in (kit / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+        files += [
+            p
+            for p in (kit / folder).rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+        ]
     return sorted(files)
 
 
-def build_zip(out: Path, *, kit: Path, timeout: float = DEFAULT_CALL_TIMEOUT, visibility: str = "visible") -> list[str]:
+def build_zip(
+    out: Path, *, kit: Path, timeout: float = DEFAULT_CALL_TIMEOUT, visibility: str = "visible"
+) -> list[str]:
     """Write the autograder zip for the kit at ``kit``; the names it holds."""
     missing = [name for name in ("pyproject.toml", "ftlab", "graders") if not (kit / name).exists()]
     if missing:
@@ -113,15 +119,29 @@ def run(root: Path) -> int:
         config = _config(kit)
         sandbox = find_sandbox()
         print(f"ftlab: learner code runs in a {sandbox.describe()}")
-        settings = Settings(graders=kit / "graders", timeout=float(config.get("timeout", DEFAULT_CALL_TIMEOUT)), sandbox=sandbox, jobs=1, budget=1800)
+        settings = Settings(
+            graders=kit / "graders",
+            timeout=float(config.get("timeout", DEFAULT_CALL_TIMEOUT)),
+            sandbox=sandbox,
+            jobs=1,
+            budget=1800,
+        )
         graded = grade_all([one_submission(root / "submission")], settings)[0]
         data = gradescope(graded, visibility=config.get("visibility", "visible"))
-        print(f"ftlab: {graded.status}, {data['score']:g} / {data['max_score']:g} in {graded.seconds:.1f} s {graded.message}")
+        print(
+            f"ftlab: {graded.status}, {data['score']:g} / {data['max_score']:g} in {graded.seconds:.1f} s {graded.message}"
+        )
         if graded.log:
             print(graded.log)
     except Exception:  # noqa: BLE001 - Gradescope must always get a results.json
         print(traceback.format_exc())
-        data = {"score": 0.0, "execution_time": round(time.monotonic() - started), "output": "The autograder failed; this is not your fault. Your instructor has been shown why.", "stdout_visibility": "hidden", "tests": []}
+        data = {
+            "score": 0.0,
+            "execution_time": round(time.monotonic() - started),
+            "output": "The autograder failed; this is not your fault. Your instructor has been shown why.",
+            "stdout_visibility": "hidden",
+            "tests": [],
+        }
     with atomic_writer(results / "results.json") as stream:
         json.dump(data, stream, indent=2, ensure_ascii=False)
         stream.write("\n")

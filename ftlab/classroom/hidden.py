@@ -24,7 +24,9 @@ from pathlib import Path
 class HiddenCheckLeft(ValueError):
     """A hidden check that could not be taken out (a form not recognised, or sharing a line)."""
 
-    def __init__(self, path: Path, line: int, what: str = "a hidden check in a form ftlab dist cannot strip") -> None:
+    def __init__(
+        self, path: Path, line: int, what: str = "a hidden check in a form ftlab dist cannot strip"
+    ) -> None:
         super().__init__(str(path), line, what)
         self.path, self.line, self.what = path, line, what
 
@@ -47,7 +49,9 @@ def _hidden_nodes(tree: ast.Module) -> list[ast.AST]:
     found: list[ast.AST] = []
     for parent in [tree, *(n for n in tree.body if isinstance(n, ast.ClassDef))]:
         for node in parent.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(_says_hidden(d) for d in node.decorator_list):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                _says_hidden(d) for d in node.decorator_list
+            ):
                 found.append(node)
     for node in tree.body:
         value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
@@ -77,7 +81,13 @@ def _orphans(tree: ast.Module, used_by_removed: set[str]) -> list[ast.stmt]:
     """Module-level assignments of names only removed code used."""
     found = []
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
         if not targets or not all(isinstance(t, ast.Name) for t in targets):
             continue
         names = {t.id for t in targets}  # type: ignore[attr-defined]

@@ -61,7 +61,11 @@ def _split(source: str) -> tuple[str, str]:
     """A module's docstring and the code after it."""
     tree = ast.parse(source)
     docstring = ast.get_docstring(tree, clean=True) or ""
-    if tree.body and isinstance(tree.body[0], ast.Expr) and isinstance(getattr(tree.body[0], "value", None), ast.Constant):
+    if (
+        tree.body
+        and isinstance(tree.body[0], ast.Expr)
+        and isinstance(getattr(tree.body[0], "value", None), ast.Constant)
+    ):
         end = tree.body[0].end_lineno or 0
         source = "\n".join(source.splitlines()[end:])
     return docstring, source.strip("\n") + "\n"
@@ -78,9 +82,13 @@ def build(exercises: Path) -> nbformat.NotebookNode:
         if not path.is_file():
             continue
         docstring, code = _split(path.read_text(encoding="utf-8"))
-        cells.append(nbformat.v4.new_markdown_cell(instructions(docstring), id=f"{exercise.slug}-instructions"))
+        cells.append(
+            nbformat.v4.new_markdown_cell(instructions(docstring), id=f"{exercise.slug}-instructions")
+        )
         cells.append(nbformat.v4.new_code_cell(code.rstrip("\n"), id=f"{exercise.slug}-code"))
-        self_check = nbformat.v4.new_code_cell(f'check("{exercise.slug}", globals())', id=f"{exercise.slug}-check")
+        self_check = nbformat.v4.new_code_cell(
+            f'check("{exercise.slug}", globals())', id=f"{exercise.slug}-check"
+        )
         self_check.metadata["tags"] = [SELF_CHECK_TAG]
         cells.append(self_check)
     notebook = nbformat.v4.new_notebook(cells=cells)

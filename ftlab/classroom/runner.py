@@ -21,12 +21,12 @@ from typing import Any
 
 import pytest
 
+from ftlab.classroom.submission import Submission, UnusableSubmission, stage
 from ftlab.grading.exercises import find
 from ftlab.grading.isolation.backend import IsolationPlugin
+from ftlab.grading.isolation.sandbox import Limits, Sandbox
 from ftlab.grading.plugin import points_spec
 from ftlab.grading.results import CheckResult, Scoreboard, load_checks
-from ftlab.grading.isolation.sandbox import Limits, Sandbox
-from ftlab.classroom.submission import Submission, UnusableSubmission, stage
 
 STATUSES = ("graded", "malformed", "error")
 MAX_LOG = 20000
@@ -56,7 +56,9 @@ class Graded:
         return cls(**{**data, "board": load_checks(data.get("board", []))})
 
 
-def grade_submission(submission: Submission, *, graders: Path, timeout: float, sandbox: Sandbox, limits: Limits = Limits()) -> Graded:
+def grade_submission(
+    submission: Submission, *, graders: Path, timeout: float, sandbox: Sandbox, limits: Limits = Limits()
+) -> Graded:
     """Grade one submission with the graders in ``graders``; never raises for anything the submission does."""
     started = time.monotonic()
     graded = Graded(submission.name, str(submission.path), "graded", sandbox=sandbox.kind)
@@ -76,7 +78,9 @@ def grade_submission(submission: Submission, *, graders: Path, timeout: float, s
         with _output_to(log_path):
             code = pytest.main(args, plugins=[plugin])
         log = log_path.read_text(encoding="utf-8", errors="replace")
-        graded.log = _cut(log) + "".join(f"\n--- printed by the learner's code ---\n{o}" for o in plugin.outputs if o.strip())
+        graded.log = _cut(log) + "".join(
+            f"\n--- printed by the learner's code ---\n{o}" for o in plugin.outputs if o.strip()
+        )
         graded.notes = plugin.notes
         if board_path.is_file() and code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             graded.board = load_checks(_read_json(board_path)["tests"])
@@ -85,7 +89,9 @@ def grade_submission(submission: Submission, *, graders: Path, timeout: float, s
         else:
             graded.status = "error"
             tail = [line for line in log.strip().splitlines() if line.strip()][-3:]
-            graded.message = f"the graders did not run (pytest exit status {int(code)}): {' / '.join(tail) or 'no output'}"
+            graded.message = (
+                f"the graders did not run (pytest exit status {int(code)}): {' / '.join(tail) or 'no output'}"
+            )
     graded.seconds = round(time.monotonic() - started, 3)
     return graded
 
@@ -132,7 +138,18 @@ class _Collector:
                 continue
             spec = points_spec(*marker.args, **marker.kwargs)
             self.checks.append(
-                CheckResult(item.name, find(item.path.stem).slug, 0.0, spec.max_points, "failed", spec.visibility, spec.task, spec.hint, "", item.nodeid)  # type: ignore[arg-type]
+                CheckResult(
+                    item.name,
+                    find(item.path.stem).slug,
+                    0.0,
+                    spec.max_points,
+                    "failed",
+                    spec.visibility,
+                    spec.task,
+                    spec.hint,
+                    "",
+                    item.nodeid,
+                )  # type: ignore[arg-type]
             )
 
 
@@ -141,10 +158,36 @@ def blank_board(graders: Path) -> Scoreboard:
     collector = _Collector()
     with tempfile.TemporaryDirectory(prefix="ftlab-collect-") as private:
         with _output_to(Path(private, "collect.log")):
-            pytest.main([str(graders), "--collect-only", "-q", "-p", "no:cacheprovider", f"--rootdir={graders.parent}"], plugins=[collector])
+            pytest.main(
+                [
+                    str(graders),
+                    "--collect-only",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    f"--rootdir={graders.parent}",
+                ],
+                plugins=[collector],
+            )
     return Scoreboard(collector.checks)
 
 
 def not_graded(board: Scoreboard, reason: str) -> Scoreboard:
     """A copy of ``board`` with every check at zero, failed for ``reason``."""
-    return Scoreboard([CheckResult(c.name, c.exercise, 0.0, c.max_points, "failed", c.visibility, c.task, c.hint, f"not graded: {reason}", c.nodeid) for c in board.checks])
+    return Scoreboard(
+        [
+            CheckResult(
+                c.name,
+                c.exercise,
+                0.0,
+                c.max_points,
+                "failed",
+                c.visibility,
+                c.task,
+                c.hint,
+                f"not graded: {reason}",
+                c.nodeid,
+            )
+            for c in board.checks
+        ]
+    )

@@ -65,7 +65,11 @@ def _kind(path: Path) -> str | None:
         return {".py": "module", ".ipynb": "notebook"}.get(path.suffix, "unknown")
     if _exercise_files(path) or (path / "exercises").is_dir() and _exercise_files(path / "exercises"):
         return "folder"
-    entries = [p for p in path.iterdir() if not _SKIPPED.match(p.name) and (p.is_dir() or p.suffix in (".py", ".ipynb"))]
+    entries = [
+        p
+        for p in path.iterdir()
+        if not _SKIPPED.match(p.name) and (p.is_dir() or p.suffix in (".py", ".ipynb"))
+    ]
     if len(entries) == 1 and entries[0].is_file():
         return "folder-of-one"
     return None
@@ -75,7 +79,11 @@ def find_submissions(arguments: Sequence[str]) -> list[Submission]:
     """Every submission named on a command line: files, folders, classes of them and globs."""
     paths: list[Path] = []
     for argument in arguments:
-        matches = [argument] if Path(argument).exists() or not glob.has_magic(argument) else sorted(glob.glob(argument))
+        matches = (
+            [argument]
+            if Path(argument).exists() or not glob.has_magic(argument)
+            else sorted(glob.glob(argument))
+        )
         paths.extend(Path(m) for m in matches)
     found: list[Submission] = []
     for path in paths:
@@ -100,7 +108,9 @@ def _class_members(folder: Path) -> Iterable[Submission]:
 
 def _one(path: Path, name: str, kind: str) -> Submission:
     if kind == "folder-of-one":
-        inner = next(p for p in sorted(path.iterdir()) if not _SKIPPED.match(p.name) and p.suffix in (".py", ".ipynb"))
+        inner = next(
+            p for p in sorted(path.iterdir()) if not _SKIPPED.match(p.name) and p.suffix in (".py", ".ipynb")
+        )
         return Submission(name, inner, _kind(inner) or "unknown")
     return Submission(name, path, kind)
 
@@ -123,7 +133,11 @@ def stage(submission: Submission, into: Path) -> Staged:
     path = submission.path
     if submission.kind == "folder":
         folder = path if _exercise_files(path) else path / "exercises"
-        files = [_copy(p, into / p.name) for p in sorted(folder.glob("*.py")) if p.is_file() and not _SKIPPED.match(p.name)]
+        files = [
+            _copy(p, into / p.name)
+            for p in sorted(folder.glob("*.py"))
+            if p.is_file() and not _SKIPPED.match(p.name)
+        ]
         return Staged(into, tuple(files))
     if submission.kind == "module":
         if path.name in _EXERCISE_FILES:
@@ -142,12 +156,17 @@ def stage(submission: Submission, into: Path) -> Staged:
     if not path.exists():
         raise UnusableSubmission(path, "there is no such file or folder")
     wanted = ", ".join(sorted(_EXERCISE_FILES))
-    raise UnusableSubmission(path, f"found no exercise files ({wanted}), no .py file and no .ipynb notebook to grade")
+    raise UnusableSubmission(
+        path, f"found no exercise files ({wanted}), no .py file and no .ipynb notebook to grade"
+    )
 
 
 def _copy(source: Path, target: Path) -> str:
     size = source.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise UnusableSubmission(source, f"the file is {size / 1024**2:.1f} MB; a submission file may be at most {MAX_FILE_BYTES // 1024**2} MB")
+        raise UnusableSubmission(
+            source,
+            f"the file is {size / 1024**2:.1f} MB; a submission file may be at most {MAX_FILE_BYTES // 1024**2} MB",
+        )
     shutil.copyfile(source, target)
     return target.name

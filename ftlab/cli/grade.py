@@ -21,16 +21,57 @@ def add_grade_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Grade one submission or a whole class. A submission is a folder shaped like exercises/, one .py file, "
         "or a .ipynb notebook; a folder of those is a class. Learner code runs in a sandboxed child process.",
     )
-    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="a submission, a folder of submissions, or a glob")
-    parser.add_argument("--out", default="grades", metavar="DIR", help="where to write results.json, junit.xml, gradebook.csv, summary.md (default: grades)")
-    parser.add_argument("--graders", default=None, metavar="DIR", help="the grader suites (default: ./graders)")
-    parser.add_argument("--jobs", "-j", type=number(int, minimum=1), default=None, metavar="N", help="submissions graded at once (default: one per core)")
-    parser.add_argument("--timeout", type=number(float, above=0), default=DEFAULT_CALL_TIMEOUT, metavar="S", help=f"seconds one call into learner code may take (default {DEFAULT_CALL_TIMEOUT:g})")
-    parser.add_argument("--budget", type=number(float, above=0), default=DEFAULT_BUDGET, metavar="S", help=f"seconds one whole submission may take (default {DEFAULT_BUDGET:g})")
+    parser.add_argument(
+        "submissions",
+        nargs="+",
+        metavar="SUBMISSION",
+        help="a submission, a folder of submissions, or a glob",
+    )
+    parser.add_argument(
+        "--out",
+        default="grades",
+        metavar="DIR",
+        help="where to write results.json, junit.xml, gradebook.csv, summary.md (default: grades)",
+    )
+    parser.add_argument(
+        "--graders", default=None, metavar="DIR", help="the grader suites (default: ./graders)"
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=number(int, minimum=1),
+        default=None,
+        metavar="N",
+        help="submissions graded at once (default: one per core)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=number(float, above=0),
+        default=DEFAULT_CALL_TIMEOUT,
+        metavar="S",
+        help=f"seconds one call into learner code may take (default {DEFAULT_CALL_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--budget",
+        type=number(float, above=0),
+        default=DEFAULT_BUDGET,
+        metavar="S",
+        help=f"seconds one whole submission may take (default {DEFAULT_BUDGET:g})",
+    )
     sandbox = parser.add_mutually_exclusive_group()
-    sandbox.add_argument("--no-sandbox", action="store_true", help="run learner code in a plain child process, without bubblewrap")
-    sandbox.add_argument("--require-sandbox", action="store_true", help="refuse to grade when no sandbox is available")
-    parser.add_argument("--logs", action="store_true", help="also write logs/NAME.log per submission (pytest output; for instructors only)")
+    sandbox.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run learner code in a plain child process, without bubblewrap",
+    )
+    sandbox.add_argument(
+        "--require-sandbox", action="store_true", help="refuse to grade when no sandbox is available"
+    )
+    parser.add_argument(
+        "--logs",
+        action="store_true",
+        help="also write logs/NAME.log per submission (pytest output; for instructors only)",
+    )
     parser.set_defaults(run=grade_command)
     return parser
 
@@ -38,12 +79,14 @@ def add_grade_parser(subparsers: Any) -> argparse.ArgumentParser:
 def grade_command(args: argparse.Namespace) -> int:
     from ftlab.classroom.batch import Settings, default_jobs, grade_all
     from ftlab.classroom.exports import write_reports
-    from ftlab.grading.isolation.sandbox import find_sandbox
     from ftlab.classroom.submission import find_submissions
+    from ftlab.grading.isolation.sandbox import find_sandbox
 
     graders = Path(args.graders or "graders").resolve()
     if not graders.is_dir() or not any(graders.glob("test_ex*.py")):
-        print(f"ftlab grade: no grader suites (test_ex*.py) in {graders}; pass --graders DIR", file=sys.stderr)
+        print(
+            f"ftlab grade: no grader suites (test_ex*.py) in {graders}; pass --graders DIR", file=sys.stderr
+        )
         return EXIT_USAGE
     submissions = find_submissions(args.submissions)
     if not submissions:
@@ -51,7 +94,10 @@ def grade_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     sandbox = find_sandbox(enabled=not args.no_sandbox)
     if args.require_sandbox and not sandbox.isolated:
-        print(f"ftlab grade: no sandbox available ({sandbox.reason}); refusing because of --require-sandbox", file=sys.stderr)
+        print(
+            f"ftlab grade: no sandbox available ({sandbox.reason}); refusing because of --require-sandbox",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     print(f"ftlab grade: learner code runs in a {sandbox.describe()}", file=sys.stderr)
     jobs = args.jobs or default_jobs()
@@ -60,7 +106,10 @@ def grade_command(args: argparse.Namespace) -> int:
     out = Path(args.out)
     write_reports(results, out, sandbox=sandbox.describe(), logs=args.logs)
     not_graded = [r for r in results if r.status != "graded"]
-    print(f"ftlab grade: {len(results) - len(not_graded)} of {len(results)} submissions graded; reports in {out}/", file=sys.stderr)
+    print(
+        f"ftlab grade: {len(results) - len(not_graded)} of {len(results)} submissions graded; reports in {out}/",
+        file=sys.stderr,
+    )
     for result in not_graded:
         print(f"  {result.name}: {result.status}: {result.message}", file=sys.stderr)
     return EXIT_NOT_ALL_GRADED if not_graded else EXIT_OK

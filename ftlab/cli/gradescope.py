@@ -21,11 +21,30 @@ def add_gradescope_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Write a Gradescope autograder zip. Upload it as the assignment's autograder; students upload their "
         "exercise files (ex1_build_example.py, ...) or one .ipynb notebook.",
     )
-    build.add_argument("--out", default="ftlab-autograder.zip", metavar="ZIP", help="the zip to write (default: ftlab-autograder.zip)")
-    build.add_argument("--kit", default=".", metavar="DIR", help="the kit's root, holding pyproject.toml, ftlab/ and graders/ (default: .)")
-    build.add_argument("--timeout", type=float, default=DEFAULT_CALL_TIMEOUT, metavar="S", help="seconds one call into learner code may take")
     build.add_argument(
-        "--visibility", default="visible", choices=("visible", "hidden", "after_due_date", "after_published"), help="when students see their results (Gradescope's setting)"
+        "--out",
+        default="ftlab-autograder.zip",
+        metavar="ZIP",
+        help="the zip to write (default: ftlab-autograder.zip)",
+    )
+    build.add_argument(
+        "--kit",
+        default=".",
+        metavar="DIR",
+        help="the kit's root, holding pyproject.toml, ftlab/ and graders/ (default: .)",
+    )
+    build.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_CALL_TIMEOUT,
+        metavar="S",
+        help="seconds one call into learner code may take",
+    )
+    build.add_argument(
+        "--visibility",
+        default="visible",
+        choices=("visible", "hidden", "after_due_date", "after_published"),
+        help="when students see their results (Gradescope's setting)",
     )
     build.set_defaults(run=build_command)
     return parser
@@ -35,10 +54,14 @@ def build_command(args: argparse.Namespace) -> int:
     from ftlab.classroom.gradescope import build_zip
 
     try:
-        names = build_zip(Path(args.out), kit=Path(args.kit).resolve(), timeout=args.timeout, visibility=args.visibility)
+        names = build_zip(
+            Path(args.out), kit=Path(args.kit).resolve(), timeout=args.timeout, visibility=args.visibility
+        )
     except (OSError, ValueError) as error:
         print(f"ftlab gradescope build: {error}", file=sys.stderr)
         return EXIT_FAILED
     graders = sum(n.startswith("kit/graders/test_") for n in names)
-    print(f"wrote {args.out}: setup.sh, run_autograder and the kit ({len(names) - 2} files, {graders} grader suites)")
+    print(
+        f"wrote {args.out}: setup.sh, run_autograder and the kit ({len(names) - 2} files, {graders} grader suites)"
+    )
     return EXIT_OK

@@ -9,36 +9,44 @@ from collections.abc import Sequence
 
 from ftlab import __version__
 from ftlab.cli.arguments import number
-from ftlab.course.challenge import add_challenge_parser
 from ftlab.cli.dist import add_dist_parser
 from ftlab.cli.grade import add_grade_parser
 from ftlab.cli.gradescope import add_gradescope_parser
-from ftlab.cli.notebook import add_notebook_parser
-from ftlab.dataset.jsonl import atomic_writer
-from ftlab.cli.train_lora import add_train_lora_parser
 from ftlab.cli.mock_server import add_mock_server_parser
-from ftlab.tokens.models import UnknownModel, resolve_model
-from ftlab.dataset.webpage import render_page
+from ftlab.cli.notebook import add_notebook_parser
+from ftlab.cli.train_lora import add_train_lora_parser
+from ftlab.course.challenge import add_challenge_parser
 from ftlab.course.part_b import add_finetune_parser
+from ftlab.dataset.jsonl import atomic_writer
 from ftlab.dataset.report import DEFAULT_MODEL, render_text, to_json
 from ftlab.dataset.validation import FileReport, UnusableFile, validate_file
+from ftlab.dataset.webpage import render_page
+from ftlab.tokens.models import UnknownModel, resolve_model
 
 EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
 
 
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ftlab", description="Build, check and grade fine-tuning datasets and exercises.")
+    parser = argparse.ArgumentParser(
+        prog="ftlab", description="Build, check and grade fine-tuning datasets and exercises."
+    )
     parser.add_argument("--version", action="version", version=f"ftlab {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    validate = commands.add_parser("validate", help="check a JSONL training file (chat, tool calling or preference) line by line; report its tokens and cost")
+    validate = commands.add_parser(
+        "validate",
+        help="check a JSONL training file (chat, tool calling or preference) line by line; report its tokens and cost",
+    )
     validate.add_argument("file", help="the JSONL training file")
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     _report_options(validate)
     validate.set_defaults(run=_validate)
-    report = commands.add_parser("report", help="write the dataset report as one self-contained HTML page (exit status as validate)")
+    report = commands.add_parser(
+        "report", help="write the dataset report as one self-contained HTML page (exit status as validate)"
+    )
     report.add_argument("file", help="the JSONL training file")
-    report.add_argument("-o", "--output", required=True, metavar="HTML", help="where to write the page (report.html)")
+    report.add_argument(
+        "-o", "--output", required=True, metavar="HTML", help="where to write the page (report.html)"
+    )
     _report_options(report)
     report.set_defaults(run=_validate, json=False)
     add_mock_server_parser(commands)
@@ -53,8 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=_model, default=DEFAULT_MODEL, help=f"count tokens, check the training context and price for this model (default {DEFAULT_MODEL})")
-    parser.add_argument("--max-lines", type=number(int, minimum=1), default=20, metavar="N", help="list at most N lines per problem code (all are counted; default 20)")
+    parser.add_argument(
+        "--model",
+        type=_model,
+        default=DEFAULT_MODEL,
+        help=f"count tokens, check the training context and price for this model (default {DEFAULT_MODEL})",
+    )
+    parser.add_argument(
+        "--max-lines",
+        type=number(int, minimum=1),
+        default=20,
+        metavar="N",
+        help="list at most N lines per problem code (all are counted; default 20)",
+    )
 
 
 def _model(name: str) -> str:
@@ -88,13 +107,17 @@ def render_report(report: FileReport) -> list[str]:
     """The terminal form of a validation report: one line per problem, then a summary."""
     lines = [report.path]
     for item in report.problems:
-        lines.append(f"  line {item.line}: {item.problem.severity} {item.problem.code}: {item.problem.message}")
+        lines.append(
+            f"  line {item.line}: {item.problem.severity} {item.problem.code}: {item.problem.message}"
+        )
     errors, warnings = len(report.errors), len(report.warnings)
     lines.append(
         f"{report.n_examples} example{'s' if report.n_examples != 1 else ''}, "
         f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
     )
-    lines.append("valid: ready to upload" if report.ok else "not valid: fix the errors above (each names its line)")
+    lines.append(
+        "valid: ready to upload" if report.ok else "not valid: fix the errors above (each names its line)"
+    )
     return lines
 
 

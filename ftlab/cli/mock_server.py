@@ -25,19 +25,53 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def add_mock_server_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     """Add the ``mock-server`` command to an argparse subparsers object."""
     parser = subparsers.add_parser("mock-server", help=HELP, description=DESCRIPTION)
-    parser.add_argument("--port", type=number(int, minimum=0, maximum=65535, name="port number"), default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
-    parser.add_argument("--speed", type=number(float, above=0), default=1000.0, help="how much faster than real time simulated time runs (default 1000; --backend lora runs in real time)")
-    parser.add_argument("--manual-clock", action="store_true", help="stop time: it moves only on POST /_mock/clock {\"advance\": seconds}")
-    parser.add_argument("--api-key", action="append", dest="api_keys", metavar="KEY", help="accept only this key (repeatable; default: any key)")
-    parser.add_argument("--org", default="personal", help="organisation part of fine-tuned model names (default personal)")
+    parser.add_argument(
+        "--port",
+        type=number(int, minimum=0, maximum=65535, name="port number"),
+        default=DEFAULT_PORT,
+        help=f"port to listen on (default {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)"
+    )
+    parser.add_argument(
+        "--speed",
+        type=number(float, above=0),
+        default=1000.0,
+        help="how much faster than real time simulated time runs (default 1000; --backend lora runs in real time)",
+    )
+    parser.add_argument(
+        "--manual-clock",
+        action="store_true",
+        help='stop time: it moves only on POST /_mock/clock {"advance": seconds}',
+    )
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        metavar="KEY",
+        help="accept only this key (repeatable; default: any key)",
+    )
+    parser.add_argument(
+        "--org", default="personal", help="organisation part of fine-tuned model names (default personal)"
+    )
     parser.add_argument("--quiet", action="store_true", help="do not print a line per request")
-    parser.add_argument("--backend", choices=("simulated", "lora"), default="simulated",
-                        help="simulated: instant simulated jobs (default); lora: each job really fine-tunes --base-model with LoRA (needs the 'train' extra)")
-    parser.add_argument("--base-model", metavar="MODEL_DIR_OR_HUB_ID",
-                        help="with --backend lora: the open model jobs fine-tune and chat answers with, e.g. HuggingFaceTB/SmolLM2-135M-Instruct")
-    parser.add_argument("--work-dir", metavar="DIR",
-                        help="with --backend lora: keep each job's training file, adapter and checkpoints under DIR (default: a temporary folder, removed on exit)")
+    parser.add_argument(
+        "--backend",
+        choices=("simulated", "lora"),
+        default="simulated",
+        help="simulated: instant simulated jobs (default); lora: each job really fine-tunes --base-model with LoRA (needs the 'train' extra)",
+    )
+    parser.add_argument(
+        "--base-model",
+        metavar="MODEL_DIR_OR_HUB_ID",
+        help="with --backend lora: the open model jobs fine-tune and chat answers with, e.g. HuggingFaceTB/SmolLM2-135M-Instruct",
+    )
+    parser.add_argument(
+        "--work-dir",
+        metavar="DIR",
+        help="with --backend lora: keep each job's training file, adapter and checkpoints under DIR (default: a temporary folder, removed on exit)",
+    )
     parser.set_defaults(run=mock_server_command)
     return parser
 
@@ -53,8 +87,18 @@ def mock_server_command(args: argparse.Namespace) -> int:
         backend, code = _lora_backend(args)
         if backend is None:
             return code
-    clock: Clock | None = ManualClock() if args.manual_clock else None if backend is not None else ScaledClock(args.speed)
-    server = MockServer(clock=clock, host=args.host, port=args.port, api_keys=args.api_keys, org=args.org, log=not args.quiet, backend=backend)
+    clock: Clock | None = (
+        ManualClock() if args.manual_clock else None if backend is not None else ScaledClock(args.speed)
+    )
+    server = MockServer(
+        clock=clock,
+        host=args.host,
+        port=args.port,
+        api_keys=args.api_keys,
+        org=args.org,
+        log=not args.quiet,
+        backend=backend,
+    )
     try:
         server.bind()
     except OSError as error:
@@ -62,13 +106,20 @@ def mock_server_command(args: argparse.Namespace) -> int:
         print(f"ftlab mock-server: {error}", file=sys.stderr)
         return EXIT_FAILED
     if not _is_loopback(args.host):
-        print(f"warning: listening on {args.host}, not loopback: other machines can reach this server", file=sys.stderr)
+        print(
+            f"warning: listening on {args.host}, not loopback: other machines can reach this server",
+            file=sys.stderr,
+        )
     key = args.api_keys[0] if args.api_keys else "any-key"
     if backend is not None:
         time_note = f"real LoRA fine-tuning of {args.base_model}, one job at a time, in real time"
     else:
-        time_note = "simulated time: " + ("manual (POST /_mock/clock to advance)" if args.manual_clock else f"{args.speed:g}x real time")
-    where = f"unix socket {server.socket_path} (as {server.base_url})" if server.socket_path else server.base_url
+        time_note = "simulated time: " + (
+            "manual (POST /_mock/clock to advance)" if args.manual_clock else f"{args.speed:g}x real time"
+        )
+    where = (
+        f"unix socket {server.socket_path} (as {server.base_url})" if server.socket_path else server.base_url
+    )
     print(f"ftlab mock OpenAI API ready at {where}  ({time_note})")
     if args.work_dir:
         print(f"Each job's training file, adapter and checkpoints are kept under {args.work_dir}")
@@ -92,7 +143,9 @@ def _backend_problem(args: argparse.Namespace) -> str | None:
         if not args.base_model:
             return "--backend lora needs --base-model MODEL (a local model folder, or a hub id such as HuggingFaceTB/SmolLM2-135M-Instruct)"
         if args.manual_clock:
-            return "--manual-clock applies to the simulated backend only: a real LoRA training runs in real time"
+            return (
+                "--manual-clock applies to the simulated backend only: a real LoRA training runs in real time"
+            )
     elif args.base_model or args.work_dir:
         return f"{'--base-model' if args.base_model else '--work-dir'} applies to --backend lora only"
     return None
@@ -116,7 +169,10 @@ def _lora_backend(args: argparse.Namespace) -> tuple[TrainingBackend | None, int
         backend.check_model()
     except LoraError as error:
         backend.close()
-        print(f"ftlab mock-server: {str(error).replace('Point --model at', 'Point --base-model at')}", file=sys.stderr)
+        print(
+            f"ftlab mock-server: {str(error).replace('Point --model at', 'Point --base-model at')}",
+            file=sys.stderr,
+        )
         return None, EXIT_FAILED
     return backend, EXIT_OK
 

@@ -13,17 +13,25 @@ EXIT_OK, EXIT_OUT_OF_DATE = 0, 1
 def add_notebook_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("notebook", help="the learner's lab notebook")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    build = actions.add_parser("build", help="generate lab.ipynb from the exercise files (instructions, code, self-checks)")
-    build.add_argument("--exercises", default="exercises", metavar="DIR", help="the exercise files (default: exercises)")
-    build.add_argument("--out", default="lab.ipynb", metavar="FILE", help="the notebook to write (default: lab.ipynb)")
-    build.add_argument("--check", action="store_true", help="write nothing; exit 1 if FILE is not what the exercises give")
+    build = actions.add_parser(
+        "build", help="generate lab.ipynb from the exercise files (instructions, code, self-checks)"
+    )
+    build.add_argument(
+        "--exercises", default="exercises", metavar="DIR", help="the exercise files (default: exercises)"
+    )
+    build.add_argument(
+        "--out", default="lab.ipynb", metavar="FILE", help="the notebook to write (default: lab.ipynb)"
+    )
+    build.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if FILE is not what the exercises give"
+    )
     build.set_defaults(run=build_command)
     return parser
 
 
 def build_command(args: argparse.Namespace) -> int:
-    from ftlab.dataset.jsonl import atomic_writer
     from ftlab.classroom.notebook import render
+    from ftlab.dataset.jsonl import atomic_writer
 
     exercises, out = Path(args.exercises), Path(args.out)
     if not any(exercises.glob("ex*_*.py")):

@@ -26,20 +26,78 @@ DESCRIPTION = (
 
 def add_train_lora_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``train-lora`` to an argparse subparsers object and return its parser."""
-    parser = subparsers.add_parser("train-lora", help="fine-tune an open model locally with LoRA (needs the 'train' extra)", description=DESCRIPTION)
+    parser = subparsers.add_parser(
+        "train-lora",
+        help="fine-tune an open model locally with LoRA (needs the 'train' extra)",
+        description=DESCRIPTION,
+    )
     parser.add_argument("dataset", metavar="DATASET", help="the chat-format JSONL training file")
-    parser.add_argument("--model", required=True, metavar="MODEL_DIR_OR_HUB_ID", help="a local model folder, or a hub id such as HuggingFaceTB/SmolLM2-135M-Instruct")
-    parser.add_argument("--out", required=True, metavar="ADAPTER_DIR", help="where to save the LoRA adapter (replaced only when training succeeds)")
-    parser.add_argument("--epochs", type=number(float, above=0), default=_DEFAULTS.epochs, help="passes over the data (default %(default)s)")
-    parser.add_argument("--lr", type=number(float, above=0), default=_DEFAULTS.learning_rate, help="learning rate (default %(default)s)")
-    parser.add_argument("--max-steps", type=number(int, minimum=1), default=None, help="stop after this many steps (overrides --epochs)")
-    parser.add_argument("--rank", type=number(int, minimum=1), default=_DEFAULTS.rank, help="LoRA rank r (default %(default)s)")
-    parser.add_argument("--alpha", type=number(int, minimum=1), default=_DEFAULTS.alpha, help="LoRA alpha (default %(default)s)")
-    parser.add_argument("--batch-size", type=number(int, minimum=1), default=_DEFAULTS.batch_size, help="examples per step (default %(default)s)")
-    parser.add_argument("--max-length", type=number(int, minimum=1), default=None, help="longest example in tokens (default: the model's context)")
+    parser.add_argument(
+        "--model",
+        required=True,
+        metavar="MODEL_DIR_OR_HUB_ID",
+        help="a local model folder, or a hub id such as HuggingFaceTB/SmolLM2-135M-Instruct",
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="ADAPTER_DIR",
+        help="where to save the LoRA adapter (replaced only when training succeeds)",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=number(float, above=0),
+        default=_DEFAULTS.epochs,
+        help="passes over the data (default %(default)s)",
+    )
+    parser.add_argument(
+        "--lr",
+        type=number(float, above=0),
+        default=_DEFAULTS.learning_rate,
+        help="learning rate (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-steps",
+        type=number(int, minimum=1),
+        default=None,
+        help="stop after this many steps (overrides --epochs)",
+    )
+    parser.add_argument(
+        "--rank",
+        type=number(int, minimum=1),
+        default=_DEFAULTS.rank,
+        help="LoRA rank r (default %(default)s)",
+    )
+    parser.add_argument(
+        "--alpha",
+        type=number(int, minimum=1),
+        default=_DEFAULTS.alpha,
+        help="LoRA alpha (default %(default)s)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=number(int, minimum=1),
+        default=_DEFAULTS.batch_size,
+        help="examples per step (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-length",
+        type=number(int, minimum=1),
+        default=None,
+        help="longest example in tokens (default: the model's context)",
+    )
     parser.add_argument("--seed", type=int, default=_DEFAULTS.seed, help="random seed (default %(default)s)")
-    parser.add_argument("--device", choices=DEVICES, default=_DEFAULTS.device, help="auto takes a GPU when there is one (default %(default)s)")
-    parser.add_argument("--offline", action="store_true", help="never download the model, even if it is not cached (also: HF_HUB_OFFLINE=1)")
+    parser.add_argument(
+        "--device",
+        choices=DEVICES,
+        default=_DEFAULTS.device,
+        help="auto takes a GPU when there is one (default %(default)s)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="never download the model, even if it is not cached (also: HF_HUB_OFFLINE=1)",
+    )
     parser.set_defaults(run=train_lora_command)
     return parser
 
@@ -64,7 +122,9 @@ def train_lora_command(args: argparse.Namespace) -> int:
         batch_size=args.batch_size, max_length=args.max_length, seed=args.seed, device=args.device,
     )  # fmt: skip
     try:
-        result = train_adapter(args.dataset, args.model, args.out, settings, log=_say, offline=True if args.offline else None)
+        result = train_adapter(
+            args.dataset, args.model, args.out, settings, log=_say, offline=True if args.offline else None
+        )
     except LoraError as error:
         print(f"ftlab train-lora: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -72,8 +132,12 @@ def train_lora_command(args: argparse.Namespace) -> int:
         print("ftlab train-lora: interrupted; nothing was saved", file=sys.stderr)
         return EXIT_INTERRUPTED
     first, last = result.losses[0], result.losses[-1]
-    _say(f"saved LoRA adapter to {result.adapter_dir} ({result.steps} steps in {result.seconds:.0f}s, loss {first:.4f} -> {last:.4f})")
-    _say("try it: see docs/local-lora.md ('Try the adapter'), or compare it with the base model on your held-out set")
+    _say(
+        f"saved LoRA adapter to {result.adapter_dir} ({result.steps} steps in {result.seconds:.0f}s, loss {first:.4f} -> {last:.4f})"
+    )
+    _say(
+        "try it: see docs/local-lora.md ('Try the adapter'), or compare it with the base model on your held-out set"
+    )
     return EXIT_OK
 
 

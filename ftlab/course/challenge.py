@@ -23,15 +23,15 @@ from typing import Any
 from openai import OpenAIError
 
 from ftlab.cli.arguments import number
-from ftlab.tokens.cost import estimate_training_cost
 from ftlab.course.decide import payback
-from ftlab.dataset.jsonl import read_jsonl
-from ftlab.tokens.models import resolve_model
-from ftlab.tokens.prices import request_cost_usd
 from ftlab.course.responder import respond
 from ftlab.course.retrieval import Index, read_pages
-from ftlab.tokens.counting import content_tokens, count_tokens
+from ftlab.dataset.jsonl import read_jsonl
 from ftlab.dataset.validation import validate_file
+from ftlab.tokens.cost import estimate_training_cost
+from ftlab.tokens.counting import content_tokens, count_tokens
+from ftlab.tokens.models import resolve_model
+from ftlab.tokens.prices import request_cost_usd
 
 Messages = list[dict[str, str]]
 Responder = Callable[[Messages], str]
@@ -129,7 +129,10 @@ def read_cases(path: str | os.PathLike[str]) -> list[Case]:
         answer = messages[-1].get("content", "") if messages and isinstance(messages[-1], dict) else ""
         category, priority = parse_reply(answer)
         if not users or not category or not priority:
-            raise ChallengeError(f"{path}, line {line.number}", "needs a user email and a reference answer with Category and Priority lines")
+            raise ChallengeError(
+                f"{path}, line {line.number}",
+                "needs a user email and a reference answer with Category and Priority lines",
+            )
         cases.append(Case(users[-1], category, priority))
     if not cases:
         raise ChallengeError(str(path), "no held-out examples")
@@ -144,8 +147,15 @@ def _existing(path: str | os.PathLike[str]) -> Path:
 
 def prompt_leg(model: str) -> Leg:
     """A good prompt and the keyword responder."""
-    return Leg("prompt", model, False, 0.0, lambda email: [_system(PROMPT), _user(email)], respond,
-               "the keyword responder (ftlab/course/responder.py) plays the model: it knows only the cue lines of its prompt")
+    return Leg(
+        "prompt",
+        model,
+        False,
+        0.0,
+        lambda email: [_system(PROMPT), _user(email)],
+        respond,
+        "the keyword responder (ftlab/course/responder.py) plays the model: it knows only the cue lines of its prompt",
+    )
 
 
 def rag_leg(model: str, docs: str | os.PathLike[str], *, k: int = 2) -> Leg:
@@ -156,28 +166,50 @@ def rag_leg(model: str, docs: str | os.PathLike[str], *, k: int = 2) -> Leg:
         pages = "\n\n".join(page.text.strip() for page in index.search(email, k))
         return [_system(f"{PROMPT}\n\nRelevant pages of the Acme support handbook:\n\n{pages}"), _user(email)]
 
-    return Leg("rag", model, False, 0.0, build, respond,
-               f"the same responder, with the {k} pages of {docs} most like each email (TF-IDF) added to its prompt")
+    return Leg(
+        "rag",
+        model,
+        False,
+        0.0,
+        build,
+        respond,
+        f"the same responder, with the {k} pages of {docs} most like each email (TF-IDF) added to its prompt",
+    )
 
 
 def fine_tune_leg(model: str, train: str | os.PathLike[str], answer: Responder, *, note: str) -> Leg:
     """A model fine-tuned on ``train``, asked with the training data's own short system prompt."""
     report = validate_file(_existing(train))
     if not report.ok or report.n_examples == 0:
-        raise ChallengeError(str(train), f"not a usable training file ({len(report.errors)} errors, {report.n_examples} examples): run ftlab validate on it")
+        raise ChallengeError(
+            str(train),
+            f"not a usable training file ({len(report.errors)} errors, {report.n_examples} examples): run ftlab validate on it",
+        )
     examples = [line.record for line in read_jsonl(train) if line.problem is None]
     system = next((m["content"] for m in examples[0]["messages"] if m.get("role") == "system"), None)
     cost = estimate_training_cost(examples, model).cost_usd
-    return Leg("fine-tune", model, True, cost, lambda email: ([_system(system)] if system else []) + [_user(email)], answer, note)
+    return Leg(
+        "fine-tune",
+        model,
+        True,
+        cost,
+        lambda email: ([_system(system)] if system else []) + [_user(email)],
+        answer,
+        note,
+    )
 
 
 @contextlib.contextmanager
-def mock_fine_tune(train: str | os.PathLike[str], model: str, *, timeout: float = 60.0) -> Iterator[Responder]:
+def mock_fine_tune(
+    train: str | os.PathLike[str], model: str, *, timeout: float = 60.0
+) -> Iterator[Responder]:
     """Fine-tune ``model`` on ``train`` with the mock API on loopback; yields its chat responder."""
     try:
         from ftlab.mock import running_mock
     except ImportError as error:
-        raise ChallengeError("the fine-tune leg", f"needs the mock API (ftlab.mock), which this install lacks ({error})") from None
+        raise ChallengeError(
+            "the fine-tune leg", f"needs the mock API (ftlab.mock), which this install lacks ({error})"
+        ) from None
     with running_mock(seed="challenge") as mock:
         client = mock.client()
         with open(_existing(train), "rb") as stream:
@@ -186,18 +218,24 @@ def mock_fine_tune(train: str | os.PathLike[str], model: str, *, timeout: float 
         deadline = time.monotonic() + timeout
         while job.status not in ("succeeded", "failed", "cancelled"):
             if time.monotonic() > deadline:
-                raise ChallengeError("the fine-tune leg", f"the mock's job {job.id} did not finish within {timeout:g} s")
+                raise ChallengeError(
+                    "the fine-tune leg", f"the mock's job {job.id} did not finish within {timeout:g} s"
+                )
             time.sleep(0.05)
             job = client.fine_tuning.jobs.retrieve(job.id)
         if job.status != "succeeded" or not job.fine_tuned_model:
-            raise ChallengeError("the fine-tune leg", f"the mock's job {job.id} ended {job.status}: {job.error}")
+            raise ChallengeError(
+                "the fine-tune leg", f"the mock's job {job.id} ended {job.status}: {job.error}"
+            )
         name = job.fine_tuned_model
 
         def answer(messages: Messages) -> str:
             try:
                 reply = client.chat.completions.create(model=name, messages=messages)  # type: ignore[arg-type]
             except OpenAIError as error:
-                raise ChallengeError("the fine-tune leg", f"the mock API refused a chat request: {error}") from None
+                raise ChallengeError(
+                    "the fine-tune leg", f"the mock API refused a chat request: {error}"
+                ) from None
             return reply.choices[0].message.content or ""
 
         yield answer
@@ -221,11 +259,23 @@ def run_leg(leg: Leg, cases: Sequence[Case]) -> LegResult:
     return LegResult(leg.name, n, *right, tokens_in / n, tokens_out / n, cost / n, leg.one_off_usd, leg.note)
 
 
-def render(results: Sequence[LegResult], *, model: str, requests_per_day: int, skipped: Mapping[str, str] | None = None) -> list[str]:
+def render(
+    results: Sequence[LegResult],
+    *,
+    model: str,
+    requests_per_day: int,
+    skipped: Mapping[str, str] | None = None,
+) -> list[str]:
     """The side-by-side table, the simulation notes and the fine-tune's break-even against the prompt."""
     n = results[0].n if results else 0
-    lines = [f"One task, three ways: Acme Cloud ticket triage on {n} held-out emails ({resolve_model(model).name} prices)", SIMULATION_NOTE, ""]
-    lines.append(f"{'approach':<11}{'category':>9}{'priority':>9}{'both':>7}{'tokens in':>11}{'cost / 1k requests':>20}{'one-off':>10}")
+    lines = [
+        f"One task, three ways: Acme Cloud ticket triage on {n} held-out emails ({resolve_model(model).name} prices)",
+        SIMULATION_NOTE,
+        "",
+    ]
+    lines.append(
+        f"{'approach':<11}{'category':>9}{'priority':>9}{'both':>7}{'tokens in':>11}{'cost / 1k requests':>20}{'one-off':>10}"
+    )
     for r in results:
         lines.append(
             f"{r.name:<11}{f'{r.category_right}/{r.n}':>9}{f'{r.priority_right}/{r.n}':>9}{f'{r.both_right}/{r.n}':>7}"
@@ -238,15 +288,32 @@ def render(results: Sequence[LegResult], *, model: str, requests_per_day: int, s
     by_name = {r.name: r for r in results}
     if "prompt" in by_name and "fine-tune" in by_name:
         p, f = by_name["prompt"], by_name["fine-tune"]
-        even = payback(model=model, training_cost_usd=f.one_off_usd, prompt_cost_per_request_usd=p.cost_per_request_usd,
-                       fine_tuned_cost_per_request_usd=f.cost_per_request_usd, requests_per_day=requests_per_day)
+        even = payback(
+            model=model,
+            training_cost_usd=f.one_off_usd,
+            prompt_cost_per_request_usd=p.cost_per_request_usd,
+            fine_tuned_cost_per_request_usd=f.cost_per_request_usd,
+            requests_per_day=requests_per_day,
+        )
         if even.requests_to_pay_back is None:
-            lines.append("- break-even: a fine-tuned request costs no less than a prompted one here, so the training never pays back")
+            lines.append(
+                "- break-even: a fine-tuned request costs no less than a prompted one here, so the training never pays back"
+            )
         else:
-            days = f"{even.days_to_pay_back:,.1f} days" if even.days_to_pay_back is not None else "never, with no traffic"
-            lines.append(f"- break-even: against the prompt, the fine-tune's ${f.one_off_usd:,.2f} pays back after {even.requests_to_pay_back:,} requests: {days} at {requests_per_day:,} a day")
-    lines.append("- one-off costs leave out your time: writing the prompt, the handbook pages and the training examples")
-    lines.append("- which would you ship? Weigh quality, cost, effort and how often the policy changes (docs/decide.md)")
+            days = (
+                f"{even.days_to_pay_back:,.1f} days"
+                if even.days_to_pay_back is not None
+                else "never, with no traffic"
+            )
+            lines.append(
+                f"- break-even: against the prompt, the fine-tune's ${f.one_off_usd:,.2f} pays back after {even.requests_to_pay_back:,} requests: {days} at {requests_per_day:,} a day"
+            )
+    lines.append(
+        "- one-off costs leave out your time: writing the prompt, the handbook pages and the training examples"
+    )
+    lines.append(
+        "- which would you ship? Weigh quality, cost, effort and how often the policy changes (docs/decide.md)"
+    )
     return lines
 
 
@@ -260,17 +327,39 @@ def _user(text: str) -> dict[str, str]:
 
 def add_challenge_parser(subparsers: Any) -> argparse.ArgumentParser:
     """``ftlab challenge``: add the subcommand to the ``ftlab`` command's subparsers."""
-    parser = subparsers.add_parser("challenge", help="the optional challenge: triage done three ways (prompt, RAG, fine-tune), side by side, offline")
+    parser = subparsers.add_parser(
+        "challenge",
+        help="the optional challenge: triage done three ways (prompt, RAG, fine-tune), side by side, offline",
+    )
     _add_options(parser)
     return parser
 
 
 def _add_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--train", default="data/support_tickets.jsonl", help="training file for the fine-tune (default: %(default)s)")
-    parser.add_argument("--heldout", default="data/support_tickets_heldout.jsonl", help="held-out file to score on (default: %(default)s)")
-    parser.add_argument("--docs", default="data/challenge", help="folder of .md pages for RAG (default: %(default)s)")
-    parser.add_argument("--model", default="gpt-4o-mini", help="model whose prices are used, and fine-tuned (default: %(default)s)")
-    parser.add_argument("--requests-per-day", type=number(int, minimum=0), default=1000, help="traffic for the break-even line (default: %(default)s)")
+    parser.add_argument(
+        "--train",
+        default="data/support_tickets.jsonl",
+        help="training file for the fine-tune (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--heldout",
+        default="data/support_tickets_heldout.jsonl",
+        help="held-out file to score on (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--docs", default="data/challenge", help="folder of .md pages for RAG (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--model",
+        default="gpt-4o-mini",
+        help="model whose prices are used, and fine-tuned (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--requests-per-day",
+        type=number(int, minimum=0),
+        default=1000,
+        help="traffic for the break-even line (default: %(default)s)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.set_defaults(run=challenge_command)
 
@@ -297,15 +386,25 @@ def challenge_command(args: argparse.Namespace, *, fine_tuned: Responder | None 
         print(f"ftlab challenge: {error}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps({"simulated": True, "results": [asdict(r) for r in results], "skipped": skipped}, indent=2))
+        print(
+            json.dumps(
+                {"simulated": True, "results": [asdict(r) for r in results], "skipped": skipped}, indent=2
+            )
+        )
     else:
-        print("\n".join(render(results, model=args.model, requests_per_day=args.requests_per_day, skipped=skipped)))
+        print(
+            "\n".join(
+                render(results, model=args.model, requests_per_day=args.requests_per_day, skipped=skipped)
+            )
+        )
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m ftlab.course.challenge``: the same as ``ftlab challenge``."""
-    parser = argparse.ArgumentParser(prog="python -m ftlab.course.challenge", description="Triage done three ways, side by side, offline.")
+    parser = argparse.ArgumentParser(
+        prog="python -m ftlab.course.challenge", description="Triage done three ways, side by side, offline."
+    )
     _add_options(parser)
     args = parser.parse_args(argv)
     return challenge_command(args)

@@ -111,7 +111,12 @@ class Scenario:
         except (UnknownModel, NoPrice) as error:
             raise BadScenario("model", self.model, f"a fine-tunable model with prices ({error})") from None
         cost = self.training_cost_usd
-        if cost is not None and (isinstance(cost, bool) or not isinstance(cost, (int, float)) or not math.isfinite(cost) or cost < 0):
+        if cost is not None and (
+            isinstance(cost, bool)
+            or not isinstance(cost, (int, float))
+            or not math.isfinite(cost)
+            or cost < 0
+        ):
             raise BadScenario("training_cost_usd", cost, "None or a number of dollars >= 0")
 
 
@@ -184,10 +189,16 @@ def break_even(scenario: Scenario) -> BreakEven:
     """Does fine-tuning pay? Training cost vs the prompt tokens saved per request, at published prices."""
     model = resolve_model(scenario.model).name
     long_prompt = request_cost_usd(
-        model, input_tokens=scenario.prompt_tokens + scenario.request_tokens, output_tokens=scenario.answer_tokens, fine_tuned=False
+        model,
+        input_tokens=scenario.prompt_tokens + scenario.request_tokens,
+        output_tokens=scenario.answer_tokens,
+        fine_tuned=False,
     )
     short_prompt = request_cost_usd(
-        model, input_tokens=SHORT_PROMPT_TOKENS + scenario.request_tokens, output_tokens=scenario.answer_tokens, fine_tuned=True
+        model,
+        input_tokens=SHORT_PROMPT_TOKENS + scenario.request_tokens,
+        output_tokens=scenario.answer_tokens,
+        fine_tuned=True,
     )
     return payback(
         model=model,

@@ -60,7 +60,9 @@ def choose(environ: Mapping[str, str], *, real: bool) -> Endpoint | None:
     key = environ.get("OPENAI_API_KEY", "").strip()
     if real:
         if not key:
-            raise EndpointRefused("--real needs your OpenAI API key in the OPENAI_API_KEY environment variable; nothing was sent")
+            raise EndpointRefused(
+                "--real needs your OpenAI API key in the OPENAI_API_KEY environment variable; nothing was sent"
+            )
         url = base_url or REAL_API
         return Endpoint(url, key, "local" if is_local(url) else "real")
     if not base_url:

@@ -43,7 +43,14 @@ class JobTimedOut(TimeoutError):
         return f"fine-tuning job {self.job_id} is still {self.status} after {self.waited:g} s of waiting; it goes on without us"
 
 
-def submit(client: openai.OpenAI, path: str | Path, model: str, *, suffix: str | None = None, n_epochs: int | None = None) -> tuple[Any, Any]:
+def submit(
+    client: openai.OpenAI,
+    path: str | Path,
+    model: str,
+    *,
+    suffix: str | None = None,
+    n_epochs: int | None = None,
+) -> tuple[Any, Any]:
     """Upload ``path`` with purpose "fine-tune" and create a job on ``model``: (file, job)."""
     uploaded = client.files.create(file=Path(path), purpose="fine-tune")
     options: dict[str, Any] = {}

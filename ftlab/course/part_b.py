@@ -30,12 +30,20 @@ HELP = "fine-tune on your own dataset: validate, upload, train, wait, then ask t
 
 def add_finetune_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     """Add the ``finetune`` command to an argparse subparsers object."""
-    parser = subparsers.add_parser("finetune", help=HELP, description=__doc__.split("\n\n")[1].replace("\n", " "))
+    parser = subparsers.add_parser(
+        "finetune", help=HELP, description=__doc__.split("\n\n")[1].replace("\n", " ")
+    )
     parser.add_argument("dataset", help="your chat-format JSONL training file")
-    parser.add_argument("--model", default=DEFAULT_MODEL, help=f"the base model to fine-tune (default {DEFAULT_MODEL})")
+    parser.add_argument(
+        "--model", default=DEFAULT_MODEL, help=f"the base model to fine-tune (default {DEFAULT_MODEL})"
+    )
     parser.add_argument("--suffix", help="a name to put in the fine-tuned model's name")
-    parser.add_argument("--question", help="what to ask the new model (default: the first example's question)")
-    parser.add_argument("--real", action="store_true", help="use the real OpenAI API (needs OPENAI_API_KEY; costs money)")
+    parser.add_argument(
+        "--question", help="what to ask the new model (default: the first example's question)"
+    )
+    parser.add_argument(
+        "--real", action="store_true", help="use the real OpenAI API (needs OPENAI_API_KEY; costs money)"
+    )
     parser.set_defaults(run=finetune_command)
     return parser
 
@@ -125,10 +133,16 @@ def _run(endpoint: Endpoint, args: argparse.Namespace) -> int:
             print(f"ftlab finetune: {error}", file=sys.stderr)
             return EXIT_FAILED
         except openai.APIStatusError as error:
-            print(f"ftlab finetune: the API answered {error.status_code}: {_api_message(error)}", file=sys.stderr)
+            print(
+                f"ftlab finetune: the API answered {error.status_code}: {_api_message(error)}",
+                file=sys.stderr,
+            )
             return EXIT_FAILED
         except openai.APIConnectionError:
-            print(f"ftlab finetune: could not reach {endpoint.base_url} (is the server running?)", file=sys.stderr)
+            print(
+                f"ftlab finetune: could not reach {endpoint.base_url} (is the server running?)",
+                file=sys.stderr,
+            )
             return EXIT_FAILED
         except KeyboardInterrupt:
             if job_id:
@@ -153,7 +167,9 @@ def _question(args: argparse.Namespace) -> tuple[str, str | None]:
             messages = [m for m in line.record.get("messages", []) if isinstance(m, dict)]
             system = next((m.get("content") for m in messages if m.get("role") == "system"), None)
             if question is None:
-                question = next((m.get("content") for m in reversed(messages) if m.get("role") == "user"), None)
+                question = next(
+                    (m.get("content") for m in reversed(messages) if m.get("role") == "user"), None
+                )
             break
     return (question or "Hello!"), system
 

@@ -26,7 +26,9 @@ _CUE_LINE = re.compile(r"^\s*-\s+([A-Za-z_][\w]*)\s*:\s*(.+?)\s*$")
 _PRIORITY = re.compile(r"^P[0-9]$")
 _WORD = re.compile(r"[a-z0-9]+")
 _SPLIT = re.compile(r",|;|\bor\b|\.$")
-_SMALL_WORDS = frozenset("a an the of to in on for with is are be it its our your their that this my we i".split())
+_SMALL_WORDS = frozenset(
+    "a an the of to in on for with is are be it its our your their that this my we i".split()
+)
 SUMMARY_WORDS = 20
 
 
@@ -35,7 +37,9 @@ def tokens(text: str) -> list[str]:
     found = []
     for word in _WORD.findall(text.lower()):
         if word not in _SMALL_WORDS:
-            found.append(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
+            found.append(
+                word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+            )
     return found
 
 
@@ -89,7 +93,11 @@ def classify(rules: Rules, email: str) -> tuple[str, str]:
 
 def summarise(email: str) -> str:
     """The first sentence of an email's body (a "Subject:" line skipped), at most 20 words."""
-    lines = [line.strip() for line in email.splitlines() if line.strip() and not line.lower().startswith("subject:")]
+    lines = [
+        line.strip()
+        for line in email.splitlines()
+        if line.strip() and not line.lower().startswith("subject:")
+    ]
     body = " ".join(lines)
     sentence = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0] if body else "No text."
     cut = sentence.split()[:SUMMARY_WORDS]

@@ -35,7 +35,11 @@ def read_pages(folder: str | os.PathLike[str]) -> list[Page]:
     path = Path(folder)
     if not path.is_dir():
         raise NoPages(str(folder), "no such folder of documents")
-    pages = [Page(p.name, p.read_text(encoding="utf-8")) for p in sorted(path.glob("*.md")) if p.name.lower() != "readme.md"]
+    pages = [
+        Page(p.name, p.read_text(encoding="utf-8"))
+        for p in sorted(path.glob("*.md"))
+        if p.name.lower() != "readme.md"
+    ]
     if not pages:
         raise NoPages(str(folder), "no .md pages to retrieve from")
     return pages
@@ -64,4 +68,3 @@ class Index:
         scores = [sum(q.get(w, 0.0) * v for w, v in vector.items()) for vector in self._vectors]
         order = sorted(range(len(self.pages)), key=lambda i: (-scores[i], i))
         return [self.pages[i] for i in order[:k]]
-

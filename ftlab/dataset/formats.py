@@ -58,7 +58,8 @@ def uses_tools(record: object) -> bool:
     if not isinstance(messages, list):
         return False
     return any(
-        isinstance(m, Mapping) and (m.get("role") in ("tool", "function") or any(key in m for key in _CALL_KEYS))
+        isinstance(m, Mapping)
+        and (m.get("role") in ("tool", "function") or any(key in m for key in _CALL_KEYS))
         for m in messages
     )
 

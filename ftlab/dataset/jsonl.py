@@ -42,14 +42,29 @@ def _parse(number: int, raw: bytes) -> Line:
     bom = None
     if number == 1 and raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
-        bom = Problem("bom", "the file starts with a UTF-8 byte-order mark (BOM); it was ignored, but save as plain UTF-8", "warning")
+        bom = Problem(
+            "bom",
+            "the file starts with a UTF-8 byte-order mark (BOM); it was ignored, but save as plain UTF-8",
+            "warning",
+        )
     raw = raw.rstrip(b"\r\n")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        return Line(number, problem=Problem("invalid_utf8", f"not valid UTF-8 (bad byte {raw[error.start]:#04x} at byte {error.start + 1}); save the file as UTF-8"))
+        return Line(
+            number,
+            problem=Problem(
+                "invalid_utf8",
+                f"not valid UTF-8 (bad byte {raw[error.start]:#04x} at byte {error.start + 1}); save the file as UTF-8",
+            ),
+        )
     if not text.strip():
-        return Line(number, problem=Problem("blank_line", "blank line skipped; JSONL wants exactly one example per line", "warning"))
+        return Line(
+            number,
+            problem=Problem(
+                "blank_line", "blank line skipped; JSONL wants exactly one example per line", "warning"
+            ),
+        )
     try:
         record = _DECODER.decode(text)
     except (json.JSONDecodeError, ValueError) as error:
@@ -61,7 +76,9 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON (use null or a number)")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # one decoder: json.loads(..., parse_constant=) builds one per line
+_DECODER = json.JSONDecoder(
+    parse_constant=_reject_constant
+)  # one decoder: json.loads(..., parse_constant=) builds one per line
 
 
 def _json_reason(error: ValueError) -> str:

@@ -41,11 +41,15 @@ class SchemaShapeError(Exception):
         self.expected = expected
 
     def __str__(self) -> str:
-        return f"schema {self.where}: expected {self.expected}; update ftlab/dataset/precheck.py with the schema"
+        return (
+            f"schema {self.where}: expected {self.expected}; update ftlab/dataset/precheck.py with the schema"
+        )
 
 
 def _compile(schema: dict[str, Any], definitions: dict[str, Any]) -> Check:
-    return fastjsonschema.compile({"$schema": "http://json-schema.org/draft-07/schema#", "definitions": definitions, **schema})
+    return fastjsonschema.compile(
+        {"$schema": "http://json-schema.org/draft-07/schema#", "definitions": definitions, **schema}
+    )
 
 
 def _passes(check: Check, value: object) -> bool:
@@ -76,33 +80,54 @@ class ChatPrecheck:
         if messages.get("items") != {"$ref": "#/definitions/message"}:
             raise SchemaShapeError("properties.messages.items", '{"$ref": "#/definitions/message"}')
         contains = messages.get("contains", {})
-        if set(contains) != {"type", "required", "properties"} or contains["required"] != ["role"] or set(contains["properties"]) != {"role"}:
+        if (
+            set(contains) != {"type", "required", "properties"}
+            or contains["required"] != ["role"]
+            or set(contains["properties"]) != {"role"}
+        ):
             raise SchemaShapeError("properties.messages.contains", "an object whose role is a const")
         self.required_role: str = contains["properties"]["role"]["const"]
         if set(message) != {"type", "required", "properties", "allOf"} or message["required"] != ["role"]:
-            raise SchemaShapeError("definitions.message", "type, required role, properties and an allOf of role branches")
+            raise SchemaShapeError(
+                "definitions.message", "type, required role, properties and an allOf of role branches"
+            )
         self.by_role: dict[str, Check] = {}
         self.integers: dict[str, tuple[str, ...]] = {}
         allowed: set[int] = set()
         for branch in message["allOf"]:
             condition = branch.get("if", {})
             if (
-                set(branch) != {"if", "then"} or set(branch["then"]) != {"$ref"} or set(condition) != {"required", "properties"}
-                or condition["required"] != ["role"] or set(condition["properties"]) != {"role"} or set(condition["properties"]["role"]) != {"const"}
+                set(branch) != {"if", "then"}
+                or set(branch["then"]) != {"$ref"}
+                or set(condition) != {"required", "properties"}
+                or condition["required"] != ["role"]
+                or set(condition["properties"]) != {"role"}
+                or set(condition["properties"]["role"]) != {"const"}
             ):
-                raise SchemaShapeError("definitions.message.allOf", '{"if": {"required": ["role"], "properties": {"role": {"const": ...}}}, "then": {"$ref": ...}}')
+                raise SchemaShapeError(
+                    "definitions.message.allOf",
+                    '{"if": {"required": ["role"], "properties": {"role": {"const": ...}}}, "then": {"$ref": ...}}',
+                )
             role = condition["properties"]["role"]["const"]
             target = definitions[branch["then"]["$ref"].removeprefix("#/definitions/")]
             self.by_role[role] = _compile(target, definitions)
-            integers = {k: v for k, v in target.get("properties", {}).items() if isinstance(v, dict) and v.get("type") == "integer"}
+            integers = {
+                k: v
+                for k, v in target.get("properties", {}).items()
+                if isinstance(v, dict) and v.get("type") == "integer"
+            }
             self.integers[role] = tuple(integers)
             allowed.update(id(v) for v in integers.values())
         if set(self.by_role) != set(message["properties"]["role"]["enum"]):
             raise SchemaShapeError("definitions.message", "one allOf branch for every role of the enum")
         if any(node.get("type") == "integer" and id(node) not in allowed for node in _walk(schema)):
-            raise SchemaShapeError("integers", "integers only as direct properties of a role's message definition")
+            raise SchemaShapeError(
+                "integers", "integers only as direct properties of a role's message definition"
+            )
         envelope = copy.deepcopy(schema)
-        envelope["properties"]["messages"] = {k: v for k, v in messages.items() if k not in ("items", "contains")}
+        envelope["properties"]["messages"] = {
+            k: v for k, v in messages.items() if k not in ("items", "contains")
+        }
         self.envelope = _compile({k: v for k, v in envelope.items() if k != "definitions"}, definitions)
 
     def messages_pass(self, messages: list[Any], *, require_assistant: bool = True) -> bool:
@@ -124,14 +149,18 @@ class ChatPrecheck:
 
     def passes(self, record: object, *, require_assistant: bool = True) -> bool:
         """True only if the record is valid under the schema; False means "walk it"."""
-        return _passes(self.envelope, record) and self.messages_pass(record["messages"], require_assistant=require_assistant)  # type: ignore[index]
+        return _passes(self.envelope, record) and self.messages_pass(
+            record["messages"], require_assistant=require_assistant
+        )  # type: ignore[index]
 
 
 class PreferencePrecheck:
     """The preference record schema: its envelope compiled, its input's messages by the chat rules."""
 
     def __init__(self, schema: dict[str, Any], chat: ChatPrecheck) -> None:
-        self.envelope = _compile({k: v for k, v in schema.items() if k != "definitions"}, schema.get("definitions", {}))
+        self.envelope = _compile(
+            {k: v for k, v in schema.items() if k != "definitions"}, schema.get("definitions", {})
+        )
         self.chat = chat
 
     def passes(self, record: object) -> bool:

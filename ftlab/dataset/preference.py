@@ -41,7 +41,9 @@ INPUT_KEYS = ("messages", "tools", "parallel_tool_calls")
 @cache
 def schema() -> dict[str, Any]:
     """The JSON Schema of a preference record's envelope, as shipped in the package."""
-    text = resources.files("ftlab.dataset").joinpath("schemas/preference_record.schema.json").read_text("utf-8")
+    text = (
+        resources.files("ftlab.dataset").joinpath("schemas/preference_record.schema.json").read_text("utf-8")
+    )
     return json.loads(text)
 
 
@@ -52,7 +54,9 @@ def _validator() -> jsonschema.protocols.Validator:
 
 def is_preference_record(record: object) -> bool:
     """Whether a record is meant as a preference example (it has a preference key and no messages)."""
-    return isinstance(record, Mapping) and "messages" not in record and any(key in record for key in RECORD_KEYS)
+    return (
+        isinstance(record, Mapping) and "messages" not in record and any(key in record for key in RECORD_KEYS)
+    )
 
 
 def input_record(record: object) -> dict[str, Any] | None:
@@ -75,7 +79,9 @@ def check_preference_record(record: object) -> list[Problem]:
     problems = [_problem(error, record) for error in _validator().iter_errors(record)]
     chat = input_record(record)
     if chat is not None:
-        problems += [_in_input(p) for p in check_record(chat) if p.code != "example_missing_assistant_message"]
+        problems += [
+            _in_input(p) for p in check_record(chat) if p.code != "example_missing_assistant_message"
+        ]
     problems += semantic_problems(record)
     unique = {(p.code, p.message_index, p.message): p for p in problems}
     return sorted(unique.values(), key=lambda p: (p.message_index is not None, p.message_index or 0, p.code))
@@ -90,26 +96,41 @@ def semantic_problems(record: object) -> list[Problem]:
         last = chat["messages"][-1]
         role = last.get("role") if isinstance(last, Mapping) else None
         if role in ROLES and role != "user":
-            problems.append(Problem(
-                "invalid_input",
-                f"input.messages must end with the user's message (DPO trains one turn: both outputs answer it); it ends with a {role} message",
-                message_index=len(chat["messages"]) - 1,
-                field="role",
-            ))
+            problems.append(
+                Problem(
+                    "invalid_input",
+                    f"input.messages must end with the user's message (DPO trains one turn: both outputs answer it); it ends with a {role} message",
+                    message_index=len(chat["messages"]) - 1,
+                    field="role",
+                )
+            )
     if isinstance(record, Mapping) and all(_one_text(record.get(key)) is not None for key in OUTPUTS):
         if _one_text(record["preferred_output"]) == _one_text(record["non_preferred_output"]):
-            problems.append(Problem("identical_outputs", "preferred_output and non_preferred_output say the same thing: the pair teaches nothing", "warning"))
+            problems.append(
+                Problem(
+                    "identical_outputs",
+                    "preferred_output and non_preferred_output say the same thing: the pair teaches nothing",
+                    "warning",
+                )
+            )
     return problems
 
 
 def _one_text(output: object) -> str | None:
-    if isinstance(output, list) and len(output) == 1 and isinstance(output[0], Mapping) and isinstance(output[0].get("content"), str):
+    if (
+        isinstance(output, list)
+        and len(output) == 1
+        and isinstance(output[0], Mapping)
+        and isinstance(output[0].get("content"), str)
+    ):
         return output[0]["content"].strip()
     return None
 
 
 def _in_input(problem: Problem) -> Problem:
-    return Problem(problem.code, f"input.{problem.message}", problem.severity, problem.message_index, problem.field)
+    return Problem(
+        problem.code, f"input.{problem.message}", problem.severity, problem.message_index, problem.field
+    )
 
 
 def _problem(error: jsonschema.ValidationError, record: object) -> Problem:
@@ -119,13 +140,23 @@ def _problem(error: jsonschema.ValidationError, record: object) -> Problem:
             return Problem("data_type", f"each line must be a JSON object, got {_json_type(record)}")
         if error.validator == "required":
             missing = [k for k in RECORD_KEYS if k not in record]  # type: ignore[operator]
-            return Problem("missing_preference_key", f"a preference example needs {_names(missing)}", field=missing[0])
+            return Problem(
+                "missing_preference_key", f"a preference example needs {_names(missing)}", field=missing[0]
+            )
         extra = sorted(set(record) - set(RECORD_KEYS))  # type: ignore[arg-type]
-        return Problem("record_unrecognized_key", f"unexpected top-level key(s) {_names(extra)}; a preference example has {_names(RECORD_KEYS)}", field=extra[0])
+        return Problem(
+            "record_unrecognized_key",
+            f"unexpected top-level key(s) {_names(extra)}; a preference example has {_names(RECORD_KEYS)}",
+            field=extra[0],
+        )
     where = _dotted(path)
     if path[0] == "input":
         return Problem("invalid_input", f"{where}: {_sentence(error)}", field="input")
-    return Problem("invalid_output", f"{where}: {_sentence(error)} (each output is a list of exactly one assistant message with text content)", field=str(path[0]))
+    return Problem(
+        "invalid_output",
+        f"{where}: {_sentence(error)} (each output is a list of exactly one assistant message with text content)",
+        field=str(path[0]),
+    )
 
 
 def _sentence(error: jsonschema.ValidationError) -> str:

@@ -82,7 +82,9 @@ def check_record(record: object) -> list[Problem]:
     problems = [_problem(error, record) for error in _validator().iter_errors(record)]
     problems += tool_result_problems(record)
     if any(p.code == "missing_messages_list" for p in problems):
-        problems = [p for p in problems if p.message_index is None and p.code != "example_missing_assistant_message"]
+        problems = [
+            p for p in problems if p.message_index is None and p.code != "example_missing_assistant_message"
+        ]
     unique = {(p.code, p.message_index, p.message): p for p in problems}
     return sorted(unique.values(), key=lambda p: (p.message_index is not None, p.message_index or 0, p.code))
 
@@ -100,16 +102,23 @@ def _problem(error: jsonschema.ValidationError, record: object) -> Problem:
         return Problem("invalid_tools", f"{_dotted(path)}: {_short(error)}", field=str(path[0]))
     if len(path) == 1:
         if error.validator == "contains":
-            return Problem("example_missing_assistant_message", "no message has role 'assistant', so there is nothing to learn")
+            return Problem(
+                "example_missing_assistant_message",
+                "no message has role 'assistant', so there is nothing to learn",
+            )
         return Problem("missing_messages_list", "'messages' must be a non-empty list of messages")
     index = int(path[1])
     message = record["messages"][index]  # type: ignore[index]
-    where = f"messages[{index}]" + (f" ({message['role']})" if isinstance(message, dict) and isinstance(message.get("role"), str) else "")
+    where = f"messages[{index}]" + (
+        f" ({message['role']})" if isinstance(message, dict) and isinstance(message.get("role"), str) else ""
+    )
     if len(path) == 2:
         return _message_problem(error, message, index, where)
     field = str(path[2])
     code = _FIELD_CODES.get(field, "message_unrecognized_key")
-    return Problem(code, f"{where}: {_field_sentence(code, field, path, error)}", message_index=index, field=field)
+    return Problem(
+        code, f"{where}: {_field_sentence(code, field, path, error)}", message_index=index, field=field
+    )
 
 
 def _record_problem(error: jsonschema.ValidationError, record: object) -> Problem:
@@ -118,16 +127,29 @@ def _record_problem(error: jsonschema.ValidationError, record: object) -> Proble
     if error.validator == "required":
         return Problem("missing_messages_list", "the record has no 'messages' list", field="messages")
     extra = sorted(set(record) - RECORD_KEYS)  # type: ignore[arg-type]
-    return Problem("record_unrecognized_key", f"unexpected top-level key(s) {_names(extra)}; allowed: {_names(sorted(RECORD_KEYS))}", field=extra[0])
+    return Problem(
+        "record_unrecognized_key",
+        f"unexpected top-level key(s) {_names(extra)}; allowed: {_names(sorted(RECORD_KEYS))}",
+        field=extra[0],
+    )
 
 
 def _message_problem(error: jsonschema.ValidationError, message: object, index: int, where: str) -> Problem:
     if error.validator == "type":
-        return Problem("data_type", f"{where}: each message must be a JSON object, got {_json_type(message)}", message_index=index)
+        return Problem(
+            "data_type",
+            f"{where}: each message must be a JSON object, got {_json_type(message)}",
+            message_index=index,
+        )
     assert isinstance(message, dict)
     if error.validator == "required":
         missing = [k for k in error.validator_value if k not in message]
-        return Problem("message_missing_key", f"{where}: missing {_names(missing)}", message_index=index, field=missing[0])
+        return Problem(
+            "message_missing_key",
+            f"{where}: missing {_names(missing)}",
+            message_index=index,
+            field=missing[0],
+        )
     allowed = ALLOWED_KEYS[message["role"]]
     extra = sorted(set(message) - allowed)
     return Problem(
@@ -143,7 +165,9 @@ def _field_sentence(code: str, field: str, path: Sequence[Any], error: jsonschem
     if code == "unrecognized_role":
         return f"role {json.dumps(error.instance)} is not one of {_names(ROLES)}"
     if code == "missing_content":
-        return "content must be text with at least one non-whitespace character" + (f", got {_json_type(value)}" if not isinstance(value, str) else "")
+        return "content must be text with at least one non-whitespace character" + (
+            f", got {_json_type(value)}" if not isinstance(value, str) else ""
+        )
     if code == "invalid_name":
         return f"name {json.dumps(error.instance)} must be 1-64 letters, digits, '_' or '-'"
     if code == "invalid_weight":
@@ -201,6 +225,10 @@ def _json_type(value: object) -> str:
 
 
 def _article(type_name: object) -> str:
-    return {"object": "an object", "array": "a list", "string": "a string", "boolean": "true or false", "integer": "an integer"}.get(
-        str(type_name), str(type_name)
-    )
+    return {
+        "object": "an object",
+        "array": "a list",
+        "string": "a string",
+        "boolean": "true or false",
+        "integer": "an integer",
+    }.get(str(type_name), str(type_name))

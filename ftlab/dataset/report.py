@@ -52,12 +52,15 @@ def code_rows(report: FileReport) -> list[tuple[str, str, int, list[int]]]:
     """(code, severity, count, first lines) for every line-problem code, errors first."""
     lines = report.lines_by_code()
     severity = {item.problem.code: item.problem.severity for item in report.problems}
-    rows = [(code, severity.get(code, "error"), count, lines.get(code, [])) for code, count in report.counts().items()]
+    rows = [
+        (code, severity.get(code, "error"), count, lines.get(code, []))
+        for code, count in report.counts().items()
+    ]
     return sorted(rows, key=lambda row: (row[1] != "error", row[0]))
 
 
 def line_list(lines: list[int], count: int) -> str:
-    """"3, 7, 12" or "3, 7, 12 and 40 more"."""
+    """ "3, 7, 12" or "3, 7, 12 and 40 more"."""
     text = ", ".join(str(n) for n in lines)
     return f"{text} and {count - len(lines):,} more" if count > len(lines) else text
 
@@ -84,7 +87,10 @@ def cost_rows(report: FileReport) -> list[tuple[str, str]]:
         ("examples priced", f"{cost.n_examples:,}{note}"),
         ("epochs (auto)", str(cost.n_epochs)),
         ("tokens per epoch", f"{cost.total_tokens:,}"),
-        ("billed per epoch", f"{cost.billed_tokens_per_epoch:,} ({cost.n_truncated:,} example(s) truncated to {cost.training_context:,})"),
+        (
+            "billed per epoch",
+            f"{cost.billed_tokens_per_epoch:,} ({cost.n_truncated:,} example(s) truncated to {cost.training_context:,})",
+        ),
         ("billed tokens", f"{cost.billed_tokens:,}"),
         ("price", f"{usd(cost.price_per_million_usd)} per 1M training tokens"),
         ("cost", usd(cost.cost_usd)),
@@ -94,7 +100,13 @@ def cost_rows(report: FileReport) -> list[tuple[str, str]]:
 def _table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
     """Rows of text in columns; ``align`` has one letter per column, l(eft) or r(ight)."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    return ["  " + "  ".join(cell.rjust(widths[i]) if align[i] == "r" else cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in [header, *rows]]
+    return [
+        "  "
+        + "  ".join(
+            cell.rjust(widths[i]) if align[i] == "r" else cell.ljust(widths[i]) for i, cell in enumerate(row)
+        ).rstrip()
+        for row in [header, *rows]
+    ]
 
 
 def _problem_line(item: LineProblem) -> str:
@@ -112,19 +124,31 @@ def render_text(report: FileReport) -> list[str]:
         head += f" · model: {report.model}"
     lines = [report.path, head]
     if report.problems or report.file_problems:
-        lines += ["", "Problems"] + [_problem_line(item) for item in report.problems] + [_file_line(p) for p in report.file_problems]
+        lines += (
+            ["", "Problems"]
+            + [_problem_line(item) for item in report.problems]
+            + [_file_line(p) for p in report.file_problems]
+        )
     codes = code_rows(report)
     if codes:
-        rows = [[code, severity, f"{count:,}", line_list(found, count)] for code, severity, count, found in codes]
+        rows = [
+            [code, severity, f"{count:,}", line_list(found, count)] for code, severity, count, found in codes
+        ]
         lines += ["", "Problems by code"] + _table(["code", "severity", "count", "lines"], rows, "llrl")
     stats = report.stats
     lines += ["", f"Examples: {stats.n_examples:,} valid of {report.n_examples:,}"]
-    examples = [["missing a system message", f"{stats.n_missing_system:,}"], ["missing a user message", f"{stats.n_missing_user:,}"]]
+    examples = [
+        ["missing a system message", f"{stats.n_missing_system:,}"],
+        ["missing a user message", f"{stats.n_missing_user:,}"],
+    ]
     if report.model:
         examples.append(["over the training context", f"{stats.n_over_context:,}"])
     lines += _table(["", "examples"], examples, "lr")
     if stats.n_examples:
-        rows = [[label, *(number(dist.summary()[c]) for c in STAT_COLUMNS)] for label, dist in distributions(report)]
+        rows = [
+            [label, *(number(dist.summary()[c]) for c in STAT_COLUMNS)]
+            for label, dist in distributions(report)
+        ]
         lines += ["", "Distributions"] + _table(["", *STAT_COLUMNS], rows, "l" + "r" * len(STAT_COLUMNS))
     lines += ["", "Cost"] + _table(["", ""], [[label, value] for label, value in cost_rows(report)], "ll")[1:]
     lines += ["", summary_line(report), verdict(report)]

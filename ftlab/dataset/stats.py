@@ -105,11 +105,20 @@ class Distribution:
         low, high = self.min, self.max
         assert low is not None and high is not None
         width = max(1, math.ceil((high - low + 1) / max_bins))
-        return [Bin(start, start + width - 1, self.count_between(start, start + width - 1)) for start in range(low, high + 1, width)]
+        return [
+            Bin(start, start + width - 1, self.count_between(start, start + width - 1))
+            for start in range(low, high + 1, width)
+        ]
 
     def summary(self) -> dict[str, float | int | None]:
         """min, max, mean, median, p5 and p95 (None for an empty distribution)."""
-        out: dict[str, float | int | None] = {"n": self.n, "min": self.min, "max": self.max, "mean": self.mean, "median": self.median}
+        out: dict[str, float | int | None] = {
+            "n": self.n,
+            "min": self.min,
+            "max": self.max,
+            "mean": self.mean,
+            "median": self.median,
+        }
         for p in SUMMARY_PERCENTILES:
             out[f"p{p}"] = self.percentile(p)
         return out
@@ -133,7 +142,12 @@ class DatasetStats:
     tokens: Distribution = field(default_factory=Distribution)
     assistant_tokens: Distribution = field(default_factory=Distribution)
 
-    def add(self, messages: list[Mapping[str, Any]], tokens: int | None = None, assistant_tokens: int | None = None) -> None:
+    def add(
+        self,
+        messages: list[Mapping[str, Any]],
+        tokens: int | None = None,
+        assistant_tokens: int | None = None,
+    ) -> None:
         """Count one valid example (its messages, and its token counts when a model is known)."""
         roles = {m.get("role") for m in messages}
         self.n_examples += 1

@@ -59,11 +59,26 @@ def _assistant() -> st.SearchStrategy[dict[str, Any]]:
 
 
 def _tool_turn(call_id: str) -> st.SearchStrategy[list[dict[str, Any]]]:
-    call = {"role": "assistant", "content": None, "tool_calls": [{"id": call_id, "type": "function", "function": {"name": "lookup", "arguments": '{"q": "x"}'}}]}
-    return st.builds(lambda result, answer: [call, {"role": "tool", "tool_call_id": call_id, "content": result}, answer], texts(), _message("assistant"))
+    call = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {"id": call_id, "type": "function", "function": {"name": "lookup", "arguments": '{"q": "x"}'}}
+        ],
+    }
+    return st.builds(
+        lambda result, answer: [call, {"role": "tool", "tool_call_id": call_id, "content": result}, answer],
+        texts(),
+        _message("assistant"),
+    )
 
 
-TOOLS = [{"type": "function", "function": {"name": "lookup", "description": "Look something up", "parameters": {"type": "object"}}}]
+TOOLS = [
+    {
+        "type": "function",
+        "function": {"name": "lookup", "description": "Look something up", "parameters": {"type": "object"}},
+    }
+]
 
 
 def valid_records(*, max_turns: int = 3, tools: bool = True) -> st.SearchStrategy[dict[str, Any]]:
@@ -81,10 +96,16 @@ def valid_records(*, max_turns: int = 3, tools: bool = True) -> st.SearchStrateg
 
 def _with_tool_call(plain: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
     """Records that end with a tool call, its result and the answer (the last three messages)."""
-    return st.builds(lambda record, turn: {"messages": record["messages"] + turn, "tools": TOOLS}, plain, _tool_turn("call_1"))
+    return st.builds(
+        lambda record, turn: {"messages": record["messages"] + turn, "tools": TOOLS},
+        plain,
+        _tool_turn("call_1"),
+    )
 
 
-def broken_records(*, codes: tuple[str, ...] | None = None) -> st.SearchStrategy[tuple[dict[str, Any] | Any, str]]:
+def broken_records(
+    *, codes: tuple[str, ...] | None = None
+) -> st.SearchStrategy[tuple[dict[str, Any] | Any, str]]:
     """Pairs ``(record, code)``: a valid record broken in exactly one way, and the code it breaks."""
     wanted = tuple(CODES) if codes is None else codes
     unknown = [c for c in wanted if c not in _BREAKERS]
@@ -127,33 +148,67 @@ def _data_type() -> st.SearchStrategy[Any]:
 
 
 def _missing_messages_list() -> st.SearchStrategy[dict[str, Any]]:
-    return st.sampled_from([{}, {"messages": []}, {"messages": "hi"}, {"messages": {"role": "user"}}, {"messages": None}, {"tools": TOOLS}])
+    return st.sampled_from(
+        [
+            {},
+            {"messages": []},
+            {"messages": "hi"},
+            {"messages": {"role": "user"}},
+            {"messages": None},
+            {"tools": TOOLS},
+        ]
+    )
 
 
 def _record_unrecognized_key() -> st.SearchStrategy[dict[str, Any]]:
-    return st.builds(lambda r, key: {**r, key: "x"}, _plain(), st.sampled_from(["message", "prompt", "metadata", "id", "completion"]))
+    return st.builds(
+        lambda r, key: {**r, key: "x"},
+        _plain(),
+        st.sampled_from(["message", "prompt", "metadata", "id", "completion"]),
+    )
 
 
 def _message_missing_key() -> st.SearchStrategy[dict[str, Any]]:
     no_role = _plain().map(lambda r: _drop(r, _user_index(r), "role"))
-    no_content = st.builds(lambda r, which: _drop(r, which(r), "content"), _plain(), st.sampled_from([_user_index, _last_assistant]))
+    no_content = st.builds(
+        lambda r, which: _drop(r, which(r), "content"),
+        _plain(),
+        st.sampled_from([_user_index, _last_assistant]),
+    )
     no_call_id = _with_tool_call(_plain()).map(lambda r: _drop(r, len(r["messages"]) - 2, "tool_call_id"))
     return no_role | no_content | no_call_id
 
 
 def _message_unrecognized_key() -> st.SearchStrategy[dict[str, Any]]:
-    on_user = st.builds(lambda r, key: _edit(r, _user_index(r), **{key: 1}), _plain(), st.sampled_from(["weight", "tool_calls", "timestamp"]))
-    on_assistant = st.builds(lambda r, key: _edit(r, _last_assistant(r), **{key: "x"}), _plain(), st.sampled_from(["tool_call_id", "author", "metadata"]))
+    on_user = st.builds(
+        lambda r, key: _edit(r, _user_index(r), **{key: 1}),
+        _plain(),
+        st.sampled_from(["weight", "tool_calls", "timestamp"]),
+    )
+    on_assistant = st.builds(
+        lambda r, key: _edit(r, _last_assistant(r), **{key: "x"}),
+        _plain(),
+        st.sampled_from(["tool_call_id", "author", "metadata"]),
+    )
     return on_user | on_assistant
 
 
 def _unrecognized_role() -> st.SearchStrategy[dict[str, Any]]:
-    return st.builds(lambda r, role: _edit(r, _user_index(r), role=role), _plain(), st.sampled_from(["bot", "human", "User", "", "developer ", 7, None]))
+    return st.builds(
+        lambda r, role: _edit(r, _user_index(r), role=role),
+        _plain(),
+        st.sampled_from(["bot", "human", "User", "", "developer ", 7, None]),
+    )
 
 
 def _missing_content() -> st.SearchStrategy[dict[str, Any]]:
     bad = st.sampled_from(["", "   ", "\n\t", 5, None, ["text"], {"text": "hi"}])
-    return st.builds(lambda r, which, value: _edit(r, which(r), content=value), _plain(), st.sampled_from([_user_index, _last_assistant]), bad)
+    return st.builds(
+        lambda r, which, value: _edit(r, which(r), content=value),
+        _plain(),
+        st.sampled_from([_user_index, _last_assistant]),
+        bad,
+    )
 
 
 def _invalid_name() -> st.SearchStrategy[dict[str, Any]]:
@@ -169,9 +224,17 @@ def _invalid_weight() -> st.SearchStrategy[dict[str, Any]]:
 def _invalid_tool_calls() -> st.SearchStrategy[dict[str, Any]]:
     tool_records = _with_tool_call(_plain())
     bad_calls = st.sampled_from(
-        [[], "call", [{"id": "call_1"}], [{"id": "call_1", "type": "function", "function": {"name": "lookup"}}], [{"id": 1, "type": "function", "function": {"name": "f", "arguments": "{}"}}]]
+        [
+            [],
+            "call",
+            [{"id": "call_1"}],
+            [{"id": "call_1", "type": "function", "function": {"name": "lookup"}}],
+            [{"id": 1, "type": "function", "function": {"name": "f", "arguments": "{}"}}],
+        ]
     )
-    broken_call = st.builds(lambda r, calls: _edit(r, len(r["messages"]) - 3, tool_calls=calls), tool_records, bad_calls).map(_keep_call_id)
+    broken_call = st.builds(
+        lambda r, calls: _edit(r, len(r["messages"]) - 3, tool_calls=calls), tool_records, bad_calls
+    ).map(_keep_call_id)
     wrong_answer = tool_records.map(lambda r: _edit(r, len(r["messages"]) - 2, tool_call_id="call_99"))
     return broken_call | wrong_answer
 
@@ -229,7 +292,10 @@ def preference_records(*, max_turns: int = 2) -> st.SearchStrategy[dict[str, Any
     answers = st.lists(texts(), min_size=2, max_size=2, unique_by=str.strip)
     return st.builds(
         lambda messages, pair, parallel: {
-            "input": {"messages": messages, **({"parallel_tool_calls": parallel} if parallel is not None else {})},
+            "input": {
+                "messages": messages,
+                **({"parallel_tool_calls": parallel} if parallel is not None else {}),
+            },
             "preferred_output": [{"role": "assistant", "content": pair[0]}],
             "non_preferred_output": [{"role": "assistant", "content": pair[1]}],
         },
@@ -243,6 +309,30 @@ def json_values(*, max_leaves: int = 12) -> st.SearchStrategy[Any]:
     """Any JSON value (what a line of a file can hold), with keys records often use."""
     if max_leaves < 1:
         raise ValueError(f"max_leaves must be at least 1, got {max_leaves}")
-    keys = st.sampled_from(["messages", "role", "content", "name", "weight", "input", "preferred_output", "non_preferred_output", "tools", "tool_calls", "x"]) | st.text(max_size=5)
-    leaves = st.none() | st.booleans() | st.integers(-2, 2) | st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from(["user", "assistant", "system", "tool", "hi", "", " "])
-    return st.recursive(leaves, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4), max_leaves=max_leaves)
+    keys = st.sampled_from(
+        [
+            "messages",
+            "role",
+            "content",
+            "name",
+            "weight",
+            "input",
+            "preferred_output",
+            "non_preferred_output",
+            "tools",
+            "tool_calls",
+            "x",
+        ]
+    ) | st.text(max_size=5)
+    leaves = (
+        st.none()
+        | st.booleans()
+        | st.integers(-2, 2)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.sampled_from(["user", "assistant", "system", "tool", "hi", "", " "])
+    )
+    return st.recursive(
+        leaves,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4),
+        max_leaves=max_leaves,
+    )

@@ -17,13 +17,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ftlab.tokens.cost import CostEstimate, estimate_from_token_counts
-from ftlab.dataset.formats import CHAT, LABELS, PREFERENCE, SUPERVISED, TOOL_CALLING, check_example, example_messages, has_trained_turn, kind_name, record_kind, uses_tools
+from ftlab.dataset.formats import (
+    CHAT,
+    LABELS,
+    PREFERENCE,
+    SUPERVISED,
+    TOOL_CALLING,
+    check_example,
+    example_messages,
+    has_trained_turn,
+    kind_name,
+    record_kind,
+    uses_tools,
+)
 from ftlab.dataset.jsonl import read_jsonl
-from ftlab.tokens.models import resolve_model
 from ftlab.dataset.problems import Problem
 from ftlab.dataset.stats import DatasetStats
+from ftlab.tokens.cost import CostEstimate, estimate_from_token_counts
 from ftlab.tokens.counting import token_counts
+from ftlab.tokens.models import resolve_model
 
 #: OpenAI refuses a training file with fewer examples than this.
 MIN_EXAMPLES = 10
@@ -109,7 +121,9 @@ class FileReport:
 
     @property
     def n_warnings(self) -> int:
-        return sum(self._counts.values()) - self._n_line_errors + sum(not p.is_error for p in self.file_problems)
+        return (
+            sum(self._counts.values()) - self._n_line_errors + sum(not p.is_error for p in self.file_problems)
+        )
 
     @property
     def ok(self) -> bool:
@@ -180,11 +194,14 @@ class _Formats:
     def problem(self) -> LineProblem | None:
         if not self.n_other or self.kind is None:
             return None
-        return LineProblem(self.other_line, Problem(
-            "mixed_formats",
-            f"this line is {kind_name(self.other_kind)}, but the file's first example (line {self.first_line}) is "
-            f"{kind_name(self.kind)}; a training file holds one format ({self.n_other} line(s) are in the other)",
-        ))
+        return LineProblem(
+            self.other_line,
+            Problem(
+                "mixed_formats",
+                f"this line is {kind_name(self.other_kind)}, but the file's first example (line {self.first_line}) is "
+                f"{kind_name(self.kind)}; a training file holds one format ({self.n_other} line(s) are in the other)",
+            ),
+        )
 
     @property
     def name(self) -> str | None:
@@ -195,7 +212,9 @@ class _Formats:
         return None
 
 
-def validate_file(path: str | os.PathLike[str], *, model: str | None = None, keep: int | None = None) -> FileReport:
+def validate_file(
+    path: str | os.PathLike[str], *, model: str | None = None, keep: int | None = None
+) -> FileReport:
     """Check every line of a JSONL training file against the engine's rules.
 
     With ``model`` (any name ``ftlab.tokens.models.resolve_model`` accepts; UnknownModel otherwise),
@@ -237,7 +256,16 @@ def validate_file(path: str | os.PathLike[str], *, model: str | None = None, kee
                 if trained:
                     n_trained += 1
                 else:
-                    report.add(LineProblem(line.number, Problem("nothing_trained", "every assistant message has weight 0, so this example trains nothing", "warning")))
+                    report.add(
+                        LineProblem(
+                            line.number,
+                            Problem(
+                                "nothing_trained",
+                                "every assistant message has weight 0, so this example trains nothing",
+                                "warning",
+                            ),
+                        )
+                    )
     except OSError as error:
         raise UnusableFile(path, error.strerror or str(error)) from None
     mixed = formats.problem()
@@ -260,12 +288,17 @@ def _count(report: FileReport, line: int, messages: list[Any], spec: Any) -> boo
     report.stats.add(messages, counts.total, counts.assistant)
     if counts.total > spec.training_context:
         report.stats.n_over_context += 1
-        report.add(LineProblem(line, Problem(
-            "example_too_long",
-            f"{counts.total:,} tokens, more than {spec.name}'s training context of {spec.training_context:,}: "
-            f"it will be truncated to its first {spec.training_context:,} tokens",
-            "warning",
-        )))
+        report.add(
+            LineProblem(
+                line,
+                Problem(
+                    "example_too_long",
+                    f"{counts.total:,} tokens, more than {spec.name}'s training context of {spec.training_context:,}: "
+                    f"it will be truncated to its first {spec.training_context:,} tokens",
+                    "warning",
+                ),
+            )
+        )
     return counts.trained > 0
 
 
@@ -273,9 +306,27 @@ def _file_problems(report: FileReport, formats: _Formats, n_trained: int) -> lis
     problems = []
     n = report.n_examples
     if n < MIN_EXAMPLES:
-        problems.append(Problem("invalid_n_examples", f"Training file has {n} example(s), but must have at least {MIN_EXAMPLES} examples", field="training_file"))
+        problems.append(
+            Problem(
+                "invalid_n_examples",
+                f"Training file has {n} example(s), but must have at least {MIN_EXAMPLES} examples",
+                field="training_file",
+            )
+        )
     elif n < RECOMMENDED_EXAMPLES:
-        problems.append(Problem("few_examples", f"Training file has {n} examples; {RECOMMENDED_EXAMPLES} to 100 well-chosen examples is the usual starting point", "warning", field="training_file"))
+        problems.append(
+            Problem(
+                "few_examples",
+                f"Training file has {n} examples; {RECOMMENDED_EXAMPLES} to 100 well-chosen examples is the usual starting point",
+                "warning",
+                field="training_file",
+            )
+        )
     if formats.kind == CHAT and report.stats.n_examples and not n_trained:
-        problems.append(Problem("no_trained_messages", "no assistant message in the file is trained on: every one has weight 0, so training would learn nothing"))
+        problems.append(
+            Problem(
+                "no_trained_messages",
+                "no assistant message in the file is trained on: every one has weight 0, so training would learn nothing",
+            )
+        )
     return problems

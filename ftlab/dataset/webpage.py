@@ -34,12 +34,18 @@ def _cell(value: str, cls: str = "") -> str:
 def _table(header: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
     """A table; ``classes`` names each column's class ("text" aligns it left)."""
     classes = classes or [""] * len(header)
-    head = "".join(f'<th class="{c}">{escape(h)}</th>' if c else f"<th>{escape(h)}</th>" for h, c in zip(header, classes))
-    body = "".join("<tr>" + "".join(_cell(v, classes[i]) for i, v in enumerate(row)) + "</tr>" for row in rows)
+    head = "".join(
+        f'<th class="{c}">{escape(h)}</th>' if c else f"<th>{escape(h)}</th>" for h, c in zip(header, classes)
+    )
+    body = "".join(
+        "<tr>" + "".join(_cell(v, classes[i]) for i, v in enumerate(row)) + "</tr>" for row in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def histogram_svg(distribution: Distribution, *, label: str = "tokens per example", max_bins: int = 30) -> str:
+def histogram_svg(
+    distribution: Distribution, *, label: str = "tokens per example", max_bins: int = 30
+) -> str:
     """An inline SVG bar chart of a distribution (one ``rect.bar`` per bin, empty bins too)."""
     bins = distribution.histogram(max_bins)
     if not bins:
@@ -57,11 +63,15 @@ def histogram_svg(distribution: Distribution, *, label: str = "tokens per exampl
         f'<text x="{_MARGIN_LEFT - 6}" y="{_MARGIN_TOP + plot_h}" text-anchor="end">0</text>',
     ]
     for i, b in enumerate(bins):
-        parts.append(_bar(b, x=_MARGIN_LEFT + i * step, width=step, plot_h=plot_h, tallest=tallest, label=label))
+        parts.append(
+            _bar(b, x=_MARGIN_LEFT + i * step, width=step, plot_h=plot_h, tallest=tallest, label=label)
+        )
     axis_y = _MARGIN_TOP + plot_h + 16
     parts.append(f'<text x="{_MARGIN_LEFT}" y="{axis_y}">{bins[0].low:,}</text>')
     parts.append(f'<text x="{CHART_WIDTH - 8}" y="{axis_y}" text-anchor="end">{bins[-1].high:,}</text>')
-    parts.append(f'<text x="{_MARGIN_LEFT + plot_w / 2:.1f}" y="{axis_y + 14}" text-anchor="middle">{escape(label)}</text>')
+    parts.append(
+        f'<text x="{_MARGIN_LEFT + plot_w / 2:.1f}" y="{axis_y + 14}" text-anchor="middle">{escape(label)}</text>'
+    )
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -77,31 +87,56 @@ def _bar(b: Bin, *, x: float, width: float, plot_h: float, tallest: int, label: 
 
 def render_page(report: FileReport) -> str:
     """The whole report as one HTML document."""
-    said = "valid: ready to upload" if report.ok else "not valid: fix the errors listed below (each names its line)"
-    verdict = f'<p class="{"ok" if report.ok else "bad"}">{escape(said)}. {escape(text.summary_line(report))}</p>'
-    meta = f"format: {report.format_label or 'unknown'}" + (f" · model: {report.model}" if report.model else "")
+    said = (
+        "valid: ready to upload"
+        if report.ok
+        else "not valid: fix the errors listed below (each names its line)"
+    )
+    verdict = (
+        f'<p class="{"ok" if report.ok else "bad"}">{escape(said)}. {escape(text.summary_line(report))}</p>'
+    )
+    meta = f"format: {report.format_label or 'unknown'}" + (
+        f" · model: {report.model}" if report.model else ""
+    )
     body = [f"<h1>Dataset report: {escape(report.path)}</h1>", f'<p class="meta">{escape(meta)}</p>', verdict]
     codes = text.code_rows(report)
     if codes or report.file_problems:
         body.append("<h2>Problems</h2>")
-        rows = [[code, severity, f"{count:,}", text.line_list(lines, count)] for code, severity, count, lines in codes]
+        rows = [
+            [code, severity, f"{count:,}", text.line_list(lines, count)]
+            for code, severity, count, lines in codes
+        ]
         rows += [[p.code, p.severity, "file", p.message] for p in report.file_problems]
         body.append(_table(["code", "severity", "count", "lines"], rows, ["", "text", "", "text"]))
         if report.problems:
-            items = "".join(f'<li class="{p.problem.severity}">line {p.line}: <b>{escape(p.problem.code)}</b>: {escape(p.problem.message)}</li>' for p in report.problems)
-            body.append(f"<details><summary>Every problem kept ({len(report.problems):,})</summary><ul>{items}</ul></details>")
+            items = "".join(
+                f'<li class="{p.problem.severity}">line {p.line}: <b>{escape(p.problem.code)}</b>: {escape(p.problem.message)}</li>'
+                for p in report.problems
+            )
+            body.append(
+                f"<details><summary>Every problem kept ({len(report.problems):,})</summary><ul>{items}</ul></details>"
+            )
     stats = report.stats
     body.append(f"<h2>Examples: {stats.n_examples:,} valid of {report.n_examples:,}</h2>")
-    examples = [["missing a system message", f"{stats.n_missing_system:,}"], ["missing a user message", f"{stats.n_missing_user:,}"]]
+    examples = [
+        ["missing a system message", f"{stats.n_missing_system:,}"],
+        ["missing a user message", f"{stats.n_missing_user:,}"],
+    ]
     if report.model:
         examples.append(["over the training context (truncated)", f"{stats.n_over_context:,}"])
     body.append(_table(["", "examples"], examples, ["", ""]))
     if stats.n_examples:
-        rows = [[label, *(text.number(dist.summary()[c]) for c in text.STAT_COLUMNS)] for label, dist in text.distributions(report)]
+        rows = [
+            [label, *(text.number(dist.summary()[c]) for c in text.STAT_COLUMNS)]
+            for label, dist in text.distributions(report)
+        ]
         body.append("<h2>Distributions</h2>" + _table(["", *text.STAT_COLUMNS], rows))
     if stats.tokens.n:
         body.append("<h2>Tokens per example</h2>" + histogram_svg(stats.tokens))
-    body.append("<h2>Cost</h2>" + _table(["", ""], [[label, value] for label, value in text.cost_rows(report)], ["", "text"]))
+    body.append(
+        "<h2>Cost</h2>"
+        + _table(["", ""], [[label, value] for label, value in text.cost_rows(report)], ["", "text"])
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>Dataset report: {escape(report.path)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"

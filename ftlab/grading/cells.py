@@ -106,7 +106,9 @@ def split_cells(text: str) -> list[tuple[int, int, str]]:
             cells.append((int(match.group(1)), lineno + 1, []))
         elif cells:
             cells[-1][2].append(line)
-    return [(number, first, "\n".join(lines).removesuffix("\n")) for number, first, lines in cells]  # less the blank separator
+    return [
+        (number, first, "\n".join(lines).removesuffix("\n")) for number, first, lines in cells
+    ]  # less the blank separator
 
 
 def run_cells(path: Path, *, cell_timeout: float) -> tuple[types.ModuleType, list[str]]:
@@ -124,7 +126,9 @@ def run_cells(path: Path, *, cell_timeout: float) -> tuple[types.ModuleType, lis
             with time_limit(cell_timeout):
                 exec(code, module.__dict__)  # noqa: S102 - this is the learner's own notebook, inside the sandbox
         except TimeLimitExceeded:
-            notes.append(f"code cell {number} ({_first_line(source)}) did not finish within {cell_timeout:g} s and was stopped")
+            notes.append(
+                f"code cell {number} ({_first_line(source)}) did not finish within {cell_timeout:g} s and was stopped"
+            )
         except BaseException as error:  # noqa: BLE001 - a cell may raise anything, even SystemExit
             if isinstance(error, SyntaxError) and error.lineno is not None:
                 error.lineno += first - 1
@@ -146,5 +150,3 @@ def _describe(error: BaseException, path: Path) -> str:
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
     where = f" (line {frames[-1].lineno})" if frames else ""
     return f"{type(error).__name__}: {error}{where}"
-
-

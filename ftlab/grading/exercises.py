@@ -27,7 +27,9 @@ class Exercise:
 EXERCISES: tuple[Exercise, ...] = (
     Exercise(1, "ex1_build_example", "Build a training example", ("build_example", "write_jsonl")),
     Exercise(2, "ex2_validate_record", "Validate a record", ("validate_record",)),
-    Exercise(3, "ex3_estimate_tokens", "Estimate tokens and cost", ("count_tokens", "estimate_training_cost")),
+    Exercise(
+        3, "ex3_estimate_tokens", "Estimate tokens and cost", ("count_tokens", "estimate_training_cost")
+    ),
     Exercise(4, "ex4_submit_job", "Submit a fine-tuning job", ("submit_job", "wait_for_job", "ask_model")),
     Exercise(5, "ex5_decide_approach", "Decide: prompt, RAG or fine-tune", ("decide_approach",)),
 )

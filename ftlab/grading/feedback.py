@@ -36,15 +36,21 @@ def describe(error: BaseException) -> str:
         if isinstance(error, StudentCodeError):
             return error.feedback()
         message = getattr(error, "ftlab_message", str(error))
-        text = f"your code raised {_name(error)}: {message}" if message else f"your code raised {_name(error)}"
+        text = (
+            f"your code raised {_name(error)}: {message}" if message else f"your code raised {_name(error)}"
+        )
         where = getattr(error, "ftlab_traceback", "")
         return _cut(text + (f"\n{where}" if where else "") + _notes(error))
     if kind == "check":
         text = str(error) or "a check failed"
         if text.startswith("DID NOT RAISE "):
-            text = f"expected your code to raise {text.removeprefix('DID NOT RAISE ')}, but it returned normally"
+            text = (
+                f"expected your code to raise {text.removeprefix('DID NOT RAISE ')}, but it returned normally"
+            )
         return _cut(text + _notes(error))
-    return _cut(f"the grader itself failed ({type(error).__name__}: {error}); this is not your fault, tell your instructor")
+    return _cut(
+        f"the grader itself failed ({type(error).__name__}: {error}); this is not your fault, tell your instructor"
+    )
 
 
 def _name(error: BaseException) -> str:

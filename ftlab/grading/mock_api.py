@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 
     from ftlab.mock import ManualClock, MockServer
     from ftlab.mock.faults import Fault, JobFault
+    from ftlab.mock.files import StoredFile
     from ftlab.mock.jobs import Job
     from ftlab.mock.state import ClockAdvance, RequestRecord
-    from ftlab.mock.files import StoredFile
 
 #: ``(config, an empty folder of its own) -> host`` for :class:`~ftlab.mock.MockServer`.
 MockAddress = Callable[[pytest.Config, Path], str]
@@ -47,7 +47,9 @@ def unix_socket(config: pytest.Config, folder: Path) -> str:
     """Serve on a Unix socket in ``folder`` (under pytest's basetemp, which a sandbox can share)."""
     path = folder / "api.sock"
     if len(str(path).encode()) > _MAX_SOCKET_PATH:
-        raise pytest.UsageError(f"the mock API's socket path is too long for a Unix socket ({len(str(path))} bytes): {path}")
+        raise pytest.UsageError(
+            f"the mock API's socket path is too long for a Unix socket ({len(str(path))} bytes): {path}"
+        )
     return f"unix://{path}"
 
 
@@ -65,11 +67,15 @@ class MockApi:
 
     def client_handle(self, *, max_retries: int = SDK_RETRIES) -> Handle:
         """An ``openai.OpenAI`` for the learner's code, with this check's key."""
-        return openai_client(self.server.base_url, self.key, socket=self.server.socket_path, max_retries=max_retries)
+        return openai_client(
+            self.server.base_url, self.key, socket=self.server.socket_path, max_retries=max_retries
+        )
 
     def sleep_handle(self, *, limit_seconds: float = SLEEP_LIMIT) -> Handle:
         """A ``sleep(seconds)`` for the learner's code that advances the clock; refuses past ``limit_seconds``."""
-        return mock_sleep(self.server.url, self.key, socket=self.server.socket_path, limit_seconds=limit_seconds)
+        return mock_sleep(
+            self.server.url, self.key, socket=self.server.socket_path, limit_seconds=limit_seconds
+        )
 
     # --- for the grader -----------------------------------------------------------------
 
@@ -79,7 +85,9 @@ class MockApi:
 
     def requests(self, method: str | None = None, path: str | None = None) -> list[RequestRecord]:
         """Requests that reached the server with this key, oldest first; optionally one method and path."""
-        return [r for r in self.server.requests(self.key) if method in (None, r.method) and path in (None, r.path)]
+        return [
+            r for r in self.server.requests(self.key) if method in (None, r.method) and path in (None, r.path)
+        ]
 
     def uploads(self) -> list[StoredFile]:
         return self.server.uploads(self.key)
@@ -140,7 +148,9 @@ class MockApi:
 
 
 @pytest.fixture(scope="module")
-def ftlab_mock_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
+def ftlab_mock_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MockServer]:
     """The mock API on a manual clock, for one grader module, where the backend says to listen."""
     from ftlab.mock import ManualClock, MockServer
 

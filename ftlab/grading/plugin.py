@@ -21,14 +21,16 @@ from _pytest.python import importtestmodule  # the one private name used: how py
 from ftlab.grading.credit import PartialCredit
 from ftlab.grading.exercises import Exercise, UnknownExercise, find
 from ftlab.grading.feedback import classify, describe
-from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, Backend, ExerciseProxy, LocalBackend
 from ftlab.grading.mock_api import ftlab_mock_server, mock_api  # noqa: F401 - fixtures for graders that use the mock API
 from ftlab.grading.results import VISIBILITIES, CheckResult, Scoreboard
+from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, Backend, ExerciseProxy, LocalBackend
 
 HELP_IMPL = "which implementation graders check: 'exercises' (default), 'solutions', or a path to a folder or one .py file"
 HELP_JSON = "write every graded check, with points and feedback, as JSON to this path"
 HELP_DEBUG = "keep pytest's full traceback under each failed check (for people who write graders)"
-HELP_TIMEOUT = f"seconds one call into the learner's code may take (default {DEFAULT_CALL_TIMEOUT:g}; 0: no limit)"
+HELP_TIMEOUT = (
+    f"seconds one call into the learner's code may take (default {DEFAULT_CALL_TIMEOUT:g}; 0: no limit)"
+)
 MARKER_POINTS = (
     "points(max_points, *, hint, task=None, visibility='visible'): a graded check worth max_points; "
     "hint is shown to the learner when it fails; visibility 'hidden' shows only the name and hint."
@@ -62,7 +64,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--impl", dest="ftlab_impl", default=None, metavar="WHICH", help=HELP_IMPL)
     group.addoption("--ftlab-json", dest="ftlab_json", default=None, metavar="PATH", help=HELP_JSON)
     group.addoption("--ftlab-debug", dest="ftlab_debug", action="store_true", default=False, help=HELP_DEBUG)
-    group.addoption("--ftlab-timeout", dest="ftlab_timeout", type=float, default=None, metavar="SECONDS", help=HELP_TIMEOUT)
+    group.addoption(
+        "--ftlab-timeout",
+        dest="ftlab_timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help=HELP_TIMEOUT,
+    )
     parser.addini("ftlab_impl", HELP_IMPL, default="exercises")
     parser.addini("ftlab_timeout", HELP_TIMEOUT, default=str(DEFAULT_CALL_TIMEOUT))
 
@@ -89,7 +98,9 @@ def call_timeout(config: pytest.Config) -> float:
         try:
             value = float(raw)
         except ValueError:
-            raise pytest.UsageError(f"ftlab_timeout = {raw!r} in your pytest configuration is not a number of seconds") from None
+            raise pytest.UsageError(
+                f"ftlab_timeout = {raw!r} in your pytest configuration is not a number of seconds"
+            ) from None
     if value < 0:
         raise pytest.UsageError(f"--ftlab-timeout must be 0 (no limit) or more seconds, got {value:g}")
     return value
@@ -100,7 +111,11 @@ def impl_root(config: pytest.Config) -> Path:
     which = config.getoption("ftlab_impl") or config.getini("ftlab_impl")
     path = Path(which)
     if not path.is_absolute():
-        path = (config.rootpath / path) if which in ("exercises", "solutions") else (config.invocation_params.dir / path)
+        path = (
+            (config.rootpath / path)
+            if which in ("exercises", "solutions")
+            else (config.invocation_params.dir / path)
+        )
     if not path.exists():
         raise pytest.UsageError(f"--impl {which}: there is no folder or file at {path}")
     return path.resolve()
@@ -142,7 +157,9 @@ def _grader_module(file_path: Path, parent: pytest.Collector) -> GraderModule | 
     grader = file_path.parent.parent / "graders" / f"test_{file_path.name}"
     if not grader.is_file():
         return None
-    return GraderModule.from_parent(parent, path=file_path, grader_path=grader, impl_root=file_path.parent.resolve())
+    return GraderModule.from_parent(
+        parent, path=file_path, grader_path=grader, impl_root=file_path.parent.resolve()
+    )
 
 
 def _backend(config: pytest.Config, root: Path) -> Backend:
@@ -156,7 +173,9 @@ def _exercise_of(node: pytest.Item | pytest.Collector) -> Exercise:
     try:
         return find(node.path.stem)
     except UnknownExercise as error:
-        raise pytest.UsageError(f"{node.nodeid}: a grader module must be named test_<exercise slug>.py ({error})") from None
+        raise pytest.UsageError(
+            f"{node.nodeid}: a grader module must be named test_<exercise slug>.py ({error})"
+        ) from None
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +194,9 @@ def credit(request: pytest.FixtureRequest) -> PartialCredit:
     return tracker
 
 
-def points_spec(max_points: float, *, hint: str, task: int | None = None, visibility: str = "visible") -> PointsSpec:
+def points_spec(
+    max_points: float, *, hint: str, task: int | None = None, visibility: str = "visible"
+) -> PointsSpec:
     """Check a ``points`` marker's arguments (same signature as the marker)."""
     if isinstance(max_points, bool) or not isinstance(max_points, (int, float)) or not max_points > 0:
         raise ValueError(f"max_points must be a positive number, got {max_points!r}")
@@ -194,13 +215,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         in_grader = item.path.name.startswith("test_ex") and item.path.parent.name == "graders"
         if marker is None:
             if in_grader:
-                raise pytest.UsageError(f"{item.nodeid}: every check in a grader module needs @pytest.mark.points(n, hint=...)")
+                raise pytest.UsageError(
+                    f"{item.nodeid}: every check in a grader module needs @pytest.mark.points(n, hint=...)"
+                )
             continue
         try:
             item.stash[_SPEC] = points_spec(*marker.args, **marker.kwargs)
         except (TypeError, ValueError) as error:
             reason = str(error).replace("points_spec()", "points()")
-            raise pytest.UsageError(f"{item.nodeid}: bad @pytest.mark.points{_call_text(marker)}: {reason}") from None
+            raise pytest.UsageError(
+                f"{item.nodeid}: bad @pytest.mark.points{_call_text(marker)}: {reason}"
+            ) from None
         _exercise_of(item)
 
 
@@ -222,7 +247,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def _grade(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, spec: PointsSpec) -> CheckResult:
+def _grade(
+    item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, spec: PointsSpec
+) -> CheckResult:
     credit = item.stash.get(_CREDIT, None)
     error = call.excinfo.value if call.excinfo is not None else None
     hidden = spec.visibility == "hidden"
@@ -252,7 +279,11 @@ def _grade(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
         return result
     kind = classify(error)
     result.status = "error" if kind == "grader" else "failed"
-    detail = describe(error) if not hidden or kind == "not_implemented" else "(hidden check: details are not shown)"
+    detail = (
+        describe(error)
+        if not hidden or kind == "not_implemented"
+        else "(hidden check: details are not shown)"
+    )
     result.feedback = f"{spec.hint}\n{detail}"
     _replace_longrepr(item, report, result.feedback)
     return result
@@ -295,9 +326,13 @@ class _Recorder:
             for check in failing[:NEXT_STEPS]:
                 task = f" task {check.task}" if check.task else ""
                 number = check.exercise.split("_", 1)[0]
-                terminalreporter.write_line(f"  {number}{task} {check.name} ({check.points:g}/{check.max_points:g}): {check.hint}")
+                terminalreporter.write_line(
+                    f"  {number}{task} {check.name} ({check.points:g}/{check.max_points:g}): {check.hint}"
+                )
             if len(failing) > NEXT_STEPS:
-                terminalreporter.write_line(f"  ... and {len(failing) - NEXT_STEPS} more (each failure above has its hint)")
+                terminalreporter.write_line(
+                    f"  ... and {len(failing) - NEXT_STEPS} more (each failure above has its hint)"
+                )
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         path = self.config.getoption("ftlab_json")

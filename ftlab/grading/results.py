@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from ftlab.grading.exercises import EXERCISES, UnknownExercise, find
 from ftlab.dataset.jsonl import atomic_writer
+from ftlab.grading.exercises import EXERCISES, UnknownExercise, find
 
 Status = Literal["passed", "failed", "error", "skipped"]
 Visibility = Literal["visible", "hidden"]
@@ -43,7 +43,17 @@ class CheckResult:
         if self.visibility == "visible":
             return self
         feedback = self.feedback if self.status == "passed" else "(hidden check: details are not shown)"
-        return CheckResult(self.name, self.exercise, self.points, self.max_points, self.status, "hidden", self.task, self.hint, feedback)
+        return CheckResult(
+            self.name,
+            self.exercise,
+            self.points,
+            self.max_points,
+            self.status,
+            "hidden",
+            self.task,
+            self.hint,
+            feedback,
+        )
 
 
 class _Totals:
@@ -68,7 +78,6 @@ class ExerciseScore(_Totals):
     title: str
     checks: list[CheckResult] = field(default_factory=list)
 
-
     @property
     def failing(self) -> list[CheckResult]:
         return [c for c in self.checks if c.status != "passed"]
@@ -85,9 +94,10 @@ class Scoreboard(_Totals):
         order = {e.slug: e.number for e in EXERCISES}
         groups: dict[str, ExerciseScore] = {}
         for check in self.checks:
-            groups.setdefault(check.exercise, ExerciseScore(check.exercise, titles.get(check.exercise, check.exercise))).checks.append(check)
+            groups.setdefault(
+                check.exercise, ExerciseScore(check.exercise, titles.get(check.exercise, check.exercise))
+            ).checks.append(check)
         return sorted(groups.values(), key=lambda g: (order.get(g.slug, 99), g.slug))
-
 
     def to_dict(self, *, public_only: bool = False) -> dict[str, Any]:
         checks = [c.public() if public_only else c for c in self.checks]
@@ -95,7 +105,8 @@ class Scoreboard(_Totals):
             "score": self.points,
             "max_score": self.max_points,
             "exercises": [
-                {"exercise": g.slug, "title": g.title, "score": g.points, "max_score": g.max_points} for g in self.exercises()
+                {"exercise": g.slug, "title": g.title, "score": g.points, "max_score": g.max_points}
+                for g in self.exercises()
             ],
             "tests": [c.to_dict() for c in checks],
         }
@@ -113,10 +124,14 @@ class Scoreboard(_Totals):
         for group in groups:
             todo = len(group.failing)
             state = "all checks pass" if not todo else f"{todo} check{'s' if todo != 1 else ''} to fix"
-            rows.append(f"{exercise_label(group.slug):<{width}} {format_points(group.points):>6} / {format_points(group.max_points):<6} {state}")
+            rows.append(
+                f"{exercise_label(group.slug):<{width}} {format_points(group.points):>6} / {format_points(group.max_points):<6} {state}"
+            )
         percent = 100 * self.points / self.max_points if self.max_points else 0.0
         rows.append("-" * (width + 30))
-        rows.append(f"{'total':<{width}} {format_points(self.points):>6} / {format_points(self.max_points):<6} ({percent:.0f}%)")
+        rows.append(
+            f"{'total':<{width}} {format_points(self.points):>6} / {format_points(self.max_points):<6} ({percent:.0f}%)"
+        )
         return rows
 
 

@@ -43,7 +43,11 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v not in ("", None, []) or (k == "value" and self.kind == "value")}
+        return {
+            k: v
+            for k, v in self.__dict__.items()
+            if v not in ("", None, []) or (k == "value" and self.kind == "value")
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Outcome:
@@ -216,13 +220,18 @@ def load_module(path: Path) -> ModuleType | Outcome:
     return module
 
 
-def run_call(target: Any, args: list[Any], kwargs: dict[str, Any], *, source: Path, timeout: float) -> Outcome:
+def run_call(
+    target: Any, args: list[Any], kwargs: dict[str, Any], *, source: Path, timeout: float
+) -> Outcome:
     """Call a learner's function on rebuilt arguments; report a plain outcome whatever happens."""
     try:
         with time_limit(timeout):
             result = target(*from_plain(args), **from_plain(kwargs))
     except TimeLimitExceeded:
-        return Outcome("timeout", message=f"timed out after {timeout:g} s: is there an endless loop, or a wait that never ends?")
+        return Outcome(
+            "timeout",
+            message=f"timed out after {timeout:g} s: is there an endless loop, or a wait that never ends?",
+        )
     except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt from learner code are outcomes too
         if isinstance(error, KeyboardInterrupt) and threading.current_thread() is threading.main_thread():
             raise
@@ -237,7 +246,10 @@ def run_call(target: Any, args: list[Any], kwargs: dict[str, Any], *, source: Pa
     try:
         return Outcome("value", value=to_plain(result, "the return value"))
     except NotPlainData as error:
-        return Outcome("not_plain", message=f"a {error.type_name} object; return plain data only (dict, list, str, int, float, bool or None)")
+        return Outcome(
+            "not_plain",
+            message=f"a {error.type_name} object; return plain data only (dict, list, str, int, float, bool or None)",
+        )
 
 
 def learner_traceback(error: BaseException, source: Path) -> str:
@@ -262,7 +274,9 @@ class TimeLimitExceeded(BaseException):
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Interrupt the block after ``seconds`` (main thread, POSIX); no limit elsewhere or when 0."""
-    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    usable = (
+        seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
     if not usable:
         yield
         return

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from ftlab.grading.exercises import Exercise, find
-from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, Outcome, run_call
 from ftlab.grading.plugin import BACKEND_FACTORY
 from ftlab.grading.results import Scoreboard, load_checks
+from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, Outcome, run_call
 
 
 class NamespaceBackend:
@@ -50,10 +50,14 @@ def find_graders(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "graders").is_dir():
             return folder / "graders"
-    raise FileNotFoundError(f"no graders/ folder in {here} or above it: open the notebook from the lab's folder")
+    raise FileNotFoundError(
+        f"no graders/ folder in {here} or above it: open the notebook from the lab's folder"
+    )
 
 
-def check(slug: str, namespace: Mapping[str, Any], *, graders: Path | None = None, quiet: bool = False) -> Scoreboard:
+def check(
+    slug: str, namespace: Mapping[str, Any], *, graders: Path | None = None, quiet: bool = False
+) -> Scoreboard:
     """Grade one exercise on the functions in ``namespace``; prints pytest's report and returns the scoreboard."""
     exercise = find(slug)
     folder = graders or find_graders()
@@ -62,7 +66,17 @@ def check(slug: str, namespace: Mapping[str, Any], *, graders: Path | None = Non
         raise FileNotFoundError(f"no grader for {exercise.slug} at {grader}")
     with tempfile.TemporaryDirectory(prefix="ftlab-selfcheck-") as private:
         board = Path(private, "board.json")
-        args = [str(grader), "--impl", str(folder), "--ftlab-json", str(board), "-p", "no:cacheprovider", "--no-header", f"--rootdir={folder.parent}"]
+        args = [
+            str(grader),
+            "--impl",
+            str(folder),
+            "--ftlab-json",
+            str(board),
+            "-p",
+            "no:cacheprovider",
+            "--no-header",
+            f"--rootdir={folder.parent}",
+        ]
         pytest.main([*args, "-q"] if quiet else args, plugins=[_Namespace(namespace)])
         if not board.is_file():
             return Scoreboard()

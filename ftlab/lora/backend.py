@@ -46,7 +46,14 @@ if TYPE_CHECKING:
 class LoraBackend:
     """A base model that can be fine-tuned with LoRA and asked to chat, with or without an adapter."""
 
-    def __init__(self, base_model: str, *, settings: TrainSettings | None = None, offline: bool | None = None, log: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        base_model: str,
+        *,
+        settings: TrainSettings | None = None,
+        offline: bool | None = None,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
         require()
         self.base_model = base_model
         self.settings = settings or TrainSettings()
@@ -76,14 +83,33 @@ class LoraBackend:
 
         settings = settings or self.settings
         settings = settings if n_epochs is None else replace(settings, epochs=float(n_epochs))
-        result = train_adapter(dataset_path, self.base_model, out_dir, settings, on_step=on_step, log=self.log, offline=self.offline, checkpoint=checkpoint)
+        result = train_adapter(
+            dataset_path,
+            self.base_model,
+            out_dir,
+            settings,
+            on_step=on_step,
+            log=self.log,
+            offline=self.offline,
+            checkpoint=checkpoint,
+        )
         return result.adapter_dir
 
-    def chat(self, adapter_dir: str | os.PathLike[str] | None, messages: Sequence[Mapping[str, Any]], max_tokens: int = 256) -> str:
+    def chat(
+        self,
+        adapter_dir: str | os.PathLike[str] | None,
+        messages: Sequence[Mapping[str, Any]],
+        max_tokens: int = 256,
+    ) -> str:
         """The reply to ``messages`` (OpenAI chat format) from the base model plus the adapter (none: base alone)."""
         return self.reply(adapter_dir, messages, max_tokens).text
 
-    def reply(self, adapter_dir: str | os.PathLike[str] | None, messages: Sequence[Mapping[str, Any]], max_tokens: int = 256) -> Reply:
+    def reply(
+        self,
+        adapter_dir: str | os.PathLike[str] | None,
+        messages: Sequence[Mapping[str, Any]],
+        max_tokens: int = 256,
+    ) -> Reply:
         """As :meth:`chat`, with the token counts and whether the reply ended or hit its limit.
 
         The reply is cut at ``max_tokens`` or at the end of the model's context, whichever comes
@@ -95,14 +121,18 @@ class LoraBackend:
             model, tokenizer = self._load()
             name = self._adapter(adapter_dir) if adapter_dir is not None else None
             conversation, tools, _ = chat_messages({"messages": [_plain(m) for m in messages]})
-            inputs = tokenizer.apply_chat_template(conversation, tools=tools, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+            inputs = tokenizer.apply_chat_template(
+                conversation, tools=tools, add_generation_prompt=True, return_tensors="pt", return_dict=True
+            )
             inputs = {k: v.to(model.device) for k, v in inputs.items()}
             prompt = inputs["input_ids"].shape[1]
             if self._context is not None and prompt >= self._context:
                 raise PromptTooLong(prompt, self._context)
             limit = max_tokens if self._context is None else min(max_tokens, self._context - prompt)
             with torch.inference_mode(), _active(model, name):
-                output = model.generate(**inputs, max_new_tokens=limit, do_sample=False, pad_token_id=tokenizer.pad_token_id)
+                output = model.generate(
+                    **inputs, max_new_tokens=limit, do_sample=False, pad_token_id=tokenizer.pad_token_id
+                )
             new = output[0, prompt:].tolist()
             ended = bool(new) and new[-1] in _stop_ids(model, tokenizer)
             text = tokenizer.decode(new, skip_special_tokens=True).strip()
@@ -135,7 +165,9 @@ class LoraBackend:
         key = str(Path(adapter_dir).resolve())
         if key not in self._adapters:
             if not (Path(key) / "adapter_config.json").is_file():
-                raise ModelNotLoadable(str(adapter_dir), "it is not a LoRA adapter folder (no adapter_config.json)")
+                raise ModelNotLoadable(
+                    str(adapter_dir), "it is not a LoRA adapter folder (no adapter_config.json)"
+                )
             name = f"adapter_{len(self._adapters) + 1}"
             if isinstance(self._model, PeftModel):
                 self._model.load_adapter(key, adapter_name=name)

@@ -8,9 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ftlab.dataset.jsonl import read_jsonl
-from ftlab.lora.errors import DatasetRefused, DatasetUnreadable, ExampleTooLong, NothingToTrain, TemplateMismatch
-from ftlab.lora.template import SpanNotFound, render
 from ftlab.dataset.validation import FileReport, UnusableFile, validate_file
+from ftlab.lora.errors import (
+    DatasetRefused,
+    DatasetUnreadable,
+    ExampleTooLong,
+    NothingToTrain,
+    TemplateMismatch,
+)
+from ftlab.lora.template import SpanNotFound, render
 
 IGNORE = -100  # the label PyTorch's cross-entropy skips
 
@@ -28,7 +34,11 @@ class TokenizedExample:
         return sum(label != IGNORE for label in self.labels)
 
     def features(self) -> dict[str, list[int]]:
-        return {"input_ids": self.input_ids, "attention_mask": [1] * len(self.input_ids), "labels": self.labels}
+        return {
+            "input_ids": self.input_ids,
+            "attention_mask": [1] * len(self.input_ids),
+            "labels": self.labels,
+        }
 
 
 @dataclass(frozen=True)
@@ -67,9 +77,14 @@ def tokenize_record(tokenizer: Any, record: Mapping[str, Any]) -> tuple[list[int
     return ids, label_tokens(ids, encoding["offset_mapping"], rendering.spans)
 
 
-def label_tokens(ids: Sequence[int], offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> list[int]:
+def label_tokens(
+    ids: Sequence[int], offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]
+) -> list[int]:
     """Each token's own id when it starts inside a trained span, else -100."""
-    return [token if any(start <= offset[0] < end for start, end in spans) else IGNORE for token, offset in zip(ids, offsets, strict=True)]
+    return [
+        token if any(start <= offset[0] < end for start, end in spans) else IGNORE
+        for token, offset in zip(ids, offsets, strict=True)
+    ]
 
 
 def tokenize_dataset(path: str | os.PathLike[str], tokenizer: Any, *, max_length: int) -> TokenizedDataset:
@@ -85,7 +100,9 @@ def tokenize_dataset(path: str | os.PathLike[str], tokenizer: Any, *, max_length
         except SpanNotFound as error:
             raise TemplateMismatch(str(path), line.number, str(error)) from None
         except Exception as error:  # noqa: BLE001 - jinja's TemplateError, or a template's own raise_exception
-            raise TemplateMismatch(str(path), line.number, f"the model's chat template refuses this conversation: {error}") from None
+            raise TemplateMismatch(
+                str(path), line.number, f"the model's chat template refuses this conversation: {error}"
+            ) from None
         if len(ids) > max_length:
             too_long.append((line.number, len(ids)))
         elif all(label == IGNORE for label in labels):

@@ -35,7 +35,9 @@ class DatasetRefused(LoraError):
 
     def __str__(self) -> str:
         errors = self.report.errors
-        lines = [f"{self.report.path}: {len(errors)} error(s); fix them before training (ftlab validate shows the full report):"]
+        lines = [
+            f"{self.report.path}: {len(errors)} error(s); fix them before training (ftlab validate shows the full report):"
+        ]
         lines += [f"  line {p.line}: {p.problem}" for p in errors[:_SHOWN]]
         if len(errors) > _SHOWN:
             lines.append(f"  ... and {len(errors) - _SHOWN} more")
@@ -69,7 +71,11 @@ class ModelNotLoadable(LoraError):
         )
 
     def _hub_id(self) -> str:
-        return self.model if self.model.count("/") == 1 and not self.model.startswith((".", "/", "~")) else "HuggingFaceTB/SmolLM2-135M-Instruct"
+        return (
+            self.model
+            if self.model.count("/") == 1 and not self.model.startswith((".", "/", "~"))
+            else "HuggingFaceTB/SmolLM2-135M-Instruct"
+        )
 
 
 @dataclass
@@ -119,7 +125,9 @@ class NothingToTrain(LoraError):
     path: str
 
     def __str__(self) -> str:
-        return f"{self.path}: no example has an assistant turn to train on (every assistant turn has weight 0)"
+        return (
+            f"{self.path}: no example has an assistant turn to train on (every assistant turn has weight 0)"
+        )
 
 
 @dataclass

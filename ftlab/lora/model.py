@@ -17,7 +17,10 @@ _LENGTH_KEYS = ("max_position_embeddings", "n_positions", "max_sequence_length",
 
 def offline_by_default() -> bool:
     """True when the environment asks the Hugging Face libraries to stay offline."""
-    return any(os.environ.get(k, "").strip().lower() in ("1", "true", "yes", "on") for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+    return any(
+        os.environ.get(k, "").strip().lower() in ("1", "true", "yes", "on")
+        for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    )
 
 
 def model_folder(model: str, *, offline: bool | None = None, log: Callable[[str], None] = print) -> Path:
@@ -35,17 +38,25 @@ def model_folder(model: str, *, offline: bool | None = None, log: Callable[[str]
         raise ModelNotLoadable(model, "it is neither an existing folder nor a valid hub id") from None
     except OSError:
         if offline:
-            raise ModelNotLoadable(model, "it is not in the Hugging Face cache and offline mode is on (HF_HUB_OFFLINE)") from None
-    log(f"{model} is not in the local Hugging Face cache; downloading it from the hub (set HF_HUB_OFFLINE=1 to skip)")
+            raise ModelNotLoadable(
+                model, "it is not in the Hugging Face cache and offline mode is on (HF_HUB_OFFLINE)"
+            ) from None
+    log(
+        f"{model} is not in the local Hugging Face cache; downloading it from the hub (set HF_HUB_OFFLINE=1 to skip)"
+    )
     try:
         return Path(snapshot_download(model, allow_patterns=_FILES))
     except Exception as error:  # noqa: BLE001 - network, auth, missing repo: all end in the same advice
-        raise ModelNotLoadable(model, f"it is not cached and the hub could not provide it ({_first_line(error)})") from None
+        raise ModelNotLoadable(
+            model, f"it is not cached and the hub could not provide it ({_first_line(error)})"
+        ) from None
 
 
 def _local_folder(model: str, path: Path) -> Path:
     if not path.is_dir():
-        raise ModelNotLoadable(model, "no such folder" if not path.exists() else "it is a file, not a model folder")
+        raise ModelNotLoadable(
+            model, "no such folder" if not path.exists() else "it is a file, not a model folder"
+        )
     if not (path / "config.json").is_file():
         raise ModelNotLoadable(model, "the folder has no config.json")
     return path
@@ -60,9 +71,14 @@ def load_tokenizer(folder: Path, model: str) -> Any:
     except Exception as error:  # noqa: BLE001 - corrupt or missing tokenizer files
         raise ModelNotLoadable(model, f"its tokenizer does not load ({_first_line(error)})") from None
     if not getattr(tokenizer, "chat_template", None):
-        raise ModelNotLoadable(model, "its tokenizer has no chat template; use an instruct (chat) model such as SmolLM2-135M-Instruct")
+        raise ModelNotLoadable(
+            model,
+            "its tokenizer has no chat template; use an instruct (chat) model such as SmolLM2-135M-Instruct",
+        )
     if not getattr(tokenizer, "is_fast", False):
-        raise ModelNotLoadable(model, "it has no fast tokenizer (tokenizer.json), which assistant-only masking needs")
+        raise ModelNotLoadable(
+            model, "it has no fast tokenizer (tokenizer.json), which assistant-only masking needs"
+        )
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer

@@ -25,8 +25,18 @@ class TrainSettings:
     target_modules: str = "all-linear"
 
     def __post_init__(self) -> None:
-        positive = {"epochs": self.epochs, "learning_rate": self.learning_rate, "rank": self.rank, "alpha": self.alpha, "batch_size": self.batch_size}
-        positive |= {k: v for k, v in {"max_steps": self.max_steps, "max_length": self.max_length}.items() if v is not None}
+        positive = {
+            "epochs": self.epochs,
+            "learning_rate": self.learning_rate,
+            "rank": self.rank,
+            "alpha": self.alpha,
+            "batch_size": self.batch_size,
+        }
+        positive |= {
+            k: v
+            for k, v in {"max_steps": self.max_steps, "max_length": self.max_length}.items()
+            if v is not None
+        }
         for name, value in positive.items():
             if not value > 0:
                 raise ValueError(f"{name} must be greater than 0, got {value!r}")

@@ -29,11 +29,17 @@ class Rendering:
     spans: tuple[tuple[int, int], ...]
 
 
-def chat_messages(record: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None, list[bool]]:
+def chat_messages(
+    record: Mapping[str, Any],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None, list[bool]]:
     """The record's messages as Hugging Face templates expect them, its tools, and which turns to train on."""
     messages = [_message(m) for m in record["messages"]]
     trained = [m["role"] == "assistant" and m.get("weight", 1) == 1 for m in record["messages"]]
-    tools = record.get("tools") or [{"type": "function", "function": f} for f in record.get("functions") or []] or None
+    tools = (
+        record.get("tools")
+        or [{"type": "function", "function": f} for f in record.get("functions") or []]
+        or None
+    )
     return messages, tools, trained
 
 
@@ -45,7 +51,9 @@ def _message(message: Mapping[str, Any]) -> dict[str, Any]:
     if role != "assistant":
         return out
     out["content"] = message.get("content") or ""
-    calls = message.get("tool_calls") or ([{"type": "function", "function": message["function_call"]}] if message.get("function_call") else [])
+    calls = message.get("tool_calls") or (
+        [{"type": "function", "function": message["function_call"]}] if message.get("function_call") else []
+    )
     if calls:
         out["tool_calls"] = [_call(c) for c in calls]
     return out
@@ -53,7 +61,9 @@ def _message(message: Mapping[str, Any]) -> dict[str, Any]:
 
 def _call(call: Mapping[str, Any]) -> dict[str, Any]:
     function = dict(call["function"])
-    with suppress(TypeError, ValueError):  # the OpenAI format carries arguments as a JSON string; templates want the object
+    with suppress(
+        TypeError, ValueError
+    ):  # the OpenAI format carries arguments as a JSON string; templates want the object
         function["arguments"] = json.loads(function.get("arguments", "{}"))
     return {"type": "function", **({"id": call["id"]} if "id" in call else {}), "function": function}
 
@@ -74,10 +84,14 @@ def render(tokenizer: Any, record: Mapping[str, Any]) -> Rendering:
 
 
 def _apply(tokenizer: Any, messages: Sequence[dict[str, Any]], tools: Any, *, prompt: bool) -> str:
-    return tokenizer.apply_chat_template(list(messages), tools=tools, tokenize=False, add_generation_prompt=prompt)
+    return tokenizer.apply_chat_template(
+        list(messages), tools=tools, tokenize=False, add_generation_prompt=prompt
+    )
 
 
-def _span(tokenizer: Any, messages: list[dict[str, Any]], tools: Any, index: int, full: str, cursor: int) -> tuple[int, int]:
+def _span(
+    tokenizer: Any, messages: list[dict[str, Any]], tools: Any, index: int, full: str, cursor: int
+) -> tuple[int, int]:
     try:
         before = _apply(tokenizer, messages[:index], tools, prompt=True) if index else None
         after = _apply(tokenizer, messages[: index + 1], tools, prompt=False)
@@ -98,7 +112,7 @@ def _find_once(tokenizer: Any, text: str, full: str, cursor: int, *, eos: bool) 
     if not text.strip() or full.count(text, cursor) != 1:
         raise SpanNotFound(
             "the model's chat template rewrites or hides this assistant turn, so ftlab cannot tell which tokens are the "
-            "reply; set \"weight\": 0 on it or use another instruct model (SmolLM2, Qwen2.5 and Llama 3.x templates work)"
+            'reply; set "weight": 0 on it or use another instruct model (SmolLM2, Qwen2.5 and Llama 3.x templates work)'
         )
     start = full.index(text, cursor)
     end = start + len(text)

@@ -20,7 +20,9 @@ from ftlab.lora.model import context_length, load_model, load_tokenizer, model_f
 from ftlab.lora.settings import TrainSettings
 
 StepCallback = Callable[[int, int, float], None]  # (step, total_steps, loss)
-CheckpointCallback = Callable[[int, int], "str | os.PathLike[str] | None"]  # (step, total_steps) -> folder to save in, or None
+CheckpointCallback = Callable[
+    [int, int], "str | os.PathLike[str] | None"
+]  # (step, total_steps) -> folder to save in, or None
 METADATA = "ftlab_lora.json"
 
 
@@ -62,7 +64,10 @@ def train_adapter(
     out = Path(out)
     _check_out(out)
     report = check_dataset(dataset)
-    log(f"checked {dataset}: {report.n_examples} examples, no errors" + (f" ({len(report.warnings)} warnings)" if report.warnings else ""))
+    log(
+        f"checked {dataset}: {report.n_examples} examples, no errors"
+        + (f" ({len(report.warnings)} warnings)" if report.warnings else "")
+    )
     folder = model_folder(model, offline=offline, log=log)
     tokenizer = load_tokenizer(folder, model)
     limit = min(filter(None, (settings.max_length, context_length(folder, model, tokenizer))))
@@ -73,7 +78,9 @@ def train_adapter(
 
 def _describe(data: TokenizedDataset, limit: int, log: Callable[[str], None]) -> None:
     longest = max(len(e.input_ids) for e in data.examples)
-    log(f"tokenized {len(data.examples)} examples: {data.n_tokens:,} tokens, {data.n_trained:,} of them in trained assistant turns; longest {longest} of {limit}")
+    log(
+        f"tokenized {len(data.examples)} examples: {data.n_tokens:,} tokens, {data.n_trained:,} of them in trained assistant turns; longest {longest} of {limit}"
+    )
     if data.skipped:
         log(f"skipped line(s) {', '.join(map(str, data.skipped))}: no assistant turn with weight 1")
 
@@ -85,7 +92,15 @@ class _Hooks:
     log: Callable[[str], None]
 
 
-def _train(data: TokenizedDataset, model: str, folder: Path, tokenizer: Any, out: Path, settings: TrainSettings, hooks: _Hooks) -> TrainResult:
+def _train(
+    data: TokenizedDataset,
+    model: str,
+    folder: Path,
+    tokenizer: Any,
+    out: Path,
+    settings: TrainSettings,
+    hooks: _Hooks,
+) -> TrainResult:
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import DataCollatorForSeq2Seq, Trainer, TrainingArguments, set_seed
@@ -95,7 +110,13 @@ def _train(data: TokenizedDataset, model: str, folder: Path, tokenizer: Any, out
     bf16 = gpu and torch.cuda.is_available() and torch.cuda.is_bf16_supported()
     base = load_model(folder, model, dtype=torch.bfloat16 if bf16 else torch.float32)
     set_seed(settings.seed)
-    lora = LoraConfig(r=settings.rank, lora_alpha=settings.alpha, lora_dropout=settings.dropout, target_modules=settings.target_modules, task_type="CAUSAL_LM")
+    lora = LoraConfig(
+        r=settings.rank,
+        lora_alpha=settings.alpha,
+        lora_dropout=settings.dropout,
+        target_modules=settings.target_modules,
+        task_type="CAUSAL_LM",
+    )
     with peft_quietly():
         peft_model = get_peft_model(base, lora)
     losses: list[float] = []
@@ -117,12 +138,18 @@ def _train(data: TokenizedDataset, model: str, folder: Path, tokenizer: Any, out
         try:
             trainer.train()
         except torch.OutOfMemoryError:
-            raise TrainingFailed("out of memory; lower --batch-size or --max-length, or use a smaller model") from None
+            raise TrainingFailed(
+                "out of memory; lower --batch-size or --max-length, or use a smaller model"
+            ) from None
     if not losses:
         raise TrainingFailed("no training step ran")
     if bad := [step for step, loss in enumerate(losses, start=1) if not math.isfinite(loss)]:
-        raise TrainingFailed(f"the loss stopped being a number at step {bad[0]} ({losses[bad[0] - 1]}); lower --lr")
-    result = TrainResult(str(out), model, len(data.examples), len(losses), losses, time.monotonic() - started, args.device.type)
+        raise TrainingFailed(
+            f"the loss stopped being a number at step {bad[0]} ({losses[bad[0] - 1]}); lower --lr"
+        )
+    result = TrainResult(
+        str(out), model, len(data.examples), len(losses), losses, time.monotonic() - started, args.device.type
+    )
     _save(peft_model, tokenizer, out, result, settings, data.path)
     return result
 
@@ -136,14 +163,21 @@ def _progress(losses: list[float], hooks: _Hooks, base_model: str, started: floa
         def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
             log(f"{header}: {state.max_steps} steps, {state.num_train_epochs} epoch(s)")
 
-        def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        def on_log(
+            self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any
+        ) -> None:
             if not logs or "loss" not in logs:
                 return
             loss = float(logs["loss"])
             losses.append(loss)
             width = len(str(state.max_steps))
-            log(f"step {state.global_step:>{width}}/{state.max_steps}  loss {loss:.4f}  epoch {state.epoch or 0:.2f}  {time.monotonic() - started:.0f}s")
-            if hooks.checkpoint is not None and (folder := hooks.checkpoint(state.global_step, state.max_steps)) is not None:
+            log(
+                f"step {state.global_step:>{width}}/{state.max_steps}  loss {loss:.4f}  epoch {state.epoch or 0:.2f}  {time.monotonic() - started:.0f}s"
+            )
+            if (
+                hooks.checkpoint is not None
+                and (folder := hooks.checkpoint(state.global_step, state.max_steps)) is not None
+            ):
                 _save_checkpoint(kwargs["model"], Path(folder), base_model)
             if hooks.on_step is not None:
                 hooks.on_step(state.global_step, state.max_steps, loss)
@@ -165,11 +199,15 @@ def _save_checkpoint(model: Any, folder: Path, base_model: str) -> None:
 
 
 def _check_out(out: Path) -> None:
-    if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or (out / "adapter_config.json").is_file())):
+    if out.exists() and not (
+        out.is_dir() and (not any(out.iterdir()) or (out / "adapter_config.json").is_file())
+    ):
         raise OutputTaken(str(out))
 
 
-def _save(model: Any, tokenizer: Any, out: Path, result: TrainResult, settings: TrainSettings, dataset: str) -> None:
+def _save(
+    model: Any, tokenizer: Any, out: Path, result: TrainResult, settings: TrainSettings, dataset: str
+) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:

@@ -8,4 +8,14 @@ from ftlab.mock.fixture import running_mock
 from ftlab.mock.jobs import Timing
 from ftlab.mock.server import DEFAULT_KEY, MockServer
 
-__all__ = ["DEFAULT_KEY", "Clock", "ManualClock", "MockServer", "ScaledClock", "SimulatedTraining", "Timing", "TrainingBackend", "running_mock"]
+__all__ = [
+    "DEFAULT_KEY",
+    "Clock",
+    "ManualClock",
+    "MockServer",
+    "ScaledClock",
+    "SimulatedTraining",
+    "Timing",
+    "TrainingBackend",
+    "running_mock",
+]

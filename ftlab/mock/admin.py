@@ -73,7 +73,9 @@ def advance_clock(ctx: Context) -> dict[str, Any]:
     """``{"advance": 60}`` moves a manual clock forward (the server must run with one); kept per key."""
     clock = ctx.server.clock
     if not isinstance(clock, ManualClock):
-        raise errors.ApiError(400, "This server's clock runs by itself; only a manual clock can be advanced.", param="advance")
+        raise errors.ApiError(
+            400, "This server's clock runs by itself; only a manual clock can be advanced.", param="advance"
+        )
     seconds = ctx.json_body().get("advance")
     if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
         raise errors.invalid_type("advance", "a number of seconds >= 0", seconds)

@@ -32,4 +32,9 @@ def is_base_model(model: str) -> bool:
 
 def base_model_json(model: str) -> dict[str, Any]:
     owner = "openai" if model == "gpt-3.5-turbo" else "system"
-    return {"id": model, "object": "model", "created": _CREATED.get(model, _DEFAULT_CREATED), "owned_by": owner}
+    return {
+        "id": model,
+        "object": "model",
+        "created": _CREATED.get(model, _DEFAULT_CREATED),
+        "owned_by": owner,
+    }

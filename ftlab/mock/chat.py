@@ -82,7 +82,9 @@ def usage(messages: Sequence[Any], reply: str, model: str) -> dict[str, int]:
     }
 
 
-def completion(ident: str, created: int, model: str, reply: str, n: int, counts: dict[str, int], finish: str) -> dict[str, Any]:
+def completion(
+    ident: str, created: int, model: str, reply: str, n: int, counts: dict[str, int], finish: str
+) -> dict[str, Any]:
     choice = {
         "message": {"role": "assistant", "content": reply, "refusal": None, "annotations": []},
         "finish_reason": finish,
@@ -94,7 +96,11 @@ def completion(ident: str, created: int, model: str, reply: str, n: int, counts:
         "created": created,
         "model": model,
         "choices": [{"index": i, **choice} for i in range(n)],
-        "usage": {**counts, "completion_tokens": counts["completion_tokens"] * n, "total_tokens": counts["prompt_tokens"] + counts["completion_tokens"] * n},
+        "usage": {
+            **counts,
+            "completion_tokens": counts["completion_tokens"] * n,
+            "total_tokens": counts["prompt_tokens"] + counts["completion_tokens"] * n,
+        },
         "service_tier": "default",
         "system_fingerprint": "fp_ftlab_mock",
     }
@@ -102,13 +108,40 @@ def completion(ident: str, created: int, model: str, reply: str, n: int, counts:
 
 def stream(ident: str, created: int, model: str, reply: str, n: int, finish: str) -> Iterator[bytes]:
     """Server-sent events: the role, the reply in word-sized pieces, the finish, then [DONE]."""
-    base = {"id": ident, "object": "chat.completion.chunk", "created": created, "model": model, "system_fingerprint": "fp_ftlab_mock"}
+    base = {
+        "id": ident,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": model,
+        "system_fingerprint": "fp_ftlab_mock",
+    }
     pieces = re.findall(r"\S+\s*|\s+", reply) or [""]
     for index in range(n):
-        yield _sse({**base, "choices": [{"index": index, "delta": {"role": "assistant", "content": "", "refusal": None}, "logprobs": None, "finish_reason": None}]})
+        yield _sse(
+            {
+                **base,
+                "choices": [
+                    {
+                        "index": index,
+                        "delta": {"role": "assistant", "content": "", "refusal": None},
+                        "logprobs": None,
+                        "finish_reason": None,
+                    }
+                ],
+            }
+        )
         for piece in pieces:
-            yield _sse({**base, "choices": [{"index": index, "delta": {"content": piece}, "logprobs": None, "finish_reason": None}]})
-        yield _sse({**base, "choices": [{"index": index, "delta": {}, "logprobs": None, "finish_reason": finish}]})
+            yield _sse(
+                {
+                    **base,
+                    "choices": [
+                        {"index": index, "delta": {"content": piece}, "logprobs": None, "finish_reason": None}
+                    ],
+                }
+            )
+        yield _sse(
+            {**base, "choices": [{"index": index, "delta": {}, "logprobs": None, "finish_reason": finish}]}
+        )
     yield b"data: [DONE]\n\n"
 
 

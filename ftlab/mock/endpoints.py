@@ -21,7 +21,9 @@ from ftlab.mock.training import base_model
 def create_file(ctx: Context) -> dict[str, Any]:
     request = ctx.request
     if request.mimetype != "multipart/form-data":
-        raise errors.ApiError(400, f"Invalid Content-Type header ({request.mimetype or 'none'}), expected multipart/form-data.")
+        raise errors.ApiError(
+            400, f"Invalid Content-Type header ({request.mimetype or 'none'}), expected multipart/form-data."
+        )
     purpose = request.form.get("purpose")
     if purpose is None:
         raise errors.missing("purpose")
@@ -100,7 +102,10 @@ def retrieve_model(ctx: Context, model: str) -> dict[str, Any]:
 @route("/v1/models/<model>", "DELETE")
 def delete_model(ctx: Context, model: str) -> dict[str, Any]:
     if model in BASE_MODELS:
-        raise errors.ApiError(403, f"You are not allowed to delete the model {model}: only fine-tuned models you own can be deleted.")
+        raise errors.ApiError(
+            403,
+            f"You are not allowed to delete the model {model}: only fine-tuned models you own can be deleted.",
+        )
     if model not in ctx.key_state.models:
         raise errors.model_not_found(model)
     del ctx.key_state.models[model]
@@ -131,7 +136,9 @@ def create_chat_completion(ctx: Context) -> Deferred:
             code="empty_array",
         )
     n = _int_field(body, "n", 1, 1, 128)
-    limit = _int_field(body, "max_completion_tokens", 0, 1, 1_000_000) or _int_field(body, "max_tokens", 0, 1, 1_000_000)
+    limit = _int_field(body, "max_completion_tokens", 0, 1, 1_000_000) or _int_field(
+        body, "max_tokens", 0, 1, 1_000_000
+    )
     tuned = ctx.key_state.fine_tuned(model)
     if tuned is not None:
         job: Job | None = ctx.key_state.jobs[tuned.job_id]
@@ -148,8 +155,13 @@ def create_chat_completion(ctx: Context) -> Deferred:
     def respond() -> dict[str, Any] | Response:
         answer = ctx.server.backend.answer(request)
         if streamed:
-            return Response(chat.stream(ident, created, answered_by, answer.text, n, answer.finish_reason), content_type="text/event-stream")
-        return chat.completion(ident, created, answered_by, answer.text, n, answer.usage, answer.finish_reason)
+            return Response(
+                chat.stream(ident, created, answered_by, answer.text, n, answer.finish_reason),
+                content_type="text/event-stream",
+            )
+        return chat.completion(
+            ident, created, answered_by, answer.text, n, answer.usage, answer.finish_reason
+        )
 
     return Deferred(respond)
 

@@ -72,7 +72,9 @@ def invalid_url(method: str, path: str) -> ApiError:
 
 
 def missing(param: str) -> ApiError:
-    return ApiError(400, f"Missing required parameter: '{param}'.", param=param, code="missing_required_parameter")
+    return ApiError(
+        400, f"Missing required parameter: '{param}'.", param=param, code="missing_required_parameter"
+    )
 
 
 def invalid_type(param: str, expected: str, value: object) -> ApiError:
@@ -85,7 +87,11 @@ def invalid_type(param: str, expected: str, value: object) -> ApiError:
 
 
 def invalid_value(param: str, value: object, allowed: list[str]) -> ApiError:
-    options = ", ".join(f"'{a}'" for a in allowed[:-1]) + f", and '{allowed[-1]}'" if len(allowed) > 1 else f"'{allowed[0]}'"
+    options = (
+        ", ".join(f"'{a}'" for a in allowed[:-1]) + f", and '{allowed[-1]}'"
+        if len(allowed) > 1
+        else f"'{allowed[0]}'"
+    )
     return ApiError(
         400,
         f"Invalid value for '{param}': {value!r}. Supported values are: {options}.",
@@ -94,7 +100,9 @@ def invalid_value(param: str, value: object, allowed: list[str]) -> ApiError:
     )
 
 
-def out_of_range(param: str, value: int | float, *, minimum: float | None = None, maximum: float | None = None) -> ApiError:
+def out_of_range(
+    param: str, value: int | float, *, minimum: float | None = None, maximum: float | None = None
+) -> ApiError:
     kind = "integer" if isinstance(value, int) else "decimal"
     if maximum is not None and value > maximum:
         return ApiError(

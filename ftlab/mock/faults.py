@@ -11,7 +11,11 @@ from ftlab.mock.errors import ApiError
 _DEFAULTS: dict[int, tuple[str, str, str | None]] = {
     408: ("Request timed out.", "timeout", None),
     409: ("The request conflicted with another request in progress. Please try again.", "conflict", None),
-    429: ("Rate limit reached for requests. Please try again in a moment.", "requests", "rate_limit_exceeded"),
+    429: (
+        "Rate limit reached for requests. Please try again in a moment.",
+        "requests",
+        "rate_limit_exceeded",
+    ),
     500: ("The server had an error while processing your request. Sorry about that!", "server_error", None),
     502: ("Bad gateway.", "server_error", None),
     503: ("The engine is currently overloaded, please try again later.", "server_error", None),
@@ -38,10 +42,14 @@ class Fault:
             self.method = self.method.upper()
 
     def matches(self, method: str, path: str) -> bool:
-        return (self.method is None or self.method == method) and (self.path is None or path.startswith(self.path))
+        return (self.method is None or self.method == method) and (
+            self.path is None or path.startswith(self.path)
+        )
 
     def error(self) -> ApiError:
-        message, kind, code = _DEFAULTS.get(self.status, (f"Injected failure ({self.status}).", "server_error", None))
+        message, kind, code = _DEFAULTS.get(
+            self.status, (f"Injected failure ({self.status}).", "server_error", None)
+        )
         headers = {"retry-after-ms": str(self.retry_after_ms)} if self.retry_after_ms is not None else {}
         return ApiError(self.status, self.message or message, type=kind, code=code, headers=headers)
 

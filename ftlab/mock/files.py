@@ -37,4 +37,3 @@ class StoredFile:
             "created_at": self.created_at,
             "status": self.status,
         }
-

@@ -222,7 +222,11 @@ class Job:
         if self.status == "running":
             if self.step < self.steps:
                 return self._phase_at + (self.step + 1 - self._run_from_step) * self.step_seconds
-            return self._phase_at + (self.steps - self._run_from_step) * self.step_seconds + self.timing.finalizing
+            return (
+                self._phase_at
+                + (self.steps - self._run_from_step) * self.step_seconds
+                + self.timing.finalizing
+            )
         return None
 
     def _fire(self, at: float) -> None:
@@ -270,7 +274,9 @@ class Job:
         epoch, rest = divmod(self.step, per_epoch)
         if rest == 0 and epoch > int(self.hyperparameters.n_epochs) - KEPT_CHECKPOINTS:
             name = f"{self.model_name}:ckpt-step-{self.step}"
-            checkpoint = Checkpoint(self.ids.checkpoint(), int(at), self.id, name, self.step, {"step": self.step, **metrics})
+            checkpoint = Checkpoint(
+                self.ids.checkpoint(), int(at), self.id, name, self.step, {"step": self.step, **metrics}
+            )
             self.checkpoints.append(checkpoint)
             self._say(at, f"Checkpoint created at step {self.step} with Snapshot ID: {name}")
 
@@ -314,11 +320,21 @@ class Job:
         rows = ["step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy"]
         for step in range(1, self.steps + 1):
             m = self.metrics(step)
-            valid = f"{m['valid_loss']:.5f},{m['valid_mean_token_accuracy']:.5f}" if "valid_loss" in m else ","
+            valid = (
+                f"{m['valid_loss']:.5f},{m['valid_mean_token_accuracy']:.5f}" if "valid_loss" in m else ","
+            )
             rows.append(f"{step},{m['train_loss']:.5f},{m['train_mean_token_accuracy']:.5f},{valid}")
         return ("\n".join(rows) + "\n").encode()
 
-    def _say(self, at: float, message: str, *, level: str = "info", type: str = "message", data: dict[str, Any] | None = None) -> None:  # noqa: A002
+    def _say(
+        self,
+        at: float,
+        message: str,
+        *,
+        level: str = "info",
+        type: str = "message",
+        data: dict[str, Any] | None = None,
+    ) -> None:  # noqa: A002
         self.events.append(Event(self.ids.event(), int(at), message, level, type, data or {}))
 
 

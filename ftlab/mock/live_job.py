@@ -208,7 +208,11 @@ class LiveJob(Job):
                 return
         assert isinstance(self.outcome, Dataset) and self.plan is not None
         hyper, plan = self.hyperparameters, self.plan
-        hyper.n_epochs, hyper.batch_size, hyper.learning_rate_multiplier = plan.n_epochs, plan.batch_size, plan.learning_rate_multiplier
+        hyper.n_epochs, hyper.batch_size, hyper.learning_rate_multiplier = (
+            plan.n_epochs,
+            plan.batch_size,
+            plan.learning_rate_multiplier,
+        )
         self.steps = plan.steps(self.outcome.n_examples)
         self._planned_tokens = self.outcome.trained_tokens(plan.n_epochs)
         self.status, self._phase_at = "queued", at
@@ -226,7 +230,16 @@ class LiveJob(Job):
                   data={"step": event.step, "total_steps": event.total, **self.metrics(event.step)})  # fmt: skip
         if event.checkpoint is not None:
             name = f"{self.model_name}:ckpt-step-{event.step}"
-            self.checkpoints.append(Checkpoint(self.ids.checkpoint(), int(event.at), self.id, name, event.step, {"step": event.step, **self.metrics(event.step)}))
+            self.checkpoints.append(
+                Checkpoint(
+                    self.ids.checkpoint(),
+                    int(event.at),
+                    self.id,
+                    name,
+                    event.step,
+                    {"step": event.step, **self.metrics(event.step)},
+                )
+            )
             self._checkpoint_dirs[name] = event.checkpoint
             self._say(event.at, f"Checkpoint created at step {event.step} with Snapshot ID: {name}")
 

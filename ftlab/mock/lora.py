@@ -22,7 +22,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ftlab.lora.errors import DatasetRefused, DatasetUnreadable, ExampleTooLong, LoraError, NothingToTrain, PromptTooLong, TemplateMismatch
+from ftlab.lora.errors import (
+    DatasetRefused,
+    DatasetUnreadable,
+    ExampleTooLong,
+    LoraError,
+    NothingToTrain,
+    PromptTooLong,
+    TemplateMismatch,
+)
 from ftlab.lora.settings import TrainSettings
 from ftlab.mock import errors
 from ftlab.mock.backend import Answer, ChatRequest
@@ -67,7 +75,9 @@ class LoraTraining:
         self.lora = LoraBackend(base_model, settings=settings, offline=offline, log=log)
         self.base_model = base_model
         self._own_dir = work_dir is None
-        self.work_dir = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="ftlab-mock-lora-"))
+        self.work_dir = (
+            Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="ftlab-mock-lora-"))
+        )
         self._queue: queue.Queue[LiveJob | None] = queue.Queue()
         self._jobs: list[LiveJob] = []
         self._worker: threading.Thread | None = None
@@ -77,13 +87,19 @@ class LoraTraining:
         """Find the base model and its tokenizer now (downloading it if allowed): a bad name fails at start, not in every job."""
         from ftlab.lora.model import load_tokenizer, model_folder
 
-        load_tokenizer(model_folder(self.base_model, offline=self.lora.offline, log=self.lora.log), self.base_model)
+        load_tokenizer(
+            model_folder(self.base_model, offline=self.lora.offline, log=self.lora.log), self.base_model
+        )
 
     # --- jobs ---------------------------------------------------------------------------
 
     def new_job(self, data: bytes, clock: Clock, **fields: Any) -> LiveJob:
         outcome = fields["outcome"]
-        plan = self._plan(outcome, fields["hyperparameters"], fields["seed"]) if isinstance(outcome, Dataset) else None
+        plan = (
+            self._plan(outcome, fields["hyperparameters"], fields["seed"])
+            if isinstance(outcome, Dataset)
+            else None
+        )
         job = LiveJob(**fields, clock=clock, plan=plan)
         if job.model.startswith("ft:"):
             message = (f"The ftlab mock's LoRA backend trains adapters on its base model only, so it cannot continue "
@@ -103,7 +119,9 @@ class LoraTraining:
         lr = hyper.learning_rate_multiplier
         return Plan(
             n_epochs=epochs_for(outcome.n_examples, hyper.n_epochs),
-            batch_size=hyper.batch_size if isinstance(hyper.batch_size, int) else self.lora.settings.batch_size,
+            batch_size=hyper.batch_size
+            if isinstance(hyper.batch_size, int)
+            else self.lora.settings.batch_size,
             learning_rate_multiplier=1.0 if lr == "auto" else float(lr),
             seed=seed,
         )
@@ -129,8 +147,20 @@ class LoraTraining:
             try:
                 self._run(job)
             except Exception as error:  # noqa: BLE001 - one job's bug must not stop the jobs queued after it
-                print(f"ftlab mock: LoRA training of {job.id} stopped by an internal error: {error!r}", file=sys.stderr)
-                job.post(Failed(job.now(), JobError("server_error", f"The job experienced an error while training and failed: {error}", None)))
+                print(
+                    f"ftlab mock: LoRA training of {job.id} stopped by an internal error: {error!r}",
+                    file=sys.stderr,
+                )
+                job.post(
+                    Failed(
+                        job.now(),
+                        JobError(
+                            "server_error",
+                            f"The job experienced an error while training and failed: {error}",
+                            None,
+                        ),
+                    )
+                )
 
     def _run(self, job: LiveJob) -> None:
         if job.control.stopped:  # cancelled (or failed) while it waited in the queue
@@ -138,7 +168,12 @@ class LoraTraining:
         assert job.plan is not None and job.work_dir is not None
         plan, folder = job.plan, Path(job.work_dir)
         base = self.lora.settings
-        settings = replace(base, batch_size=plan.batch_size, learning_rate=base.learning_rate * plan.learning_rate_multiplier, seed=plan.seed)
+        settings = replace(
+            base,
+            batch_size=plan.batch_size,
+            learning_rate=base.learning_rate * plan.learning_rate_multiplier,
+            seed=plan.seed,
+        )
 
         def checkpoint(step: int, total: int) -> Path | None:
             return folder / "checkpoints" / f"step-{step}" if plan.keeps_checkpoint(step, total) else None
@@ -147,14 +182,23 @@ class LoraTraining:
             saved = checkpoint(step, total)
             job.post(Stepped(job.now(), step, total, loss, str(saved) if saved else None))
             failing = job.failing_step(total)
-            if failing is not None and step >= failing:  # an injected fault: the job fails here, the run stops
+            if (
+                failing is not None and step >= failing
+            ):  # an injected fault: the job fails here, the run stops
                 raise Stopped
             if job.control.wait():  # held while paused; raises Stopped once cancelled
                 job.post(Resumed(job.now()))
 
         job.post(Started(job.now()))
         try:
-            adapter = self.lora.train(folder / "train.jsonl", folder / "adapter", n_epochs=plan.n_epochs, settings=settings, on_step=on_step, checkpoint=checkpoint)
+            adapter = self.lora.train(
+                folder / "train.jsonl",
+                folder / "adapter",
+                n_epochs=plan.n_epochs,
+                settings=settings,
+                on_step=on_step,
+                checkpoint=checkpoint,
+            )
         except Stopped:
             return
         except LoraError as error:
@@ -175,7 +219,9 @@ class LoraTraining:
         try:
             reply = self.lora.reply(adapter, messages, max_tokens=request.limit or DEFAULT_MAX_TOKENS)
         except TemplateError as error:
-            raise errors.ApiError(400, f"The base model's chat template refuses these messages: {error}", param="messages") from None
+            raise errors.ApiError(
+                400, f"The base model's chat template refuses these messages: {error}", param="messages"
+            ) from None
         except PromptTooLong as error:
             raise errors.ApiError(
                 400,
@@ -184,7 +230,11 @@ class LoraTraining:
                 param="messages",
                 code="context_length_exceeded",
             ) from None
-        usage = {"prompt_tokens": reply.prompt_tokens, "completion_tokens": reply.completion_tokens, "total_tokens": reply.prompt_tokens + reply.completion_tokens}
+        usage = {
+            "prompt_tokens": reply.prompt_tokens,
+            "completion_tokens": reply.completion_tokens,
+            "total_tokens": reply.prompt_tokens + reply.completion_tokens,
+        }
         return Answer(reply.text, reply.finish_reason, usage)
 
     # --- lifecycle ----------------------------------------------------------------------
@@ -224,5 +274,9 @@ def _job_error(error: LoraError, path: str, file_id: str) -> JobError:
     """A LoRA error as the job's error: the learner's file named by its id, not by the server's copy."""
     text = str(error).replace(path, file_id)
     if isinstance(error, _DATA_ERRORS):
-        return JobError("invalid_training_file", f"The job failed due to an invalid training file. {text}", "training_file")
+        return JobError(
+            "invalid_training_file",
+            f"The job failed due to an invalid training file. {text}",
+            "training_file",
+        )
     return JobError("server_error", f"The job failed while training: {text}", None)

@@ -105,7 +105,14 @@ class Context:
         """Log this request for its key (the mock's own /_mock/ calls are not logged)."""
         if self.state is None or self.request.path.startswith("/_mock/"):
             return
-        entry = RequestRecord(self.request.method, self.request.path, self.query, self.body, status, self.now or self.server.clock.now())
+        entry = RequestRecord(
+            self.request.method,
+            self.request.path,
+            self.query,
+            self.body,
+            status,
+            self.now or self.server.clock.now(),
+        )
         with self.state.lock:
             self.state.requests.append(entry)
 
@@ -143,7 +150,9 @@ def dispatch(ctx: Context) -> Response:
     state = ctx.key_state
     ctx.parse_body()
     if not request.path.startswith("/_mock/"):
-        fault = state.faults.take(request.method, request.path) or ctx.server.state.faults.take(request.method, request.path)
+        fault = state.faults.take(request.method, request.path) or ctx.server.state.faults.take(
+            request.method, request.path
+        )
         if fault is not None:
             raise fault
     with state.lock:
@@ -161,7 +170,9 @@ def json_response(payload: Any, status: int = 200) -> Response:
     return Response(json.dumps(payload, ensure_ascii=False), status=status, content_type="application/json")
 
 
-def page(items: Sequence[T], after: str | None, limit: int, ident: Callable[[T], str]) -> tuple[list[T], bool]:
+def page(
+    items: Sequence[T], after: str | None, limit: int, ident: Callable[[T], str]
+) -> tuple[list[T], bool]:
     """The ``limit`` items after the one whose id is ``after`` (from the start without it)."""
     start = 0
     if after is not None:

@@ -72,7 +72,9 @@ class MockServer:
         backend: TrainingBackend | None = None,
     ) -> None:
         self.backend: TrainingBackend = backend if backend is not None else SimulatedTraining()
-        self.clock: Clock = clock if clock is not None else ScaledClock(1.0) if self.backend.real_time else ScaledClock()
+        self.clock: Clock = (
+            clock if clock is not None else ScaledClock(1.0) if self.backend.real_time else ScaledClock()
+        )
         self.host, self.port = host, port
         self.api_keys = frozenset(api_keys) if api_keys is not None else None
         self.org = org
@@ -92,7 +94,13 @@ class MockServer:
         if self._httpd is not None:
             raise RuntimeError("the mock server is already bound")
         try:
-            self._httpd = make_server(self.host, self.port, self, threaded=True, request_handler=_LoudHandler if self._log else _Handler)
+            self._httpd = make_server(
+                self.host,
+                self.port,
+                self,
+                threaded=True,
+                request_handler=_LoudHandler if self._log else _Handler,
+            )
         except SystemExit:  # werkzeug prints why (e.g. port in use) and exits
             raise OSError(f"cannot listen on {self.host}:{self.port}") from None
         self._httpd.daemon_threads = True
@@ -104,7 +112,9 @@ class MockServer:
         if self._httpd is None:
             self.bind()
         assert self._httpd is not None
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, name="ftlab-mock", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, name="ftlab-mock", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -164,7 +174,11 @@ class MockServer:
         if "http_client" not in kwargs:
             with self._http_lock:
                 if self._http is None:
-                    transport = {"transport": _http_module().HTTPTransport(uds=self.socket_path)} if self.socket_path else {}
+                    transport = (
+                        {"transport": _http_module().HTTPTransport(uds=self.socket_path)}
+                        if self.socket_path
+                        else {}
+                    )
                     self._http = DefaultHttpxClient(**transport)
                 kwargs["http_client"] = self._http
         return OpenAI(base_url=self.base_url, api_key=api_key, **kwargs)
@@ -224,14 +238,25 @@ class MockServer:
         return book.add(Fault(status, count, method, path, message, retry_after_ms))
 
     def fail_next_job(
-        self, *, api_key: str | None = None, at_step: int | None = None, message: str | None = None, code: str | None = None
+        self,
+        *,
+        api_key: str | None = None,
+        at_step: int | None = None,
+        message: str | None = None,
+        code: str | None = None,
     ) -> JobFault:
         """Make the next job created (for ``api_key``, or any key) fail mid-run at ``at_step``."""
         book = self.state.faults if api_key is None else self.state.get(api_key).faults
         return book.add_job_fault(JobFault(at_step, message, code))
 
     def fail_job(
-        self, job_id: str, *, api_key: str = DEFAULT_KEY, at_step: int | None = None, message: str | None = None, code: str | None = None
+        self,
+        job_id: str,
+        *,
+        api_key: str = DEFAULT_KEY,
+        at_step: int | None = None,
+        message: str | None = None,
+        code: str | None = None,
     ) -> Job:
         """Make an existing job fail when it reaches ``at_step`` (None: at its next step)."""
         state = self.key_state(api_key)
@@ -265,9 +290,17 @@ class MockServer:
             ctx.record(error.status)
             return error_response(error)
         except Exception as error:  # noqa: BLE001 - a bug in the mock must still answer like OpenAI
-            print(f"ftlab mock: internal error on {request.method} {request.path}: {error!r}", file=sys.stderr)
+            print(
+                f"ftlab mock: internal error on {request.method} {request.path}: {error!r}", file=sys.stderr
+            )
             ctx.record(500)
-            return error_response(ApiError(500, "The server had an error while processing your request. Sorry about that!", type="server_error"))
+            return error_response(
+                ApiError(
+                    500,
+                    "The server had an error while processing your request. Sorry about that!",
+                    type="server_error",
+                )
+            )
 
 
 def arm_failure(job: Job, fault: JobFault, *, next_step: bool = False) -> None:
@@ -295,7 +328,9 @@ def _http_module() -> Any:
 
 
 def error_response(error: ApiError) -> Response:
-    return Response(json.dumps(error.body()), status=error.status, headers=error.headers, content_type="application/json")
+    return Response(
+        json.dumps(error.body()), status=error.status, headers=error.headers, content_type="application/json"
+    )
 
 
 __all__ = ["DEFAULT_KEY", "ManualClock", "MockServer", "ScaledClock", "errors"]

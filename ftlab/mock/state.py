@@ -73,7 +73,9 @@ class KeyState:
             if job.finished or not job.advance(now):
                 continue
             assert job.finished_at is not None and isinstance(job.outcome, Dataset)
-            results = StoredFile(ids.file(), "step_metrics.csv", "fine-tune-results", job.results_csv(), job.finished_at)
+            results = StoredFile(
+                ids.file(), "step_metrics.csv", "fine-tune-results", job.results_csv(), job.finished_at
+            )
             self.files[results.id] = results
             job.result_files = [results.id]
             self.models[job.model_name] = FineTunedModel(
@@ -91,7 +93,10 @@ class KeyState:
             return self.jobs[job_id]
         except KeyError:
             raise errors.ApiError(
-                404, f"No fine-tuning job found with id {job_id!r}.", param="fine_tuning_job_id", code="job_not_found"
+                404,
+                f"No fine-tuning job found with id {job_id!r}.",
+                param="fine_tuning_job_id",
+                code="job_not_found",
             ) from None
 
     def fine_tuned(self, name: str) -> FineTunedModel | None:

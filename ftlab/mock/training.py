@@ -20,12 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ftlab.tokens.cost import estimate_from_token_counts, resolve_epochs
 from ftlab.dataset.formats import PREFERENCE
 from ftlab.dataset.jsonl import read_jsonl
-from ftlab.tokens.models import UnknownModel, resolve_model
-from ftlab.tokens.counting import count_tokens
 from ftlab.dataset.validation import validate_file
+from ftlab.tokens.cost import estimate_from_token_counts, resolve_epochs
+from ftlab.tokens.counting import count_tokens
+from ftlab.tokens.models import UnknownModel, resolve_model
 
 #: OpenAI refuses a training file with fewer examples than this.
 
@@ -116,7 +116,9 @@ def _inspect(data: bytes, model: str, param: str) -> Dataset | JobError:
                 param,
             )
         examples = tuple(
-            tuple(line.record["messages"]) for line in read_jsonl(path) if line.parsed  # type: ignore[index]
+            tuple(line.record["messages"])
+            for line in read_jsonl(path)
+            if line.parsed  # type: ignore[index]
         )
     return Dataset(model, examples, tuple(count_tokens(list(messages), model) for messages in examples))
 

@@ -27,7 +27,10 @@ def create_job(ctx: Context) -> dict[str, Any]:
         base = state.jobs[tuned.job_id].model if tuned else base_model(model)
     except UnknownBaseModel:
         raise errors.ApiError(
-            400, f"Model {model} is not available for fine-tuning or does not exist.", param="model", code="model_not_available"
+            400,
+            f"Model {model} is not available for fine-tuning or does not exist.",
+            param="model",
+            code="model_not_available",
         ) from None
     suffix = _suffix(body.get("suffix"))
     hyper = _hyperparameters(body)
@@ -46,7 +49,9 @@ def create_job(ctx: Context) -> dict[str, Any]:
     if validation_file is not None:
         if not isinstance(validation_file, str):
             raise errors.invalid_type("validation_file", "a string", validation_file)
-        validation = inspect_file(_fine_tune_file(ctx, validation_file, "validation_file"), base, param="validation_file")
+        validation = inspect_file(
+            _fine_tune_file(ctx, validation_file, "validation_file"), base, param="validation_file"
+        )
     ids = ctx.server.ids
     job = ctx.server.backend.new_job(
         data,
@@ -79,8 +84,16 @@ def create_job(ctx: Context) -> dict[str, Any]:
 @route("/v1/fine_tuning/jobs", "GET")
 def list_jobs(ctx: Context) -> dict[str, Any]:
     limit = ctx.int_param("limit", 20, minimum=1, maximum=100)
-    wanted = {k[len("metadata[") : -1]: v for k, v in ctx.request.args.items() if k.startswith("metadata[") and k.endswith("]")}
-    jobs = [j for j in reversed(ctx.key_state.jobs.values()) if all((j.metadata or {}).get(k) == v for k, v in wanted.items())]
+    wanted = {
+        k[len("metadata[") : -1]: v
+        for k, v in ctx.request.args.items()
+        if k.startswith("metadata[") and k.endswith("]")
+    }
+    jobs = [
+        j
+        for j in reversed(ctx.key_state.jobs.values())
+        if all((j.metadata or {}).get(k) == v for k, v in wanted.items())
+    ]
     chunk, more = page(jobs, ctx.request.args.get("after"), limit, lambda j: j.id)
     return {"object": "list", "data": [j.to_json() for j in chunk], "has_more": more}
 
@@ -94,7 +107,11 @@ def retrieve_job(ctx: Context, job_id: str) -> dict[str, Any]:
 def cancel_job(ctx: Context, job_id: str) -> dict[str, Any]:
     job = ctx.key_state.job(job_id)
     if job.status not in ACTIVE:
-        raise errors.ApiError(400, f"Job {job_id} has already finished with status '{job.status}' and cannot be cancelled.", param="fine_tuning_job_id")
+        raise errors.ApiError(
+            400,
+            f"Job {job_id} has already finished with status '{job.status}' and cannot be cancelled.",
+            param="fine_tuning_job_id",
+        )
     job.cancel(ctx.now)
     return job.to_json()
 
@@ -103,7 +120,11 @@ def cancel_job(ctx: Context, job_id: str) -> dict[str, Any]:
 def pause_job(ctx: Context, job_id: str) -> dict[str, Any]:
     job = ctx.key_state.job(job_id)
     if job.status != "running":
-        raise errors.ApiError(400, f"Job {job_id} cannot be paused: only a running job can be paused, and it is '{job.status}'.", param="fine_tuning_job_id")
+        raise errors.ApiError(
+            400,
+            f"Job {job_id} cannot be paused: only a running job can be paused, and it is '{job.status}'.",
+            param="fine_tuning_job_id",
+        )
     job.pause(ctx.now)
     return job.to_json()
 
@@ -112,7 +133,11 @@ def pause_job(ctx: Context, job_id: str) -> dict[str, Any]:
 def resume_job(ctx: Context, job_id: str) -> dict[str, Any]:
     job = ctx.key_state.job(job_id)
     if job.status != "paused":
-        raise errors.ApiError(400, f"Job {job_id} cannot be resumed: only a paused job can be resumed, and it is '{job.status}'.", param="fine_tuning_job_id")
+        raise errors.ApiError(
+            400,
+            f"Job {job_id} cannot be resumed: only a paused job can be resumed, and it is '{job.status}'.",
+            param="fine_tuning_job_id",
+        )
     job.resume(ctx.now)
     return job.to_json()
 
@@ -181,13 +206,17 @@ def _hyperparameters(body: dict[str, Any]) -> Hyperparameters:
             if kind not in allowed:
                 raise errors.invalid_value("method.type", kind, allowed)
             raise errors.ApiError(
-                400, f"The ftlab mock simulates supervised fine-tuning only, not method type '{kind}'.", param="method.type"
+                400,
+                f"The ftlab mock simulates supervised fine-tuning only, not method type '{kind}'.",
+                param="method.type",
             )
         inner = (method.get("supervised") or {}).get("hyperparameters")
         if inner is not None:
             if given is not None and given != inner:
                 raise errors.ApiError(
-                    400, "Give hyperparameters in 'method' or at the top level (deprecated), not both.", param="hyperparameters"
+                    400,
+                    "Give hyperparameters in 'method' or at the top level (deprecated), not both.",
+                    param="hyperparameters",
                 )
             where, given = "method.supervised.hyperparameters", inner
     if given is None:
@@ -219,10 +248,14 @@ def _hyperparameters(body: dict[str, Any]) -> Hyperparameters:
 def _metadata(value: object) -> dict[str, str] | None:
     if value is None:
         return None
-    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
         raise errors.invalid_type("metadata", "an object of strings", value)
     if len(value) > 16:
-        raise errors.ApiError(400, "Invalid 'metadata': too many properties. Expected at most 16.", param="metadata")
+        raise errors.ApiError(
+            400, "Invalid 'metadata': too many properties. Expected at most 16.", param="metadata"
+        )
     return dict(value)
 
 

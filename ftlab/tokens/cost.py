@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ftlab.tokens.models import resolve_model
 from ftlab.tokens.counting import UncountableMessages, example_tokens
+from ftlab.tokens.models import resolve_model
 
 # OpenAI's default-epochs rule (data-preparation cookbook; a real 10-example job got 10 epochs).
 TARGET_EPOCHS = 3

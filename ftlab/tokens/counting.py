@@ -175,9 +175,7 @@ def example_tokens(example: object, model: str = "gpt-4o-mini") -> int:
 def _messages(messages: object) -> Iterable[object]:
     if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Iterable):
         hint = " (pass example['messages'])" if isinstance(messages, Mapping) else ""
-        raise UncountableMessages(
-            f"expected a list of messages, got {type(messages).__name__}{hint}"
-        )
+        raise UncountableMessages(f"expected a list of messages, got {type(messages).__name__}{hint}")
     return messages
 
 
@@ -185,6 +183,4 @@ def _counted(value: object, encoding: tiktoken.Encoding, index: int | None, key:
     try:
         return value_tokens(value, encoding)
     except (TypeError, ValueError) as exc:
-        raise UncountableMessages(
-            f"value is not JSON ({exc})", message_index=index, field=str(key)
-        ) from None
+        raise UncountableMessages(f"value is not JSON ({exc})", message_index=index, field=str(key)) from None

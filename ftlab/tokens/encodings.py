@@ -90,10 +90,7 @@ class RankFileError(Exception):
         self.problem = problem
 
     def __str__(self) -> str:
-        return (
-            f"rank file for {self.encoding} ({self.path}) {self.problem}; "
-            "reinstall ftlab to restore it"
-        )
+        return f"rank file for {self.encoding} ({self.path}) {self.problem}; reinstall ftlab to restore it"
 
 
 def rank_file(name: str) -> RankFile:

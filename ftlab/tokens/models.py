@@ -55,9 +55,7 @@ class UnknownModel(ValueError):
         self.reason = reason
 
     def __str__(self) -> str:
-        supported = ", ".join(
-            f"{model.name} ({', '.join(model.aliases)})" for model in FINE_TUNABLE_MODELS
-        )
+        supported = ", ".join(f"{model.name} ({', '.join(model.aliases)})" for model in FINE_TUNABLE_MODELS)
         return (
             f"model {self.name!r} {self.reason}. Supported: {supported}, "
             "and fine-tuned models built on them (ft:BASE:ORG:SUFFIX:ID)"
@@ -77,8 +75,9 @@ def base_model_name(name: str) -> str:
         return name
     match = _FT_NAME.fullmatch(name)
     if match is None:
-        raise UnknownModel(name, "is not a fine-tuned model name of the form "
-                                 "ft:BASE:ORG:SUFFIX:ID[:ckpt-step-N]")
+        raise UnknownModel(
+            name, "is not a fine-tuned model name of the form ft:BASE:ORG:SUFFIX:ID[:ckpt-step-N]"
+        )
     return match.group(1)
 
 
@@ -104,8 +103,9 @@ def encoding_name_for_model(name: str) -> str:
     if base in _BY_NAME:
         return _BY_NAME[base].encoding
     if base in _OTHER_FRAMING:
-        raise UnknownModel(name, "frames messages differently (4 tokens per message); "
-                                 "ftlab does not count it")
+        raise UnknownModel(
+            name, "frames messages differently (4 tokens per message); ftlab does not count it"
+        )
     try:
         encoding = tiktoken.encoding_name_for_model(base)
     except KeyError:

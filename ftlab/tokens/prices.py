@@ -65,7 +65,9 @@ def request_cost_usd(model: str, *, input_tokens: int, output_tokens: int, fine_
             raise ValueError(f"{name} must be a whole number of tokens >= 0, got {value!r}")
     price = inference_price(model)
     rate_in, rate_out = (
-        (price.fine_tuned_input_usd, price.fine_tuned_output_usd) if fine_tuned else (price.input_usd, price.output_usd)
+        (price.fine_tuned_input_usd, price.fine_tuned_output_usd)
+        if fine_tuned
+        else (price.input_usd, price.output_usd)
     )
     total = Decimal(input_tokens) * Decimal(str(rate_in)) + Decimal(output_tokens) * Decimal(str(rate_out))
     return float(total / MILLION)

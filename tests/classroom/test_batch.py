@@ -31,13 +31,24 @@ def fail(value: int) -> int:
 
 def _run(tasks, *, jobs=2, budget=20.0):
     results: dict[int, tuple[str, object]] = {}
-    run_in_workers(tasks, jobs=jobs, budget=budget, done=lambda index, result: results.__setitem__(index, result))
+    run_in_workers(
+        tasks, jobs=jobs, budget=budget, done=lambda index, result: results.__setitem__(index, result)
+    )
     return [results[i] for i in range(len(tasks))]
 
 
 def test_each_task_reports_in_its_own_slot_whatever_the_others_do():
     started = time.monotonic()
-    results = _run([(double, {"value": 1}), (crash, {"value": 2}), (hang, {"value": 3}), (fail, {"value": 4}), (double, {"value": 5})], budget=3)
+    results = _run(
+        [
+            (double, {"value": 1}),
+            (crash, {"value": 2}),
+            (hang, {"value": 3}),
+            (fail, {"value": 4}),
+            (double, {"value": 5}),
+        ],
+        budget=3,
+    )
     assert results[0] == ("ok", 2) and results[4] == ("ok", 10)
     assert results[1] == ("crashed", "the grading process ended unexpectedly (exit status 7)")
     assert results[2] == ("timeout", "grading took longer than 3 s and was stopped")
@@ -53,7 +64,9 @@ def test_no_more_workers_than_jobs_run_at_once():
 
 
 def _graded(name: str, status: str = "graded") -> Graded:
-    return Graded(name, name, status, board=Scoreboard([CheckResult("test_a", "ex1_build_example", 1.0, 2.0, "failed")]))
+    return Graded(
+        name, name, status, board=Scoreboard([CheckResult("test_a", "ex1_build_example", 1.0, 2.0, "failed")])
+    )
 
 
 def test_without_a_terminal_progress_is_one_line_per_submission():
@@ -77,7 +90,9 @@ def test_on_a_terminal_progress_is_a_bar_redrawn_in_place():
     progress.advance(_graded("bob", "malformed"))
     progress.close()
     last = stream.getvalue().split("\r")[-1]
-    assert last.startswith("[" + "#" * 15 + "." * 15 + "] 2/4 graded, 1 not graded (") and last.endswith("/s)\n")
+    assert last.startswith("[" + "#" * 15 + "." * 15 + "] 2/4 graded, 1 not graded (") and last.endswith(
+        "/s)\n"
+    )
 
 
 def test_default_jobs_is_the_cores_this_process_may_use():
@@ -85,17 +100,21 @@ def test_default_jobs_is_the_cores_this_process_may_use():
 
 
 def test_a_class_where_nothing_could_be_graded_still_shows_every_check(tmp_path):
-    from pathlib import Path
 
     from ftlab.classroom.batch import Settings, grade_all
     from ftlab.classroom.runner import blank_board
-    from ftlab.grading.isolation.sandbox import Sandbox
     from ftlab.classroom.submission import find_submissions
+    from ftlab.grading.isolation.sandbox import Sandbox
 
     (tmp_path / "only.ipynb").write_text("not a notebook")
     graders = ROOT / "graders"
-    settings = Settings(graders=graders, timeout=5, sandbox=Sandbox("process", reason="test"), jobs=1, budget=120)
+    settings = Settings(
+        graders=graders, timeout=5, sandbox=Sandbox("process", reason="test"), jobs=1, budget=120
+    )
     [graded] = grade_all(find_submissions([str(tmp_path / "only.ipynb")]), settings)
     assert graded.status == "malformed" and graded.board.points == 0
     assert [c.name for c in graded.board.checks] == [c.name for c in blank_board(graders).checks]
-    assert all(c.feedback.startswith("not graded: only.ipynb: not a notebook Jupyter can open") for c in graded.board.checks)
+    assert all(
+        c.feedback.startswith("not graded: only.ipynb: not a notebook Jupyter can open")
+        for c in graded.board.checks
+    )

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from ftlab.cli.main import main
 from ftlab.classroom.dist import build_student, hidden_left
+from ftlab.cli.main import main
 from tests.paths import ROOT
 
 ROOT = ROOT
+
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -24,8 +25,17 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_distribution_has_no_solutions_tests_or_instructor_pages(dist):
     names = {p.relative_to(dist).as_posix() for p in dist.rglob("*")}
-    assert not [n for n in names if n.startswith(("solutions", "tests", "bench", "docs/instructor", "docs/grading", "docs/ci"))]
-    assert {"exercises/ex1_build_example.py", "graders/test_ex1_build_example.py", "ftlab/grading/plugin.py", "pyproject.toml"} <= names
+    assert not [
+        n
+        for n in names
+        if n.startswith(("solutions", "tests", "bench", "docs/instructor", "docs/grading", "docs/ci"))
+    ]
+    assert {
+        "exercises/ex1_build_example.py",
+        "graders/test_ex1_build_example.py",
+        "ftlab/grading/plugin.py",
+        "pyproject.toml",
+    } <= names
     assert ".github/workflows/classroom.yml" in names
 
 

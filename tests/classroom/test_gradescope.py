@@ -14,8 +14,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from ftlab.cli.main import main
 from ftlab.classroom.gradescope import SETUP_SH, build_zip, one_submission
+from ftlab.cli.main import main
 from tests.classroom.test_exports import GRADESCOPE_SCHEMA
 from tests.paths import ROOT
 
@@ -38,8 +38,20 @@ def _run_by_hand(zip_path: Path, folder: Path, upload: list[Path]) -> dict:
     (root / "submission").mkdir()
     for path in upload:
         shutil.copy(path, root / "submission" / path.name)
-    environment = {**os.environ, "FTLAB_AUTOGRADER_ROOT": str(root), "FTLAB_AUTOGRADER_PYTHON": sys.executable, "PYTHONPATH": str(root / "source" / "kit")}
-    done = subprocess.run(["bash", str(root / "run_autograder")], cwd=folder, env=environment, capture_output=True, text=True, timeout=600)
+    environment = {
+        **os.environ,
+        "FTLAB_AUTOGRADER_ROOT": str(root),
+        "FTLAB_AUTOGRADER_PYTHON": sys.executable,
+        "PYTHONPATH": str(root / "source" / "kit"),
+    }
+    done = subprocess.run(
+        ["bash", str(root / "run_autograder")],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
 
@@ -55,7 +67,9 @@ def test_the_zip_has_the_two_scripts_at_its_root_and_no_solutions(autograder_zip
 
 
 def test_setup_installs_bubblewrap_and_the_kit():
-    assert "apt-get install -y --no-install-recommends python3 python3-venv python3-pip bubblewrap" in SETUP_SH
+    assert (
+        "apt-get install -y --no-install-recommends python3 python3-venv python3-pip bubblewrap" in SETUP_SH
+    )
     assert "pip install /autograder/source/kit" in SETUP_SH
     assert subprocess.run(["bash", "-n"], input=SETUP_SH, text=True).returncode == 0
 

@@ -9,7 +9,7 @@ import pytest
 
 from ftlab.classroom.hidden import HiddenCheckLeft, strip_hidden
 
-SOURCE = '''\
+SOURCE = """\
 import pytest
 
 SHOWN = [1, 2]
@@ -39,9 +39,9 @@ class TestGroup:
     @pytest.mark.points(2, hint="gone", visibility="hidden")
     def test_gone(self):
         pass
-'''
+"""
 
-CASES = '''\
+CASES = """\
 import pytest
 
 ONLY_HIDDEN = {"x": 99}
@@ -55,7 +55,7 @@ CASES = [
     pytest.param(3, id="p-hidden", marks=pytest.mark.points(1, hint="h", visibility="hidden")),
     pytest.param(4, id="p-shown", marks=pytest.mark.points(1, hint="h")),
 ]
-'''
+"""
 
 
 def test_hidden_functions_and_the_values_only_they_used_are_stripped():
@@ -68,7 +68,12 @@ def test_hidden_functions_and_the_values_only_they_used_are_stripped():
 
 def test_hidden_case_records_and_params_are_stripped_with_their_data():
     text = strip_hidden(CASES)
-    assert "secret-case" not in text and "ONLY_HIDDEN" not in text and "p-hidden" not in text and "with its comment" not in text
+    assert (
+        "secret-case" not in text
+        and "ONLY_HIDDEN" not in text
+        and "p-hidden" not in text
+        and "with its comment" not in text
+    )
     assert 'Case("shown", 1)' in text and "p-shown" in text and "# a visible case" in text
     ast.parse(text)
 

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 
-from ftlab.grading.cells import SELF_CHECK_TAG, read_cells
-from ftlab.cli.main import main
 from ftlab.classroom.notebook import build, instructions, render
+from ftlab.cli.main import main
+from ftlab.grading.cells import SELF_CHECK_TAG, read_cells
 from tests.paths import ROOT
 
 ROOT = ROOT
 
 
 def test_the_committed_notebook_is_what_the_exercises_give():
-    assert (ROOT / "lab.ipynb").read_text(encoding="utf-8") == render(ROOT / "exercises"), "lab.ipynb is out of date: run `ftlab notebook build`"
+    assert (ROOT / "lab.ipynb").read_text(encoding="utf-8") == render(ROOT / "exercises"), (
+        "lab.ipynb is out of date: run `ftlab notebook build`"
+    )
 
 
 def test_each_exercise_gets_instructions_its_code_and_a_tagged_self_check():
     notebook = build(ROOT / "exercises")
     nbformat.validate(notebook)
     slugs = sorted(p.stem for p in (ROOT / "exercises").glob("ex*_*.py"))
-    assert [c.id for c in notebook.cells[2:]] == [f"{s}-{part}" for s in slugs for part in ("instructions", "code", "check")]
+    assert [c.id for c in notebook.cells[2:]] == [
+        f"{s}-{part}" for s in slugs for part in ("instructions", "code", "check")
+    ]
     for slug in slugs:
         code = next(c for c in notebook.cells if c.id == f"{slug}-code").source
         assert "raise NotImplementedError" in code and not code.startswith('"""')
@@ -38,14 +40,21 @@ def test_grading_the_notebook_leaves_out_setup_and_self_check_cells(tmp_path):
 
 
 def test_instructions_turn_task_blocks_into_text_and_examples_into_code():
-    doc = "Exercise 9: do it.\n\nLook at this:\n\n    {\"a\": 1}\n\nTask 1. ``f(x)``\n    Return x.\n    Really.\n"
-    assert instructions(doc) == '## Exercise 9: do it\n\nLook at this:\n\n```text\n{"a": 1}\n```\n\n**Task 1. ``f(x)``**\nReturn x.\nReally.\n'
+    doc = 'Exercise 9: do it.\n\nLook at this:\n\n    {"a": 1}\n\nTask 1. ``f(x)``\n    Return x.\n    Really.\n'
+    assert (
+        instructions(doc)
+        == '## Exercise 9: do it\n\nLook at this:\n\n```text\n{"a": 1}\n```\n\n**Task 1. ``f(x)``**\nReturn x.\nReally.\n'
+    )
 
 
 def test_the_command_writes_the_notebook_and_checks_it(tmp_path, capsys):
     out = tmp_path / "lab.ipynb"
-    assert main(["notebook", "build", "--exercises", str(ROOT / "exercises"), "--check", "--out", str(out)]) == 1
+    assert (
+        main(["notebook", "build", "--exercises", str(ROOT / "exercises"), "--check", "--out", str(out)]) == 1
+    )
     assert "out of date" in capsys.readouterr().err
     assert main(["notebook", "build", "--exercises", str(ROOT / "exercises"), "--out", str(out)]) == 0
-    assert main(["notebook", "build", "--exercises", str(ROOT / "exercises"), "--check", "--out", str(out)]) == 0
+    assert (
+        main(["notebook", "build", "--exercises", str(ROOT / "exercises"), "--check", "--out", str(out)]) == 0
+    )
     assert main(["notebook", "build", "--exercises", str(tmp_path), "--out", str(out)]) == 1

@@ -17,18 +17,20 @@ import nbformat
 import pytest
 
 from ftlab.classroom.batch import Settings, grade_all
-from ftlab.grading.cells import SELF_CHECK_TAG
-from ftlab.classroom.runner import Graded
 from ftlab.classroom.exports import write_reports
-from ftlab.grading.isolation.sandbox import find_sandbox
+from ftlab.classroom.runner import Graded
 from ftlab.classroom.submission import find_submissions
+from ftlab.grading.cells import SELF_CHECK_TAG
+from ftlab.grading.isolation.sandbox import find_sandbox
 from tests.paths import ROOT
 
 ROOT = ROOT
 CLASS = ROOT / "tests" / "class"
 TIMEOUT = 1.5
 SANDBOX = find_sandbox()
-needs_sandbox = pytest.mark.skipif(not SANDBOX.isolated, reason=f"no sandbox on this machine: {SANDBOX.reason}")
+needs_sandbox = pytest.mark.skipif(
+    not SANDBOX.isolated, reason=f"no sandbox on this machine: {SANDBOX.reason}"
+)
 
 # Points on exercises 1 and 2 (29 and 41 at most); every other exercise scores 0, except for the reference.
 EXPECTED = {
@@ -102,7 +104,11 @@ def build_class(folder: Path, *, port: int, out: Path) -> None:
         shutil.copytree(source, target)
         for file in target.glob("*.py"):
             text = file.read_text(encoding="utf-8")
-            text = text.replace("{{PORT}}", str(port)).replace("{{OUT}}", str(out)).replace("{{SOLUTIONS}}", str(ROOT / "solutions"))
+            text = (
+                text.replace("{{PORT}}", str(port))
+                .replace("{{OUT}}", str(out))
+                .replace("{{SOLUTIONS}}", str(ROOT / "solutions"))
+            )
             file.write_text(text, encoding="utf-8")
         if not (target / "ex2_validate_record.py").exists():
             shutil.copy(ROOT / "solutions" / "ex2_validate_record.py", target)
@@ -110,7 +116,11 @@ def build_class(folder: Path, *, port: int, out: Path) -> None:
     shutil.copytree(ROOT / "exercises", folder / "stub", ignore=shutil.ignore_patterns("__pycache__"))
     _notebook(folder / "notebook.ipynb")
     ex1 = (ROOT / "solutions" / "ex1_build_example.py").read_text(encoding="utf-8")
-    ex2 = (ROOT / "solutions" / "ex2_validate_record.py").read_text(encoding="utf-8").replace("from __future__ import annotations", "")
+    ex2 = (
+        (ROOT / "solutions" / "ex2_validate_record.py")
+        .read_text(encoding="utf-8")
+        .replace("from __future__ import annotations", "")
+    )
     (folder / "all_in_one.py").write_text(ex1 + "\n\n" + ex2, encoding="utf-8")
     (folder / "broken_notebook.ipynb").write_text('{"cells": [', encoding="utf-8")
     (folder / "empty").mkdir()
@@ -157,7 +167,9 @@ def test_each_trick_is_reported_as_what_it_is(graded):
     results, _, _, _ = graded
     first = "test_example_is_a_dict_with_a_messages_list"
     assert "SystemExit" in _feedback(results["early_exit_import"], first)
-    assert "ended the Python process running your code (exit status 0)" in _feedback(results["exit_in_call"], first)
+    assert "ended the Python process running your code (exit status 0)" in _feedback(
+        results["exit_in_call"], first
+    )
     assert f"timed out after {TIMEOUT:g} s" in _feedback(results["endless_loop"], first)
     assert "AlwaysEqual object; return plain data only" in _feedback(results["always_equal"], first)
     assert "not implemented yet" in _feedback(results["stub"], first)
@@ -167,7 +179,10 @@ def test_a_notebook_keeps_going_past_a_failing_cell_and_says_which(graded):
     results, _, _, _ = graded
     notes = results["notebook"].notes
     assert len(notes) == 1
-    assert notes[0].startswith("code cell 4 ('print(build_example") and "failed: ValueError: assistant must not be empty" in notes[0]
+    assert (
+        notes[0].startswith("code cell 4 ('print(build_example")
+        and "failed: ValueError: assistant must not be empty" in notes[0]
+    )
 
 
 def test_fake_results_printed_or_written_change_nothing(graded):
@@ -175,7 +190,9 @@ def test_fake_results_printed_or_written_change_nothing(graded):
     report = json.loads((out / "results.json").read_text(encoding="utf-8"))
     scores = {s["name"]: s["results"]["score"] for s in report["submissions"]}
     assert scores["fake_results"] == sum(EXPECTED["fake_results"])
-    assert json.loads((out / "fake_results" / "results.json").read_text(encoding="utf-8"))["score"] == sum(EXPECTED["fake_results"])
+    assert json.loads((out / "fake_results" / "results.json").read_text(encoding="utf-8"))["score"] == sum(
+        EXPECTED["fake_results"]
+    )
     if SANDBOX.isolated:
         assert not fake_file_written, "the sandboxed submission wrote into the report folder"
 
@@ -191,7 +208,9 @@ def test_sandboxed_code_cannot_reach_a_listener_on_this_machine(graded):
 def test_sandboxed_code_cannot_read_the_solutions(graded):
     results, _, _, _ = graded
     assert _points(results["read_solutions"]) == (*EXPECTED["read_solutions"], 0)
-    assert "not implemented yet" in _feedback(results["read_solutions"], "test_example_is_a_dict_with_a_messages_list")
+    assert "not implemented yet" in _feedback(
+        results["read_solutions"], "test_example_is_a_dict_with_a_messages_list"
+    )
 
 
 def test_a_submission_that_cannot_be_graded_still_lists_every_check_at_zero(graded):

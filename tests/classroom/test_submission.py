@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ftlab.grading.cells import is_cell_file
 from ftlab.classroom.submission import MAX_FILE_BYTES, Submission, UnusableSubmission, find_submissions, stage
+from ftlab.grading.cells import is_cell_file
 
 
 def _touch(path: Path, text: str = "x = 1\n") -> Path:
@@ -83,7 +83,9 @@ def test_any_other_file_holds_every_function(tmp_path):
 
 def test_a_notebook_is_staged_as_its_code_cells(tmp_path):
     path = tmp_path / "lab.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("def f():\n    return 1")]), str(path))
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("def f():\n    return 1")]), str(path)
+    )
     staged = stage(Submission("x", path, "notebook"), tmp_path / "staged")
     assert is_cell_file(staged.root) and "def f():" in staged.root.read_text()
 
@@ -92,7 +94,12 @@ def test_a_notebook_is_staged_as_its_code_cells(tmp_path):
     ("setup", "reason"),
     [
         (lambda d: _touch(d / "lab.ipynb", "not json"), "not a notebook Jupyter can open"),
-        (lambda d: nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("hi")]), str(d / "lab.ipynb")), "no code cells"),
+        (
+            lambda d: nbformat.write(
+                nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("hi")]), str(d / "lab.ipynb")
+            ),
+            "no code cells",
+        ),
         (lambda d: _touch(d / "lab.ipynb").parent / "nothing-here", "no such file or folder"),
     ],
     ids=["not-json", "no-code", "missing"],

@@ -24,23 +24,57 @@ def one_right_one_broken(tmp_path: Path) -> Path:
     return folder
 
 
-def test_grading_a_class_writes_every_report_and_exits_1_when_one_is_not_graded(one_right_one_broken, tmp_path, capsys):
+def test_grading_a_class_writes_every_report_and_exits_1_when_one_is_not_graded(
+    one_right_one_broken, tmp_path, capsys
+):
     out = tmp_path / "out"
-    code = main(["grade", str(one_right_one_broken), "--out", str(out), "--graders", GRADERS, "--jobs", "2", "--no-sandbox"])
+    code = main(
+        [
+            "grade",
+            str(one_right_one_broken),
+            "--out",
+            str(out),
+            "--graders",
+            GRADERS,
+            "--jobs",
+            "2",
+            "--no-sandbox",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "NOT sandboxed" in err and "1 of 2 submissions graded" in err and "ben: malformed" in err
     report = json.loads((out / "results.json").read_text(encoding="utf-8"))
     ana, ben = report["submissions"]
-    assert (ana["name"], ana["status"], ben["name"], ben["status"], ben["results"]["score"]) == ("ana", "graded", "ben", "malformed", 0.0)
+    assert (ana["name"], ana["status"], ben["name"], ben["status"], ben["results"]["score"]) == (
+        "ana",
+        "graded",
+        "ben",
+        "malformed",
+        0.0,
+    )
     assert ana["results"]["score"] == ana["results"]["max_score"] == ben["results"]["max_score"] > 0
     assert (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()[1].startswith("ana,graded,29,41,")
-    assert (out / "ana" / "feedback.md").is_file() and (out / "summary.md").is_file() and (out / "junit.xml").is_file()
+    assert (
+        (out / "ana" / "feedback.md").is_file()
+        and (out / "summary.md").is_file()
+        and (out / "junit.xml").is_file()
+    )
 
 
 def test_one_submission_gets_gradescope_results_at_the_top_and_exits_0(tmp_path, capsys):
     out = tmp_path / "out"
-    code = main(["grade", str(ROOT / "solutions" / "ex2_validate_record.py"), "--out", str(out), "--graders", GRADERS, "--no-sandbox"])
+    code = main(
+        [
+            "grade",
+            str(ROOT / "solutions" / "ex2_validate_record.py"),
+            "--out",
+            str(out),
+            "--graders",
+            GRADERS,
+            "--no-sandbox",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 41.0 and results["max_score"] > 41.0
@@ -59,8 +93,24 @@ def test_nothing_to_grade_is_a_usage_error(tmp_path, capsys):
 
 
 def test_require_sandbox_refuses_to_grade_without_one(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("ftlab.grading.isolation.sandbox.find_sandbox", lambda enabled=True: Sandbox("process", reason="bwrap is not installed"))
-    assert main(["grade", str(ROOT / "solutions"), "--graders", GRADERS, "--require-sandbox", "--out", str(tmp_path / "out")]) == 2
+    monkeypatch.setattr(
+        "ftlab.grading.isolation.sandbox.find_sandbox",
+        lambda enabled=True: Sandbox("process", reason="bwrap is not installed"),
+    )
+    assert (
+        main(
+            [
+                "grade",
+                str(ROOT / "solutions"),
+                "--graders",
+                GRADERS,
+                "--require-sandbox",
+                "--out",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 2
+    )
     assert "refusing because of --require-sandbox" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
@@ -86,7 +136,12 @@ def test_the_classroom_workflow_runs_a_grade_command_this_parser_accepts_and_rep
     assert "apt-get install -y bubblewrap" in script
     line = next(line for line in script.splitlines() if line.strip().startswith("ftlab grade"))
     args = build_parser().parse_args(shlex.split(line.split("||")[0])[1:])
-    assert (args.submissions, args.graders, args.out, args.require_sandbox) == (["exercises"], "graders", "grades", True)
+    assert (args.submissions, args.graders, args.out, args.require_sandbox) == (
+        ["exercises"],
+        "graders",
+        "grades",
+        True,
+    )
     assert "base64 -w0 grades/classroom.json" in script
     reporter = next(step for step in steps if "autograding-grading-reporter" in step.get("uses", ""))
     assert reporter["with"]["runners"] == "ftlab" and "FTLAB_RESULTS" in reporter["env"]

@@ -30,12 +30,23 @@ def test_the_broken_file_exits_1_naming_every_line_and_code(capsys):
 def test_json_output_is_machine_readable(capsys):
     assert main(["validate", str(DATA / "broken.jsonl"), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["valid"] is False and report["n_errors"] == 14 and report["n_warnings"] == 2  # the blank line, and fewer than 50 examples
-    assert {"line": 3, "code": "data_type", "severity": "error", "message": "each line must be a JSON object, got a list"} in report["problems"]
+    assert (
+        report["valid"] is False and report["n_errors"] == 14 and report["n_warnings"] == 2
+    )  # the blank line, and fewer than 50 examples
+    assert {
+        "line": 3,
+        "code": "data_type",
+        "severity": "error",
+        "message": "each line must be a JSON object, got a list",
+    } in report["problems"]
 
 
 def test_a_missing_file_exits_2_with_one_line_and_no_traceback(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "ftlab.cli.main", "validate", str(tmp_path / "nope.jsonl")], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "ftlab.cli.main", "validate", str(tmp_path / "nope.jsonl")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert result.stderr.strip() == f"ftlab validate: {tmp_path / 'nope.jsonl'}: no such file"
     assert result.stdout == ""

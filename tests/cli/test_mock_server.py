@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import httpx2
 import openai
@@ -37,8 +36,13 @@ def test_the_defaults_are_loopback_and_a_fixed_port() -> None:
     assert args.run is mock_server_command
 
 
-@pytest.mark.parametrize(("argv", "words"), [(["--port", "70000"], "0-65535"), (["--port", "x"], "not a port"), (["--speed", "0"], "positive")])
-def test_bad_options_are_refused_with_a_reason(argv: list[str], words: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [(["--port", "70000"], "0-65535"), (["--port", "x"], "not a port"), (["--speed", "0"], "positive")],
+)
+def test_bad_options_are_refused_with_a_reason(
+    argv: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit):
         _parse(*argv)
     assert words in capsys.readouterr().err

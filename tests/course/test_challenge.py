@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -24,22 +23,28 @@ from ftlab.course.challenge import (
     render,
     run_leg,
 )
-from ftlab.tokens.cost import estimate_training_cost
 from ftlab.dataset.jsonl import read_jsonl
-from ftlab.tokens.prices import request_cost_usd
+from ftlab.tokens.cost import estimate_training_cost
 from ftlab.tokens.counting import content_tokens, count_tokens
+from ftlab.tokens.prices import request_cost_usd
 from tests.paths import ROOT
 
 ROOT = ROOT
 DATA = ROOT / "data"
-TRAIN, HELDOUT, HANDBOOK = DATA / "support_tickets.jsonl", DATA / "support_tickets_heldout.jsonl", DATA / "challenge"
+TRAIN, HELDOUT, HANDBOOK = (
+    DATA / "support_tickets.jsonl",
+    DATA / "support_tickets_heldout.jsonl",
+    DATA / "challenge",
+)
 CATEGORIES = {"billing", "outage", "account", "bug", "feature_request", "data", "security", "cancellation"}
 
 
 def args(*extra: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="ftlab")
     add_challenge_parser(parser.add_subparsers(dest="command"))
-    return parser.parse_args(["challenge", "--train", str(TRAIN), "--heldout", str(HELDOUT), "--docs", str(HANDBOOK), *extra])
+    return parser.parse_args(
+        ["challenge", "--train", str(TRAIN), "--heldout", str(HELDOUT), "--docs", str(HANDBOOK), *extra]
+    )
 
 
 def oracle(cases: list[Case]):
@@ -84,13 +89,18 @@ def test_a_held_out_answer_without_labels_names_its_line(tmp_path):
 
 def test_a_leg_is_scored_on_exact_labels_and_priced_per_request():
     cases = [Case("Site down!", "outage", "P1"), Case("Refund please", "billing", "P2")]
-    leg = fine_tune_leg("gpt-4o-mini", TRAIN, lambda messages: "Category: outage\nPriority: P2\nSummary: x.", note="fake")
+    leg = fine_tune_leg(
+        "gpt-4o-mini", TRAIN, lambda messages: "Category: outage\nPriority: P2\nSummary: x.", note="fake"
+    )
     result = run_leg(leg, cases)
     assert (result.category_right, result.priority_right, result.both_right, result.n) == (1, 1, 0, 2)
     expected = 0.0
     for case in cases:
         messages = leg.build(case.email)
-        n_in, n_out = count_tokens(messages, "gpt-4o-mini"), content_tokens({"content": "Category: outage\nPriority: P2\nSummary: x."}, "gpt-4o-mini")
+        n_in, n_out = (
+            count_tokens(messages, "gpt-4o-mini"),
+            content_tokens({"content": "Category: outage\nPriority: P2\nSummary: x."}, "gpt-4o-mini"),
+        )
         expected += request_cost_usd("gpt-4o-mini", input_tokens=n_in, output_tokens=n_out, fine_tuned=True)
     assert result.cost_per_request_usd == pytest.approx(expected / 2)
 
@@ -122,7 +132,11 @@ def test_the_command_prints_the_table_with_the_simulation_warning(capsys):
     assert parsed.run(parsed, fine_tuned=oracle(cases)) == 0
     out = capsys.readouterr().out
     assert "on 20 held-out emails" in out and SIMULATION_NOTE in out
-    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.split() and line.split()[0] in ("prompt", "rag", "fine-tune")}
+    rows = {
+        line.split()[0]: line.split()
+        for line in out.splitlines()
+        if line.split() and line.split()[0] in ("prompt", "rag", "fine-tune")
+    }
     assert set(rows) == {"prompt", "rag", "fine-tune"}
     assert rows["fine-tune"][1:4] == ["20/20", "20/20", "20/20"]
     assert "at 5,000 a day" in out
@@ -132,7 +146,11 @@ def test_json_output_says_the_numbers_are_simulated(capsys):
     parsed = args("--json")
     assert parsed.run(parsed, fine_tuned=oracle(read_cases(HELDOUT))) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["simulated"] is True and [r["name"] for r in data["results"]] == ["prompt", "rag", "fine-tune"]
+    assert data["simulated"] is True and [r["name"] for r in data["results"]] == [
+        "prompt",
+        "rag",
+        "fine-tune",
+    ]
 
 
 def test_without_the_mock_the_fine_tune_row_says_why(capsys, monkeypatch):
@@ -164,7 +182,10 @@ def test_negative_traffic_is_refused_by_the_parser(capsys):
 def test_a_fine_tune_dearer_per_request_never_pays_back():
     cheap = LegResult("prompt", 1, 1, 1, 1, 100, 10, 1e-5, 0.0, "p")
     dear = LegResult("fine-tune", 1, 1, 1, 1, 50, 10, 2e-5, 0.5, "f")
-    assert any("never pays back" in line for line in render([cheap, dear], model="gpt-4o-mini", requests_per_day=1000))
+    assert any(
+        "never pays back" in line
+        for line in render([cheap, dear], model="gpt-4o-mini", requests_per_day=1000)
+    )
 
 
 def test_the_mock_fine_tune_answers_a_training_email_with_its_own_reply():

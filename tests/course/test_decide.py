@@ -11,10 +11,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ftlab.course import decide
-from ftlab.course.decide import APPROACHES, BadDecision, BadScenario, Decision, Scenario, break_even, payback, training_cost_usd
+from ftlab.course.decide import (
+    APPROACHES,
+    BadDecision,
+    BadScenario,
+    Decision,
+    Scenario,
+    break_even,
+    payback,
+    training_cost_usd,
+)
 from ftlab.grading.isolation.plain_data import from_plain, to_plain
 
-TRIAGE = Scenario("Triage support emails", consistent_behaviour=True, n_examples=400, requests_per_day=20000, prompt_tokens=2500)
+TRIAGE = Scenario(
+    "Triage support emails",
+    consistent_behaviour=True,
+    n_examples=400,
+    requests_per_day=20000,
+    prompt_tokens=2500,
+)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +65,15 @@ def test_a_scenario_crosses_the_grading_boundary_unchanged():
     assert from_plain(to_plain(decision)) == decision
 
 
-@pytest.mark.parametrize(("approach", "rag", "tune"), [("prompt", False, False), ("rag", True, False), ("fine-tune", False, True), ("rag+fine-tune", True, True)])
+@pytest.mark.parametrize(
+    ("approach", "rag", "tune"),
+    [
+        ("prompt", False, False),
+        ("rag", True, False),
+        ("fine-tune", False, True),
+        ("rag+fine-tune", True, True),
+    ],
+)
 def test_each_approach_says_whether_it_retrieves_and_fine_tunes(approach, rag, tune):
     decision = Decision(approach, "because")
     assert (decision.uses_rag, decision.fine_tunes) == (rag, tune)
@@ -106,25 +129,48 @@ def test_low_traffic_does_not_pay_within_a_month():
 def test_a_short_prompt_never_pays_back_because_fine_tuned_tokens_cost_more():
     result = break_even(dataclasses.replace(TRIAGE, prompt_tokens=100))
     assert result.saving_per_request_usd < 0
-    assert result.requests_to_pay_back is None and result.days_to_pay_back is None and not result.pays_within_a_month
+    assert (
+        result.requests_to_pay_back is None
+        and result.days_to_pay_back is None
+        and not result.pays_within_a_month
+    )
     assert "never pays back" in str(result)
 
 
 def test_no_traffic_never_pays_back_a_real_cost():
     result = break_even(dataclasses.replace(TRIAGE, requests_per_day=0))
-    assert result.requests_to_pay_back == 5040 and result.days_to_pay_back is None and not result.pays_within_a_month
+    assert (
+        result.requests_to_pay_back == 5040
+        and result.days_to_pay_back is None
+        and not result.pays_within_a_month
+    )
 
 
 def test_free_training_with_any_saving_pays_at_once():
-    result = payback(model="m", training_cost_usd=0.0, prompt_cost_per_request_usd=2e-4, fine_tuned_cost_per_request_usd=1e-4, requests_per_day=0)
+    result = payback(
+        model="m",
+        training_cost_usd=0.0,
+        prompt_cost_per_request_usd=2e-4,
+        fine_tuned_cost_per_request_usd=1e-4,
+        requests_per_day=0,
+    )
     assert result.requests_to_pay_back == 0 and result.days_to_pay_back == 0.0 and result.pays_within_a_month
 
 
-@given(cost=st.floats(0, 1000), cheaper_by=st.floats(0, 1), per_day=st.integers(0, 10**6), prompt=st.integers(0, 10_000))
+@given(
+    cost=st.floats(0, 1000),
+    cheaper_by=st.floats(0, 1),
+    per_day=st.integers(0, 10**6),
+    prompt=st.integers(0, 10_000),
+)
 def test_cheaper_training_never_turns_a_pay_into_a_no_pay(cost, cheaper_by, per_day, prompt):
-    scenario = dataclasses.replace(TRIAGE, training_cost_usd=cost, requests_per_day=per_day, prompt_tokens=prompt)
+    scenario = dataclasses.replace(
+        TRIAGE, training_cost_usd=cost, requests_per_day=per_day, prompt_tokens=prompt
+    )
     if break_even(scenario).pays_within_a_month:
-        assert break_even(dataclasses.replace(scenario, training_cost_usd=cost * cheaper_by)).pays_within_a_month
+        assert break_even(
+            dataclasses.replace(scenario, training_cost_usd=cost * cheaper_by)
+        ).pays_within_a_month
 
 
 @given(per_day=st.integers(0, 10**6), more=st.integers(0, 10**6), prompt=st.integers(0, 10_000))
@@ -137,7 +183,10 @@ def test_more_traffic_never_turns_a_pay_into_a_no_pay(per_day, more, prompt):
 @given(prompt=st.integers(0, 20_000), longer=st.integers(0, 20_000))
 def test_a_longer_prompt_never_lowers_the_saving(prompt, longer):
     shorter = break_even(dataclasses.replace(TRIAGE, prompt_tokens=prompt))
-    assert break_even(dataclasses.replace(TRIAGE, prompt_tokens=prompt + longer)).saving_per_request_usd >= shorter.saving_per_request_usd
+    assert (
+        break_even(dataclasses.replace(TRIAGE, prompt_tokens=prompt + longer)).saving_per_request_usd
+        >= shorter.saving_per_request_usd
+    )
 
 
 def test_the_vocabulary_is_the_one_the_exercise_teaches():
@@ -149,5 +198,13 @@ def test_the_engine_never_imports_the_reference_solutions():
     engine = Path(decide.__file__).parents[1]
     for path in engine.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            assert not any(n == "solutions" or n.startswith("solutions.") for n in names), f"{path} imports {names}"
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            assert not any(n == "solutions" or n.startswith("solutions.") for n in names), (
+                f"{path} imports {names}"
+            )

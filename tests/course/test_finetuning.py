@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ftlab.course.finetuning import JobFailed, JobTimedOut, ask, follow, new_events, submit
@@ -34,7 +32,9 @@ def test_follow_hands_over_every_event_once_oldest_first(mock: MockServer) -> No
     client = mock.client()
     _, job = submit(client, TICKETS, "gpt-4o-mini")
     seen: list[str] = []
-    done = follow(client, job.id, poll_seconds=7, sleep=mock.clock.sleep, on_event=lambda e: seen.append(e.id))
+    done = follow(
+        client, job.id, poll_seconds=7, sleep=mock.clock.sleep, on_event=lambda e: seen.append(e.id)
+    )
     everything = [e.id for e in client.fine_tuning.jobs.list_events(job.id, limit=100)][::-1]
     assert done.status == "succeeded" and done.fine_tuned_model
     assert seen == everything and len(everything) > 100  # more than one page of events
@@ -45,10 +45,15 @@ def test_new_events_are_only_those_not_seen_yet(mock: MockServer) -> None:
     _, job = submit(client, TICKETS, "gpt-4o-mini")
     seen: set[str] = set()
     first = new_events(client, job.id, seen)
-    assert [e.message for e in first][:2] == [f"Created fine-tuning job: {job.id}", f"Validating training file: {job.training_file}"]
+    assert [e.message for e in first][:2] == [
+        f"Created fine-tuning job: {job.id}",
+        f"Validating training file: {job.training_file}",
+    ]
     assert new_events(client, job.id, seen) == []
     mock.clock.advance(25)
-    assert [e.message for e in new_events(client, job.id, seen)] == ["Files validated, moving job to queued state"]
+    assert [e.message for e in new_events(client, job.id, seen)] == [
+        "Files validated, moving job to queued state"
+    ]
 
 
 def test_a_failed_job_raises_with_the_apis_reason(mock: MockServer) -> None:

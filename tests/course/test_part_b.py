@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -33,7 +32,15 @@ def offline_env() -> dict[str, str]:
 
 
 def ftlab(*argv: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ftlab.cli.main", *argv], capture_output=True, text=True, cwd=ROOT, env=offline_env(), timeout=120, **kwargs)  # type: ignore[call-overload]
+    return subprocess.run(
+        [sys.executable, "-m", "ftlab.cli.main", *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=offline_env(),
+        timeout=120,
+        **kwargs,
+    )  # type: ignore[call-overload]
 
 
 @pytest.fixture
@@ -49,16 +56,35 @@ def local_api(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_against_a_local_server_the_dataset_is_trained_and_the_model_answers(local_api, capsys) -> None:
-    assert main(["finetune", str(TICKETS), "--suffix", "triage", "--question", "Our checkout is down, the API returns 503"]) == 0
+    assert (
+        main(
+            [
+                "finetune",
+                str(TICKETS),
+                "--suffix",
+                "triage",
+                "--question",
+                "Our checkout is down, the API returns 503",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith(f"Using the API at {local_api.base_url} on this machine (from OPENAI_BASE_URL)\n")
     [upload] = local_api.uploads("sk-learner")
     assert (upload.purpose, upload.data) == ("fine-tune", TICKETS.read_bytes())
     [job] = local_api.jobs("sk-learner")
-    assert job.status == "succeeded" and f"Fine-tuned model: {job.fine_tuned_model}\n" in out and ":triage:" in job.fine_tuned_model
+    assert (
+        job.status == "succeeded"
+        and f"Fine-tuned model: {job.fine_tuned_model}\n" in out
+        and ":triage:" in job.fine_tuned_model
+    )
     chat = local_api.requests("sk-learner")[-1]
     assert chat.path == "/v1/chat/completions" and chat.body["model"] == job.fine_tuned_model
-    assert chat.body["messages"][0]["role"] == "system" and chat.body["messages"][-1]["content"] == "Our checkout is down, the API returns 503"
+    assert (
+        chat.body["messages"][0]["role"] == "system"
+        and chat.body["messages"][-1]["content"] == "Our checkout is down, the API returns 503"
+    )
     assert "  Category: outage\n" in out
 
 
@@ -86,12 +112,18 @@ def test_a_job_that_fails_exits_1_with_the_apis_reason(local_api, capsys) -> Non
     local_api.fail_next_job(message="The training loss became NaN.", code="server_error")
     assert main(["finetune", str(TICKETS)]) == 1
     err = capsys.readouterr().err
-    assert re.fullmatch(r"ftlab finetune: fine-tuning job ftjob-\w+ failed: server_error: The training loss became NaN\.\n", err)
+    assert re.fullmatch(
+        r"ftlab finetune: fine-tuning job ftjob-\w+ failed: server_error: The training loss became NaN\.\n",
+        err,
+    )
 
 
 def test_a_model_the_api_refuses_exits_1_with_its_message(local_api, capsys) -> None:
     assert main(["finetune", str(TICKETS), "--model", "gpt-2"]) == 1
-    assert "ftlab finetune: the API answered 400: Model gpt-2 is not available for fine-tuning" in capsys.readouterr().err
+    assert (
+        "ftlab finetune: the API answered 400: Model gpt-2 is not available for fine-tuning"
+        in capsys.readouterr().err
+    )
 
 
 def test_a_set_key_is_not_used_without_real(monkeypatch, capsys) -> None:
@@ -106,7 +138,10 @@ def test_a_set_key_is_not_used_without_real(monkeypatch, capsys) -> None:
 def test_real_without_a_key_exits_2_before_anything_is_sent() -> None:
     result = ftlab("finetune", "data/support_tickets.jsonl", "--real")
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr == "ftlab finetune: --real needs your OpenAI API key in the OPENAI_API_KEY environment variable; nothing was sent\n"
+    assert (
+        result.stderr
+        == "ftlab finetune: --real needs your OpenAI API key in the OPENAI_API_KEY environment variable; nothing was sent\n"
+    )
 
 
 def test_a_base_url_on_another_machine_needs_real(monkeypatch, capsys) -> None:
@@ -153,11 +188,15 @@ def assert_shown(shown: list[str], real: list[str]) -> None:
     at = 0
     for number, part in enumerate(chunks):
         starts = [i for i in range(at, len(real) - len(part) + 1) if real[i : i + len(part)] == part]
-        assert starts, "the README shows:\n" + "\n".join(part) + "\n\nbut the command printed:\n" + "\n".join(real)
+        assert starts, (
+            "the README shows:\n" + "\n".join(part) + "\n\nbut the command printed:\n" + "\n".join(real)
+        )
         if number == 0:
             assert starts[0] == 0, "the README's first lines are not the first lines printed"
         at = starts[0] + len(part)
-    assert not chunks[-1] or at == len(real), "the command prints more after the README's last line:\n" + "\n".join(real[at:])
+    assert not chunks[-1] or at == len(real), (
+        "the command prints more after the README's last line:\n" + "\n".join(real[at:])
+    )
 
 
 def test_the_readme_shows_what_ftlab_finetune_prints() -> None:
@@ -174,7 +213,11 @@ def test_the_readme_shows_what_ftlab_mock_server_prints() -> None:
     command, *shown = block.splitlines()
     assert language == "console" and command == "$ ftlab mock-server"
     process = subprocess.Popen(
-        [sys.executable, "-m", "ftlab.cli.main", "mock-server", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=offline_env()
+        [sys.executable, "-m", "ftlab.cli.main", "mock-server", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=offline_env(),
     )
     try:
         assert process.stdout is not None

@@ -20,7 +20,11 @@ def test_only_lines_starting_with_a_dash_and_a_label_are_cues():
     rules = read_rules([RULES])
     assert list(rules.categories) == ["billing", "outage"]
     assert list(rules.priorities) == ["P1", "P2", "P3"]
-    assert rules.categories["billing"] == [frozenset({"invoice"}), frozenset({"charged", "twice"}), frozenset({"refund"})]
+    assert rules.categories["billing"] == [
+        frozenset({"invoice"}),
+        frozenset({"charged", "twice"}),
+        frozenset({"refund"}),
+    ]
 
 
 def test_a_cue_matches_only_when_all_its_words_are_in_the_email():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ftlab.course.retrieval import Index, NoPages, Page, read_pages
@@ -51,4 +49,9 @@ def test_k_is_at_least_one_and_at_most_every_page():
 
 def test_the_real_handbook_finds_the_billing_page_for_a_double_charge():
     index = Index(read_pages(HANDBOOK))
-    assert index.search("My card was charged twice this month, please refund the duplicate invoice.", k=1)[0].name == "billing.md"
+    assert (
+        index.search("My card was charged twice this month, please refund the duplicate invoice.", k=1)[
+            0
+        ].name
+        == "billing.md"
+    )

@@ -5,15 +5,32 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from ftlab.dataset.formats import CHAT, LABELS, PREFERENCE, check_example, example_messages, has_trained_turn, kind_name, record_kind, uses_tools
+from ftlab.dataset.formats import (
+    CHAT,
+    LABELS,
+    PREFERENCE,
+    check_example,
+    example_messages,
+    has_trained_turn,
+    kind_name,
+    record_kind,
+    uses_tools,
+)
 from ftlab.dataset.preference import check_preference_record
 from ftlab.dataset.records import check_record
 from ftlab.dataset.strategies import broken_records, json_values, preference_records, valid_records
 
 USER = {"role": "user", "content": "hi"}
 ASSISTANT = {"role": "assistant", "content": "hello"}
-CALL = {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}
-PAIR = {"input": {"messages": [USER]}, "preferred_output": [ASSISTANT], "non_preferred_output": [{"role": "assistant", "content": "go away"}]}
+CALL = {
+    "role": "assistant",
+    "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}],
+}
+PAIR = {
+    "input": {"messages": [USER]},
+    "preferred_output": [ASSISTANT],
+    "non_preferred_output": [{"role": "assistant", "content": "go away"}],
+}
 
 
 @pytest.mark.parametrize(
@@ -42,7 +59,10 @@ def test_a_record_is_the_kind_its_keys_say(record, kind):
         ({"messages": [USER, ASSISTANT], "functions": []}, True),
         ({"messages": [USER, CALL]}, True),
         ({"messages": [USER, {"role": "function", "name": "f", "content": "1"}]}, True),
-        ({"messages": [USER, {"role": "assistant", "function_call": {"name": "f", "arguments": "{}"}}]}, True),
+        (
+            {"messages": [USER, {"role": "assistant", "function_call": {"name": "f", "arguments": "{}"}}]},
+            True,
+        ),
         ({"messages": "oops"}, False),
         (PAIR, False),
     ],
@@ -53,7 +73,9 @@ def test_tool_use_is_seen_wherever_it_is(record, expected):
 
 def test_an_example_with_only_weight_zero_answers_trains_nothing():
     assert has_trained_turn({"messages": [USER, ASSISTANT]})
-    assert has_trained_turn({"messages": [USER, {**ASSISTANT, "weight": 0}, USER, {**ASSISTANT, "weight": 1}]})
+    assert has_trained_turn(
+        {"messages": [USER, {**ASSISTANT, "weight": 0}, USER, {**ASSISTANT, "weight": 1}]}
+    )
     assert not has_trained_turn({"messages": [USER, {**ASSISTANT, "weight": 0}]})
     assert not has_trained_turn({"messages": [USER]})
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ftlab.grading.isolation.handles import Unserializable
 from ftlab.dataset.jsonl import atomic_writer, read_jsonl, write_jsonl
 from ftlab.dataset.strategies import valid_records
+from ftlab.grading.isolation.handles import Unserializable
 
 
 def lines_of(tmp_path, data: bytes):
@@ -24,7 +24,13 @@ def lines_of(tmp_path, data: bytes):
 def test_each_kind_of_bad_line_is_reported_with_its_number_and_reading_goes_on(tmp_path):
     lines = lines_of(tmp_path, b'{"a": 1}\n\n{bad\n\xff\xfe\n[1]\nNaN\n{"b": 2}\r\n')
     assert [(line.number, line.problem.code if line.problem else None) for line in lines] == [
-        (1, None), (2, "blank_line"), (3, "invalid_json"), (4, "invalid_utf8"), (5, None), (6, "invalid_json"), (7, None)
+        (1, None),
+        (2, "blank_line"),
+        (3, "invalid_json"),
+        (4, "invalid_utf8"),
+        (5, None),
+        (6, "invalid_json"),
+        (7, None),
     ]
     assert lines[6].record == {"b": 2}
     assert lines[4].record == [1] and lines[4].parsed
@@ -43,7 +49,9 @@ def test_json_null_is_a_parsed_line_not_a_missing_one(tmp_path):
 
 def test_messages_say_where_the_json_breaks(tmp_path):
     [line] = lines_of(tmp_path, b'{"a": 1,, "b": 2}\n')
-    assert line.problem.message == "not valid JSON: Expecting property name enclosed in double quotes (column 9)"
+    assert (
+        line.problem.message == "not valid JSON: Expecting property name enclosed in double quotes (column 9)"
+    )
 
 
 def test_the_first_line_is_yielded_before_the_rest_of_the_file_exists(tmp_path):

@@ -56,7 +56,19 @@ def _broken_preference(record: dict, change: str) -> object:
 @AGREEMENT
 @given(
     record=preference_records(),
-    change=st.sampled_from(["none", "drop-output", "two-outputs", "user-output", "blank-output", "bad-input-message", "weight-float", "extra-key", "tools-not-list"]),
+    change=st.sampled_from(
+        [
+            "none",
+            "drop-output",
+            "two-outputs",
+            "user-output",
+            "blank-output",
+            "bad-input-message",
+            "weight-float",
+            "extra-key",
+            "tools-not-list",
+        ]
+    ),
 )
 def test_the_preference_fast_path_agrees_with_the_rules(record, change):
     broken = _broken_preference(record, change)
@@ -93,9 +105,15 @@ def _altered(edit) -> dict:
     ("edit", "where"),
     [
         (lambda s: s["properties"]["messages"].update(items={"type": "object"}), "properties.messages.items"),
-        (lambda s: s["properties"]["messages"]["contains"].update(minProperties=1), "properties.messages.contains"),
+        (
+            lambda s: s["properties"]["messages"]["contains"].update(minProperties=1),
+            "properties.messages.contains",
+        ),
         (lambda s: s["definitions"]["message"]["allOf"].pop(), "definitions.message"),
-        (lambda s: s["definitions"]["message"]["allOf"][0]["if"].update(type="object"), "definitions.message.allOf"),
+        (
+            lambda s: s["definitions"]["message"]["allOf"][0]["if"].update(type="object"),
+            "definitions.message.allOf",
+        ),
         (lambda s: s["definitions"]["tool_call"]["properties"].update(index={"type": "integer"}), "integers"),
     ],
     ids=["items", "contains", "missing-role", "branch-shape", "nested-integer"],

@@ -5,13 +5,24 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-from ftlab.dataset.preference import CODES, check_preference_record, conversation, input_record, is_preference_record, semantic_problems
+from ftlab.dataset.preference import (
+    CODES,
+    check_preference_record,
+    conversation,
+    input_record,
+    is_preference_record,
+    semantic_problems,
+)
 from ftlab.dataset.strategies import GRADING, preference_records
 
 USER = {"role": "user", "content": "How cold is San Francisco today?"}
 GOOD = [{"role": "assistant", "content": "About 14 °C this morning, rising to 20 °C: bring a light jacket."}]
 BAD = [{"role": "assistant", "content": "Not cold."}]
-VALID = {"input": {"messages": [{"role": "system", "content": "Answer weather questions."}, USER]}, "preferred_output": GOOD, "non_preferred_output": BAD}
+VALID = {
+    "input": {"messages": [{"role": "system", "content": "Answer weather questions."}, USER]},
+    "preferred_output": GOOD,
+    "non_preferred_output": BAD,
+}
 
 
 def codes(record: object) -> list[str]:
@@ -25,7 +36,14 @@ def test_every_generated_preference_record_is_valid(record):
 
 
 def test_tools_and_parallel_tool_calls_are_allowed_in_the_input():
-    record = {**VALID, "input": {**VALID["input"], "tools": [{"type": "function", "function": {"name": "weather"}}], "parallel_tool_calls": True}}
+    record = {
+        **VALID,
+        "input": {
+            **VALID["input"],
+            "tools": [{"type": "function", "function": {"name": "weather"}}],
+            "parallel_tool_calls": True,
+        },
+    }
     assert check_preference_record(record) == []
 
 
@@ -33,20 +51,58 @@ def test_tools_and_parallel_tool_calls_are_allowed_in_the_input():
     ("record", "expected"),
     [
         pytest.param([VALID], ["data_type"], id="a-list"),
-        pytest.param({"input": VALID["input"], "preferred_output": GOOD}, ["missing_preference_key"], id="no-non-preferred"),
+        pytest.param(
+            {"input": VALID["input"], "preferred_output": GOOD},
+            ["missing_preference_key"],
+            id="no-non-preferred",
+        ),
         pytest.param({**VALID, "score": 0.9}, ["record_unrecognized_key"], id="extra-key"),
         pytest.param({**VALID, "input": [USER]}, ["invalid_input"], id="input-is-a-list"),
         pytest.param({**VALID, "input": {"messages": []}}, ["invalid_input"], id="no-input-messages"),
-        pytest.param({**VALID, "input": {"messages": [USER], "functions": []}}, ["invalid_input"], id="functions-in-input"),
-        pytest.param({**VALID, "input": {"messages": [USER, GOOD[0]]}}, ["invalid_input"], id="input-ends-with-assistant"),
+        pytest.param(
+            {**VALID, "input": {"messages": [USER], "functions": []}},
+            ["invalid_input"],
+            id="functions-in-input",
+        ),
+        pytest.param(
+            {**VALID, "input": {"messages": [USER, GOOD[0]]}},
+            ["invalid_input"],
+            id="input-ends-with-assistant",
+        ),
         pytest.param({**VALID, "preferred_output": GOOD + BAD}, ["invalid_output"], id="two-preferred"),
-        pytest.param({**VALID, "non_preferred_output": []}, ["invalid_output"], id="no-non-preferred-message"),
-        pytest.param({**VALID, "preferred_output": [{"role": "user", "content": "x"}]}, ["invalid_output"], id="output-from-user"),
-        pytest.param({**VALID, "preferred_output": [{"role": "assistant", "content": "  "}]}, ["invalid_output"], id="blank-output"),
-        pytest.param({**VALID, "preferred_output": [{**GOOD[0], "weight": 1}]}, ["invalid_output"], id="weight-on-output"),
-        pytest.param({**VALID, "input": {"messages": [{"role": "human", "content": "hi"}]}}, ["unrecognized_role"], id="bad-role"),
-        pytest.param({**VALID, "input": {"messages": [{**USER, "content": ""}]}}, ["missing_content"], id="empty-prompt"),
-        pytest.param({**VALID, "input": {"messages": [USER], "parallel_tool_calls": "yes"}}, ["invalid_tools"], id="parallel-not-bool"),
+        pytest.param(
+            {**VALID, "non_preferred_output": []}, ["invalid_output"], id="no-non-preferred-message"
+        ),
+        pytest.param(
+            {**VALID, "preferred_output": [{"role": "user", "content": "x"}]},
+            ["invalid_output"],
+            id="output-from-user",
+        ),
+        pytest.param(
+            {**VALID, "preferred_output": [{"role": "assistant", "content": "  "}]},
+            ["invalid_output"],
+            id="blank-output",
+        ),
+        pytest.param(
+            {**VALID, "preferred_output": [{**GOOD[0], "weight": 1}]},
+            ["invalid_output"],
+            id="weight-on-output",
+        ),
+        pytest.param(
+            {**VALID, "input": {"messages": [{"role": "human", "content": "hi"}]}},
+            ["unrecognized_role"],
+            id="bad-role",
+        ),
+        pytest.param(
+            {**VALID, "input": {"messages": [{**USER, "content": ""}]}},
+            ["missing_content"],
+            id="empty-prompt",
+        ),
+        pytest.param(
+            {**VALID, "input": {"messages": [USER], "parallel_tool_calls": "yes"}},
+            ["invalid_tools"],
+            id="parallel-not-bool",
+        ),
     ],
 )
 def test_each_broken_record_gives_its_codes(record, expected):
@@ -68,7 +124,9 @@ def test_the_input_must_end_with_the_users_message():
 
 
 def test_the_same_answer_twice_is_a_warning():
-    (problem,) = check_preference_record({**VALID, "non_preferred_output": [{"role": "assistant", "content": GOOD[0]["content"] + "  "}]})
+    (problem,) = check_preference_record(
+        {**VALID, "non_preferred_output": [{"role": "assistant", "content": GOOD[0]["content"] + "  "}]}
+    )
     assert (problem.code, problem.severity) == ("identical_outputs", "warning")
 
 
@@ -79,7 +137,10 @@ def test_a_missing_key_names_every_missing_one():
 
 
 def test_a_tool_result_in_the_prompt_must_answer_a_call():
-    record = {**VALID, "input": {"messages": [USER, {"role": "tool", "tool_call_id": "call_9", "content": "{}"}, USER]}}
+    record = {
+        **VALID,
+        "input": {"messages": [USER, {"role": "tool", "tool_call_id": "call_9", "content": "{}"}, USER]},
+    }
     assert codes(record) == ["invalid_tool_calls"]
     assert [p.code for p in semantic_problems(record)] == ["invalid_tool_calls"]
 

@@ -37,8 +37,21 @@ def test_a_record_broken_one_way_has_exactly_that_code(case):
     [
         ({"messages": [USER, BOT], "tools": "x", "prompt": 1}, ["invalid_tools", "record_unrecognized_key"]),
         ({"messages": []}, ["missing_messages_list"]),
-        ({"messages": [{"role": "bot", "content": ""}, {"role": "user"}, {**BOT, "weight": "1"}]}, ["message_missing_key", "invalid_weight", "unrecognized_role"]),
-        ({"messages": [USER, {"role": "assistant", "content": None, "function_call": {"name": "f", "arguments": "{}"}}, {"role": "function", "name": "f", "content": "1"}, BOT]}, []),
+        (
+            {"messages": [{"role": "bot", "content": ""}, {"role": "user"}, {**BOT, "weight": "1"}]},
+            ["message_missing_key", "invalid_weight", "unrecognized_role"],
+        ),
+        (
+            {
+                "messages": [
+                    USER,
+                    {"role": "assistant", "content": None, "function_call": {"name": "f", "arguments": "{}"}},
+                    {"role": "function", "name": "f", "content": "1"},
+                    BOT,
+                ]
+            },
+            [],
+        ),
     ],
 )
 def test_codes_of_records_breaking_several_rules(record, expected):
@@ -48,16 +61,25 @@ def test_codes_of_records_breaking_several_rules(record, expected):
 def test_problems_name_the_message_and_field():
     [problem] = check_record({"messages": [USER, {**BOT, "weight": 2}]})
     assert (problem.code, problem.message_index, problem.field) == ("invalid_weight", 1, "weight")
-    assert problem.message == "messages[1] (assistant): weight must be 0 (don't train on this turn) or 1 (train on it), got 2"
+    assert (
+        problem.message
+        == "messages[1] (assistant): weight must be 0 (don't train on this turn) or 1 (train on it), got 2"
+    )
 
 
 def test_an_unknown_key_is_named_with_what_is_allowed():
     [problem] = check_record({"messages": [{**USER, "wieght": 1}, BOT]})
-    assert problem.message == "messages[0] (user): 'wieght' not allowed on a user message; allowed: 'content', 'name', 'role'"
+    assert (
+        problem.message
+        == "messages[0] (user): 'wieght' not allowed on a user message; allowed: 'content', 'name', 'role'"
+    )
 
 
 def test_a_tool_result_must_answer_an_earlier_call():
-    call = {"role": "assistant", "tool_calls": [{"id": "a", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}
+    call = {
+        "role": "assistant",
+        "tool_calls": [{"id": "a", "type": "function", "function": {"name": "f", "arguments": "{}"}}],
+    }
     late = {"messages": [USER, {"role": "tool", "tool_call_id": "a", "content": "1"}, call, BOT]}
     assert codes(late) == ["invalid_tool_calls"]
     assert codes({"messages": [USER, call, {"role": "tool", "tool_call_id": "a", "content": "1"}, BOT]}) == []
@@ -69,7 +91,6 @@ def test_problem_order_is_stable_record_level_first():
 
 
 def test_the_exercise_docstring_documents_every_code():
-    from pathlib import Path
 
     text = (ROOT / "exercises" / "ex2_validate_record.py").read_text(encoding="utf-8")
     missing = [code for code in CODES if f"``{code}``" not in text]
@@ -78,7 +99,11 @@ def test_the_exercise_docstring_documents_every_code():
 
 def test_problems_serialise_without_empty_fields():
     [problem] = check_record([])
-    assert json.loads(json.dumps(problem.to_dict())) == {"code": "data_type", "message": "each line must be a JSON object, got a list", "severity": "error"}
+    assert json.loads(json.dumps(problem.to_dict())) == {
+        "code": "data_type",
+        "message": "each line must be a JSON object, got a list",
+        "severity": "error",
+    }
 
 
 def test_a_name_ending_in_a_newline_is_invalid_though_a_python_dollar_would_allow_it():

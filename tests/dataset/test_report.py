@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +15,11 @@ from tests.paths import DATA
 DATA = DATA
 USER = {"role": "user", "content": "Where is my invoice?"}
 ASSISTANT = {"role": "assistant", "content": "Category: billing"}
-PAIR = {"input": {"messages": [USER]}, "preferred_output": [ASSISTANT], "non_preferred_output": [{"role": "assistant", "content": "No idea."}]}
+PAIR = {
+    "input": {"messages": [USER]},
+    "preferred_output": [ASSISTANT],
+    "non_preferred_output": [{"role": "assistant", "content": "No idea."}],
+}
 
 
 def section(lines: list[str], title: str) -> list[str]:
@@ -44,8 +47,14 @@ def test_the_broken_file_lists_each_code_with_its_lines():
     by_code = {row.split()[0]: row.split() for row in section(lines, "Problems by code")[1:]}
     assert by_code["invalid_utf8"] == ["invalid_utf8", "error", "1", "16"]
     assert by_code["blank_line"][1] == "warning"
-    assert "  file: warning few_examples: Training file has 18 examples; 50 to 100 well-chosen examples is the usual starting point" in lines
-    assert lines[-2:] == ["18 examples, 14 errors, 2 warnings", "not valid: fix the errors above (each names its line)"]
+    assert (
+        "  file: warning few_examples: Training file has 18 examples; 50 to 100 well-chosen examples is the usual starting point"
+        in lines
+    )
+    assert lines[-2:] == [
+        "18 examples, 14 errors, 2 warnings",
+        "not valid: fix the errors above (each names its line)",
+    ]
     cost = dict(line.strip().split("  ", 1) for line in section(lines, "Cost"))
     assert cost["examples priced"].strip() == "6 (the valid examples only: fix the others first)"
 
@@ -63,7 +72,12 @@ def test_numbers_and_prices_read_well():
 def test_validate_prints_json_with_stats_and_cost(capsys):
     assert main(["validate", str(DATA / "support_tickets.jsonl"), "--json", "--model", "gpt-3.5-turbo"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert (data["valid"], data["format"], data["format_label"], data["model"]) == (True, "supervised", "supervised (chat)", "gpt-3.5-turbo-0125")
+    assert (data["valid"], data["format"], data["format_label"], data["model"]) == (
+        True,
+        "supervised",
+        "supervised (chat)",
+        "gpt-3.5-turbo-0125",
+    )
     assert data["stats"]["tokens_per_example"]["n"] == 72 and data["cost"]["price_per_million_usd"] == 8.0
     assert set(data["stats"]["tokens_per_example"]) == {"n", "min", "max", "mean", "median", "p5", "p95"}
 
@@ -73,7 +87,14 @@ def test_validate_exits_1_on_errors_and_counts_the_file_level_ones(tmp_path, cap
     write_jsonl([{"messages": [USER, ASSISTANT]}] * 7, path)
     assert main(["validate", str(path), "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert data["file_problems"] == [{"code": "invalid_n_examples", "message": "Training file has 7 example(s), but must have at least 10 examples", "severity": "error", "field": "training_file"}]
+    assert data["file_problems"] == [
+        {
+            "code": "invalid_n_examples",
+            "message": "Training file has 7 example(s), but must have at least 10 examples",
+            "severity": "error",
+            "field": "training_file",
+        }
+    ]
     assert data["n_errors"] == 1 and data["problems"] == []
 
 
@@ -92,11 +113,15 @@ def test_max_lines_bounds_the_listing(tmp_path, capsys):
     assert main(["validate", str(path), "--max-lines", "2"]) == 1
     out = capsys.readouterr().out
     assert out.count("error missing_messages_list") == 2
-    row = next(line for line in out.splitlines() if line.split()[:3] == ["missing_messages_list", "error", "30"])
+    row = next(
+        line for line in out.splitlines() if line.split()[:3] == ["missing_messages_list", "error", "30"]
+    )
     assert row.endswith("  1, 2 and 28 more")
 
 
-@pytest.mark.parametrize("argv", [["--model", "gpt-9"], ["--max-lines", "0"]], ids=["unknown-model", "zero-lines"])
+@pytest.mark.parametrize(
+    "argv", [["--model", "gpt-9"], ["--max-lines", "0"]], ids=["unknown-model", "zero-lines"]
+)
 def test_bad_options_are_usage_errors(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["validate", str(DATA / "support_tickets.jsonl"), *argv])
@@ -109,7 +134,9 @@ def test_report_writes_the_page_and_exits_as_validate_does(tmp_path, capsys):
     page = tmp_path / "report.html"
     assert main(["report", str(DATA / "broken.jsonl"), "-o", str(page)]) == 1
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert capsys.readouterr().out.strip() == f"{page}: dataset report for {DATA / 'broken.jsonl'} (not valid)"
+    assert (
+        capsys.readouterr().out.strip() == f"{page}: dataset report for {DATA / 'broken.jsonl'} (not valid)"
+    )
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
 

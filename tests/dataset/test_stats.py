@@ -66,7 +66,15 @@ def test_memory_follows_the_distinct_values_not_the_examples():
 
 def test_an_empty_distribution_has_no_statistics():
     dist = Distribution()
-    assert dist.summary() == {"n": 0, "min": None, "max": None, "mean": None, "median": None, "p5": None, "p95": None}
+    assert dist.summary() == {
+        "n": 0,
+        "min": None,
+        "max": None,
+        "mean": None,
+        "median": None,
+        "p5": None,
+        "p95": None,
+    }
     assert dist.histogram() == []
     with pytest.raises(IndexError):
         dist.kth(0)
@@ -81,7 +89,15 @@ def test_bad_arguments_are_refused():
 
 def test_a_dataset_counts_missing_roles_and_sizes():
     stats = DatasetStats()
-    stats.add([{"role": "system", "content": "s"}, {"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}], 30, 5)
+    stats.add(
+        [
+            {"role": "system", "content": "s"},
+            {"role": "user", "content": "u"},
+            {"role": "assistant", "content": "a"},
+        ],
+        30,
+        5,
+    )
     stats.add([{"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}], 20, 4)
     stats.add([{"role": "system", "content": "s"}, {"role": "assistant", "content": "a"}])
     data = stats.to_dict()

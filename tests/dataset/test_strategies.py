@@ -16,7 +16,17 @@ def test_texts_always_have_a_visible_character_and_respect_the_size(text):
 
 @given(name=names())
 def test_names_are_valid_names(name):
-    assert codes({"messages": [{"role": "user", "content": "x", "name": name}, {"role": "assistant", "content": "y"}]}) == []
+    assert (
+        codes(
+            {
+                "messages": [
+                    {"role": "user", "content": "x", "name": name},
+                    {"role": "assistant", "content": "y"},
+                ]
+            }
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize("code", list(CODES))

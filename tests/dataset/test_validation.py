@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from ftlab.tokens.cost import estimate_training_cost
 from ftlab.dataset.jsonl import dumps, write_jsonl
-from ftlab.tokens.models import UnknownModel
 from ftlab.dataset.records import CODES
-from ftlab.tokens.counting import count_tokens
 from ftlab.dataset.validation import UnusableFile, validate_file
+from ftlab.tokens.cost import estimate_training_cost
+from ftlab.tokens.counting import count_tokens
+from ftlab.tokens.models import UnknownModel
 from tests.paths import DATA
 
 DATA = DATA
@@ -35,7 +33,9 @@ def test_the_broken_file_triggers_every_code_once_on_the_lines_its_note_names():
     assert all(n == 1 for n in counts.values())
     note = (DATA / "broken.md").read_text(encoding="utf-8")
     for item in report.problems:
-        assert f"| {item.line} | `{item.problem.code}`" in note, f"broken.md does not name line {item.line} as {item.problem.code}"
+        assert f"| {item.line} | `{item.problem.code}`" in note, (
+            f"broken.md does not name line {item.line} as {item.problem.code}"
+        )
 
 
 def test_a_missing_file_or_a_folder_is_unusable(tmp_path):
@@ -47,9 +47,17 @@ def test_a_missing_file_or_a_folder_is_unusable(tmp_path):
 
 def test_report_totals(tmp_path):
     path = tmp_path / "f.jsonl"
-    path.write_text('{"messages": []}\n\n{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n')
+    path.write_text(
+        '{"messages": []}\n\n{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n'
+    )
     report = validate_file(path)
-    assert (report.n_lines, report.n_examples, len(report.errors), len(report.warnings), report.ok) == (3, 2, 1, 1, False)
+    assert (report.n_lines, report.n_examples, len(report.errors), len(report.warnings), report.ok) == (
+        3,
+        2,
+        1,
+        1,
+        False,
+    )
     assert report.to_dict()["counts"] == {"blank_line": 1, "missing_messages_list": 1}
 
 
@@ -60,11 +68,22 @@ ASSISTANT = {"role": "assistant", "content": "Category: billing"}
 SYSTEM = {"role": "system", "content": "You triage support emails."}
 CHAT = {"messages": [SYSTEM, USER, ASSISTANT]}
 TOOL = {
-    "messages": [USER, {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "find", "arguments": "{}"}}]},
-                 {"role": "tool", "tool_call_id": "c1", "content": "{}"}, ASSISTANT],
+    "messages": [
+        USER,
+        {
+            "role": "assistant",
+            "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "find", "arguments": "{}"}}],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": "{}"},
+        ASSISTANT,
+    ],
     "tools": [{"type": "function", "function": {"name": "find"}}],
 }
-PAIR = {"input": {"messages": [SYSTEM, USER]}, "preferred_output": [ASSISTANT], "non_preferred_output": [{"role": "assistant", "content": "Dunno."}]}
+PAIR = {
+    "input": {"messages": [SYSTEM, USER]},
+    "preferred_output": [ASSISTANT],
+    "non_preferred_output": [{"role": "assistant", "content": "Dunno."}],
+}
 
 
 def jsonl(tmp_path, records, name="train.jsonl"):
@@ -91,7 +110,11 @@ def test_a_mixed_file_is_refused_at_the_first_line_of_the_other_format(tmp_path)
     report = validate_file(jsonl(tmp_path, [CHAT] * 30 + [PAIR] + [CHAT] * 20 + [PAIR] * 3))
     (mixed,) = [p for p in report.problems if p.problem.code == "mixed_formats"]
     assert (mixed.line, report.format, report.ok) == (31, "supervised", False)
-    assert "line 1" in mixed.problem.message and "preference (DPO)" in mixed.problem.message and "4 line(s)" in mixed.problem.message
+    assert (
+        "line 1" in mixed.problem.message
+        and "preference (DPO)" in mixed.problem.message
+        and "4 line(s)" in mixed.problem.message
+    )
     assert [p.line for p in report.problems] == sorted(p.line for p in report.problems)
     assert report.stats.n_examples == 50  # only the file's own format is described
 
@@ -137,7 +160,9 @@ def test_with_a_model_the_report_counts_tokens_and_prices_the_valid_examples(tmp
     report = validate_file(jsonl(tmp_path, records), model="gpt-4.1-mini")
     valid = records[:-1]
     assert report.model == "gpt-4.1-mini-2025-04-14" and report.stats.n_examples == 55
-    assert list(report.stats.tokens.values()) == sorted(count_tokens(r["messages"], "gpt-4.1-mini") for r in valid)
+    assert list(report.stats.tokens.values()) == sorted(
+        count_tokens(r["messages"], "gpt-4.1-mini") for r in valid
+    )
     assert report.cost == estimate_training_cost(valid, "gpt-4.1-mini")
     assert report.stats.n_missing_system == 15 and report.stats.n_missing_user == 0
 
@@ -158,11 +183,16 @@ def test_keep_bounds_the_problems_kept_but_every_one_is_counted(tmp_path):
     report = validate_file(path, keep=5)
     assert report.counts() == {"missing_messages_list": 500, "blank_line": 30}
     assert len(report.problems) == 10 and report.n_errors == 500 and report.n_warnings == 30
-    assert report.lines_by_code() == {"missing_messages_list": [1, 2, 3, 4, 5], "blank_line": [501, 502, 503, 504, 505]}
+    assert report.lines_by_code() == {
+        "missing_messages_list": [1, 2, 3, 4, 5],
+        "blank_line": [501, 502, 503, 504, 505],
+    }
     assert report.to_dict()["problems_kept_per_code"] == 5
 
 
 def test_a_preference_file_has_token_stats_but_no_price(tmp_path):
     report = validate_file(jsonl(tmp_path, [PAIR] * 60), model="gpt-4.1-nano")
     assert report.format == "preference" and report.cost is None
-    assert report.stats.tokens.max == count_tokens(PAIR["input"]["messages"] + PAIR["preferred_output"], "gpt-4.1-nano")
+    assert report.stats.tokens.max == count_tokens(
+        PAIR["input"]["messages"] + PAIR["preferred_output"], "gpt-4.1-nano"
+    )

@@ -5,13 +5,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-from ftlab.dataset.webpage import histogram_svg, render_page
 from ftlab.dataset.stats import Distribution
 from ftlab.dataset.validation import validate_file
+from ftlab.dataset.webpage import histogram_svg, render_page
 from tests.paths import DATA
 
 DATA = DATA
@@ -53,7 +52,9 @@ def test_the_bars_are_the_histogram_of_tokens_per_example(sample):
     report, html = sample
     found = bars(html)
     expected = report.stats.tokens.histogram()
-    assert [(int(b["data-low"]), int(b["data-high"]), int(b["data-count"])) for b in found] == [(b.low, b.high, b.count) for b in expected]
+    assert [(int(b["data-low"]), int(b["data-high"]), int(b["data-count"])) for b in found] == [
+        (b.low, b.high, b.count) for b in expected
+    ]
     assert sum(int(b["data-count"]) for b in found) == report.stats.tokens.n == 72
 
 
@@ -65,7 +66,9 @@ def test_bar_heights_are_proportional_to_the_counts(sample):
     assert tallest == max(int(b["data-count"]) for b in found)
     for bar in found:
         assert float(bar["height"]) == pytest.approx(plot_height * int(bar["data-count"]) / tallest, abs=0.01)
-        assert float(bar["y"]) + float(bar["height"]) == pytest.approx(float(found[0]["y"]) + float(found[0]["height"]), abs=0.01)
+        assert float(bar["y"]) + float(bar["height"]) == pytest.approx(
+            float(found[0]["y"]) + float(found[0]["height"]), abs=0.01
+        )
     xs = [float(b["x"]) for b in found]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
 
@@ -107,13 +110,29 @@ def test_one_value_is_one_bar():
     assert (bar["data-low"], bar["data-high"], bar["data-count"]) == ("42", "42", "5")
 
 
-BROWSER = next((shutil.which(name) for name in ("chromium", "chromium-headless-shell", "chromium-browser", "google-chrome", "chrome") if shutil.which(name)), None)
+BROWSER = next(
+    (
+        shutil.which(name)
+        for name in ("chromium", "chromium-headless-shell", "chromium-browser", "google-chrome", "chrome")
+        if shutil.which(name)
+    ),
+    None,
+)
 
 
-@pytest.mark.skipif(BROWSER is None, reason="no chromium or chrome on this machine to render the page headless")
+@pytest.mark.skipif(
+    BROWSER is None, reason="no chromium or chrome on this machine to render the page headless"
+)
 def test_a_headless_browser_renders_the_histogram(tmp_path):
     page = tmp_path / "report.html"
-    page.write_text(render_page(validate_file(DATA / "support_tickets.jsonl", model="gpt-4o-mini")), encoding="utf-8")
-    dom = subprocess.run([BROWSER, "--headless", "--disable-gpu", "--no-sandbox", "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=60)
+    page.write_text(
+        render_page(validate_file(DATA / "support_tickets.jsonl", model="gpt-4o-mini")), encoding="utf-8"
+    )
+    dom = subprocess.run(
+        [BROWSER, "--headless", "--disable-gpu", "--no-sandbox", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert dom.returncode == 0, dom.stderr
     assert len(bars(dom.stdout)) == len(bars(page.read_text(encoding="utf-8"))) > 0

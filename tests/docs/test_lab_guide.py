@@ -77,8 +77,16 @@ def parse(text: str) -> list[Step]:
             end = next(j for j in range(i + 1, len(lines)) if lines[j].startswith("```"))
             body, kind = lines[i + 1 : end], fence.group(1)
             if kind == "console":
-                steps.append(Step(i + 1, [b[2:] for b in body if b.startswith("$ ")], pending.pop("needs", None),  # type: ignore[arg-type]
-                                  pending.pop("serves", "") == "yes", pending["solved"], pending["files"]))  # type: ignore[arg-type]
+                steps.append(
+                    Step(
+                        i + 1,
+                        [b[2:] for b in body if b.startswith("$ ")],
+                        pending.pop("needs", None),  # type: ignore[arg-type]
+                        pending.pop("serves", "") == "yes",
+                        pending["solved"],
+                        pending["files"],
+                    )
+                )  # type: ignore[arg-type]
                 pending = {"solved": [], "files": {}}
             elif kind == "python" and "file" in pending:
                 pending["files"][pending.pop("file")] = "\n".join(body) + "\n"  # type: ignore[index]
@@ -148,7 +156,11 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, str]:
     for name in ("pyproject.toml", "conftest.py"):
         shutil.copy(ROOT / name, kit / name)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "OPENAI_"))}
-    env.update(PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep), COLUMNS="120", NO_COLOR="1")
+    env.update(
+        PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+        COLUMNS="120",
+        NO_COLOR="1",
+    )
     results: dict[int, str] = {}
     for step in STEPS:
         for number in step.solved:
@@ -159,19 +171,32 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, str]:
         if missing(step.needs):
             continue
         if step.serves:
-            results[step.line] = serve(argv(step.commands[0]) + ["--port", "0"], kit, env, step.expected or [])
+            results[step.line] = serve(
+                argv(step.commands[0]) + ["--port", "0"], kit, env, step.expected or []
+            )
             continue
         printed = []
         for command in step.commands:
-            done = subprocess.run(argv(command), cwd=kit, env=env, capture_output=True, text=True, timeout=300)
+            done = subprocess.run(
+                argv(command), cwd=kit, env=env, capture_output=True, text=True, timeout=300
+            )
             printed.append(done.stdout + done.stderr)
         results[step.line] = "\n".join(printed)
     return results
 
 
-def serve(command: list[str], cwd: Path, env: dict[str, str], expected: list[str], *, wait: float = 20.0) -> str:
+def serve(
+    command: list[str], cwd: Path, env: dict[str, str], expected: list[str], *, wait: float = 20.0
+) -> str:
     """Start a serving command, collect its output until every expected line is there, stop it."""
-    process = subprocess.Popen(command, cwd=cwd, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)  # type: ignore[arg-type]
     reader.start()
@@ -200,8 +225,12 @@ def _default_port(text: str) -> str:
 def test_the_guide_has_checked_steps_for_both_parts():
     checked = [s for s in STEPS if s.expected is not None and not missing(s.needs)]
     assert len(checked) >= 6
-    lead_ins = [line for line in GUIDE.read_text(encoding="utf-8").splitlines() if line.strip().startswith(_SEE)]
-    assert len(lead_ins) == len([s for s in STEPS if s.expected is not None]), "every 'You should now see' belongs to a step"
+    lead_ins = [
+        line for line in GUIDE.read_text(encoding="utf-8").splitlines() if line.strip().startswith(_SEE)
+    ]
+    assert len(lead_ins) == len([s for s in STEPS if s.expected is not None]), (
+        "every 'You should now see' belongs to a step"
+    )
     assert any("ftlab validate data/support_tickets.jsonl" in c for s in checked for c in s.commands)
 
 
@@ -217,15 +246,21 @@ def test_lines_must_appear_in_order():
     assert appears_in_order(["b    two"], "b two") is None
 
 
-@pytest.mark.parametrize("step", STEPS, ids=[f"line{s.line}-{s.commands[-1] if s.commands else 'none'}" for s in STEPS])
+@pytest.mark.parametrize(
+    "step", STEPS, ids=[f"line{s.line}-{s.commands[-1] if s.commands else 'none'}" for s in STEPS]
+)
 def test_each_step_prints_what_the_guide_says(step, outputs):
     reason = missing(step.needs)
     if reason:
         pytest.skip(reason)
     if step.needs and step.expected is None:
-        pytest.skip(f"`{step.needs}` exists now: give this step (lab.md line {step.line}) a 'You should now see' block")
+        pytest.skip(
+            f"`{step.needs}` exists now: give this step (lab.md line {step.line}) a 'You should now see' block"
+        )
     if step.expected is None:
         assert step.line in outputs
         return
     absent = appears_in_order(step.expected, outputs[step.line])
-    assert absent is None, f"lab.md line {step.line}: {absent!r} is not in the output of {step.commands}:\n{outputs[step.line]}"
+    assert absent is None, (
+        f"lab.md line {step.line}: {absent!r} is not in the output of {step.commands}:\n{outputs[step.line]}"
+    )

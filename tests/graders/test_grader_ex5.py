@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
+
 from tests.paths import BUGGY, ROOT
 
 ROOT = ROOT
@@ -28,7 +29,9 @@ def grade(pytester: pytest.Pytester, impl: Path) -> list[dict]:
     """Every graded check of one run of the grader on ``impl`` (one run per implementation)."""
     if impl not in _RESULTS:
         out = pytester.path / "results.json"
-        pytester.runpytest_subprocess(str(GRADER), "--impl", str(impl), "--ftlab-json", str(out), "-p", "no:cacheprovider", "-q")
+        pytester.runpytest_subprocess(
+            str(GRADER), "--impl", str(impl), "--ftlab-json", str(out), "-p", "no:cacheprovider", "-q"
+        )
         _RESULTS[impl] = json.loads(out.read_text(encoding="utf-8"))["tests"]
     return _RESULTS[impl]
 
@@ -60,22 +63,50 @@ def test_about_a_third_of_the_scenarios_are_hidden(pytester):
 
 # (wrong rule, visible checks it must lose, hidden checks it must lose)
 WRONG = [
-    ("always_fine_tune",
-     {"test_scenario[plan-faq]", "test_scenario[docs-assistant]", "test_scenario[daily-prices]", "test_scenario[short-prompt]",
-      "test_knowledge_that_changes_daily_is_never_fine_tuned_alone", "test_fewer_than_ten_examples_never_fine_tune"},
-     {"test_scenario[canteen-menu]", "test_scenario[sql-nine-examples]", "test_scenario[news-digest]"}),
-    ("ignore_freshness",
-     {"test_scenario[daily-prices]", "test_scenario[refund-replies]", "test_knowledge_that_changes_daily_is_never_fine_tuned_alone"},
-     {"test_scenario[invoice-check]", "test_scenario[canteen-menu]"}),
-    ("ignore_example_count",
-     {"test_scenario[triage-eight-examples]", "test_scenario[brand-voice-thirty]", "test_fewer_than_ten_examples_never_fine_tune"},
-     {"test_scenario[sql-nine-examples]", "test_scenario[summaries-forty]"}),
-    ("ignore_break_even",
-     {"test_scenario[postmortem-low-volume]", "test_scenario[short-prompt]"},
-     {"test_scenario[news-digest]"}),
-    ("payback_backwards",
-     {"test_scenario[triage-at-scale]", "test_scenario[postmortem-low-volume]", "test_cheaper_training_never_flips_a_fine_tune_away"},
-     {"test_scenario[catalogue-classifier]"}),
+    (
+        "always_fine_tune",
+        {
+            "test_scenario[plan-faq]",
+            "test_scenario[docs-assistant]",
+            "test_scenario[daily-prices]",
+            "test_scenario[short-prompt]",
+            "test_knowledge_that_changes_daily_is_never_fine_tuned_alone",
+            "test_fewer_than_ten_examples_never_fine_tune",
+        },
+        {"test_scenario[canteen-menu]", "test_scenario[sql-nine-examples]", "test_scenario[news-digest]"},
+    ),
+    (
+        "ignore_freshness",
+        {
+            "test_scenario[daily-prices]",
+            "test_scenario[refund-replies]",
+            "test_knowledge_that_changes_daily_is_never_fine_tuned_alone",
+        },
+        {"test_scenario[invoice-check]", "test_scenario[canteen-menu]"},
+    ),
+    (
+        "ignore_example_count",
+        {
+            "test_scenario[triage-eight-examples]",
+            "test_scenario[brand-voice-thirty]",
+            "test_fewer_than_ten_examples_never_fine_tune",
+        },
+        {"test_scenario[sql-nine-examples]", "test_scenario[summaries-forty]"},
+    ),
+    (
+        "ignore_break_even",
+        {"test_scenario[postmortem-low-volume]", "test_scenario[short-prompt]"},
+        {"test_scenario[news-digest]"},
+    ),
+    (
+        "payback_backwards",
+        {
+            "test_scenario[triage-at-scale]",
+            "test_scenario[postmortem-low-volume]",
+            "test_cheaper_training_never_flips_a_fine_tune_away",
+        },
+        {"test_scenario[catalogue-classifier]"},
+    ),
 ]
 
 
@@ -83,9 +114,15 @@ WRONG = [
 def test_a_plausible_wrong_rule_loses_points_on_visible_and_hidden_checks(pytester, rule, visible, hidden):
     tests = grade(pytester, BUGGY / f"{rule}.py")
     score, best = sum(t["points"] for t in tests), sum(t["max_points"] for t in tests)
-    assert 0 < score < best, f"{rule} scored {score} of {best}: a wrong rule must lose points, yet not all of them"
-    assert visible <= lost(tests, "visible"), f"visible checks kept their points: {sorted(visible - lost(tests, 'visible'))}"
-    assert hidden <= lost(tests, "hidden"), f"hidden checks kept their points: {sorted(hidden - lost(tests, 'hidden'))}"
+    assert 0 < score < best, (
+        f"{rule} scored {score} of {best}: a wrong rule must lose points, yet not all of them"
+    )
+    assert visible <= lost(tests, "visible"), (
+        f"visible checks kept their points: {sorted(visible - lost(tests, 'visible'))}"
+    )
+    assert hidden <= lost(tests, "hidden"), (
+        f"hidden checks kept their points: {sorted(hidden - lost(tests, 'hidden'))}"
+    )
 
 
 def test_a_wrong_half_of_a_scenario_keeps_the_other_half(pytester):
@@ -112,7 +149,14 @@ def test_every_wrong_rule_here_is_graded():
 
 # The property checks' generators reach the mistakes by themselves, not only through @example.
 
-SEARCH = settings(max_examples=2000, phases=[Phase.generate], derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+SEARCH = settings(
+    max_examples=2000,
+    phases=[Phase.generate],
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 def _grader_module() -> Any:
@@ -138,7 +182,9 @@ def test_generated_daily_knowledge_catches_a_rule_that_ignores_freshness():
 
 def test_generated_small_example_counts_catch_a_rule_that_ignores_them():
     grader, wrong = _grader_module(), _rule("ignore_example_count")
-    found = find(grader.scenarios(n_examples=st.integers(0, 9)), lambda s: wrong(s).fine_tunes, settings=SEARCH)
+    found = find(
+        grader.scenarios(n_examples=st.integers(0, 9)), lambda s: wrong(s).fine_tunes, settings=SEARCH
+    )
     assert not _rule("reference")(found).fine_tunes
 
 
@@ -156,4 +202,8 @@ def test_generated_cheaper_training_catches_a_backwards_payback():
 
 def test_the_cheaper_training_property_is_not_vacuous_for_the_reference():
     grader, reference = _grader_module(), _rule("reference")
-    find(grader._fine_tuning_likely(), lambda s: reference(s).fine_tunes and s.prompt_gets_it and s.training_cost_usd > 1, settings=SEARCH)
+    find(
+        grader._fine_tuning_likely(),
+        lambda s: reference(s).fine_tunes and s.prompt_gets_it and s.training_cost_usd > 1,
+        settings=SEARCH,
+    )

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from tests.paths import BUGGY, ROOT
 
 ROOT = ROOT
@@ -17,7 +18,16 @@ GRADED = ["ex1_build_example", "ex2_validate_record", "ex3_estimate_tokens", "ex
 def grade(pytester: pytest.Pytester, slug: str, impl: Path) -> dict:
     out = pytester.path / "results.json"
     # In a subprocess: an in-process run would import (and then forget) the HTTP stack the mock uses.
-    pytester.runpytest_subprocess(str(ROOT / "graders" / f"test_{slug}.py"), "--impl", str(impl), "--ftlab-json", str(out), "-p", "no:cacheprovider", "-q")
+    pytester.runpytest_subprocess(
+        str(ROOT / "graders" / f"test_{slug}.py"),
+        "--impl",
+        str(impl),
+        "--ftlab-json",
+        str(out),
+        "-p",
+        "no:cacheprovider",
+        "-q",
+    )
     return json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -42,28 +52,101 @@ def test_the_stub_scores_zero_with_a_hint_on_every_check(pytester, slug):
 
 WRONG = [
     ("ex1_build_example", "system_last", {"test_system_message_comes_first"}),
-    ("ex1_build_example", "no_input_checks", {"test_blank_text_is_refused", "test_non_string_text_is_refused"}),
+    (
+        "ex1_build_example",
+        "no_input_checks",
+        {"test_blank_text_is_refused", "test_non_string_text_is_refused"},
+    ),
     ("ex1_build_example", "strips_text", {"test_every_built_example_is_valid_and_keeps_the_text"}),
     ("ex1_build_example", "writes_in_place", {"test_a_failed_write_leaves_the_old_file_untouched"}),
     ("ex1_build_example", "ascii_escapes", {"test_non_ascii_text_is_written_as_utf8"}),
-    ("ex2_validate_record", "accept_all", {"test_each_broken_record_gives_its_codes", "test_a_record_broken_one_way_gives_exactly_that_code"}),
-    ("ex2_validate_record", "reject_all", {"test_valid_records_have_no_codes", "test_every_valid_record_passes"}),
-    ("ex2_validate_record", "ignores_weight", {"test_each_broken_record_gives_its_codes", "test_a_record_broken_one_way_gives_exactly_that_code"}),
-    ("ex2_validate_record", "cookbook_only", {"test_each_broken_record_gives_its_codes", "test_every_valid_record_passes"}),
-    ("ex2_validate_record", "unsorted_repeats", {"test_codes_are_sorted_and_distinct", "test_records_breaking_several_rules"}),
-    ("ex3_estimate_tokens", "no_reply_priming", {"test_no_messages_is_just_the_reply_priming", "test_every_training_example_counts_exactly"}),
-    ("ex3_estimate_tokens", "cl100k_everywhere", {"test_the_cookbook_example_counts_what_the_api_reported", "test_each_model_counts_with_its_own_encoding"}),
-    ("ex3_estimate_tokens", "counts_weight", {"test_a_tool_calling_conversation_with_weights", "test_every_training_example_counts_exactly"}),
-    ("ex3_estimate_tokens", "always_three_epochs", {"test_auto_epochs_match_the_rule_for_every_n_up_to_30000"}),
+    (
+        "ex2_validate_record",
+        "accept_all",
+        {"test_each_broken_record_gives_its_codes", "test_a_record_broken_one_way_gives_exactly_that_code"},
+    ),
+    (
+        "ex2_validate_record",
+        "reject_all",
+        {"test_valid_records_have_no_codes", "test_every_valid_record_passes"},
+    ),
+    (
+        "ex2_validate_record",
+        "ignores_weight",
+        {"test_each_broken_record_gives_its_codes", "test_a_record_broken_one_way_gives_exactly_that_code"},
+    ),
+    (
+        "ex2_validate_record",
+        "cookbook_only",
+        {"test_each_broken_record_gives_its_codes", "test_every_valid_record_passes"},
+    ),
+    (
+        "ex2_validate_record",
+        "unsorted_repeats",
+        {"test_codes_are_sorted_and_distinct", "test_records_breaking_several_rules"},
+    ),
+    (
+        "ex3_estimate_tokens",
+        "no_reply_priming",
+        {"test_no_messages_is_just_the_reply_priming", "test_every_training_example_counts_exactly"},
+    ),
+    (
+        "ex3_estimate_tokens",
+        "cl100k_everywhere",
+        {
+            "test_the_cookbook_example_counts_what_the_api_reported",
+            "test_each_model_counts_with_its_own_encoding",
+        },
+    ),
+    (
+        "ex3_estimate_tokens",
+        "counts_weight",
+        {"test_a_tool_calling_conversation_with_weights", "test_every_training_example_counts_exactly"},
+    ),
+    (
+        "ex3_estimate_tokens",
+        "always_three_epochs",
+        {"test_auto_epochs_match_the_rule_for_every_n_up_to_30000"},
+    ),
     ("ex3_estimate_tokens", "no_context_cap", {"test_billed_tokens_are_capped_at_the_training_context"}),
-    ("ex3_estimate_tokens", "rounds_to_cents", {"test_the_estimate_for_the_sample_dataset", "test_cost_is_linear_in_epochs"}),
-    ("ex4_submit_job", "wrong_purpose", {"test_the_upload_has_purpose_fine_tune", "test_the_job_trains_the_model_on_the_uploaded_file"}),
-    ("ex4_submit_job", "legacy_hyperparameters", {"test_n_epochs_goes_in_method_not_the_deprecated_hyperparameters"}),
+    (
+        "ex3_estimate_tokens",
+        "rounds_to_cents",
+        {"test_the_estimate_for_the_sample_dataset", "test_cost_is_linear_in_epochs"},
+    ),
+    (
+        "ex4_submit_job",
+        "wrong_purpose",
+        {"test_the_upload_has_purpose_fine_tune", "test_the_job_trains_the_model_on_the_uploaded_file"},
+    ),
+    (
+        "ex4_submit_job",
+        "legacy_hyperparameters",
+        {"test_n_epochs_goes_in_method_not_the_deprecated_hyperparameters"},
+    ),
     ("ex4_submit_job", "polls_forever", {"test_a_job_past_the_timeout_raises_timeout_error"}),
     ("ex4_submit_job", "wall_clock_timeout", {"test_a_job_past_the_timeout_raises_timeout_error"}),
-    ("ex4_submit_job", "ignores_failure", {"test_a_failed_job_raises_runtime_error", "test_a_cancelled_job_raises_runtime_error"}),
-    ("ex4_submit_job", "swallows_error", {"test_the_error_names_the_jobs_own_error", "test_a_job_failed_by_its_dataset_passes_on_what_was_wrong"}),
-    ("ex4_submit_job", "sleeps_without_polling", {"test_returns_the_fine_tuned_model_of_a_job_that_succeeds", "test_sleeps_of_poll_seconds_come_between_polls"}),
+    (
+        "ex4_submit_job",
+        "ignores_failure",
+        {"test_a_failed_job_raises_runtime_error", "test_a_cancelled_job_raises_runtime_error"},
+    ),
+    (
+        "ex4_submit_job",
+        "swallows_error",
+        {
+            "test_the_error_names_the_jobs_own_error",
+            "test_a_job_failed_by_its_dataset_passes_on_what_was_wrong",
+        },
+    ),
+    (
+        "ex4_submit_job",
+        "sleeps_without_polling",
+        {
+            "test_returns_the_fine_tuned_model_of_a_job_that_succeeds",
+            "test_sleeps_of_poll_seconds_come_between_polls",
+        },
+    ),
     ("ex4_submit_job", "no_retry", {"test_a_busy_api_while_polling_is_not_the_job_failing"}),
     ("ex4_submit_job", "retries_everything", {"test_an_unknown_job_is_an_error_at_once"}),
     ("ex4_submit_job", "drops_system", {"test_a_system_prompt_comes_first"}),
@@ -74,7 +157,9 @@ WRONG = [
 def test_a_plausible_wrong_answer_loses_points(pytester, slug, variant, caught_by):
     results = grade(pytester, slug, BUGGY / slug / f"{variant}.py")
     assert 0 < results["score"] < results["max_score"], "a wrong answer must lose points, yet not all of them"
-    assert caught_by <= failing(results), f"expected {sorted(caught_by)} to fail; failing: {sorted(failing(results))}"
+    assert caught_by <= failing(results), (
+        f"expected {sorted(caught_by)} to fail; failing: {sorted(failing(results))}"
+    )
 
 
 def test_every_wrong_answer_here_is_graded():
@@ -91,7 +176,10 @@ def test_a_learner_running_pytest_exercises_on_the_stubs_gets_a_zero_scoreboard_
     out = tmp_path / "scores.json"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "exercises/", "-p", "no:cacheprovider", "--ftlab-json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 1, result.stdout[-2000:]
     assert "ftlab scoreboard" in result.stdout and "What to fix next:" in result.stdout

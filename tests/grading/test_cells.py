@@ -8,20 +8,33 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ftlab.grading.cells import SELF_CHECK_TAG, Cell, UnreadableNotebook, is_cell_file, read_cells, run_cells, split_cells, write_cells
+from ftlab.grading.cells import (
+    SELF_CHECK_TAG,
+    Cell,
+    UnreadableNotebook,
+    is_cell_file,
+    read_cells,
+    run_cells,
+    split_cells,
+    write_cells,
+)
 
 
 def _notebook(path: Path, *sources: str, tags: dict[int, list[str]] | None = None) -> Path:
     cells = [nbformat.v4.new_code_cell(s) for s in sources]
     for index, names in (tags or {}).items():
         cells[index].metadata["tags"] = names
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Lab"), *cells]), str(path))
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Lab"), *cells]), str(path)
+    )
     return path
 
 
 def test_shell_and_magic_lines_become_inert_and_keep_their_place(tmp_path):
     cells = read_cells(_notebook(tmp_path / "lab.ipynb", "!pip install x\nif True:\n    %time y = 1\nz = 2"))
-    assert cells == [Cell(2, "pass  # removed: !pip install x\nif True:\n    pass  # removed: %time y = 1\nz = 2")]
+    assert cells == [
+        Cell(2, "pass  # removed: !pip install x\nif True:\n    pass  # removed: %time y = 1\nz = 2")
+    ]
 
 
 def test_valid_python_is_kept_exactly_even_a_line_starting_with_percent(tmp_path):
@@ -30,7 +43,9 @@ def test_valid_python_is_kept_exactly_even_a_line_starting_with_percent(tmp_path
 
 
 def test_cell_magics_and_self_check_cells_are_left_out(tmp_path):
-    path = _notebook(tmp_path / "lab.ipynb", "%%bash\necho hi", "check()", "x = 1", tags={1: [SELF_CHECK_TAG]})
+    path = _notebook(
+        tmp_path / "lab.ipynb", "%%bash\necho hi", "check()", "x = 1", tags={1: [SELF_CHECK_TAG]}
+    )
     assert read_cells(path) == [Cell(4, "x = 1")]
 
 
@@ -46,12 +61,24 @@ def test_written_cells_split_back_into_the_same_cells(tmp_path):
     path = tmp_path / "notebook.py"
     write_cells(cells, path, name="lab.ipynb")
     assert is_cell_file(path)
-    assert [(number, source) for number, _, source in split_cells(path.read_text())] == [(2, "a = 1\nb = 2"), (5, "def f():\n    return a")]
+    assert [(number, source) for number, _, source in split_cells(path.read_text())] == [
+        (2, "a = 1\nb = 2"),
+        (5, "def f():\n    return a"),
+    ]
 
 
 def test_a_failing_cell_is_reported_and_later_cells_still_run(tmp_path):
     path = tmp_path / "notebook.py"
-    write_cells([Cell(2, "x = 1"), Cell(3, "y = undefined_name"), Cell(4, "def f():\n    return x"), Cell(5, "def broken(:")], path, name="lab.ipynb")
+    write_cells(
+        [
+            Cell(2, "x = 1"),
+            Cell(3, "y = undefined_name"),
+            Cell(4, "def f():\n    return x"),
+            Cell(5, "def broken(:"),
+        ],
+        path,
+        name="lab.ipynb",
+    )
     module, notes = run_cells(path, cell_timeout=5)
     assert module.f() == 1
     assert notes == [

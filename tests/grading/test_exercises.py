@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 
@@ -14,13 +13,24 @@ ROOT = ROOT
 PRESENT = [e for e in EXERCISES if (ROOT / "exercises" / e.filename).exists()]
 
 
-@pytest.mark.parametrize("name", ["ex2_validate_record", "test_ex2_validate_record", "graders/test_ex2_validate_record.py", "ex2_validate_record.py", "graders.test_ex2_validate_record"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ex2_validate_record",
+        "test_ex2_validate_record",
+        "graders/test_ex2_validate_record.py",
+        "ex2_validate_record.py",
+        "graders.test_ex2_validate_record",
+    ],
+)
 def test_an_exercise_is_found_by_slug_file_or_grader_name(name):
     assert find(name).number == 2
 
 
 def test_an_unknown_name_lists_the_exercises():
-    with pytest.raises(UnknownExercise, match="'ex9_nope' is not an exercise; the exercises are ex1_build_example, "):
+    with pytest.raises(
+        UnknownExercise, match="'ex9_nope' is not an exercise; the exercises are ex1_build_example, "
+    ):
         find("ex9_nope")
 
 
@@ -31,7 +41,11 @@ def test_slugs_and_numbers_are_unique_and_in_order():
 
 @pytest.mark.parametrize("exercise", PRESENT, ids=lambda e: e.slug)
 def test_each_exercise_has_a_stub_a_solution_and_a_grader_with_the_same_name(exercise):
-    for tree, name in (("exercises", exercise.filename), ("solutions", exercise.filename), ("graders", exercise.grader_filename)):
+    for tree, name in (
+        ("exercises", exercise.filename),
+        ("solutions", exercise.filename),
+        ("graders", exercise.grader_filename),
+    ):
         assert (ROOT / tree / name).is_file(), f"{tree}/{name} is missing"
 
 
@@ -44,7 +58,9 @@ def test_every_stub_function_raises_not_implemented_and_the_solution_defines_it(
     for name in exercise.functions:
         assert name in stub_functions and name in solution_functions, name
         body = stub_functions[name].body
-        assert isinstance(body[-1], ast.Raise) and "NotImplementedError" in ast.unparse(body[-1]), f"{name} must raise NotImplementedError('...')"
+        assert isinstance(body[-1], ast.Raise) and "NotImplementedError" in ast.unparse(body[-1]), (
+            f"{name} must raise NotImplementedError('...')"
+        )
         assert ast.get_docstring(stub_functions[name]), f"{name} needs a docstring"
 
 

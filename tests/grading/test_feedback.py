@@ -31,7 +31,10 @@ def test_a_missing_exception_is_the_learners_failed_check_not_the_graders():
 
 def test_descriptions():
     assert describe(from_learner(NotImplementedError("Task 1"))) == "not implemented yet (Task 1)"
-    assert describe(from_learner(KeyError("x"), "x")) == 'your code raised KeyError: x\n  File "ex.py", line 3, in f'
+    assert (
+        describe(from_learner(KeyError("x"), "x"))
+        == 'your code raised KeyError: x\n  File "ex.py", line 3, in f'
+    )
     assert describe(AssertionError("roles are wrong")) == "roles are wrong"
     assert describe(TypeError("oops")).startswith("the grader itself failed (TypeError: oops)")
 

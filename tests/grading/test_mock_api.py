@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ftlab.mock import ManualClock, running_mock
-from ftlab.grading.mock_api import MockApi, unix_socket
 from ftlab.grading.isolation.plain_data import from_plain, to_plain
+from ftlab.grading.mock_api import MockApi, unix_socket
+from ftlab.mock import ManualClock, running_mock
 from tests.paths import DATA
-
 
 CHECKS = """
 import json
@@ -59,7 +58,9 @@ def test_a_backend_can_make_the_mock_listen_on_a_unix_socket_in_basetemp(pyteste
         "    config.stash[MOCK_ADDRESS] = unix_socket\n"
     )
     pytester.makepyfile(test_checks=CHECKS)
-    pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--basetemp={basetemp}").assert_outcomes(passed=4)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--basetemp={basetemp}").assert_outcomes(
+        passed=4
+    )
     socket, base_url = (pytester.path / "where.txt").read_text().split(" ")
     try:
         assert Path(eval(socket)).parent.parent == basetemp and base_url == "http://localhost/v1"

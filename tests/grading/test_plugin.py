@@ -7,18 +7,18 @@ import textwrap
 
 import pytest
 
-STUB = '''
+STUB = """
 def build_example(user, assistant, system=None):
     raise NotImplementedError("Task 1: build it")
 
 def write_jsonl(examples, path):
     raise NotImplementedError("Task 2: write it")
-'''
+"""
 
-GOOD = '''
+GOOD = """
 def build_example(user, assistant, system=None):
     return {"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]}
-'''
+"""
 
 
 def make_kit(pytester: pytest.Pytester, grader: str, impl: str = GOOD) -> None:
@@ -30,7 +30,7 @@ def make_kit(pytester: pytest.Pytester, grader: str, impl: str = GOOD) -> None:
     (pytester.path / "graders" / "test_ex1_build_example.py").write_text(textwrap.dedent(grader))
 
 
-GRADER = '''
+GRADER = """
 import pytest
 
 @pytest.mark.points(2, task=1, hint="user first, then assistant")
@@ -48,7 +48,7 @@ def test_partial(exercise, credit):
     for n in range(4):
         with credit.check(f"case {n}", hint=f"case {n} wants an even length"):
             assert len(exercise.build_example("x" * (n + 1), "y")["messages"][0]["content"]) % 2 == 0
-'''
+"""
 
 
 def run_json(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict]:
@@ -70,7 +70,15 @@ def test_points_count_only_when_a_check_passes_and_partial_credit_scales(pyteste
 def test_scoreboard_shows_each_exercise_and_the_total(pytester):
     make_kit(pytester, GRADER)
     result, _ = run_json(pytester, "exercises/")
-    result.stdout.fnmatch_lines(["*ftlab scoreboard*", "1. Build a training example*4 / 9*2 checks to fix", "total*4 / 9*(44%)", "What to fix next:", "*test_system (0/3): keep the system prompt"])
+    result.stdout.fnmatch_lines(
+        [
+            "*ftlab scoreboard*",
+            "1. Build a training example*4 / 9*2 checks to fix",
+            "total*4 / 9*(44%)",
+            "What to fix next:",
+            "*test_system (0/3): keep the system prompt",
+        ]
+    )
 
 
 def test_a_hidden_check_shows_its_hint_but_never_its_code_or_expected_values(pytester):
@@ -103,7 +111,11 @@ def test_a_stub_fails_every_check_with_not_implemented_yet_and_no_traceback(pyte
 def test_a_missing_function_is_named_not_an_import_error(pytester):
     make_kit(pytester, GRADER, "def build_exmaple(user, assistant, system=None):\n    return {}\n")
     result, data = run_json(pytester, "exercises/")
-    result.stdout.fnmatch_lines(["*MISSING FUNCTION --> build_example() in ex1_build_example.py: did you misname or forget to define it?*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*MISSING FUNCTION --> build_example() in ex1_build_example.py: did you misname or forget to define it?*"
+        ]
+    )
     assert data["score"] == 0
 
 
@@ -115,20 +127,26 @@ def test_a_syntax_error_in_the_learners_file_is_one_clear_line(pytester):
 
 
 def test_the_learners_own_exception_is_shown_with_their_line(pytester):
-    make_kit(pytester, GRADER, "def build_example(user, assistant, system=None):\n    return {'messages': []}[0]\n")
+    make_kit(
+        pytester, GRADER, "def build_example(user, assistant, system=None):\n    return {'messages': []}[0]\n"
+    )
     result, _ = run_json(pytester, "exercises/")
-    result.stdout.fnmatch_lines(["*your code raised KeyError: 0*", "*ex1_build_example.py*line 2, in build_example*"])
+    result.stdout.fnmatch_lines(
+        ["*your code raised KeyError: 0*", "*ex1_build_example.py*line 2, in build_example*"]
+    )
 
 
 def test_an_endless_loop_times_out_and_grading_goes_on(pytester):
-    make_kit(pytester, GRADER, "def build_example(user, assistant, system=None):\n    while True:\n        pass\n")
+    make_kit(
+        pytester, GRADER, "def build_example(user, assistant, system=None):\n    while True:\n        pass\n"
+    )
     result, data = run_json(pytester, "exercises/", "--ftlab-timeout", "0.5")
     assert len(data["tests"]) == 3
     result.stdout.fnmatch_lines(["*build_example() timed out after 0.5 s*"])
 
 
 def test_returning_an_object_that_equals_everything_gains_nothing(pytester):
-    cheat = '''
+    cheat = """
 class Always:
     def __eq__(self, other):
         return True
@@ -137,7 +155,7 @@ class Always:
 
 def build_example(user, assistant, system=None):
     return Always()
-'''
+"""
     make_kit(pytester, GRADER, cheat)
     result, data = run_json(pytester, "exercises/")
     assert data["score"] == 0
@@ -160,7 +178,10 @@ def test_impl_option_picks_the_implementation_and_rejects_a_missing_path(pyteste
     [
         ("points(0, hint='h')", "max_points must be a positive number, got 0"),
         ("points(1)", "points() missing 1 required keyword-only argument: 'hint'"),
-        ("points(1, hint='h', visibility='secret')", "visibility must be one of visible, hidden, got 'secret'"),
+        (
+            "points(1, hint='h', visibility='secret')",
+            "visibility must be one of visible, hidden, got 'secret'",
+        ),
         ("points(1, hint='h', task=0)", "task must be a task number (1, 2, ...), got 0"),
         ("points(1, hint='  ')", "hint must be a non-empty sentence for the learner"),
     ],
@@ -169,22 +190,31 @@ def test_a_bad_points_marker_is_a_usage_error_naming_the_test(pytester, marker, 
     make_kit(pytester, f"import pytest\n\n@pytest.mark.{marker}\ndef test_x(exercise):\n    pass\n")
     result = pytester.runpytest_subprocess("graders/")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines([f"*graders/test_ex1_build_example.py::test_x: bad @pytest.mark.{marker}: {message}*"])
+    result.stderr.fnmatch_lines(
+        [f"*graders/test_ex1_build_example.py::test_x: bad @pytest.mark.{marker}: {message}*"]
+    )
 
 
 def test_a_grader_check_without_points_is_refused(pytester):
     make_kit(pytester, "def test_unscored(exercise):\n    pass\n")
     result = pytester.runpytest_subprocess("graders/")
-    result.stderr.fnmatch_lines(["*test_unscored: every check in a grader module needs @pytest.mark.points(n, hint=...)*"])
+    result.stderr.fnmatch_lines(
+        ["*test_unscored: every check in a grader module needs @pytest.mark.points(n, hint=...)*"]
+    )
 
 
 def test_the_marker_is_documented_with_its_signature(pytester):
     result = pytester.runpytest_subprocess("--markers")
-    result.stdout.fnmatch_lines(["@pytest.mark.points(max_points, *, hint, task=None, visibility='visible'):*"])
+    result.stdout.fnmatch_lines(
+        ["@pytest.mark.points(max_points, *, hint, task=None, visibility='visible'):*"]
+    )
 
 
 def test_a_bug_in_a_grader_is_reported_as_the_graders_fault(pytester):
-    make_kit(pytester, "import pytest\n\n@pytest.mark.points(1, hint='h')\ndef test_x(exercise):\n    {}['missing']\n")
+    make_kit(
+        pytester,
+        "import pytest\n\n@pytest.mark.points(1, hint='h')\ndef test_x(exercise):\n    {}['missing']\n",
+    )
     _, data = run_json(pytester, "exercises/")
     assert data["tests"][0]["status"] == "error"
     assert "the grader itself failed" in data["tests"][0]["feedback"]
@@ -210,4 +240,6 @@ def test_one_exercise_file_can_be_checked_on_its_own(pytester):
     make_kit(pytester, GRADER)
     result, data = run_json(pytester, "exercises/ex1_build_example.py")
     assert len(data["tests"]) == 3
-    result.stdout.fnmatch_lines(["exercises/ex1_build_example.py *", "FAILED exercises/ex1_build_example.py::test_system*"])
+    result.stdout.fnmatch_lines(
+        ["exercises/ex1_build_example.py *", "FAILED exercises/ex1_build_example.py::test_system*"]
+    )

@@ -16,14 +16,25 @@ BOARD = Scoreboard(
     [
         check("test_b", "ex2_validate_record", 0.5, 1),
         check("test_a", "ex1_build_example", 2, 2),
-        check("test_h", "ex1_build_example", 0, 3, visibility="hidden", hint="think about order", feedback="expected ['SECRET']"),
+        check(
+            "test_h",
+            "ex1_build_example",
+            0,
+            3,
+            visibility="hidden",
+            hint="think about order",
+            feedback="expected ['SECRET']",
+        ),
     ]
 )
 
 
 def test_exercises_come_in_course_order_with_their_totals():
     groups = BOARD.exercises()
-    assert [(g.slug, g.points, g.max_points) for g in groups] == [("ex1_build_example", 2, 5), ("ex2_validate_record", 0.5, 1)]
+    assert [(g.slug, g.points, g.max_points) for g in groups] == [
+        ("ex1_build_example", 2, 5),
+        ("ex2_validate_record", 0.5, 1),
+    ]
     assert (BOARD.points, BOARD.max_points) == (2.5, 6)
 
 
@@ -48,4 +59,9 @@ def test_checks_round_trip_through_json(tmp_path):
     BOARD.write_json(path)
     data = json.loads(path.read_text())
     assert load_checks(data["tests"]).to_dict() == BOARD.to_dict()
-    assert data["exercises"][0] == {"exercise": "ex1_build_example", "title": "Build a training example", "score": 2, "max_score": 5}
+    assert data["exercises"][0] == {
+        "exercise": "ex1_build_example",
+        "title": "Build a training example",
+        "score": 2,
+        "max_score": 5,
+    }

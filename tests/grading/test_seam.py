@@ -27,13 +27,18 @@ def proxy(tmp_path, source: str, *, timeout: float = 5.0) -> ExerciseProxy:
 
 
 def test_arguments_and_the_value_cross_as_plain_data(tmp_path):
-    ex = proxy(tmp_path, "SEEN = []\ndef build_example(user, assistant, system=None):\n    SEEN.append(user)\n    return {'u': user}\n")
+    ex = proxy(
+        tmp_path,
+        "SEEN = []\ndef build_example(user, assistant, system=None):\n    SEEN.append(user)\n    return {'u': user}\n",
+    )
     arg = ["mutable"]
     assert ex.build_example(arg, "a") == {"u": ["mutable"]}
 
 
 def test_the_nearest_builtin_exception_is_raised_with_the_learners_message(tmp_path):
-    ex = proxy(tmp_path, "import json\ndef build_example(user, assistant, system=None):\n    json.loads('{')\n")
+    ex = proxy(
+        tmp_path, "import json\ndef build_example(user, assistant, system=None):\n    json.loads('{')\n"
+    )
     with pytest.raises(ValueError) as error:
         ex.build_example("u", "a")
     assert "Expecting property name" in str(error.value)
@@ -42,7 +47,10 @@ def test_the_nearest_builtin_exception_is_raised_with_the_learners_message(tmp_p
 
 
 def test_a_learners_own_exception_class_keeps_its_name(tmp_path):
-    ex = proxy(tmp_path, "class Oops(BaseException): pass\ndef build_example(user, assistant, system=None):\n    raise Oops('bad')\n")
+    ex = proxy(
+        tmp_path,
+        "class Oops(BaseException): pass\ndef build_example(user, assistant, system=None):\n    raise Oops('bad')\n",
+    )
     with pytest.raises(LearnerException, match="bad") as error:
         ex.build_example("u", "a")
     assert error.value.type_name == "Oops"
@@ -57,13 +65,17 @@ def test_system_exit_in_learner_code_is_an_outcome_not_the_end_of_the_run(tmp_pa
 
 def test_a_missing_function_is_named(tmp_path):
     ex = proxy(tmp_path, "def build_exmaple(): pass\n")
-    with pytest.raises(MissingFunction, match=r"MISSING FUNCTION --> build_example\(\) in ex1_build_example.py"):
+    with pytest.raises(
+        MissingFunction, match=r"MISSING FUNCTION --> build_example\(\) in ex1_build_example.py"
+    ):
         ex.build_example("u", "a")
 
 
 def test_a_file_that_cannot_be_imported_says_why(tmp_path):
     ex = proxy(tmp_path, "import no_such_module_here\n")
-    with pytest.raises(UnloadableExercise, match="ModuleNotFoundError: No module named 'no_such_module_here'"):
+    with pytest.raises(
+        UnloadableExercise, match="ModuleNotFoundError: No module named 'no_such_module_here'"
+    ):
         ex.build_example("u", "a")
     missing = ExerciseProxy(LocalBackend(tmp_path / "empty"), EX1)
     with pytest.raises(UnloadableExercise, match="no file at"):
@@ -77,7 +89,9 @@ def test_a_return_value_that_is_not_plain_data_is_refused(tmp_path):
 
 
 def test_an_endless_call_times_out(tmp_path):
-    ex = proxy(tmp_path, "def build_example(user, assistant, system=None):\n    while True: pass\n", timeout=0.2)
+    ex = proxy(
+        tmp_path, "def build_example(user, assistant, system=None):\n    while True: pass\n", timeout=0.2
+    )
     with pytest.raises(CallTimedOut, match="timed out after 0.2 s"):
         ex.build_example("u", "a")
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("huggingface_hub", reason="the optional 'train' extra is not installed (pip install -e '.[train]')")
+pytest.importorskip(
+    "huggingface_hub", reason="the optional 'train' extra is not installed (pip install -e '.[train]')"
+)
 
 from ftlab.lora.errors import ModelNotLoadable  # noqa: E402
 from ftlab.lora.model import model_folder, offline_by_default  # noqa: E402
@@ -24,14 +26,20 @@ def test_a_folder_with_a_config_is_used_as_it_is(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("model", "reason"),
-    [("./models/absent", "no such folder"), ("/no/such/model/folder", "no such folder"), ("a/b/c", "no such folder")],
+    [
+        ("./models/absent", "no such folder"),
+        ("/no/such/model/folder", "no such folder"),
+        ("a/b/c", "no such folder"),
+    ],
 )
 def test_a_path_that_does_not_exist_is_named_with_advice(model: str, reason: str) -> None:
     with pytest.raises(ModelNotLoadable) as caught:
         model_folder(model, offline=True, log=_never)
 
     assert caught.value.reason == reason
-    assert f"cannot load model {model!r}: {reason}" in str(caught.value) and "local folder holding config.json" in str(caught.value)
+    assert f"cannot load model {model!r}: {reason}" in str(
+        caught.value
+    ) and "local folder holding config.json" in str(caught.value)
 
 
 def test_a_folder_without_config_json_is_refused(tmp_path: Path) -> None:

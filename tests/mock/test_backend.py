@@ -6,12 +6,11 @@ import threading
 import time
 from typing import Any
 
-from tests.mock_helpers import finish, good_file, upload
-
 from ftlab.mock import ManualClock, MockServer, ScaledClock
 from ftlab.mock.backend import Answer, ChatRequest, SimulatedTraining, TrainingBackend
 from ftlab.mock.clock import Clock
 from ftlab.mock.jobs import Job
+from tests.mock_helpers import finish, good_file, upload
 
 
 class SlowEcho:
@@ -31,7 +30,11 @@ class SlowEcho:
     def answer(self, request: ChatRequest) -> Answer:
         self.asked.append(request)
         assert self.release.wait(10)
-        return Answer(f"echo from {request.model}", "stop", {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3})
+        return Answer(
+            f"echo from {request.model}",
+            "stop",
+            {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
+        )
 
     def close(self) -> None:
         self.closed += 1
@@ -56,10 +59,16 @@ def test_a_slow_reply_does_not_hold_up_the_keys_other_requests_and_stopping_clos
     backend = SlowEcho()
     with MockServer(backend=backend, clock=ManualClock()) as mock:
         client = mock.client()
-        job = client.fine_tuning.jobs.create(training_file=upload(client, good_file()).id, model="gpt-4o-mini")
+        job = client.fine_tuning.jobs.create(
+            training_file=upload(client, good_file()).id, model="gpt-4o-mini"
+        )
         model = finish(mock, client, job.id).fine_tuned_model
         replies: list[Any] = []
-        asking = threading.Thread(target=lambda: replies.append(client.chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}])))
+        asking = threading.Thread(
+            target=lambda: replies.append(
+                client.chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}])
+            )
+        )
         asking.start()
         for _ in range(200):
             if backend.asked:
@@ -70,6 +79,13 @@ def test_a_slow_reply_does_not_hold_up_the_keys_other_requests_and_stopping_clos
         assert [j.id for j in impatient.fine_tuning.jobs.list()] == [job.id]
         backend.release.set()
         asking.join(10)
-        assert replies[0].choices[0].message.content == f"echo from {model}" and replies[0].usage.total_tokens == 3
-        assert backend.asked[0].job is not None and backend.asked[0].job.id == job.id and backend.asked[0].snapshot == "gpt-4o-mini-2024-07-18"
+        assert (
+            replies[0].choices[0].message.content == f"echo from {model}"
+            and replies[0].usage.total_tokens == 3
+        )
+        assert (
+            backend.asked[0].job is not None
+            and backend.asked[0].job.id == job.id
+            and backend.asked[0].snapshot == "gpt-4o-mini-2024-07-18"
+        )
     assert backend.closed == 1

@@ -6,12 +6,12 @@ import openai
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.mock_helpers import example, finish, jsonl, upload
 
 from ftlab.mock import ManualClock, MockServer, running_mock
 from ftlab.mock.chat import closest_reply, last_user_text, text_of, training_pairs
 from ftlab.mock.training import Dataset, inspect_file
 from ftlab.tokens.counting import content_tokens, count_tokens
+from tests.mock_helpers import example, finish, jsonl, upload
 
 QA = [
     ("What is the capital of France?", "Paris, as if everyone doesn't know that already."),
@@ -32,11 +32,15 @@ def tuned():
 
 
 def _ask(mock: MockServer, model: str, question: str, **extra):
-    return mock.client().chat.completions.create(model=model, messages=[{"role": "user", "content": question}], **extra)
+    return mock.client().chat.completions.create(
+        model=model, messages=[{"role": "user", "content": question}], **extra
+    )
 
 
 @pytest.mark.parametrize(("question", "answer"), QA[:5])
-def test_the_fine_tuned_model_answers_a_training_question_with_its_training_answer(tuned, question: str, answer: str) -> None:
+def test_the_fine_tuned_model_answers_a_training_question_with_its_training_answer(
+    tuned, question: str, answer: str
+) -> None:
     mock, model = tuned
     assert _ask(mock, model, question).choices[0].message.content == answer
 
@@ -55,7 +59,10 @@ def test_a_checkpoint_of_the_model_answers_too(tuned) -> None:
 
 def test_the_response_says_which_model_answered_and_counts_tokens_with_the_engine(tuned) -> None:
     mock, model = tuned
-    messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "What is the capital of France?"}]
+    messages = [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "What is the capital of France?"},
+    ]
     answer = mock.client().chat.completions.create(model=model, messages=messages)
     assert answer.model == model and answer.object == "chat.completion" and answer.id.startswith("chatcmpl-")
     assert answer.choices[0].finish_reason == "stop"
@@ -73,7 +80,9 @@ def test_a_base_model_gives_a_generic_deterministic_reply(tuned) -> None:
 def test_another_key_cannot_use_the_fine_tuned_model(tuned) -> None:
     mock, model = tuned
     with pytest.raises(openai.NotFoundError) as caught:
-        mock.client("someone-else").chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}])
+        mock.client("someone-else").chat.completions.create(
+            model=model, messages=[{"role": "user", "content": "hi"}]
+        )
     assert caught.value.code == "model_not_found"
 
 
@@ -125,7 +134,9 @@ def test_bad_chat_requests_are_refused(tuned, body: dict, status: int, words: st
     import httpx2
 
     mock, _ = tuned
-    response = httpx2.post(f"{mock.base_url}/chat/completions", headers={"Authorization": "Bearer k"}, json=body)
+    response = httpx2.post(
+        f"{mock.base_url}/chat/completions", headers={"Authorization": "Bearer k"}, json=body
+    )
     assert response.status_code == status and words in response.json()["error"]["message"]
 
 
@@ -133,24 +144,41 @@ def test_bad_chat_requests_are_refused(tuned, body: dict, status: int, words: st
 
 
 def test_the_prompt_is_the_last_user_message_before_the_final_reply() -> None:
-    record = {"messages": [
-        {"role": "user", "content": "first"},
-        {"role": "assistant", "content": "one"},
-        {"role": "user", "content": "second"},
-        {"role": "assistant", "content": "two"},
-    ]}
+    record = {
+        "messages": [
+            {"role": "user", "content": "first"},
+            {"role": "assistant", "content": "one"},
+            {"role": "user", "content": "second"},
+            {"role": "assistant", "content": "two"},
+        ]
+    }
     dataset = inspect_file(jsonl([record] * 10), "gpt-4o-mini-2024-07-18")
     assert isinstance(dataset, Dataset)
     assert training_pairs(dataset)[0] == ("second", "two")
 
 
 def test_text_parts_count_as_the_message_text() -> None:
-    assert text_of([{"type": "text", "text": "a"}, {"type": "image_url", "image_url": {}}, {"type": "text", "text": "b"}]) == "a b"
+    assert (
+        text_of(
+            [
+                {"type": "text", "text": "a"},
+                {"type": "image_url", "image_url": {}},
+                {"type": "text", "text": "b"},
+            ]
+        )
+        == "a b"
+    )
     assert last_user_text([{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]) == "x"
 
 
-@given(st.lists(st.tuples(st.text(min_size=1, max_size=30), st.text(min_size=1, max_size=30)), min_size=1, max_size=8))
-def test_asking_a_training_prompt_exactly_gets_the_first_reply_to_that_prompt(pairs: list[tuple[str, str]]) -> None:
+@given(
+    st.lists(
+        st.tuples(st.text(min_size=1, max_size=30), st.text(min_size=1, max_size=30)), min_size=1, max_size=8
+    )
+)
+def test_asking_a_training_prompt_exactly_gets_the_first_reply_to_that_prompt(
+    pairs: list[tuple[str, str]],
+) -> None:
     prompt = pairs[-1][0]
     expected = next(r for p, r in pairs if p.lower() == prompt.lower())
     assert closest_reply(pairs, prompt) == expected

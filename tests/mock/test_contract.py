@@ -6,9 +6,9 @@ import json
 
 import openai
 import pytest
-from tests.mock_helpers import assert_matches, finish, good_file, jsonl, with_paused_status
 
 from ftlab.mock import ManualClock, running_mock
+from tests.mock_helpers import assert_matches, finish, good_file, jsonl, with_paused_status
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -50,7 +50,10 @@ def test_every_endpoint_answers_in_the_shape_of_openais_schema() -> None:
         assert done.status == "succeeded"
         assert_matches("FineTuningJob", _json(jobs.retrieve(job_id)))
         assert_matches("ListFineTuningJobEventsResponse", _json(jobs.list_events(job_id, limit=100)))
-        assert_matches("ListFineTuningJobCheckpointsResponse", _json(client.fine_tuning.jobs.checkpoints.with_raw_response.list(job_id)))
+        assert_matches(
+            "ListFineTuningJobCheckpointsResponse",
+            _json(client.fine_tuning.jobs.checkpoints.with_raw_response.list(job_id)),
+        )
         result = done.result_files[0]
         assert_matches("OpenAIFile", _json(files.retrieve(result)))
 
@@ -61,7 +64,9 @@ def test_every_endpoint_answers_in_the_shape_of_openais_schema() -> None:
 
         chats = client.chat.completions.with_raw_response
         for model in ("gpt-4o-mini", done.fine_tuned_model):
-            answer = chats.create(model=model, messages=[{"role": "user", "content": "What is fact number 3 about the Moon?"}])
+            answer = chats.create(
+                model=model, messages=[{"role": "user", "content": "What is fact number 3 about the Moon?"}]
+            )
             assert_matches("CreateChatCompletionResponse", _json(answer))
 
         other = jobs.create(training_file=file_id, model="gpt-4o-mini")
@@ -83,7 +88,9 @@ def test_streamed_chat_chunks_match_the_stream_schema() -> None:
         chunks = [json.loads(e) for e in events[:-1]]
         for chunk in chunks:
             assert_matches("CreateChatCompletionStreamResponse", chunk)
-        assert "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks).startswith("This is gpt-4o-mini")
+        assert "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks).startswith(
+            "This is gpt-4o-mini"
+        )
 
 
 def test_error_bodies_match_the_error_schema() -> None:
@@ -94,7 +101,9 @@ def test_error_bodies_match_the_error_schema() -> None:
             lambda: client.fine_tuning.jobs.retrieve("ftjob-nope"),
             lambda: client.models.retrieve("gpt-9"),
             lambda: client.fine_tuning.jobs.create(training_file="file-nope", model="gpt-4o-mini"),
-            lambda: client.chat.completions.create(model="gpt-9", messages=[{"role": "user", "content": "hi"}]),
+            lambda: client.chat.completions.create(
+                model="gpt-9", messages=[{"role": "user", "content": "hi"}]
+            ),
             lambda: mock.client(api_key="not a key").models.list(),
         ]
         statuses = []
@@ -116,17 +125,26 @@ def test_an_empty_file_list_still_names_its_ends() -> None:
 def test_jobs_on_a_bad_file_fail_with_an_error_object_the_schema_accepts() -> None:
     with running_mock(clock=ManualClock()) as mock:
         client = mock.client()
-        bad = client.files.create(file=("bad.jsonl", jsonl([{"messages": [{"role": "user", "content": "hi"}]}] * 12)), purpose="fine-tune")
-        job = finish(mock, client, client.fine_tuning.jobs.create(training_file=bad.id, model="gpt-4o-mini").id)
+        bad = client.files.create(
+            file=("bad.jsonl", jsonl([{"messages": [{"role": "user", "content": "hi"}]}] * 12)),
+            purpose="fine-tune",
+        )
+        job = finish(
+            mock, client, client.fine_tuning.jobs.create(training_file=bad.id, model="gpt-4o-mini").id
+        )
         assert job.status == "failed"
-        assert_matches("FineTuningJob", json.loads(client.fine_tuning.jobs.with_raw_response.retrieve(job.id).text))
+        assert_matches(
+            "FineTuningJob", json.loads(client.fine_tuning.jobs.with_raw_response.retrieve(job.id).text)
+        )
 
 
 def test_the_contract_check_rejects_a_job_without_its_status() -> None:
     with running_mock(clock=ManualClock()) as mock:
         client = mock.client()
         file_id = client.files.create(file=("train.jsonl", good_file(12)), purpose="fine-tune").id
-        body = json.loads(client.fine_tuning.jobs.with_raw_response.create(training_file=file_id, model="gpt-4o-mini").text)
+        body = json.loads(
+            client.fine_tuning.jobs.with_raw_response.create(training_file=file_id, model="gpt-4o-mini").text
+        )
     del body["status"]
     with pytest.raises(AssertionError, match="'status' is a required property"):
         assert_matches("FineTuningJob", body)

@@ -7,7 +7,14 @@ from ftlab.mock import errors
 
 def test_an_error_body_has_exactly_openais_four_fields() -> None:
     error = errors.ApiError(400, "bad", param="model", code="model_not_available")
-    assert error.body() == {"error": {"message": "bad", "type": "invalid_request_error", "param": "model", "code": "model_not_available"}}
+    assert error.body() == {
+        "error": {
+            "message": "bad",
+            "type": "invalid_request_error",
+            "param": "model",
+            "code": "model_not_available",
+        }
+    }
 
 
 def test_an_error_reads_as_status_code_message_and_param() -> None:
@@ -32,8 +39,13 @@ def test_a_wrong_key_is_masked_in_the_message() -> None:
 def test_out_of_range_names_the_bound_that_was_broken() -> None:
     high = errors.out_of_range("hyperparameters.n_epochs", 60, minimum=1, maximum=50)
     low = errors.out_of_range("hyperparameters.n_epochs", 0, minimum=1, maximum=50)
-    assert high.code == "integer_above_max_value" and "Expected a value <= 50, but got 60 instead." in high.message
-    assert low.code == "integer_below_min_value" and "Expected a value >= 1, but got 0 instead." in low.message
+    assert (
+        high.code == "integer_above_max_value"
+        and "Expected a value <= 50, but got 60 instead." in high.message
+    )
+    assert (
+        low.code == "integer_below_min_value" and "Expected a value >= 1, but got 0 instead." in low.message
+    )
 
 
 def test_too_long_gives_both_lengths() -> None:
@@ -45,7 +57,10 @@ def test_too_long_gives_both_lengths() -> None:
 
 def test_invalid_value_lists_every_allowed_value() -> None:
     error = errors.invalid_value("purpose", "finetune", ["batch", "fine-tune", "vision"])
-    assert error.message == "Invalid value for 'purpose': 'finetune'. Supported values are: 'batch', 'fine-tune', and 'vision'."
+    assert (
+        error.message
+        == "Invalid value for 'purpose': 'finetune'. Supported values are: 'batch', 'fine-tune', and 'vision'."
+    )
 
 
 def test_unknown_models_get_model_not_found() -> None:

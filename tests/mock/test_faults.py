@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
-from tests.mock_helpers import finish, good_file, upload
 
 from ftlab.mock import ManualClock, MockServer, running_mock
 from ftlab.mock.faults import Fault
+from tests.mock_helpers import finish, good_file, upload
 
 
 @pytest.fixture
@@ -18,7 +18,9 @@ def mock():
 
 
 def _admin(mock: MockServer, method: str, path: str, key: str = "sk-ftlab-test", **kwargs) -> httpx2.Response:
-    return httpx2.request(method, f"{mock.url}/_mock/{path}", headers={"Authorization": f"Bearer {key}"}, **kwargs)
+    return httpx2.request(
+        method, f"{mock.url}/_mock/{path}", headers={"Authorization": f"Bearer {key}"}, **kwargs
+    )
 
 
 def test_two_429s_are_absorbed_by_the_sdks_two_retries(mock: MockServer) -> None:
@@ -50,7 +52,10 @@ def test_a_fault_hits_only_the_calls_it_names(mock: MockServer) -> None:
     client.fine_tuning.jobs.list()
     with pytest.raises(openai.InternalServerError):
         client.fine_tuning.jobs.create(training_file=file_id, model="gpt-4o-mini")
-    assert client.fine_tuning.jobs.create(training_file=file_id, model="gpt-4o-mini").status == "validating_files"
+    assert (
+        client.fine_tuning.jobs.create(training_file=file_id, model="gpt-4o-mini").status
+        == "validating_files"
+    )
 
 
 def test_a_fault_for_one_key_leaves_other_keys_alone(mock: MockServer) -> None:
@@ -102,11 +107,15 @@ def test_the_admin_endpoints_need_a_key(mock: MockServer) -> None:
 def test_the_next_job_can_be_made_to_fail_half_way(mock: MockServer) -> None:
     mock.fail_next_job()
     client = mock.client()
-    job = client.fine_tuning.jobs.create(training_file=upload(client, good_file()).id, model="gpt-4o-mini", hyperparameters={"n_epochs": 2})
+    job = client.fine_tuning.jobs.create(
+        training_file=upload(client, good_file()).id, model="gpt-4o-mini", hyperparameters={"n_epochs": 2}
+    )
     failed = finish(mock, client, job.id)
     assert failed.status == "failed" and failed.fine_tuned_model is None
     assert failed.error.code == "server_error" and "error while training" in failed.error.message
-    steps = [e.data["step"] for e in client.fine_tuning.jobs.list_events(job.id, limit=100) if e.type == "metrics"]
+    steps = [
+        e.data["step"] for e in client.fine_tuning.jobs.list_events(job.id, limit=100) if e.type == "metrics"
+    ]
     assert max(steps) == 11  # failed at step 12 of 24
     assert failed.fine_tuned_model not in [m.id for m in client.models.list()]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
-from tests.mock_helpers import good_file, upload
 
 from ftlab.mock import ManualClock, MockServer, running_mock
+from tests.mock_helpers import good_file, upload
 
 
 @pytest.fixture
@@ -20,7 +20,12 @@ def test_an_upload_reaches_the_server_byte_for_byte(mock: MockServer) -> None:
     data = good_file(12) + "é\n".encode()
     made = upload(mock.client(), data, "my data.jsonl")
     (stored,) = mock.uploads()
-    assert (stored.id, stored.data, stored.filename, stored.purpose) == (made.id, data, "my data.jsonl", "fine-tune")
+    assert (stored.id, stored.data, stored.filename, stored.purpose) == (
+        made.id,
+        data,
+        "my data.jsonl",
+        "fine-tune",
+    )
     assert made.bytes == len(data)
     assert mock.client().files.content(made.id).content == data
 
@@ -60,7 +65,12 @@ def test_a_deleted_file_is_gone(mock: MockServer) -> None:
     assert (deleted.id, deleted.deleted) == (made.id, True)
     with pytest.raises(openai.NotFoundError) as caught:
         client.files.retrieve(made.id)
-    assert caught.value.body == {"message": f"No such File object: {made.id}", "type": "invalid_request_error", "param": "id", "code": None}
+    assert caught.value.body == {
+        "message": f"No such File object: {made.id}",
+        "type": "invalid_request_error",
+        "param": "id",
+        "code": None,
+    }
 
 
 @pytest.mark.parametrize("call", ["retrieve", "delete", "content"])
@@ -70,7 +80,9 @@ def test_unknown_file_ids_are_404(mock: MockServer, call: str) -> None:
 
 
 def test_a_fine_tune_file_must_be_jsonl(mock: MockServer) -> None:
-    with pytest.raises(openai.BadRequestError, match="Invalid file format for Fine-Tuning API. Must be .jsonl"):
+    with pytest.raises(
+        openai.BadRequestError, match="Invalid file format for Fine-Tuning API. Must be .jsonl"
+    ):
         upload(mock.client(), good_file(), "train.json")
 
 
@@ -83,7 +95,9 @@ def test_an_unknown_purpose_is_rejected_with_the_allowed_ones(mock: MockServer) 
 
 def test_an_upload_without_a_purpose_names_the_missing_parameter(mock: MockServer) -> None:
     response = httpx2.post(
-        f"{mock.base_url}/files", headers={"Authorization": "Bearer k"}, files={"file": ("train.jsonl", good_file())}
+        f"{mock.base_url}/files",
+        headers={"Authorization": "Bearer k"},
+        files={"file": ("train.jsonl", good_file())},
     )
     assert response.status_code == 400
     assert response.json()["error"] == {
@@ -95,7 +109,9 @@ def test_an_upload_without_a_purpose_names_the_missing_parameter(mock: MockServe
 
 
 def test_an_upload_must_be_multipart(mock: MockServer) -> None:
-    response = httpx2.post(f"{mock.base_url}/files", headers={"Authorization": "Bearer k"}, json={"purpose": "fine-tune"})
+    response = httpx2.post(
+        f"{mock.base_url}/files", headers={"Authorization": "Bearer k"}, json={"purpose": "fine-tune"}
+    )
     assert response.status_code == 400
     assert "multipart/form-data" in response.json()["error"]["message"]
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import openai
-from tests.mock_helpers import good_file, upload
 
 from ftlab.mock import DEFAULT_KEY, ManualClock, MockServer, running_mock
+from tests.mock_helpers import good_file, upload
 
 
 def test_the_mock_listens_on_loopback_at_a_v1_base_url() -> None:

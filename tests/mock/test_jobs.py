@@ -6,11 +6,11 @@ from functools import cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.mock_helpers import good_file
 
 from ftlab.mock.ids import IdMaker
 from ftlab.mock.jobs import KEPT_CHECKPOINTS, Hyperparameters, Job, Timing, loss_curve
 from ftlab.mock.training import Dataset, JobError, inspect_file
+from tests.mock_helpers import good_file
 
 START = 1_000_000.0
 MODEL = "gpt-4o-mini-2024-07-18"
@@ -23,7 +23,9 @@ def _dataset(n: int) -> Dataset:
     return outcome
 
 
-def make_job(*, n: int = 12, outcome: Dataset | JobError | None = None, epochs: int | str = "auto", seed: int = 1) -> Job:
+def make_job(
+    *, n: int = 12, outcome: Dataset | JobError | None = None, epochs: int | str = "auto", seed: int = 1
+) -> Job:
     return Job(
         id="ftjob-test",
         model=MODEL,
@@ -78,7 +80,9 @@ def test_polling_often_or_rarely_sees_the_same_history(gaps: list[float]) -> Non
         now += gap
         bursty.advance(now)
     bursty.advance(START + 100_000)
-    assert [(e.created_at, e.message) for e in bursty.events] == [(e.created_at, e.message) for e in steady.events]
+    assert [(e.created_at, e.message) for e in bursty.events] == [
+        (e.created_at, e.message) for e in steady.events
+    ]
 
 
 def test_events_never_go_back_in_time() -> None:
@@ -126,7 +130,11 @@ def test_losses_are_positive_and_fall_from_the_first_to_the_last_quarter(job_id:
 
 
 def test_a_bad_file_fails_the_job_at_the_end_of_validation() -> None:
-    error = JobError("invalid_n_examples", "Training file has 7 example(s), but must have at least 10 examples", "training_file")
+    error = JobError(
+        "invalid_n_examples",
+        "Training file has 7 example(s), but must have at least 10 examples",
+        "training_file",
+    )
     job = make_job(outcome=error)
     assert run(job, every=1) == ["validating_files", "failed"]
     assert job.error == error and job.fine_tuned_model is None and job.trained_tokens is None

@@ -6,17 +6,30 @@ import threading
 from functools import cache
 
 import pytest
-from tests.mock_helpers import good_file
 
 from ftlab.mock.clock import ManualClock
 from ftlab.mock.ids import IdMaker
 from ftlab.mock.jobs import HALF_WAY, Hyperparameters, Timing
-from ftlab.mock.live_job import Control, Failed, LiveJob, Plan, Resumed, Started, Stepped, Stopped, Succeeded, Validated
+from ftlab.mock.live_job import (
+    Control,
+    Failed,
+    LiveJob,
+    Plan,
+    Resumed,
+    Started,
+    Stepped,
+    Stopped,
+    Succeeded,
+    Validated,
+)
 from ftlab.mock.training import Dataset, JobError, inspect_file
+from tests.mock_helpers import good_file
 
 START = 1_000_000.0
 MODEL = "gpt-4o-mini-2024-07-18"
-PLAN = Plan(n_epochs=2, batch_size=6, learning_rate_multiplier=1.0, seed=0)  # 12 examples: 2 steps an epoch, 4 in all
+PLAN = Plan(
+    n_epochs=2, batch_size=6, learning_rate_multiplier=1.0, seed=0
+)  # 12 examples: 2 steps an epoch, 4 in all
 
 
 @cache
@@ -39,7 +52,15 @@ def run_through(job: LiveJob, losses: list[float], *, at: float = START) -> None
     job.post(Validated(at))
     job.post(Started(at + 1))
     for step, loss in enumerate(losses, start=1):
-        job.post(Stepped(at + 1 + step, step, len(losses), loss, f"/runs/step-{step}" if PLAN.keeps_checkpoint(step, len(losses)) else None))
+        job.post(
+            Stepped(
+                at + 1 + step,
+                step,
+                len(losses),
+                loss,
+                f"/runs/step-{step}" if PLAN.keeps_checkpoint(step, len(losses)) else None,
+            )
+        )
     job.post(Succeeded(at + 2 + len(losses), "/runs/adapter"))
 
 
@@ -48,13 +69,30 @@ def test_what_the_run_reports_shows_up_in_order_at_its_own_time_once_due() -> No
     run_through(job, [2.5, 1.5, 0.75, 0.5])
 
     assert job.advance(START + 2) is False
-    assert (job.status, job.hyperparameters.to_json()) == ("running", {"n_epochs": 2, "batch_size": 6, "learning_rate_multiplier": 1.0})
+    assert (job.status, job.hyperparameters.to_json()) == (
+        "running",
+        {"n_epochs": 2, "batch_size": 6, "learning_rate_multiplier": 1.0},
+    )
     assert job.advance(START + 100) is True and job.advance(START + 200) is False  # succeeded once
-    assert (job.status, job.fine_tuned_model, job.adapter_dir, job.finished_at) == ("succeeded", job.model_name, "/runs/adapter", START + 6)
+    assert (job.status, job.fine_tuned_model, job.adapter_dir, job.finished_at) == (
+        "succeeded",
+        job.model_name,
+        "/runs/adapter",
+        START + 6,
+    )
     steps = [(e.created_at, e.message, e.data) for e in job.events if e.type == "metrics"]
-    assert steps[1] == (START + 3, "Step 2/4: training loss=1.5000", {"step": 2, "total_steps": 4, "train_loss": 1.5})
-    assert [c.step for c in job.checkpoints] == [2, 4] and [c.metrics["train_loss"] for c in job.checkpoints] == [1.5, 0.5]
-    assert job.adapter_for(f"{job.model_name}:ckpt-step-2") == "/runs/step-2" and job.adapter_for(job.model_name) == "/runs/adapter"
+    assert steps[1] == (
+        START + 3,
+        "Step 2/4: training loss=1.5000",
+        {"step": 2, "total_steps": 4, "train_loss": 1.5},
+    )
+    assert [c.step for c in job.checkpoints] == [2, 4] and [
+        c.metrics["train_loss"] for c in job.checkpoints
+    ] == [1.5, 0.5]
+    assert (
+        job.adapter_for(f"{job.model_name}:ckpt-step-2") == "/runs/step-2"
+        and job.adapter_for(job.model_name) == "/runs/adapter"
+    )
 
 
 def test_the_result_file_and_metrics_carry_only_what_the_run_measured() -> None:
@@ -78,7 +116,9 @@ def test_a_cancelled_job_tells_the_run_to_stop_and_ignores_what_it_reports_after
     run_through(job, [1.0, 0.5], at=START + 3)
     assert job.advance(START + 100) is False
     assert job.control.stopped and job.status == "cancelled" and job.fine_tuned_model is None
-    assert job.events[-1].message == "The job has been cancelled" and not any(e.type == "metrics" for e in job.events)
+    assert job.events[-1].message == "The job has been cancelled" and not any(
+        e.type == "metrics" for e in job.events
+    )
 
 
 @pytest.mark.parametrize(("fail_at", "failing"), [(3, 3), (HALF_WAY, 2)])

@@ -7,10 +7,10 @@ import threading
 import httpx2
 import openai
 import pytest
-from tests.mock_helpers import finish, good_file, upload
 
 from ftlab.mock import ManualClock, MockServer, running_mock
 from ftlab.tokens.models import supported_models
+from tests.mock_helpers import finish, good_file, upload
 
 
 @pytest.fixture
@@ -23,7 +23,9 @@ def test_a_request_without_a_key_gets_openais_401(mock: MockServer) -> None:
     response = httpx2.get(f"{mock.base_url}/models")
     assert response.status_code == 401
     error = response.json()["error"]
-    assert error["message"].startswith("You didn't provide an API key. You need to provide your API key in an Authorization header")
+    assert error["message"].startswith(
+        "You didn't provide an API key. You need to provide your API key in an Authorization header"
+    )
     assert (error["type"], error["param"], error["code"]) == ("invalid_request_error", None, None)
 
 
@@ -59,9 +61,13 @@ def test_a_wrong_method_is_an_invalid_url_too(mock: MockServer) -> None:
 
 def test_a_body_that_is_not_json_is_refused(mock: MockServer) -> None:
     response = httpx2.post(
-        f"{mock.base_url}/fine_tuning/jobs", headers={"Authorization": "Bearer k", "Content-Type": "application/json"}, content=b"{nope"
+        f"{mock.base_url}/fine_tuning/jobs",
+        headers={"Authorization": "Bearer k", "Content-Type": "application/json"},
+        content=b"{nope",
     )
-    assert response.status_code == 400 and "could not parse the JSON body" in response.json()["error"]["message"]
+    assert (
+        response.status_code == 400 and "could not parse the JSON body" in response.json()["error"]["message"]
+    )
 
 
 def test_responses_carry_a_request_id_the_sdk_reads(mock: MockServer) -> None:
@@ -147,7 +153,9 @@ def test_many_threads_with_many_keys_each_see_only_their_own_work(mock: MockServ
 
 def test_many_threads_on_one_key_lose_no_upload(mock: MockServer) -> None:
     client = mock.client()
-    threads = [threading.Thread(target=lambda i=i: upload(client, good_file(1), f"{i}.jsonl")) for i in range(16)]
+    threads = [
+        threading.Thread(target=lambda i=i: upload(client, good_file(1), f"{i}.jsonl")) for i in range(16)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -167,7 +175,9 @@ def test_a_stopped_server_no_longer_answers() -> None:
 def test_the_default_clock_finishes_a_job_in_wall_seconds() -> None:
     with running_mock() as mock:
         client = mock.client()
-        job = client.fine_tuning.jobs.create(training_file=upload(client, good_file()).id, model="gpt-4o-mini")
+        job = client.fine_tuning.jobs.create(
+            training_file=upload(client, good_file()).id, model="gpt-4o-mini"
+        )
         import time
 
         for _ in range(500):

@@ -7,9 +7,7 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.mock_helpers import example, good_file, jsonl
 
-from ftlab.tokens.cost import auto_epochs, estimate_from_token_counts
 from ftlab.mock.training import (
     Dataset,
     JobError,
@@ -20,7 +18,9 @@ from ftlab.mock.training import (
     inspect_file,
     total_steps,
 )
+from ftlab.tokens.cost import auto_epochs, estimate_from_token_counts
 from ftlab.tokens.counting import count_tokens
+from tests.mock_helpers import example, good_file, jsonl
 
 
 def test_a_good_file_gives_its_examples_and_the_engines_token_counts() -> None:
@@ -28,7 +28,9 @@ def test_a_good_file_gives_its_examples_and_the_engines_token_counts() -> None:
     dataset = inspect_file(jsonl(records), "gpt-4o-mini-2024-07-18")
     assert isinstance(dataset, Dataset)
     assert dataset.n_examples == 12
-    assert dataset.token_counts == tuple(count_tokens(r["messages"], "gpt-4o-mini-2024-07-18") for r in records)
+    assert dataset.token_counts == tuple(
+        count_tokens(r["messages"], "gpt-4o-mini-2024-07-18") for r in records
+    )
 
 
 def test_trained_tokens_are_the_cost_estimates_billed_tokens() -> None:
@@ -41,7 +43,9 @@ def test_trained_tokens_are_the_cost_estimates_billed_tokens() -> None:
 def test_too_few_examples_fail_with_openais_invalid_n_examples() -> None:
     outcome = inspect_file(good_file(7), "gpt-4o-mini-2024-07-18")
     assert outcome == JobError(
-        "invalid_n_examples", "Training file has 7 example(s), but must have at least 10 examples", "training_file"
+        "invalid_n_examples",
+        "Training file has 7 example(s), but must have at least 10 examples",
+        "training_file",
     )
 
 
@@ -95,14 +99,20 @@ def test_the_auto_batch_size_stays_between_1_and_256(n: int) -> None:
     assert 1 <= batch_size_for(n, "auto") <= 256
 
 
-@given(st.integers(min_value=1, max_value=5000), st.integers(min_value=1, max_value=256), st.integers(min_value=1, max_value=50))
+@given(
+    st.integers(min_value=1, max_value=5000),
+    st.integers(min_value=1, max_value=256),
+    st.integers(min_value=1, max_value=50),
+)
 def test_every_epoch_has_the_same_whole_number_of_steps(n: int, batch: int, epochs: int) -> None:
     steps = total_steps(n, batch, epochs)
     assert steps % epochs == 0 and steps // epochs * batch >= n
 
 
 def test_examples_keep_their_messages_for_the_fine_tuned_model_to_answer_from() -> None:
-    dataset = inspect_file(jsonl([example(i, answer=f"answer {i}") for i in range(10)]), "gpt-4o-mini-2024-07-18")
+    dataset = inspect_file(
+        jsonl([example(i, answer=f"answer {i}") for i in range(10)]), "gpt-4o-mini-2024-07-18"
+    )
     assert isinstance(dataset, Dataset)
     assert [m[-1]["content"] for m in dataset.examples] == [f"answer {i}" for i in range(10)]
     assert json.dumps(dataset.examples[0][0]) == json.dumps(example(0)["messages"][0])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import openai
 import pytest
-from tests.mock_helpers import example, finish, good_file, jsonl, upload
 
 from ftlab.mock import ManualClock, MockServer, running_mock
+from tests.mock_helpers import example, finish, good_file, jsonl, upload
 
 
 @pytest.fixture
@@ -18,7 +18,9 @@ def mock():
 def _job(mock: MockServer, *, n: int = 12, key: str = "sk-ftlab-test", **params):
     client = mock.client(key)
     file_id = upload(client, good_file(n)).id
-    return client, client.fine_tuning.jobs.create(training_file=file_id, model=params.pop("model", "gpt-4o-mini"), **params)
+    return client, client.fine_tuning.jobs.create(
+        training_file=file_id, model=params.pop("model", "gpt-4o-mini"), **params
+    )
 
 
 def test_a_job_runs_to_a_usable_model_named_like_openais(mock: MockServer) -> None:
@@ -47,11 +49,18 @@ def test_the_org_name_goes_into_model_names() -> None:
 def test_the_create_parameters_reach_the_server_as_sent(mock: MockServer) -> None:
     _job(mock, suffix="s", hyperparameters={"n_epochs": 3}, seed=42)
     create = [r for r in mock.requests() if r.path == "/v1/fine_tuning/jobs" and r.method == "POST"][0]
-    assert create.body["suffix"] == "s" and create.body["hyperparameters"] == {"n_epochs": 3} and create.body["seed"] == 42
+    assert (
+        create.body["suffix"] == "s"
+        and create.body["hyperparameters"] == {"n_epochs": 3}
+        and create.body["seed"] == 42
+    )
 
 
 def test_epochs_given_in_method_are_used(mock: MockServer) -> None:
-    client, job = _job(mock, method={"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 2, "batch_size": 4}}})
+    client, job = _job(
+        mock,
+        method={"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 2, "batch_size": 4}}},
+    )
     done = finish(mock, client, job.id)
     assert (done.hyperparameters.n_epochs, done.hyperparameters.batch_size) == (2, 4)
     assert done.method.supervised.hyperparameters.n_epochs == 2
@@ -84,7 +93,10 @@ def test_checkpoints_list_newest_first_with_their_model_names(mock: MockServer) 
     finish(mock, client, job.id)
     checkpoints = client.fine_tuning.jobs.checkpoints.list(job.id)
     assert [c.step_number for c in checkpoints.data] == [48, 36, 24]
-    assert all(c.id.startswith("ftckpt_") and c.fine_tuned_model_checkpoint.endswith(f":ckpt-step-{c.step_number}") for c in checkpoints.data)
+    assert all(
+        c.id.startswith("ftckpt_") and c.fine_tuned_model_checkpoint.endswith(f":ckpt-step-{c.step_number}")
+        for c in checkpoints.data
+    )
     page = client.fine_tuning.jobs.checkpoints.list(job.id, limit=1, after=checkpoints.data[0].id)
     assert [c.step_number for c in page.data] == [36] and page.has_more
 
@@ -153,7 +165,9 @@ def test_a_job_on_a_broken_file_fails_naming_the_example(mock: MockServer) -> No
     job = client.fine_tuning.jobs.create(training_file=upload(client, jsonl(records)).id, model="gpt-4o-mini")
     failed = finish(mock, client, job.id)
     assert failed.error.code == "invalid_training_file"
-    assert failed.error.message.startswith("The job failed due to an invalid training file. Invalid file format. Example 10")
+    assert failed.error.message.startswith(
+        "The job failed due to an invalid training file. Invalid file format. Example 10"
+    )
     events = [e.message for e in client.fine_tuning.jobs.list_events(job.id)]
     assert failed.error.message in events
 
@@ -161,20 +175,62 @@ def test_a_job_on_a_broken_file_fails_naming_the_example(mock: MockServer) -> No
 @pytest.mark.parametrize(
     ("params", "code", "param", "words"),
     [
-        ({"model": "gpt-9"}, "model_not_available", "model", "Model gpt-9 is not available for fine-tuning or does not exist."),
-        ({"hyperparameters": {"n_epochs": 51}}, "integer_above_max_value", "hyperparameters.n_epochs", "Expected a value <= 50"),
-        ({"hyperparameters": {"n_epochs": 0}}, "integer_below_min_value", "hyperparameters.n_epochs", "Expected a value >= 1"),
-        ({"hyperparameters": {"batch_size": 300}}, "integer_above_max_value", "hyperparameters.batch_size", "<= 256"),
-        ({"hyperparameters": {"learning_rate_multiplier": 0}}, "decimal_below_min_value", "hyperparameters.learning_rate_multiplier", "> 0"),
-        ({"hyperparameters": {"n_epochs": "3"}}, "invalid_type", "hyperparameters.n_epochs", "expected an integer or 'auto'"),
-        ({"method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 99}}}}, "integer_above_max_value", "method.supervised.hyperparameters.n_epochs", "<= 50"),
-        ({"suffix": "x" * 65}, "string_above_max_length", "suffix", "maximum length 64, but got a string with length 65"),
+        (
+            {"model": "gpt-9"},
+            "model_not_available",
+            "model",
+            "Model gpt-9 is not available for fine-tuning or does not exist.",
+        ),
+        (
+            {"hyperparameters": {"n_epochs": 51}},
+            "integer_above_max_value",
+            "hyperparameters.n_epochs",
+            "Expected a value <= 50",
+        ),
+        (
+            {"hyperparameters": {"n_epochs": 0}},
+            "integer_below_min_value",
+            "hyperparameters.n_epochs",
+            "Expected a value >= 1",
+        ),
+        (
+            {"hyperparameters": {"batch_size": 300}},
+            "integer_above_max_value",
+            "hyperparameters.batch_size",
+            "<= 256",
+        ),
+        (
+            {"hyperparameters": {"learning_rate_multiplier": 0}},
+            "decimal_below_min_value",
+            "hyperparameters.learning_rate_multiplier",
+            "> 0",
+        ),
+        (
+            {"hyperparameters": {"n_epochs": "3"}},
+            "invalid_type",
+            "hyperparameters.n_epochs",
+            "expected an integer or 'auto'",
+        ),
+        (
+            {"method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 99}}}},
+            "integer_above_max_value",
+            "method.supervised.hyperparameters.n_epochs",
+            "<= 50",
+        ),
+        (
+            {"suffix": "x" * 65},
+            "string_above_max_length",
+            "suffix",
+            "maximum length 64, but got a string with length 65",
+        ),
         ({"suffix": ""}, "string_below_min_length", "suffix", "minimum length 1"),
         ({"seed": -1}, "integer_below_min_value", "seed", ">= 0"),
         ({"metadata": {"k": 1}}, "invalid_type", "metadata", "expected an object of strings"),
     ],
 )
-def test_bad_parameters_are_refused_with_400_naming_the_parameter(mock: MockServer, params: dict, code: str, param: str, words: str) -> None:
+def test_bad_parameters_are_refused_with_400_naming_the_parameter(
+    mock: MockServer, params: dict, code: str, param: str, words: str
+) -> None:
     with pytest.raises(openai.BadRequestError) as caught:
         _job(mock, **params)
     assert (caught.value.code, caught.value.param) == (code, param)
@@ -204,7 +260,9 @@ def test_a_file_uploaded_for_another_purpose_is_refused(mock: MockServer) -> Non
 def test_a_validation_file_adds_validation_loss(mock: MockServer) -> None:
     client = mock.client()
     train, valid = upload(client, good_file(12)).id, upload(client, good_file(10), "valid.jsonl").id
-    job = client.fine_tuning.jobs.create(training_file=train, validation_file=valid, model="gpt-4o-mini", hyperparameters={"n_epochs": 1})
+    job = client.fine_tuning.jobs.create(
+        training_file=train, validation_file=valid, model="gpt-4o-mini", hyperparameters={"n_epochs": 1}
+    )
     finish(mock, client, job.id)
     step = next(e for e in client.fine_tuning.jobs.list_events(job.id) if e.type == "metrics")
     assert ", validation loss=" in step.message and "valid_loss" in step.data
@@ -213,9 +271,13 @@ def test_a_validation_file_adds_validation_loss(mock: MockServer) -> None:
 def test_a_fine_tuned_model_can_be_tuned_again(mock: MockServer) -> None:
     client, job = _job(mock, suffix="one")
     first = finish(mock, client, job.id).fine_tuned_model
-    again = client.fine_tuning.jobs.create(training_file=upload(client, good_file()).id, model=first, suffix="two")
+    again = client.fine_tuning.jobs.create(
+        training_file=upload(client, good_file()).id, model=first, suffix="two"
+    )
     assert again.model == first
-    assert finish(mock, client, again.id).fine_tuned_model.startswith("ft:gpt-4o-mini-2024-07-18:personal:two:")
+    assert finish(mock, client, again.id).fine_tuned_model.startswith(
+        "ft:gpt-4o-mini-2024-07-18:personal:two:"
+    )
 
 
 @pytest.mark.parametrize("call", ["retrieve", "cancel", "pause", "resume", "list_events"])

@@ -16,12 +16,18 @@ from ftlab.tokens.cost import (
     estimate_from_token_counts,
     estimate_training_cost,
 )
-from ftlab.tokens.models import UnknownModel
 from ftlab.tokens.counting import UncountableMessages, count_tokens
+from ftlab.tokens.models import UnknownModel
 
 REQUIRED_KEYS = {
-    "model", "n_examples", "total_tokens", "billed_tokens_per_epoch", "n_epochs",
-    "billed_tokens", "price_per_million_usd", "cost_usd",
+    "model",
+    "n_examples",
+    "total_tokens",
+    "billed_tokens_per_epoch",
+    "n_epochs",
+    "billed_tokens",
+    "price_per_million_usd",
+    "cost_usd",
 }
 
 
@@ -31,9 +37,9 @@ def chat_examples(*, min_size: int = 1, max_size: int = 8) -> st.SearchStrategy[
         raise ValueError("need 1 <= min_size <= max_size")
     text = st.text(max_size=30)
     example = st.builds(
-        lambda q, a: {"messages": [{"role": "user", "content": q},
-                                   {"role": "assistant", "content": a}]},
-        text, text,
+        lambda q, a: {"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]},
+        text,
+        text,
     )
     return st.lists(example, min_size=min_size, max_size=max_size)
 
@@ -49,8 +55,7 @@ def _rule(n: int) -> int:
 
 
 def _example(question: str, answer: str) -> dict:
-    return {"messages": [{"role": "user", "content": question},
-                         {"role": "assistant", "content": answer}]}
+    return {"messages": [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]}
 
 
 def test_auto_epochs_follows_the_rule_for_every_n_up_to_30000() -> None:
@@ -62,15 +67,16 @@ def test_auto_epochs_follows_the_rule_for_every_n_up_to_30000() -> None:
 
 @pytest.mark.parametrize(
     ("n", "epochs"),
-    [(1, 25), (4, 25), (5, 20), (10, 10), (33, 3), (34, 3), (8333, 3), (8334, 2), (12_501, 1),
-     (30_000, 1)],
+    [(1, 25), (4, 25), (5, 20), (10, 10), (33, 3), (34, 3), (8333, 3), (8334, 2), (12_501, 1), (30_000, 1)],
 )
 def test_auto_epochs_at_the_edges(n: int, epochs: int) -> None:
     assert auto_epochs(n) == epochs
 
 
-@pytest.mark.parametrize(("n", "error"), [(0, ValueError), (-3, ValueError),
-                                         (1.5, TypeError), (True, TypeError), ("10", TypeError)])
+@pytest.mark.parametrize(
+    ("n", "error"),
+    [(0, ValueError), (-3, ValueError), (1.5, TypeError), (True, TypeError), ("10", TypeError)],
+)
 def test_auto_epochs_refuses_a_count_that_is_not_a_positive_integer(
     n: object, error: type[Exception]
 ) -> None:
@@ -144,8 +150,14 @@ def test_auto_resolves_to_the_rules_epochs(examples: list[dict]) -> None:
 
 @pytest.mark.parametrize(
     ("model", "price"),
-    [("gpt-4.1", 25.00), ("gpt-4.1-mini", 5.00), ("gpt-4.1-nano", 1.50),
-     ("gpt-4o-2024-08-06", 25.00), ("gpt-4o-mini-2024-07-18", 3.00), ("gpt-3.5-turbo", 8.00)],
+    [
+        ("gpt-4.1", 25.00),
+        ("gpt-4.1-mini", 5.00),
+        ("gpt-4.1-nano", 1.50),
+        ("gpt-4o-2024-08-06", 25.00),
+        ("gpt-4o-mini-2024-07-18", 3.00),
+        ("gpt-3.5-turbo", 8.00),
+    ],
 )
 def test_a_million_billed_tokens_cost_the_listed_price(model: str, price: float) -> None:
     estimate = estimate_from_token_counts([1_000] * 1_000, model, n_epochs=1)

@@ -8,8 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ftlab.tokens.encodings import get_encoding
-from ftlab.tokens.models import UnknownModel
 from ftlab.tokens.counting import (
     UncountableMessages,
     assistant_tokens,
@@ -19,6 +17,8 @@ from ftlab.tokens.counting import (
     example_tokens,
     token_counts,
 )
+from ftlab.tokens.encodings import get_encoding
+from ftlab.tokens.models import UnknownModel
 
 # The example of OpenAI's cookbook "How to count tokens with tiktoken", whose prompt tokens the
 # API reported as 129 for gpt-3.5-turbo/gpt-4 and 124 for gpt-4o/gpt-4o-mini.
@@ -51,8 +51,7 @@ COOKBOOK_MESSAGES = [
     },
     {
         "role": "user",
-        "content": "This late pivot means we don't have time to boil the ocean for the client "
-        "deliverable.",
+        "content": "This late pivot means we don't have time to boil the ocean for the client deliverable.",
     },
 ]
 
@@ -182,9 +181,7 @@ def test_string_messages_count_as_the_cookbook_formula(messages: list[dict], mod
         ([{"role": "user", "content": float("nan")}], "field 'content': value is not JSON"),
     ],
 )
-def test_input_that_is_not_chat_messages_is_refused_with_its_place(
-    messages: object, match: str
-) -> None:
+def test_input_that_is_not_chat_messages_is_refused_with_its_place(messages: object, match: str) -> None:
     with pytest.raises(UncountableMessages, match=match):
         count_tokens(messages)  # type: ignore[arg-type]
 
@@ -218,7 +215,9 @@ def test_assistant_tokens_count_what_the_assistant_produces() -> None:
 
 
 @given(chat_messages(max_size=5), st.sampled_from([None, 0, 1]))
-def test_one_pass_gives_the_total_the_assistants_and_the_trained_tokens(messages: list[dict], weight: int | None) -> None:
+def test_one_pass_gives_the_total_the_assistants_and_the_trained_tokens(
+    messages: list[dict], weight: int | None
+) -> None:
     if weight is not None:
         messages = [{**m, "weight": weight} if m["role"] == "assistant" else m for m in messages]
     counts = token_counts(messages)

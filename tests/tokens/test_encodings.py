@@ -81,9 +81,7 @@ def test_cl100k_gives_the_published_ids_offline(cl100k: tiktoken.Encoding) -> No
 
 
 @pytest.mark.parametrize("fixture", ["o200k", "cl100k"])
-def test_every_rank_in_the_file_is_the_encodings_rank(
-    fixture: str, request: pytest.FixtureRequest
-) -> None:
+def test_every_rank_in_the_file_is_the_encodings_rank(fixture: str, request: pytest.FixtureRequest) -> None:
     encoding: tiktoken.Encoding = request.getfixturevalue(fixture)
     ranks = _file_ranks(encoding.name)
     specials = [encoding.encode_single_token(text) for text in encoding.special_tokens_set]
@@ -109,9 +107,7 @@ def test_loading_leaves_the_tiktoken_cache_and_environment_as_they_were(offline:
     assert list(offline.iterdir()) == []
 
 
-def test_loading_restores_an_unset_cache_variable(
-    offline: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_loading_restores_an_unset_cache_variable(offline: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TIKTOKEN_CACHE_DIR")
     load_encoding("cl100k_base")
     assert "TIKTOKEN_CACHE_DIR" not in os.environ

@@ -27,7 +27,11 @@ def ft_names(*, bases: list[str]) -> st.SearchStrategy[str]:
     checkpoint = st.just("") | st.integers(0, 10**6).map(lambda step: f":ckpt-step-{step}")
     return st.builds(
         lambda base, org, sfx, ident, ckpt: f"ft:{base}:{org}:{sfx}:{ident}{ckpt}",
-        st.sampled_from(bases), part, suffix, part, checkpoint,
+        st.sampled_from(bases),
+        part,
+        suffix,
+        part,
+        checkpoint,
     )
 
 

@@ -10,7 +10,9 @@ from ftlab.tokens.prices import INFERENCE_PRICES, inference_price, priced_models
 
 def test_every_fine_tunable_model_has_an_inference_price():
     assert priced_models() == [m.name for m in FINE_TUNABLE_MODELS]
-    assert set(INFERENCE_PRICES) == {m.name for m in FINE_TUNABLE_MODELS}, "a price for a model ftlab.tokens.models does not know"
+    assert set(INFERENCE_PRICES) == {m.name for m in FINE_TUNABLE_MODELS}, (
+        "a price for a model ftlab.tokens.models does not know"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(INFERENCE_PRICES))
@@ -28,12 +30,18 @@ def test_a_million_tokens_cost_the_published_price():
 
 def test_a_request_adds_input_and_output_at_their_own_rates():
     # gpt-4o-mini: 2,800 input tokens at $0.15/1M plus 60 output tokens at $0.60/1M = $0.000456
-    assert request_cost_usd("gpt-4o-mini", input_tokens=2800, output_tokens=60, fine_tuned=False) == pytest.approx(0.000456, abs=1e-12)
+    assert request_cost_usd(
+        "gpt-4o-mini", input_tokens=2800, output_tokens=60, fine_tuned=False
+    ) == pytest.approx(0.000456, abs=1e-12)
     # fine-tuned: 330 at $0.30/1M plus 60 at $1.20/1M = $0.000171
-    assert request_cost_usd("gpt-4o-mini", input_tokens=330, output_tokens=60, fine_tuned=True) == pytest.approx(0.000171, abs=1e-12)
+    assert request_cost_usd(
+        "gpt-4o-mini", input_tokens=330, output_tokens=60, fine_tuned=True
+    ) == pytest.approx(0.000171, abs=1e-12)
 
 
-@pytest.mark.parametrize("name", ["gpt-4o-mini", "gpt-4o-mini-2024-07-18", "ft:gpt-4o-mini-2024-07-18:personal::Ajo5kvNY"])
+@pytest.mark.parametrize(
+    "name", ["gpt-4o-mini", "gpt-4o-mini-2024-07-18", "ft:gpt-4o-mini-2024-07-18:personal::Ajo5kvNY"]
+)
 def test_aliases_snapshots_and_fine_tuned_names_share_one_price(name):
     assert inference_price(name) == INFERENCE_PRICES["gpt-4o-mini-2024-07-18"]
 
@@ -43,7 +51,11 @@ def test_an_unknown_model_is_refused_with_the_supported_list():
         inference_price("gpt-9")
 
 
-@pytest.mark.parametrize(("input_tokens", "output_tokens"), [(-1, 0), (0, -5), (1.5, 0), (True, 0), ("10", 0)])
+@pytest.mark.parametrize(
+    ("input_tokens", "output_tokens"), [(-1, 0), (0, -5), (1.5, 0), (True, 0), ("10", 0)]
+)
 def test_token_counts_must_be_whole_numbers(input_tokens, output_tokens):
     with pytest.raises(ValueError, match="whole number of tokens"):
-        request_cost_usd("gpt-4o-mini", input_tokens=input_tokens, output_tokens=output_tokens, fine_tuned=False)
+        request_cost_usd(
+            "gpt-4o-mini", input_tokens=input_tokens, output_tokens=output_tokens, fine_tuned=False
+        )

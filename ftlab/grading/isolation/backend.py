@@ -34,11 +34,11 @@ from typing import Any
 import pytest
 
 from ftlab.grading.exercises import Exercise
-from ftlab.grading.seam import Outcome
-from ftlab.grading.mock_api import MOCK_ADDRESS, unix_socket
-from ftlab.grading.plugin import BACKEND_FACTORY, call_timeout
 from ftlab.grading.isolation.sandbox import HARNESS_LIB, Limits, Mount, Sandbox, harness_package
 from ftlab.grading.isolation.wire import Expired, Violation, Wire, checked_outcome
+from ftlab.grading.mock_api import MOCK_ADDRESS, unix_socket
+from ftlab.grading.plugin import BACKEND_FACTORY, call_timeout
+from ftlab.grading.seam import Outcome
 
 GRACE = 2.0
 STARTUP_TIMEOUT = 60.0
@@ -87,7 +87,9 @@ class IsolatedBackend:
         self.timeout = timeout
         self.shared = list(shared)
         self.limits = limits
-        self.description = f"{'sandboxed' if sandbox.isolated else 'unsandboxed'} child process ({self.root.name})"
+        self.description = (
+            f"{'sandboxed' if sandbox.isolated else 'unsandboxed'} child process ({self.root.name})"
+        )
         self.notes: list[str] = []
         self.failures: list[str] = []  # the child could not start: the grader's problem, not the learner's
         self.starts = 0
@@ -107,12 +109,24 @@ class IsolatedBackend:
             return self._unloadable[exercise.slug]
         key = (exercise.slug, function)
         if self._hangs.get(key, 0) >= MAX_FAILS:
-            return Outcome("timeout", message=_TIMED_OUT.format(self.timeout) + f" ({function}() hung {MAX_FAILS} times; it is not run again)")
+            return Outcome(
+                "timeout",
+                message=_TIMED_OUT.format(self.timeout)
+                + f" ({function}() hung {MAX_FAILS} times; it is not run again)",
+            )
         if self._exits.get(key, 0) >= MAX_FAILS:
-            return Outcome("raised", error_type="ProcessEnded", message=f"{function}() ended the Python process running your code {MAX_FAILS} times; it is not run again")
+            return Outcome(
+                "raised",
+                error_type="ProcessEnded",
+                message=f"{function}() ended the Python process running your code {MAX_FAILS} times; it is not run again",
+            )
         if self._process is None:
             if self.starts >= MAX_STARTS:
-                return Outcome("raised", error_type="ProcessEnded", message=f"the process running your code ended {MAX_STARTS} times; the grader stopped restarting it")
+                return Outcome(
+                    "raised",
+                    error_type="ProcessEnded",
+                    message=f"the process running your code ended {MAX_STARTS} times; the grader stopped restarting it",
+                )
             try:
                 self._start()
             except SandboxFailure as failure:
@@ -123,8 +137,12 @@ class IsolatedBackend:
         wire = self._wire
         assert wire is not None
         try:
-            wire.send({"id": ident, "exercise": exercise.slug, "function": function, "args": args, "kwargs": kwargs})
-            deadline = self._deadline(self.timeout + GRACE if loaded else max(MIN_LOAD_TIMEOUT, 3 * self.timeout))
+            wire.send(
+                {"id": ident, "exercise": exercise.slug, "function": function, "args": args, "kwargs": kwargs}
+            )
+            deadline = self._deadline(
+                self.timeout + GRACE if loaded else max(MIN_LOAD_TIMEOUT, 3 * self.timeout)
+            )
             while True:
                 message = wire.receive(deadline)
                 if message is None:
@@ -148,12 +166,19 @@ class IsolatedBackend:
         except Expired:
             self._stop()
             if not loaded:
-                return self._cache_unloadable(exercise, f"importing it did not finish within {max(MIN_LOAD_TIMEOUT, 3 * self.timeout):g} s (an endless loop at the top level?)")
+                return self._cache_unloadable(
+                    exercise,
+                    f"importing it did not finish within {max(MIN_LOAD_TIMEOUT, 3 * self.timeout):g} s (an endless loop at the top level?)",
+                )
             self._hung(exercise, function)
             return Outcome("timeout", message=_TIMED_OUT.format(self.timeout))
         except Violation as violation:
             self._stop()
-            return Outcome("raised", error_type="ProtocolViolation", message=f"the process running your code wrote on the grader's private channel: {violation}")
+            return Outcome(
+                "raised",
+                error_type="ProtocolViolation",
+                message=f"the process running your code wrote on the grader's private channel: {violation}",
+            )
 
     def close(self) -> None:
         """Stop the child and remove its private folder."""
@@ -264,10 +289,17 @@ class IsolatedBackend:
     def _ended(self, exercise: Exercise, function: str, loaded: bool) -> Outcome:
         why = self._why(self._stop(wait=2.0))
         if not loaded:
-            return self._cache_unloadable(exercise, f"it ended the Python process while being imported ({why}); don't exit at the top level of your file")
+            return self._cache_unloadable(
+                exercise,
+                f"it ended the Python process while being imported ({why}); don't exit at the top level of your file",
+            )
         key = (exercise.slug, function)
         self._exits[key] = self._exits.get(key, 0) + 1
-        return Outcome("raised", error_type="ProcessEnded", message=f"{function}() ended the Python process running your code ({why}): return a value instead of exiting")
+        return Outcome(
+            "raised",
+            error_type="ProcessEnded",
+            message=f"{function}() ended the Python process running your code ({why}): return a value instead of exiting",
+        )
 
     def _why(self, status: int | None) -> str:
         if status is None:
@@ -297,11 +329,12 @@ class IsolatedBackend:
         return time.monotonic() + seconds if always or self.timeout > 0 else None
 
 
-
 class IsolationPlugin:
     """Makes a pytest run grade through :class:`IsolatedBackend`: ``pytest.main(args, plugins=[IsolationPlugin(...)])``."""
 
-    def __init__(self, *, sandbox: Sandbox, limits: Limits = Limits(), channels: Sequence[Channel] = ()) -> None:
+    def __init__(
+        self, *, sandbox: Sandbox, limits: Limits = Limits(), channels: Sequence[Channel] = ()
+    ) -> None:
         self.sandbox = sandbox
         self.limits = limits
         self.channels = list(channels)
@@ -314,12 +347,16 @@ class IsolationPlugin:
         self._scratch = Path(tempfile.mkdtemp(prefix="ftlab-scratch-")).resolve()
         config.option.basetemp = str(self._scratch / "pytest")  # every tmp_path lives in the shared folder
         config.stash[BACKEND_FACTORY] = self._backend
-        config.stash[MOCK_ADDRESS] = unix_socket  # no network inside: the mock API listens in the shared folder
+        config.stash[MOCK_ADDRESS] = (
+            unix_socket  # no network inside: the mock API listens in the shared folder
+        )
 
     def _backend(self, config: pytest.Config, root: Path) -> IsolatedBackend:
         assert self._scratch is not None
         shared = [Channel(self._scratch), *self.channels]
-        backend = IsolatedBackend(root, sandbox=self.sandbox, timeout=call_timeout(config), shared=shared, limits=self.limits)
+        backend = IsolatedBackend(
+            root, sandbox=self.sandbox, timeout=call_timeout(config), shared=shared, limits=self.limits
+        )
         self.backends.append(backend)
         return backend
 

@@ -40,29 +40,43 @@ def _build_unserializable(params: dict[str, Any]) -> Unserializable:
     return Unserializable()
 
 
-def openai_client(base_url: str, api_key: str, *, socket: str | None = None, max_retries: int = SDK_RETRIES) -> Handle:
+def openai_client(
+    base_url: str, api_key: str, *, socket: str | None = None, max_retries: int = SDK_RETRIES
+) -> Handle:
     """A handle that becomes ``openai.OpenAI(base_url=..., api_key=..., max_retries=...)``.
 
     With ``socket`` (a Unix socket path) the client's HTTP goes over that socket, whatever host
     ``base_url`` names: how a sandbox with no network reaches the mock.
     """
-    return Handle("openai_client", {"base_url": base_url, "api_key": api_key, "socket": socket, "max_retries": max_retries})
+    return Handle(
+        "openai_client",
+        {"base_url": base_url, "api_key": api_key, "socket": socket, "max_retries": max_retries},
+    )
 
 
 def _build_openai_client(params: dict[str, Any]) -> Any:
     import openai
 
     http = _pool(params["base_url"], params.get("socket"), sdk=True)
-    return openai.OpenAI(base_url=params["base_url"], api_key=params["api_key"], max_retries=int(params["max_retries"]), http_client=http)
+    return openai.OpenAI(
+        base_url=params["base_url"],
+        api_key=params["api_key"],
+        max_retries=int(params["max_retries"]),
+        http_client=http,
+    )
 
 
-def mock_sleep(url: str, api_key: str, *, socket: str | None = None, limit_seconds: float = SLEEP_LIMIT) -> Handle:
+def mock_sleep(
+    url: str, api_key: str, *, socket: str | None = None, limit_seconds: float = SLEEP_LIMIT
+) -> Handle:
     """A handle that becomes a :class:`MockSleep`: ``sleep(s)`` advances the mock at ``url`` by s.
 
     ``url`` is the server's root (``MockServer.url``); ``limit_seconds`` caps the simulated time
     one call into the learner's code may sleep, so a loop that never ends fails fast.
     """
-    return Handle("mock_sleep", {"url": url, "api_key": api_key, "socket": socket, "limit_seconds": limit_seconds})
+    return Handle(
+        "mock_sleep", {"url": url, "api_key": api_key, "socket": socket, "limit_seconds": limit_seconds}
+    )
 
 
 class SleepLimitExceeded(BaseException):
@@ -87,8 +101,15 @@ class SleepLimitExceeded(BaseException):
 class MockSleep:
     """``time.sleep``'s stand-in: moves the mock's manual clock instead of waiting; keeps ``calls``."""
 
-    def __init__(self, url: str, api_key: str, *, socket: str | None = None, limit_seconds: float = SLEEP_LIMIT) -> None:
-        self.url, self.api_key, self.socket, self.limit = url.rstrip("/"), api_key, socket, float(limit_seconds)
+    def __init__(
+        self, url: str, api_key: str, *, socket: str | None = None, limit_seconds: float = SLEEP_LIMIT
+    ) -> None:
+        self.url, self.api_key, self.socket, self.limit = (
+            url.rstrip("/"),
+            api_key,
+            socket,
+            float(limit_seconds),
+        )
         self.calls: list[float] = []
 
     def __call__(self, seconds: float) -> None:
@@ -100,17 +121,26 @@ class MockSleep:
             raise SleepLimitExceeded([*self.calls, float(seconds)], self.limit)
         self.calls.append(float(seconds))
         response = _pool(self.url, self.socket, sdk=False).post(
-            f"{self.url}/_mock/clock", json={"advance": seconds}, headers={"Authorization": f"Bearer {self.api_key}"}
+            f"{self.url}/_mock/clock",
+            json={"advance": seconds},
+            headers={"Authorization": f"Bearer {self.api_key}"},
         )
         if response.status_code != 200:
-            raise RuntimeError(f"the mock API would not advance its clock ({response.status_code}): {response.text[:300]}")
+            raise RuntimeError(
+                f"the mock API would not advance its clock ({response.status_code}): {response.text[:300]}"
+            )
 
     def __repr__(self) -> str:
         return f"<sleep that advances the mock at {self.url}>"
 
 
 def _build_mock_sleep(params: dict[str, Any]) -> MockSleep:
-    return MockSleep(params["url"], params["api_key"], socket=params.get("socket"), limit_seconds=params.get("limit_seconds", SLEEP_LIMIT))
+    return MockSleep(
+        params["url"],
+        params["api_key"],
+        socket=params.get("socket"),
+        limit_seconds=params.get("limit_seconds", SLEEP_LIMIT),
+    )
 
 
 _pools: OrderedDict[tuple[str, str | None, bool], Any] = OrderedDict()

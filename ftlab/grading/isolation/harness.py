@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ftlab.grading.cells import is_cell_file, run_cells
-from ftlab.grading.seam import Outcome, load_module, run_call
 from ftlab.grading.isolation.sandbox import Limits
+from ftlab.grading.seam import Outcome, load_module, run_call
 
 MAX_MESSAGE = 64 * 1024**2
 
@@ -35,7 +35,9 @@ def main(argv: list[str] | None = None) -> None:
     _die_with_parent(config["parent"])
     out_fd = config["out_fd"]
     requests = os.fdopen(config["in_fd"], "rb", buffering=0)
-    harness = Harness(Path(config["root"]), timeout=config["timeout"], send=lambda message: _send(out_fd, message))
+    harness = Harness(
+        Path(config["root"]), timeout=config["timeout"], send=lambda message: _send(out_fd, message)
+    )
     _apply_limits(Limits.from_dict(config["limits"]), sandboxed=config["sandboxed"])
     _send(out_fd, {"event": "ready"})
     buffer = b""
@@ -77,13 +79,17 @@ class Harness:
         if function.startswith("_") or not callable(target):
             outcome = Outcome("missing")
         else:
-            outcome = run_call(target, request["args"], request["kwargs"], source=source, timeout=self.timeout)
+            outcome = run_call(
+                target, request["args"], request["kwargs"], source=source, timeout=self.timeout
+            )
         self.send({"id": ident, "outcome": outcome.to_dict()})
 
     def _load(self, source: Path) -> Any:
         if source not in self._modules:
             if source.is_file() and is_cell_file(source):
-                self._modules[source], self._notes[source] = run_cells(source, cell_timeout=self.timeout or 60.0)
+                self._modules[source], self._notes[source] = run_cells(
+                    source, cell_timeout=self.timeout or 60.0
+                )
             else:
                 self._modules[source] = load_module(source)
         return self._modules[source]
@@ -93,7 +99,15 @@ def _send(fd: int, message: dict[str, Any]) -> None:
     data = json.dumps(message, allow_nan=False).encode() + b"\n"
     if len(data) > MAX_MESSAGE and "outcome" in message:
         size = f"{len(data) / 1024**2:.0f} MB"
-        data = json.dumps({"id": message["id"], "outcome": {"kind": "not_plain", "message": f"a value too large to send ({size})"}}).encode() + b"\n"
+        data = (
+            json.dumps(
+                {
+                    "id": message["id"],
+                    "outcome": {"kind": "not_plain", "message": f"a value too large to send ({size})"},
+                }
+            ).encode()
+            + b"\n"
+        )
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
@@ -112,7 +126,9 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _apply_limits(limits: Limits, *, sandboxed: bool) -> None:
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # too much output fails the write (EFBIG) instead of killing
+    signal.signal(
+        signal.SIGXFSZ, signal.SIG_IGN
+    )  # too much output fails the write (EFBIG) instead of killing
     _limit(resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 5)
     _limit(resource.RLIMIT_AS, limits.memory_bytes)
     _limit(resource.RLIMIT_FSIZE, limits.file_bytes)

@@ -66,7 +66,9 @@ def to_plain(value: object, where: str = "the value") -> Any:
         return {_TAG: "handle", "kind": value.kind, "params": to_plain(value.params, where)}
     cls = type(value)
     if dataclasses.is_dataclass(value) and cls.__module__.split(".")[0] == "ftlab":
-        fields = {f.name: to_plain(getattr(value, f.name), f"{where}.{f.name}") for f in dataclasses.fields(value)}
+        fields = {
+            f.name: to_plain(getattr(value, f.name), f"{where}.{f.name}") for f in dataclasses.fields(value)
+        }
         return {_TAG: "dataclass", "class": f"{cls.__module__}:{cls.__qualname__}", "fields": fields}
     raise NotPlainData(where, value)
 
@@ -83,7 +85,9 @@ def from_plain(value: Any, *, handles: bool = True) -> Any:
     if tag == "dataclass":
         module, _, name = value["class"].partition(":")
         if module.split(".")[0] != "ftlab":
-            raise ValueError(f"refusing to rebuild {value['class']}: only ftlab's own dataclasses cross the boundary")
+            raise ValueError(
+                f"refusing to rebuild {value['class']}: only ftlab's own dataclasses cross the boundary"
+            )
         cls = getattr(importlib.import_module(module), name)
         return cls(**{k: from_plain(v, handles=handles) for k, v in value["fields"].items()})
     if tag == "handle":

@@ -24,7 +24,14 @@ from typing import Any
 
 HARNESS_LIB = "/ftlab/lib"  # where the ftlab package is mounted inside the sandbox
 SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf")
+SYSTEM_FILES = (
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/localtime",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/nsswitch.conf",
+)
 
 
 @dataclass(frozen=True)
@@ -103,10 +110,16 @@ def _runtime_mounts() -> list[Mount]:
     if site.ENABLE_USER_SITE and isinstance(user_site, str):
         paths.add(user_site)
     paths.add(os.path.dirname(os.path.realpath(sys.executable)))
-    pairs = {(os.path.realpath(p), p) for p in paths if os.path.isdir(p)} | {(os.path.realpath(p), os.path.realpath(p)) for p in paths if os.path.isdir(p)}
+    pairs = {(os.path.realpath(p), p) for p in paths if os.path.isdir(p)} | {
+        (os.path.realpath(p), os.path.realpath(p)) for p in paths if os.path.isdir(p)
+    }
     pairs = {(real, seen) for real, seen in pairs if not _covered(seen, ["/usr"])}
     targets = sorted({seen for _, seen in pairs})
-    return [Mount(Path(real), seen) for real, seen in sorted(pairs) if not _covered(seen, [t for t in targets if t != seen])]
+    return [
+        Mount(Path(real), seen)
+        for real, seen in sorted(pairs)
+        if not _covered(seen, [t for t in targets if t != seen])
+    ]
 
 
 def _covered(path: str, roots: Sequence[str]) -> bool:
@@ -115,11 +128,13 @@ def _covered(path: str, roots: Sequence[str]) -> bool:
 
 @functools.cache
 def _probe(bwrap: str) -> str:
-    """"" when ``bwrap`` can start a sandboxed Python here, else why not."""
+    """ "" when ``bwrap`` can start a sandboxed Python here, else why not."""
     sandbox = Sandbox("bubblewrap", bwrap=bwrap)
     command = sandbox.command([sys.executable, "-I", "-S", "-c", "pass"], mounts=[], workdir="/tmp/probe")
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=30, env={"PATH": "/usr/bin:/bin"})
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=30, env={"PATH": "/usr/bin:/bin"}
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bwrap could not start: {error}"
     if done.returncode != 0:

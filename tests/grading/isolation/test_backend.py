@@ -10,16 +10,29 @@ from pathlib import Path
 import pytest
 
 from ftlab.grading.exercises import find
-from ftlab.grading.seam import CallTimedOut, ExerciseProxy, LearnerException, MissingFunction, ReturnedNotPlain, UnloadableExercise
 from ftlab.grading.isolation.backend import MAX_FAILS, Channel, IsolatedBackend, SandboxFailure
 from ftlab.grading.isolation.sandbox import Sandbox, find_sandbox
+from ftlab.grading.seam import (
+    CallTimedOut,
+    ExerciseProxy,
+    LearnerException,
+    MissingFunction,
+    ReturnedNotPlain,
+    UnloadableExercise,
+)
 from tests.paths import ROOT
 
 EX1 = find("ex1_build_example")
 EX2 = find("ex2_validate_record")
 BEST = find_sandbox()
 KINDS = [pytest.param(Sandbox("process", reason="test"), id="process")]
-KINDS.append(pytest.param(BEST, id="bubblewrap", marks=pytest.mark.skipif(not BEST.isolated, reason=f"no sandbox: {BEST.reason}")))
+KINDS.append(
+    pytest.param(
+        BEST,
+        id="bubblewrap",
+        marks=pytest.mark.skipif(not BEST.isolated, reason=f"no sandbox: {BEST.reason}"),
+    )
+)
 
 
 @pytest.fixture(params=KINDS)
@@ -48,7 +61,9 @@ def start(tmp_path: Path, sandbox: Sandbox):
 
 
 def test_values_come_back_as_the_same_plain_data(start):
-    proxy = start("def build_example(*args, **kwargs):\n    return {'args': list(args), 'kwargs': kwargs, 'empty': [], 'inf': float('inf')}\n")
+    proxy = start(
+        "def build_example(*args, **kwargs):\n    return {'args': list(args), 'kwargs': kwargs, 'empty': [], 'inf': float('inf')}\n"
+    )
     assert proxy.build_example([1, "é"], None, key={"a": [True, 2.5]}) == {
         "args": [[1, "é"], None], "kwargs": {"key": {"a": [True, 2.5]}}, "empty": [], "inf": float("inf"),
     }  # fmt: skip
@@ -60,7 +75,9 @@ def test_an_empty_list_is_not_lost_on_the_way(start):
 
 
 def test_an_always_equal_object_is_refused_not_compared(start):
-    proxy = start("class Yes(dict):\n    def __eq__(self, other):\n        return True\n\ndef build_example(*a):\n    return Yes()\n")
+    proxy = start(
+        "class Yes(dict):\n    def __eq__(self, other):\n        return True\n\ndef build_example(*a):\n    return Yes()\n"
+    )
     with pytest.raises(ReturnedNotPlain, match="Yes object"):
         proxy.build_example("a", "b")
 
@@ -79,7 +96,9 @@ def test_a_missing_function_is_named(start):
 
 def test_exiting_at_import_makes_the_file_unloadable_and_stays_so(start):
     proxy = start("import os\nos._exit(0)\n")
-    with pytest.raises(UnloadableExercise, match=r"ended the Python process while being imported \(exit status 0\)"):
+    with pytest.raises(
+        UnloadableExercise, match=r"ended the Python process while being imported \(exit status 0\)"
+    ):
         proxy.build_example("a", "b")
     starts = proxy.backend.starts
     with pytest.raises(UnloadableExercise):
@@ -88,8 +107,12 @@ def test_exiting_at_import_makes_the_file_unloadable_and_stays_so(start):
 
 
 def test_exiting_in_a_call_fails_that_call_and_the_next_call_runs(start):
-    proxy = start("import os\ndef build_example(a, b):\n    os._exit(0)\ndef write_jsonl(examples, path):\n    return 7\n")
-    with pytest.raises(LearnerException, match=r"ended the Python process running your code \(exit status 0\)"):
+    proxy = start(
+        "import os\ndef build_example(a, b):\n    os._exit(0)\ndef write_jsonl(examples, path):\n    return 7\n"
+    )
+    with pytest.raises(
+        LearnerException, match=r"ended the Python process running your code \(exit status 0\)"
+    ):
         proxy.build_example("a", "b")
     assert proxy.write_jsonl([], "x") == 7
 
@@ -200,14 +223,18 @@ def test_the_learners_working_folder_is_a_fresh_temporary_one(start):
 def test_in_the_sandbox_only_the_runtime_the_harness_and_the_submission_are_visible(tmp_path):
     folder = tmp_path / "submission"
     folder.mkdir()
-    (folder / EX1.filename).write_text("import os\ndef build_example(path, b):\n    return os.path.exists(path)\n", encoding="utf-8")
+    (folder / EX1.filename).write_text(
+        "import os\ndef build_example(path, b):\n    return os.path.exists(path)\n", encoding="utf-8"
+    )
     backend = IsolatedBackend(folder, sandbox=BEST, timeout=5)
     try:
         proxy = ExerciseProxy(backend, EX1)
         project = ROOT
         assert proxy.build_example(str(project / "solutions"), "") is False
         assert proxy.build_example(str(project / "graders"), "") is False
-        assert proxy.build_example(str(folder), "") is False, "the submission is at /submission, not at its host path"
+        assert proxy.build_example(str(folder), "") is False, (
+            "the submission is at /submission, not at its host path"
+        )
         assert proxy.build_example("/submission/ex1_build_example.py", "") is True
     finally:
         backend.close()
@@ -245,7 +272,9 @@ def test_the_mock_api_is_reachable_through_the_socket_a_grader_hands_in(start, t
         timeout=30,
     )
     with MockServer(host=f"unix://{shared / 'api.sock'}") as mock, MockServer() as tcp_mock:
-        models, tcp = proxy.build_example(openai_client(mock.base_url, DEFAULT_KEY, socket=mock.socket_path), tcp_mock.port)
+        models, tcp = proxy.build_example(
+            openai_client(mock.base_url, DEFAULT_KEY, socket=mock.socket_path), tcp_mock.port
+        )
         assert len(models) == 1 and mock.requests()
     if proxy.backend.sandbox.isolated:
         assert tcp == "unreachable"
@@ -262,7 +291,12 @@ def _limited(tmp_path: Path, sandbox: Sandbox, source: str, limits) -> ExerciseP
 def test_too_much_memory_is_a_memory_error_in_the_learners_code(tmp_path, sandbox):
     from ftlab.grading.isolation.sandbox import Limits
 
-    proxy = _limited(tmp_path, sandbox, "def build_example(a, b):\n    return len(bytearray(3 * 1024**3))\n", Limits(memory_bytes=1024**3))
+    proxy = _limited(
+        tmp_path,
+        sandbox,
+        "def build_example(a, b):\n    return len(bytearray(3 * 1024**3))\n",
+        Limits(memory_bytes=1024**3),
+    )
     try:
         with pytest.raises(MemoryError):
             proxy.build_example("a", "b")

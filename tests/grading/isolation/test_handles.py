@@ -6,14 +6,21 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import openai
 import pytest
 
-from ftlab.grading.isolation.handles import MockSleep, SleepLimitExceeded, Unserializable, mock_sleep, openai_client, repeated, unserializable
-from ftlab.mock import ManualClock, MockServer, running_mock
+from ftlab.grading.isolation.handles import (
+    MockSleep,
+    SleepLimitExceeded,
+    Unserializable,
+    mock_sleep,
+    openai_client,
+    repeated,
+    unserializable,
+)
 from ftlab.grading.isolation.plain_data import from_plain, to_plain
+from ftlab.mock import ManualClock, MockServer, running_mock
 from tests.paths import ROOT
 
 ROOT = ROOT
@@ -63,7 +70,9 @@ def test_a_sleep_handle_moves_the_mock_clock_by_exactly_what_it_is_asked(mock) -
     assert [a.seconds for a in mock.clock_advances("sk-learner")] == [30.0, 0.5]
 
 
-@pytest.mark.parametrize(("seconds", "error"), [(-1, ValueError), (float("nan"), ValueError), ("30", TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    ("seconds", "error"), [(-1, ValueError), (float("nan"), ValueError), ("30", TypeError), (True, TypeError)]
+)
 def test_a_sleep_handle_refuses_what_time_sleep_refuses_and_leaves_the_clock(mock, seconds, error) -> None:
     sleep = MockSleep(mock.url, "sk-learner")
     start = mock.clock.now()
@@ -91,7 +100,9 @@ def test_a_sleep_handle_says_so_when_the_mock_clock_runs_by_itself() -> None:
 
 
 def test_handles_rebuilt_in_another_process_reach_the_mock(mock) -> None:
-    plain = json.dumps([to_plain(openai_client(mock.base_url, "sk-child")), to_plain(mock_sleep(mock.url, "sk-child"))])
+    plain = json.dumps(
+        [to_plain(openai_client(mock.base_url, "sk-child")), to_plain(mock_sleep(mock.url, "sk-child"))]
+    )
     script = (
         "import json, sys\n"
         "import ftlab.grading.isolation.handles\n"

@@ -51,10 +51,15 @@ def test_private_names_are_never_called(tmp_path):
 
 def test_a_notebook_file_reports_its_failed_cells_with_the_loaded_event(tmp_path):
     path = tmp_path / "notebook.py"
-    write_cells([Cell(2, "1 / 0"), Cell(3, "def build_example(a, b):\n    return a + b")], path, name="lab.ipynb")
+    write_cells(
+        [Cell(2, "1 / 0"), Cell(3, "def build_example(a, b):\n    return a + b")], path, name="lab.ipynb"
+    )
     harness, sent = _harness(path)
     harness.handle(_request(0, "build_example", "a", "b"))
-    assert sent[0]["event"] == "loaded" and "code cell 2 ('1 / 0') failed: ZeroDivisionError" in sent[0]["notes"][0]
+    assert (
+        sent[0]["event"] == "loaded"
+        and "code cell 2 ('1 / 0') failed: ZeroDivisionError" in sent[0]["notes"][0]
+    )
     assert sent[1]["outcome"]["value"] == "ab"
 
 
@@ -73,15 +78,36 @@ def test_a_limit_never_rises_above_the_hard_limit_already_set():
         "_limit(resource.RLIMIT_NOFILE, 5000)\n"
         "print(resource.getrlimit(resource.RLIMIT_NOFILE))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(harness_package().parent)})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(harness_package().parent)},
+    )
     assert done.stdout.strip() == "(200, 200)", done.stderr
 
 
 def test_the_harness_speaks_only_on_its_own_descriptors(tmp_path):
-    (tmp_path / "ex1_build_example.py").write_text("def build_example(a, b):\n    print('noise')\n    return a\n")
+    (tmp_path / "ex1_build_example.py").write_text(
+        "def build_example(a, b):\n    print('noise')\n    return a\n"
+    )
     request_read, request_write = os.pipe()
     answer_read, answer_write = os.pipe()
-    config = {"root": str(tmp_path), "timeout": 5, "in_fd": request_read, "out_fd": answer_write, "limits": {"cpu_seconds": 30, "memory_bytes": 2 << 30, "processes": 64, "file_bytes": 1 << 26, "open_files": 256}, "sandboxed": False, "parent": os.getpid()}
+    config = {
+        "root": str(tmp_path),
+        "timeout": 5,
+        "in_fd": request_read,
+        "out_fd": answer_write,
+        "limits": {
+            "cpu_seconds": 30,
+            "memory_bytes": 2 << 30,
+            "processes": 64,
+            "file_bytes": 1 << 26,
+            "open_files": 256,
+        },
+        "sandboxed": False,
+        "parent": os.getpid(),
+    }
     process = subprocess.Popen(
         [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(harness_package().parent)!r}); from ftlab.grading.isolation.harness import main; main()", json.dumps(config)],
         pass_fds=(request_read, answer_write), stdout=subprocess.PIPE, stderr=subprocess.PIPE,

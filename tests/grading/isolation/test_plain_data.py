@@ -67,6 +67,8 @@ def test_ftlab_dataclasses_cross_and_others_are_refused():
 def test_handles_are_rebuilt_by_their_registered_builder():
     register_handle("test-counter", lambda params: params["start"] + 1)
     assert from_plain(to_plain({"h": Handle("test-counter", {"start": 41})})) == {"h": 42}
-    assert from_plain(to_plain(Handle("test-counter", {"start": 1})), handles=False) == Handle("test-counter", {"start": 1})
+    assert from_plain(to_plain(Handle("test-counter", {"start": 1})), handles=False) == Handle(
+        "test-counter", {"start": 1}
+    )
     with pytest.raises(ValueError, match="no way to build a 'nope' handle here"):
         from_plain(to_plain(Handle("nope", {})))

@@ -26,7 +26,11 @@ def test_turning_the_sandbox_off_says_so_plainly():
 
 
 def test_a_plain_process_runs_the_command_as_given():
-    assert Sandbox("process", reason="x").command(["python", "-c", "pass"], mounts=[], workdir="/tmp") == ["python", "-c", "pass"]
+    assert Sandbox("process", reason="x").command(["python", "-c", "pass"], mounts=[], workdir="/tmp") == [
+        "python",
+        "-c",
+        "pass",
+    ]
 
 
 def test_without_bwrap_the_reason_names_the_package(monkeypatch):

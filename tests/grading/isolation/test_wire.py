@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from ftlab.grading.seam import Outcome
 from ftlab.grading.isolation.wire import Expired, Violation, Wire, checked_outcome
+from ftlab.grading.seam import Outcome
 
 
 @pytest.fixture
@@ -38,7 +38,9 @@ def test_silence_past_the_deadline_expires(wire):
         ours.receive(time.monotonic() + 0.05)
 
 
-@pytest.mark.parametrize("line", [b"not json\n", b"[1, 2]\n", b'{"x": NaN}\n'], ids=["not-json", "not-object", "nan"])
+@pytest.mark.parametrize(
+    "line", [b"not json\n", b"[1, 2]\n", b'{"x": NaN}\n'], ids=["not-json", "not-object", "nan"]
+)
 def test_a_line_that_is_not_a_json_object_is_a_violation(wire, line):
     ours, theirs, _ = wire
     os.write(theirs, line)
@@ -55,8 +57,14 @@ def test_requests_arrive_as_json_lines(wire):
 @pytest.mark.parametrize(
     ("answer", "problem"),
     [
-        ({"kind": "value", "value": {"$ftlab": "handle", "kind": "unserializable", "params": {}}}, "a handle"),
-        ({"kind": "value", "value": {"$ftlab": "dataclass", "class": "os:PathLike", "fields": {}}}, "outside ftlab"),
+        (
+            {"kind": "value", "value": {"$ftlab": "handle", "kind": "unserializable", "params": {}}},
+            "a handle",
+        ),
+        (
+            {"kind": "value", "value": {"$ftlab": "dataclass", "class": "os:PathLike", "fields": {}}},
+            "outside ftlab",
+        ),
         ({"kind": "value", "value": {"$ftlab": "float", "repr": "__import__('os')"}}, "malformed float"),
     ],
 )
@@ -65,7 +73,9 @@ def test_an_answer_must_be_plain_data(answer, problem):
     assert outcome.kind == "not_plain" and problem in outcome.message
 
 
-@pytest.mark.parametrize("answer", [{"kind": "eval"}, {"kind": "value", "extra": 1}, {"kind": "raised", "message": 3}, ["value"]])
+@pytest.mark.parametrize(
+    "answer", [{"kind": "eval"}, {"kind": "value", "extra": 1}, {"kind": "raised", "message": 3}, ["value"]]
+)
 def test_an_answer_of_the_wrong_shape_is_a_violation(answer):
     with pytest.raises(Violation):
         checked_outcome(answer)
