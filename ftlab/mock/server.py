@@ -27,6 +27,7 @@ from ftlab.mock.ids import IdMaker
 from ftlab.mock.jobs import HALF_WAY, Job, JobError, Timing
 from ftlab.mock.routes import Context, dispatch
 from ftlab.mock.state import ClockAdvance, KeyState, Registry, RequestRecord
+from ftlab.transport import http_library
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -175,7 +176,7 @@ class MockServer:
             with self._http_lock:
                 if self._http is None:
                     transport = (
-                        {"transport": _http_module().HTTPTransport(uds=self.socket_path)}
+                        {"transport": http_library().HTTPTransport(uds=self.socket_path)}
                         if self.socket_path
                         else {}
                     )
@@ -313,18 +314,6 @@ def arm_failure(job: Job, fault: JobFault, *, next_step: bool = False) -> None:
         job.fail_at_step = HALF_WAY if not job.steps else max(job.step + 1, job.steps // 2)
     if fault.message or fault.code:
         job.failure = JobError(fault.code or job.failure.code, fault.message or job.failure.message, None)
-
-
-def _http_module() -> Any:
-    """The HTTP library under the installed openai SDK: httpx2 for 3.x, httpx before."""
-    try:
-        import httpx2
-
-        return httpx2
-    except ImportError:  # pragma: no cover - openai < 3
-        import httpx
-
-        return httpx
 
 
 def error_response(error: ApiError) -> Response:

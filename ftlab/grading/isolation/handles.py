@@ -16,6 +16,7 @@ from collections import OrderedDict
 from typing import Any
 
 from ftlab.grading.isolation.plain_data import Handle, register_handle
+from ftlab.transport import http_library
 
 #: The openai SDK's own default: 408, 409, 429 and 5xx answers are retried twice.
 SDK_RETRIES = 2
@@ -155,7 +156,7 @@ def _pool(url: str, socket: str | None, *, sdk: bool) -> Any:
         if key in _pools:
             _pools.move_to_end(key)
             return _pools[key]
-        http = _http_module()
+        http = http_library()
         transport = {"transport": http.HTTPTransport(uds=socket)} if socket else {}
         if sdk:
             from openai import DefaultHttpxClient
@@ -167,18 +168,6 @@ def _pool(url: str, socket: str | None, *, sdk: bool) -> Any:
         while len(_pools) > _POOLS:
             _pools.popitem(last=False)[1].close()
         return client
-
-
-def _http_module() -> Any:
-    """The HTTP library under the installed openai SDK: httpx2 for 3.x, httpx before."""
-    try:
-        import httpx2
-
-        return httpx2
-    except ImportError:  # pragma: no cover - openai < 3
-        import httpx
-
-        return httpx
 
 
 register_handle("unserializable", _build_unserializable)
