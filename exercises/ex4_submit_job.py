@@ -25,7 +25,8 @@ Task 1. ``submit_job(client, path, model, *, suffix=None, n_epochs=None) -> str`
        dataset's size ("auto").
     A missing file is an error (FileNotFoundError). Don't catch it, and don't upload anything.
 
-Task 2. ``wait_for_job(client, job_id, *, poll_seconds=30.0, timeout_seconds=7200.0, sleep=time.sleep) -> str``
+Task 2.
+    ``wait_for_job(client, job_id, *, poll_seconds=30.0, timeout_seconds=7200.0, sleep=time.sleep) -> str``
     A job goes through ``validating_files``, ``queued`` and ``running`` (it may also be
     ``paused``), and then ends as ``succeeded``, ``failed`` or ``cancelled``.
     1. Retrieve the job first. While it hasn't ended, call ``sleep(poll_seconds)`` and then

@@ -51,7 +51,9 @@ from ftlab.course.decide import MIN_EXAMPLES, USUAL_START_EXAMPLES, Decision, Sc
 
 
 def decide_approach(scenario: Scenario) -> Decision:
-    """Return the ``Decision`` for ``scenario``: "prompt", "rag", "fine-tune" or "rag+fine-tune" (Tasks 1-4)."""
+    """Return the ``Decision`` for ``scenario``: "prompt", "rag", "fine-tune" or
+    "rag+fine-tune" (Tasks 1-4).
+    """
     raise NotImplementedError(
         "Tasks 1-4: decide where the facts come from and whether to fine-tune, then return a Decision"
     )

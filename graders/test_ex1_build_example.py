@@ -95,7 +95,10 @@ def test_non_string_text_is_refused(exercise, args):
 @pytest.mark.points(
     3,
     task=1,
-    hint="every example you build must pass the dataset rules (try ftlab validate), with the text kept exactly as given",
+    hint=(
+        "every example you build must pass the dataset rules (try ftlab validate),"
+        " with the text kept exactly as given"
+    ),
 )
 @GRADING
 @given(user=texts(), assistant=texts(), system=st.none() | texts())
@@ -190,7 +193,10 @@ def test_non_ascii_text_is_written_as_utf8(exercise, tmp_path):
 @pytest.mark.points(
     3,
     task=2,
-    hint="if writing fails halfway, the old file must be left exactly as it was: write a temp file, then os.replace",
+    hint=(
+        "if writing fails halfway, the old file must be left exactly as it was: write a temp file,"
+        " then os.replace"
+    ),
 )
 def test_a_failed_write_leaves_the_old_file_untouched(exercise, tmp_path):
     path = tmp_path / "train.jsonl"

@@ -248,7 +248,8 @@ def test_a_record_broken_one_way_gives_exactly_that_code(exercise, case):
     record, code = case
     got = exercise.validate_record(record)
     assert got == [code], (
-        f"this record breaks only '{code}', but you returned {got!r}:\n{json.dumps(record, ensure_ascii=False)}"
+        f"this record breaks only '{code}', but you returned"
+        f" {got!r}:\n{json.dumps(record, ensure_ascii=False)}"
     )
 
 

@@ -29,7 +29,10 @@ FIELDS = ("n_examples", "total_tokens", "billed_tokens_per_epoch", "n_epochs", "
 COOKBOOK = [
     {
         "role": "system",
-        "content": "You are a helpful, pattern-following assistant that translates corporate jargon into plain English.",
+        "content": (
+            "You are a helpful, pattern-following assistant that translates corporate jargon"
+            " into plain English."
+        ),
     },
     {"role": "system", "name": "example_user", "content": "New synergies will help drive top-line growth."},
     {
@@ -40,7 +43,10 @@ COOKBOOK = [
     {
         "role": "system",
         "name": "example_user",
-        "content": "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage.",
+        "content": (
+            "Let's circle back when we have more bandwidth"
+            " to touch base on opportunities for increased leverage."
+        ),
     },
     {
         "role": "system",
@@ -97,7 +103,8 @@ def _same_estimate(got: object, expected: dict) -> None:
     for key in FIELDS[:-1]:
         assert got[key] == expected[key], f"{key} is {got[key]!r}; expected {expected[key]!r}"
     assert got["cost_usd"] == pytest.approx(expected["cost_usd"], rel=1e-9, abs=1e-12), (
-        f"cost_usd is {got['cost_usd']!r}; expected {expected['cost_usd']!r} (billed tokens x price / 1,000,000, not rounded)"
+        f"cost_usd is {got['cost_usd']!r}; expected {expected['cost_usd']!r}"
+        " (billed tokens x price / 1,000,000, not rounded)"
     )
 
 
@@ -129,7 +136,10 @@ def test_the_model_defaults_to_gpt_4o_mini(exercise):
 @pytest.mark.points(
     3,
     task=1,
-    hint="use the model's encoding: o200k_base for gpt-4o/gpt-4o-mini/gpt-4.1 (and ft: names on them), cl100k_base for gpt-3.5-turbo and gpt-4",
+    hint=(
+        "use the model's encoding: o200k_base for gpt-4o/gpt-4o-mini/gpt-4.1 (and ft: names on them),"
+        " cl100k_base for gpt-3.5-turbo and gpt-4"
+    ),
 )
 @pytest.mark.parametrize(
     "model",
@@ -195,7 +205,10 @@ def test_a_tool_calling_conversation_with_weights(exercise):
 @pytest.mark.points(
     3,
     task=1,
-    hint="some training example was counted differently from OpenAI's rule: compare the falsifying example with the task's steps",
+    hint=(
+        "some training example was counted differently from OpenAI's rule: compare the falsifying example"
+        " with the task's steps"
+    ),
 )
 @GRADING
 @given(record=valid_records())
@@ -244,7 +257,10 @@ def test_an_unknown_model_is_refused(exercise, model):
 @pytest.mark.points(
     3,
     task=2,
-    hint="n_examples, total_tokens, billed_tokens_per_epoch, n_epochs, billed_tokens and cost_usd, each from its step",
+    hint=(
+        "n_examples, total_tokens, billed_tokens_per_epoch, n_epochs, billed_tokens and cost_usd,"
+        " each from its step"
+    ),
 )
 def test_the_estimate_for_the_sample_dataset(exercise):
     examples = _examples()
@@ -256,7 +272,10 @@ def test_the_estimate_for_the_sample_dataset(exercise):
 @pytest.mark.points(
     2,
     task=2,
-    hint="price = billed tokens x the model's price_per_million_usd / 1,000,000, from ftlab.tokens.models (and dated or ft: names resolve to their base)",
+    hint=(
+        "price = billed tokens x the model's price_per_million_usd / 1,000,000, from ftlab.tokens.models"
+        " (and dated or ft: names resolve to their base)"
+    ),
 )
 @pytest.mark.parametrize("model", [m.name for m in FINE_TUNABLE_MODELS] + ["gpt-4o-mini", "gpt-3.5-turbo"])
 def test_the_price_comes_from_the_model_table(exercise, model):
@@ -298,7 +317,8 @@ def test_cost_is_linear_in_epochs(exercise, records, n_epochs):
     one = exercise.estimate_training_cost(records, "gpt-4o-mini", 1)
     many = exercise.estimate_training_cost(records, "gpt-4o-mini", n_epochs)
     assert many["billed_tokens"] == n_epochs * one["billed_tokens"], (
-        f"{n_epochs} epochs billed {many['billed_tokens']}, 1 epoch {one['billed_tokens']}: it must be {n_epochs} times as many"
+        f"{n_epochs} epochs billed {many['billed_tokens']}, 1 epoch {one['billed_tokens']}: it must be"
+        f" {n_epochs} times as many"
     )
     assert many["cost_usd"] == pytest.approx(n_epochs * one["cost_usd"], rel=1e-9, abs=1e-12)
 
@@ -326,7 +346,10 @@ REGIMES = [
 @pytest.mark.points(
     4,
     task=2,
-    hint='n_epochs="auto" follows OpenAI\'s rule: 3 by default; min(25, 100 // n) if n*3 < 100; max(1, 25000 // n) if n*3 > 25000',
+    hint=(
+        'n_epochs="auto" follows OpenAI\'s rule: 3 by default; min(25, 100 // n) if n*3 < 100;'
+        " max(1, 25000 // n) if n*3 > 25000"
+    ),
 )
 def test_auto_epochs_match_the_rule_for_every_n_up_to_30000(exercise, credit):
     per_example = tokens.example_tokens(TINY, "gpt-4o-mini")
@@ -348,7 +371,10 @@ def test_auto_epochs_match_the_rule_for_every_n_up_to_30000(exercise, credit):
     1,
     task=2,
     visibility="hidden",
-    hint='raise ValueError for a model that cannot be fine-tuned, n_epochs outside "auto" or 1-50, and no examples',
+    hint=(
+        "raise ValueError for a model that cannot be fine-tuned,"
+        ' n_epochs outside "auto" or 1-50, and no examples'
+    ),
 )
 @pytest.mark.parametrize(
     ("examples", "model", "n_epochs"),

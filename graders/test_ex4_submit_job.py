@@ -8,6 +8,7 @@ purpose, the job's parameters, every poll and every sleep) rather than trusting 
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from collections.abc import Callable
@@ -127,7 +128,10 @@ def test_the_file_is_uploaded_byte_for_byte(exercise, mock_api, dataset):
 @pytest.mark.points(
     2,
     task=1,
-    hint="a training file must be uploaded with purpose='fine-tune' (files for other purposes can't be trained on)",
+    hint=(
+        "a training file must be uploaded with purpose='fine-tune'"
+        " (files for other purposes can't be trained on)"
+    ),
 )
 def test_the_upload_has_purpose_fine_tune(exercise, mock_api, dataset):
     _, error = submit(exercise, mock_api, dataset)
@@ -141,7 +145,10 @@ def test_the_upload_has_purpose_fine_tune(exercise, mock_api, dataset):
 @pytest.mark.points(
     2,
     task=1,
-    hint="create the job with client.fine_tuning.jobs.create(training_file=<the uploaded file's id>, model=model)",
+    hint=(
+        "create the job with client.fine_tuning.jobs.create(training_file=<the uploaded file's id>,"
+        " model=model)"
+    ),
 )
 def test_the_job_trains_the_model_on_the_uploaded_file(exercise, mock_api, dataset):
     _, error = submit(exercise, mock_api, dataset)
@@ -200,7 +207,10 @@ def test_n_epochs_is_passed_on(exercise, mock_api, dataset):
 @pytest.mark.points(
     1,
     task=1,
-    hint='put n_epochs in method={"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": n}}}: top-level hyperparameters is deprecated',
+    hint=(
+        'put n_epochs in method={"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": n}}}:'
+        " top-level hyperparameters is deprecated"
+    ),
 )
 def test_n_epochs_goes_in_method_not_the_deprecated_hyperparameters(exercise, mock_api, dataset):
     _, error = submit(exercise, mock_api, dataset, n_epochs=2)
@@ -236,7 +246,10 @@ def test_a_missing_file_is_an_error_and_nothing_is_sent(exercise, mock_api, tmp_
 @pytest.mark.points(
     2,
     task=2,
-    hint="poll with client.fine_tuning.jobs.retrieve(job_id) until the status is 'succeeded', then return job.fine_tuned_model",
+    hint=(
+        "poll with client.fine_tuning.jobs.retrieve(job_id) until the status is 'succeeded', then return"
+        " job.fine_tuned_model"
+    ),
 )
 def test_returns_the_fine_tuned_model_of_a_job_that_succeeds(exercise, mock_api, dataset):
     job_id = mock_api.start_job(dataset)
@@ -279,9 +292,10 @@ def test_sleeps_of_poll_seconds_come_between_polls(exercise, mock_api, dataset):
     where = [i for i, r in enumerate(log) if r.method == "GET" and r.path == f"/v1/fine_tuning/jobs/{job_id}"]
     count = len(where)
     assert count >= 2, (
-        f"the job was retrieved {count} times while it ran: retrieve it again after each sleep ({said(error)})"
+        f"the job was retrieved {count} times while it ran: retrieve it again after each sleep"
+        f" ({said(error)})"
     )
-    for before, after in zip(where, where[1:]):
+    for before, after in itertools.pairwise(where):
         assert any(before < s.after_requests <= after for s in sleeps), (
             "two polls came with no sleep between them"
         )
@@ -290,7 +304,10 @@ def test_sleeps_of_poll_seconds_come_between_polls(exercise, mock_api, dataset):
 @pytest.mark.points(
     2,
     task=2,
-    hint="a job whose status is 'failed' has no model: raise RuntimeError (don't return None, don't keep waiting)",
+    hint=(
+        "a job whose status is 'failed' has no model: raise RuntimeError"
+        " (don't return None, don't keep waiting)"
+    ),
 )
 def test_a_failed_job_raises_runtime_error(exercise, mock_api, dataset):
     mock_api.fail_next_job(at_step=5, message=JOB_FAILURE, code="server_error")
@@ -318,7 +335,10 @@ def test_the_error_names_the_jobs_own_error(exercise, mock_api, dataset):
 @pytest.mark.points(
     1,
     task=2,
-    hint="a file with a bad example fails the job at validation: the error message you raise must pass on what the API said",
+    hint=(
+        "a file with a bad example fails the job at validation:"
+        " the error message you raise must pass on what the API said"
+    ),
 )
 def test_a_job_failed_by_its_dataset_passes_on_what_was_wrong(exercise, mock_api, dataset):
     lines = dataset.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -349,7 +369,10 @@ def test_a_cancelled_job_raises_runtime_error(exercise, mock_api, dataset):
 @pytest.mark.points(
     2,
     task=2,
-    hint="count the seconds you sleep; once they reach timeout_seconds and the job hasn't ended, raise TimeoutError",
+    hint=(
+        "count the seconds you sleep; once they reach timeout_seconds and the job hasn't ended,"
+        " raise TimeoutError"
+    ),
 )
 def test_a_job_past_the_timeout_raises_timeout_error(exercise, mock_api, dataset):
     job_id = mock_api.start_job(dataset)
@@ -452,7 +475,10 @@ def test_a_system_prompt_comes_first(exercise, mock_api, dataset, examples):
     1,
     task=3,
     visibility="hidden",
-    hint="asking a model that doesn't exist is an error (openai.NotFoundError): let it through, don't return ''",
+    hint=(
+        "asking a model that doesn't exist is an error (openai.NotFoundError):"
+        " let it through, don't return ''"
+    ),
 )
 def test_an_unknown_model_is_an_error_not_an_empty_answer(exercise, mock_api):
     error = error_from(

@@ -62,7 +62,8 @@ CASES = [
             requests_per_day=5000,
         ),
         "rag",
-        "3,000 pages won't fit in a prompt, and fine-tuning on Q&A pairs does not teach facts reliably: retrieve",
+        "3,000 pages won't fit in a prompt,"
+        " and fine-tuning on Q&A pairs does not teach facts reliably: retrieve",
         task=1,
     ),
     # A price list that changes daily must be read at request time: yesterday's prompt (or model)
@@ -77,7 +78,8 @@ CASES = [
             prompt_tokens=800,
         ),
         "rag",
-        "these prices change every day: fetch today's list with each request, never bake it into a prompt or a model",
+        "these prices change every day: fetch today's list with each request,"
+        " never bake it into a prompt or a model",
         task=1,
     ),
     # Stable format, prompt works but needs 2,500 tokens; 400 examples. break_even: training
@@ -92,7 +94,8 @@ CASES = [
             prompt_tokens=2500,
         ),
         "fine-tune",
-        "20,000 requests a day each carry a 2,500-token prompt: a fine-tune pays for itself on the first day (try break_even)",
+        "20,000 requests a day each carry a 2,500-token prompt: a fine-tune pays for itself on the first day"
+        " (try break_even)",
         task=3,
     ),
     # Same task, but only 8 examples: the API refuses fewer than 10.
@@ -107,7 +110,8 @@ CASES = [
             prompt_tokens=2500,
         ),
         "prompt",
-        "8 examples: the fine-tuning API refuses a file with fewer than 10, so keep prompting and collect more",
+        "8 examples: the fine-tuning API refuses a file with fewer than 10,"
+        " so keep prompting and collect more",
         task=2,
     ),
     # A voice the prompt only half gets, but 30 examples is below the usual 50-100 start.
@@ -122,7 +126,8 @@ CASES = [
             prompt_tokens=900,
         ),
         "prompt",
-        "30 examples is too few to expect a fine-tune to help (50-100 is the usual start): improve the prompt, collect more",
+        "30 examples is too few to expect a fine-tune to help (50-100 is the usual start):"
+        " improve the prompt, collect more",
         task=2,
     ),
     # The prompt works; 200 examples; 20 requests a day. break_even: training about $0.72,
@@ -137,7 +142,8 @@ CASES = [
             prompt_tokens=1500,
         ),
         "prompt",
-        "at 20 requests a day the saved prompt tokens take most of a year to pay for the training: keep the prompt",
+        "at 20 requests a day the saved prompt tokens take most of a year to pay for the training:"
+        " keep the prompt",
         task=3,
     ),
     # Two needs: a stable tone a prompt can't hold (500 examples: fine-tune) and a policy that
@@ -145,7 +151,8 @@ CASES = [
     Case(
         "refund-replies",
         Scenario(
-            "Draft replies to refund requests in Acme's support tone, citing the current two-page refund policy",
+            "Draft replies to refund requests in Acme's support tone,"
+            " citing the current two-page refund policy",
             facts="small",
             facts_change="weekly",
             consistent_behaviour=True,
@@ -155,7 +162,8 @@ CASES = [
             prompt_tokens=1800,
         ),
         "rag+fine-tune",
-        "the tone is stable with 500 examples (fine-tune), but the policy changes weekly: a fine-tuned model would be stale by next week, so retrieve it",
+        "the tone is stable with 500 examples (fine-tune), but the policy changes weekly:"
+        " a fine-tuned model would be stale by next week, so retrieve it",
         task=4,
     ),
     # The wanted voice itself changes every week: retraining weekly is absurd, a prompt is edited
@@ -186,7 +194,8 @@ CASES = [
             prompt_tokens=100,
         ),
         "prompt",
-        "the prompt is only 100 tokens and a fine-tuned model's tokens cost twice as much: there is nothing to save",
+        "the prompt is only 100 tokens and a fine-tuned model's tokens cost twice as much:"
+        " there is nothing to save",
         task=3,
     ),
     # The prompt cannot hold the strict format and 150 good examples exist: fine-tune on quality
@@ -202,7 +211,8 @@ CASES = [
             prompt_tokens=1200,
         ),
         "fine-tune",
-        "prompting keeps breaking the format and 150 good examples exist: that is what fine-tuning is for, whatever the volume",
+        "prompting keeps breaking the format and 150 good examples exist: that is what fine-tuning is for,"
+        " whatever the volume",
         task=2,
     ),
     # --- hidden ------------------------------------------------------------------------------
@@ -211,7 +221,8 @@ CASES = [
     Case(
         "invoice-check",
         Scenario(
-            "Fill the invoice-check form from supplier emails, checking amounts against today's exchange rates",
+            "Fill the invoice-check form from supplier emails,"
+            " checking amounts against today's exchange rates",
             facts="small",
             facts_change="daily",
             consistent_behaviour=True,
@@ -221,7 +232,8 @@ CASES = [
             prompt_tokens=1500,
         ),
         "rag+fine-tune",
-        "today's rates must be fetched with each request; the form filling is a stable behaviour with enough examples",
+        "today's rates must be fetched with each request;"
+        " the form filling is a stable behaviour with enough examples",
         task=4,
         hidden=True,
     ),
@@ -272,7 +284,8 @@ CASES = [
             request_tokens=1500,
         ),
         "rag+fine-tune",
-        "a 40,000-item catalogue needs retrieval, and at 100,000 requests a day dropping a 3,000-token prompt pays back within a day",
+        "a 40,000-item catalogue needs retrieval, and at 100,000 requests a day dropping a 3,000-token prompt"
+        " pays back within a day",
         task=4,
         hidden=True,
     ),
@@ -305,7 +318,8 @@ CASES = [
             prompt_tokens=500,
         ),
         "rag",
-        "today's news must be retrieved; and a 500-token prompt is cheaper than a fine-tuned model's dearer tokens",
+        "today's news must be retrieved;"
+        " and a 500-token prompt is cheaper than a fine-tuned model's dearer tokens",
         task=4,
         hidden=True,
     ),
@@ -321,20 +335,28 @@ CASES = [
             prompt_tokens=1500,
         ),
         "fine-tune",
-        "a prompt can't hold the style and 80 good examples exist: volume only matters when a prompt already works",
+        "a prompt can't hold the style and 80 good examples exist:"
+        " volume only matters when a prompt already works",
         task=3,
         hidden=True,
     ),
 ]
 
-RETRIEVAL_HINT = "RAG or not: retrieve facts that are large or change weekly or daily; small, stable facts stay in the prompt"
-TUNING_HINT = "fine-tune or not: only a stable style/format/behaviour, with 50+ examples, that a prompt can't get or that pays within a month"
+RETRIEVAL_HINT = (
+    "RAG or not: retrieve facts that are large or change weekly or daily;"
+    " small, stable facts stay in the prompt"
+)
+TUNING_HINT = (
+    "fine-tune or not: only a stable style/format/behaviour, with 50+ examples,"
+    " that a prompt can't get or that pays within a month"
+)
 
 
 def _decide(exercise, scenario: Scenario) -> Decision:
     decision = exercise.decide_approach(scenario)
     assert isinstance(decision, Decision), (
-        f"decide_approach returned {type(decision).__name__}; return a Decision(approach, reason) from ftlab.course.decide"
+        f"decide_approach returned {type(decision).__name__}; return a Decision(approach, reason)"
+        " from ftlab.course.decide"
     )
     return decision
 
@@ -411,7 +433,10 @@ def _fine_tuning_likely() -> st.SearchStrategy[Scenario]:
 @pytest.mark.points(
     3,
     task=1,
-    hint="if the knowledge changes daily, a fine-tune alone is always wrong: it is stale tomorrow (retrieve, maybe as well)",
+    hint=(
+        "if the knowledge changes daily, a fine-tune alone is always wrong: it is stale tomorrow"
+        " (retrieve, maybe as well)"
+    ),
 )
 @GRADING
 @given(scenario=scenarios(facts=st.sampled_from(["small", "large"]), facts_change=st.just("daily")))
@@ -459,7 +484,10 @@ def test_fewer_than_ten_examples_never_fine_tune(exercise, scenario):
 @pytest.mark.points(
     3,
     task=3,
-    hint="making the training cheaper can only make a fine-tune pay sooner: it must never turn a fine-tune into 'no fine-tune'",
+    hint=(
+        "making the training cheaper can only make a fine-tune pay sooner:"
+        " it must never turn a fine-tune into 'no fine-tune'"
+    ),
 )
 @GRADING
 @given(scenario=_fine_tuning_likely(), cheaper_by=st.floats(0, 1, exclude_max=True))
@@ -481,7 +509,8 @@ def test_cheaper_training_never_flips_a_fine_tune_away(exercise, scenario, cheap
     cheaper = dataclasses.replace(scenario, training_cost_usd=scenario.training_cost_usd * cheaper_by)
     after = _decide(exercise, cheaper)
     assert after.fine_tunes, (
-        f"you fine-tune at ${scenario.training_cost_usd:.2f} of training but not at ${cheaper.training_cost_usd:.2f}: "
+        f"you fine-tune at ${scenario.training_cost_usd:.2f} of training but not at"
+        f" ${cheaper.training_cost_usd:.2f}: "
         f"cheaper training flipped {before.approach!r} to {after.approach!r}"
     )
 
@@ -489,7 +518,10 @@ def test_cheaper_training_never_flips_a_fine_tune_away(exercise, scenario, cheap
 @pytest.mark.points(
     1,
     task=4,
-    hint="every scenario gets a Decision, never an error (check n_examples before you call break_even: no examples, no training cost)",
+    hint=(
+        "every scenario gets a Decision, never an error"
+        " (check n_examples before you call break_even: no examples, no training cost)"
+    ),
 )
 @GRADING
 @given(scenario=scenarios())

@@ -28,12 +28,14 @@ def _where_facts_come_from(scenario: Scenario) -> tuple[bool, str]:
     if scenario.facts == "large":
         return (
             True,
-            "the facts are too many to paste into every prompt, so retrieve the relevant ones (fine-tuning does not teach facts reliably)",
+            "the facts are too many to paste into every prompt, so retrieve the relevant ones"
+            " (fine-tuning does not teach facts reliably)",
         )
     if scenario.facts_change in OFTEN:
         return (
             True,
-            f"the facts change {scenario.facts_change}, so fetch the current version with each request (a fine-tune would go stale)",
+            f"the facts change {scenario.facts_change}, so fetch the current version with each request"
+            " (a fine-tune would go stale)",
         )
     return False, "the facts are small and stable enough to keep in the prompt"
 
@@ -44,27 +46,32 @@ def _whether_to_fine_tune(scenario: Scenario) -> tuple[bool, str]:
     if scenario.behaviour_changes in OFTEN:
         return (
             False,
-            f"the wanted style changes {scenario.behaviour_changes}: a fine-tuned model would be stale, a prompt is rewritten in minutes",
+            f"the wanted style changes {scenario.behaviour_changes}: a fine-tuned model would be stale,"
+            " a prompt is rewritten in minutes",
         )
     if scenario.n_examples < MIN_EXAMPLES:
         return (
             False,
-            f"{scenario.n_examples} examples is below the {MIN_EXAMPLES} the fine-tuning API accepts: prompt, and collect examples",
+            f"{scenario.n_examples} examples is below the {MIN_EXAMPLES} the fine-tuning API accepts:"
+            " prompt, and collect examples",
         )
     if scenario.n_examples < USUAL_START_EXAMPLES:
         return (
             False,
-            f"{scenario.n_examples} examples is too few to expect a gain (50-100 is the usual start): prompt while you collect more",
+            f"{scenario.n_examples} examples is too few to expect a gain (50-100 is the usual start):"
+            " prompt while you collect more",
         )
     if not scenario.prompt_gets_it:
         return (
             True,
-            f"a prompt does not get the behaviour reliably, and {scenario.n_examples} good examples can teach it",
+            f"a prompt does not get the behaviour reliably,"
+            f" and {scenario.n_examples} good examples can teach it",
         )
     cost = break_even(scenario)
     if cost.pays_within_a_month:
         return (
             True,
-            f"a prompt works, but fine-tuning away its {scenario.prompt_tokens} tokens pays back in {cost.days_to_pay_back:.1f} days",
+            f"a prompt works, but fine-tuning away its {scenario.prompt_tokens} tokens"
+            f" pays back in {cost.days_to_pay_back:.1f} days",
         )
     return False, "a prompt already does it and a fine-tune would not pay for itself within a month"

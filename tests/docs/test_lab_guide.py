@@ -255,7 +255,8 @@ def test_each_step_prints_what_the_guide_says(step, outputs):
         pytest.skip(reason)
     if step.needs and step.expected is None:
         pytest.skip(
-            f"`{step.needs}` exists now: give this step (lab.md line {step.line}) a 'You should now see' block"
+            f"`{step.needs}` exists now: give this step (lab.md line {step.line})"
+            " a 'You should now see' block"
         )
     if step.expected is None:
         assert step.line in outputs
