@@ -32,7 +32,8 @@ from ftlab.grading.isolation.sandbox import find_sandbox  # noqa: E402
 PARTLY = """\
 def build_example(user, assistant, system=None):
     messages = [{"role": "system", "content": system}] if system else []
-    return {"messages": messages + [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]}
+    turn = [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
+    return {"messages": messages + turn}
 
 
 def write_jsonl(examples, path):
@@ -103,10 +104,12 @@ def main() -> None:
         ours, ours_graded = isolated(Path(folder), args.jobs)
         theirs, theirs_graded = peer(Path(folder), args.jobs)
     print(
-        f"isolated (ftlab grade):           {args.count / ours:6.2f} submissions/s  ({ours:.1f} s, {ours_graded}/{args.count} graded)"
+        f"isolated (ftlab grade):           {args.count / ours:6.2f} submissions/s"
+        f"  ({ours:.1f} s, {ours_graded}/{args.count} graded)"
     )
     print(
-        f"plain pytest, one subprocess each: {args.count / theirs:6.2f} submissions/s  ({theirs:.1f} s, {theirs_graded}/{args.count} graded)"
+        f"plain pytest, one subprocess each: {args.count / theirs:6.2f} submissions/s"
+        f"  ({theirs:.1f} s, {theirs_graded}/{args.count} graded)"
     )
     print(f"ratio isolated / plain:            {theirs / ours:6.2f}x")
     if ours_graded != args.count:

@@ -47,7 +47,8 @@ def one_mb_file(run: int = 0) -> bytes:
                 },
                 {
                     "role": "user",
-                    "content": f"Run {run}, question {i}: why would a fine-tuned model answer differently from the base model?",
+                    "content": f"Run {run}, question {i}:"
+                    " why would a fine-tuned model answer differently from the base model?",
                 },
                 {
                     "role": "assistant",
@@ -151,19 +152,23 @@ def main() -> None:
     examples = data.count(b"\n")
     print(f"mock API benchmark (median of {RUNS}; 1 MB = {len(data):,} bytes, {examples:,} examples)")
     print(
-        f"ready, as a process:        {ready:6.3f} s   target {READY_TARGET:.1f} s  -> {ready / READY_TARGET:5.2f}x target, "
+        f"ready, as a process:        {ready:6.3f} s   target {READY_TARGET:.1f} s"
+        f"  -> {ready / READY_TARGET:5.2f}x target, "
         f"{ready / floor:5.1f}x bare 'python -c pass' ({floor:.3f} s)"
     )
     print(f"ready, in process:          {inside:6.3f} s")
     print(
-        f"job lifecycle, cold (1 MB): {total:6.3f} s   target {LIFECYCLE_TARGET:.1f} s  -> {total / LIFECYCLE_TARGET:5.2f}x target, "
+        f"job lifecycle, cold (1 MB): {total:6.3f} s   target {LIFECYCLE_TARGET:.1f} s"
+        f"  -> {total / LIFECYCLE_TARGET:5.2f}x target, "
         f"{total / upload:5.1f}x the upload alone ({upload:.3f} s); {polls:.0f} polls"
     )
     print(
-        f"  of which validate_file:   {validating:6.3f} s   (the engine's rules, {validating / total:4.0%} of the cold lifecycle)"
+        f"  of which validate_file:   {validating:6.3f} s"
+        f"   (the engine's rules, {validating / total:4.0%} of the cold lifecycle)"
     )
     print(
-        f"job lifecycle, same file:   {again:6.3f} s   target {LIFECYCLE_TARGET:.1f} s  -> {again / LIFECYCLE_TARGET:5.2f}x target"
+        f"job lifecycle, same file:   {again:6.3f} s   target {LIFECYCLE_TARGET:.1f} s"
+        f"  -> {again / LIFECYCLE_TARGET:5.2f}x target"
     )
 
 

@@ -148,7 +148,8 @@ def peak_memory(path: Path, model: str) -> dict[str, float]:
         f"encoding_for_model({model!r}); tracemalloc.start()\n"
         f"validate(__import__('pathlib').Path({str(path)!r}), {model!r})\n"
         "peak = tracemalloc.get_traced_memory()[1]; tracemalloc.stop()\n"
-        "print(json.dumps({'traced_peak_mib': peak / 2**20, 'max_rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(json.dumps({'traced_peak_mib': peak / 2**20, 'max_rss_mib': rss / 1024}))\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
@@ -175,10 +176,12 @@ def main() -> None:
         size_mib = big.stat().st_size / 2**20
         print(f"{args.examples:,} examples ({size_mib:.1f} MiB), model {args.model}, best of {args.repeat}")
         print(
-            f"floor (json.loads + encode_ordinary of every string): {floor_s:8.2f} s  {args.examples / floor_s:10,.0f} examples/s"
+            f"floor (json.loads + encode_ordinary of every string): {floor_s:8.2f} s"
+            f"  {args.examples / floor_s:10,.0f} examples/s"
         )
         print(
-            f"ftlab validate --model {args.model}:{' ' * max(0, 23 - len(args.model))}  {validate_s:8.2f} s  {args.examples / validate_s:10,.0f} examples/s"
+            f"ftlab validate --model {args.model}:{' ' * max(0, 23 - len(args.model))}  {validate_s:8.2f} s"
+            f"  {args.examples / validate_s:10,.0f} examples/s"
         )
         print(f"ratio validate / floor: {validate_s / floor_s:.2f}x (target <= 1.5x)")
 
@@ -186,7 +189,8 @@ def main() -> None:
         for path, n in ((small, args.small), (big, args.examples)):
             memory = peak_memory(path, args.model)
             print(
-                f"  {n:>9,} examples: {memory['traced_peak_mib']:7.2f} MiB allocated by Python at peak, {memory['max_rss_mib']:7.1f} MiB peak RSS"
+                f"  {n:>9,} examples: {memory['traced_peak_mib']:7.2f} MiB allocated by Python at peak,"
+                f" {memory['max_rss_mib']:7.1f} MiB peak RSS"
             )
 
 
