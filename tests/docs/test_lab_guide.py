@@ -33,7 +33,6 @@ import pytest
 from ftlab.cli.main import build_parser
 from tests.paths import ROOT
 
-ROOT = ROOT
 GUIDE = ROOT / "docs" / "lab.md"
 _MARKER = re.compile(r"<!--\s*lab:\s*(\w+)=\"([^\"]*)\"\s*-->")
 _FENCE = re.compile(r"^```(\w*)\s*$")

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from tests.paths import BUGGY, ROOT
 
-ROOT = ROOT
 GRADER = ROOT / "graders" / "test_ex5_decide_approach.py"
 BUGGY = BUGGY / "ex5_decide_approach"
 

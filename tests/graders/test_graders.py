@@ -10,8 +10,6 @@ import pytest
 
 from tests.paths import BUGGY, ROOT
 
-ROOT = ROOT
-BUGGY = BUGGY
 GRADED = ["ex1_build_example", "ex2_validate_record", "ex3_estimate_tokens", "ex4_submit_job"]
 
 
