@@ -14,8 +14,10 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 
+from ftlab.errors import FtlabError
 from ftlab.mock.clock import Clock
-from ftlab.mock.jobs import HALF_WAY, KEPT_CHECKPOINTS, Checkpoint, Job
+from ftlab.mock.events import Checkpoint
+from ftlab.mock.jobs import HALF_WAY, KEPT_CHECKPOINTS, Job
 from ftlab.mock.training import Dataset, JobError
 
 
@@ -80,7 +82,7 @@ class Failed:
 RunEvent = Validated | Started | Resumed | Stepped | Succeeded | Failed
 
 
-class Stopped(Exception):
+class Stopped(FtlabError):
     """Raised in the run (from its step callback) when the job was cancelled or failed: training ends, nothing is saved."""
 
 
