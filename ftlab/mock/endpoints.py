@@ -97,7 +97,8 @@ def delete_model(ctx: Context, model: str) -> dict[str, Any]:
     if model in BASE_MODELS:
         raise errors.ApiError(
             403,
-            f"You are not allowed to delete the model {model}: only fine-tuned models you own can be deleted.",
+            f"You are not allowed to delete the model {model}: "
+            "only fine-tuned models you own can be deleted.",
         )
     if model not in ctx.key_state.models:
         raise errors.model_not_found(model)
@@ -123,7 +124,8 @@ def create_chat_completion(ctx: Context) -> Deferred:
     if not messages:
         raise errors.ApiError(
             400,
-            "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "Invalid 'messages': empty array. Expected an array with minimum length 1, "
+            "but got an empty array instead.",
             param="messages",
             code="empty_array",
         )

@@ -109,13 +109,16 @@ def out_of_range(
     if maximum is not None and value > maximum:
         return ApiError(
             400,
-            f"Invalid '{param}': {kind} above maximum value. Expected a value <= {maximum:g}, but got {value:g} instead.",
+            f"Invalid '{param}': {kind} above maximum value. "
+            f"Expected a value <= {maximum:g}, but got {value:g} instead.",
             param=param,
             code=f"{kind}_above_max_value",
         )
+    bound = ">" if minimum == 0 and kind == "decimal" else ">="
     return ApiError(
         400,
-        f"Invalid '{param}': {kind} below minimum value. Expected a value {'>' if minimum == 0 and kind == 'decimal' else '>='} {minimum:g}, but got {value:g} instead.",
+        f"Invalid '{param}': {kind} below minimum value. "
+        f"Expected a value {bound} {minimum:g}, but got {value:g} instead.",
         param=param,
         code=f"{kind}_below_min_value",
     )

@@ -83,7 +83,10 @@ RunEvent = Validated | Started | Resumed | Stepped | Succeeded | Failed
 
 
 class Stopped(FtlabError):
-    """Raised in the run (from its step callback) when the job was cancelled or failed: training ends, nothing is saved."""
+    """Raised in the run (from its step callback) when the job was cancelled or failed.
+
+    Training ends there and nothing is saved.
+    """
 
 
 class Control:
@@ -228,8 +231,9 @@ class LiveJob(Job):
             return
         self._last_step_at = event.at
         self._losses.append(event.loss)
-        self._say(event.at, f"Step {event.step}/{event.total}: training loss={event.loss:.4f}", type="metrics",
-                  data={"step": event.step, "total_steps": event.total, **self.metrics(event.step)})  # fmt: skip
+        text = f"Step {event.step}/{event.total}: training loss={event.loss:.4f}"
+        data = {"step": event.step, "total_steps": event.total, **self.metrics(event.step)}
+        self._say(event.at, text, type="metrics", data=data)
         if event.checkpoint is not None:
             name = f"{self.model_name}:ckpt-step-{event.step}"
             self.checkpoints.append(

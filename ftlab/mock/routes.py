@@ -57,7 +57,10 @@ class Route:
 
 
 class Deferred:
-    """A handler's answer to finish after the key's lock is released (slow work, such as a real model's reply)."""
+    """A handler's answer to finish after the key's lock is released.
+
+    For slow work, such as a real model's reply.
+    """
 
     def __init__(self, finish: Callable[[], dict[str, Any] | Response]) -> None:
         self.finish = finish

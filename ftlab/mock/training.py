@@ -112,8 +112,8 @@ def _inspect(data: bytes, model: str, param: str) -> Dataset | JobError:
         if report.format == PREFERENCE:
             return JobError(
                 "invalid_training_file",
-                "The job failed due to an invalid training file. This file is in the preference (DPO) format; "
-                "this offline API trains supervised jobs only.",
+                "The job failed due to an invalid training file. "
+                "This file is in the preference (DPO) format; this offline API trains supervised jobs only.",
                 param,
             )
         # validated above: every line read is an object with its messages

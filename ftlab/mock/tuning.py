@@ -187,7 +187,8 @@ def _suffix(value: object) -> str | None:
     if not value:
         raise errors.ApiError(
             400,
-            "Invalid 'suffix': string too short. Expected a string with minimum length 1, but got an empty string instead.",
+            "Invalid 'suffix': string too short. Expected a string with minimum length 1, "
+            "but got an empty string instead.",
             param="suffix",
             code="string_below_min_length",
         )
@@ -267,7 +268,8 @@ def _fine_tune_file(ctx: Context, file_id: str, param: str) -> bytes:
     if stored.purpose != "fine-tune":
         raise errors.ApiError(
             400,
-            f"File {file_id} has purpose '{stored.purpose}', but files for fine-tuning must be uploaded with purpose 'fine-tune'.",
+            f"File {file_id} has purpose '{stored.purpose}', "
+            "but files for fine-tuning must be uploaded with purpose 'fine-tune'.",
             param=param,
             code=f"invalid_{param}",
         )

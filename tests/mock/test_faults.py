@@ -1,4 +1,4 @@
-"""Injected failures: 429/5xx for the next N calls (as the SDK's retries see them) and jobs that fail mid-run."""
+"""Injected failures: 429/5xx for the next N calls (as the SDK's retries see them), jobs failing mid-run."""
 
 from __future__ import annotations
 
