@@ -12,7 +12,7 @@ from ftlab.mock.routes import Router
 
 def _handlers() -> set[object]:
     """The public functions of the handler modules that take a request context first."""
-    found = set()
+    found: set[object] = set()
     for module in (admin, endpoints, tuning):
         for name, function in inspect.getmembers(module, inspect.isfunction):
             parameters = list(inspect.signature(function).parameters)

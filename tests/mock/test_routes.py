@@ -22,7 +22,7 @@ def mock():
 
 def _ask(router: Router, path: str, method: str = "GET", key: str | None = None, **kwargs: Any):
     """The status and JSON a router gives a request, answered for a fresh, unstarted server."""
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    headers = [("Authorization", f"Bearer {key}")] if key else []
     request = Request(EnvironBuilder(path=path, method=method, headers=headers, **kwargs).get_environ())
     response = router.respond(MockServer(clock=ManualClock()), request)
     return response.status_code, response.get_json()
@@ -34,6 +34,10 @@ def health(ctx: Context) -> dict[str, Any]:
 
 def echo(ctx: Context, word: str) -> dict[str, Any]:
     return {"word": word, "key": ctx.key_state.key}
+
+
+def broken(ctx: Context) -> dict[str, Any]:
+    return {"ratio": 1 // 0}
 
 
 def test_a_handler_named_health_is_not_public_by_its_name() -> None:
@@ -64,7 +68,7 @@ def test_one_path_can_have_a_handler_per_method() -> None:
 
 
 def test_a_bug_in_a_handler_is_answered_as_openais_500(capsys: pytest.CaptureFixture[str]) -> None:
-    router = Router([Route("/boom", lambda ctx: 1 // 0, ("GET",))])
+    router = Router([Route("/boom", broken, ("GET",))])
     status, body = _ask(router, "/boom", key="k")
     assert status == 500 and body["error"]["type"] == "server_error"
     assert "internal error on GET /boom" in capsys.readouterr().err
