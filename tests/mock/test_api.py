@@ -49,3 +49,23 @@ def test_the_mocks_own_routes_are_under_mock_and_the_apis_under_v1() -> None:
 
 def test_a_router_accepts_the_table() -> None:
     assert Router(ROUTES).routes == ROUTES
+
+
+def test_imports_inside_the_mock_go_down_from_server_to_table_to_handlers_to_plumbing() -> None:
+    import grimp
+
+    graph = grimp.build_graph("ftlab", include_external_packages=False)
+    handlers = ["ftlab.mock.admin", "ftlab.mock.endpoints", "ftlab.mock.tuning"]
+    levels = [["ftlab.mock.routes"], handlers, ["ftlab.mock.api"], ["ftlab.mock.server"]]
+    upward = [
+        (low, high)
+        for i, lows in enumerate(levels)
+        for highs in levels[i + 1 :]
+        for low in lows
+        for high in highs
+        if graph.chain_exists(importer=low, imported=high)
+    ]
+    sideways = [
+        (a, b) for a in handlers for b in handlers if a != b and graph.chain_exists(importer=a, imported=b)
+    ]
+    assert (upward, sideways) == ([], [])

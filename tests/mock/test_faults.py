@@ -6,7 +6,10 @@ import openai
 import pytest
 
 from ftlab.mock import ManualClock, MockServer, running_mock
-from ftlab.mock.faults import Fault
+from ftlab.mock.faults import Fault, JobFault, arm_failure
+from ftlab.mock.ids import IdMaker
+from ftlab.mock.jobs import HALF_WAY, MID_RUN_FAILURE, Job, Timing
+from ftlab.mock.training import inspect_file
 from tests.mock_helpers import finish, good_file, upload
 
 
@@ -111,3 +114,43 @@ def test_a_running_job_can_be_failed_at_its_next_step(mock: MockServer) -> None:
     assert running.status == "running"
     mock.fail_job(job.id)
     assert finish(mock, client, job.id).status == "failed"
+
+
+def _job() -> Job:
+    model = "gpt-4o-mini-2024-07-18"
+    return Job(
+        id="ftjob-armed",
+        model=model,
+        training_file="file-x",
+        created_at=0.0,
+        organization_id="org-x",
+        model_name=f"ft:{model}:personal::abcd1234",
+        outcome=inspect_file(good_file(), model),
+        ids=IdMaker(1),
+        timing=Timing(),
+    )
+
+
+def test_a_job_fault_without_a_step_fails_a_job_half_way_once_its_steps_are_known() -> None:
+    job = _job()
+    arm_failure(job, JobFault())
+    assert job.fail_at_step == HALF_WAY and job.failure == MID_RUN_FAILURE
+    job.advance(100_000.0)
+    assert job.status == "failed" and job.step == job.steps // 2
+
+
+def test_a_job_fault_step_is_at_least_one_and_next_step_means_the_coming_one() -> None:
+    job = _job()
+    arm_failure(job, JobFault(at_step=0))
+    assert job.fail_at_step == 1
+    job.step = 4
+    arm_failure(job, JobFault(), next_step=True)
+    assert job.fail_at_step == 5
+
+
+def test_a_job_fault_message_and_code_replace_the_default_failure_one_by_one() -> None:
+    job = _job()
+    arm_failure(job, JobFault(message="GPU on fire"))
+    assert (job.failure.code, job.failure.message) == (MID_RUN_FAILURE.code, "GPU on fire")
+    arm_failure(job, JobFault(code="oom"))
+    assert (job.failure.code, job.failure.message) == ("oom", "GPU on fire")

@@ -1,4 +1,4 @@
-"""The HTTP server: keys, routing, models, headers, isolation per key, and many threads at once."""
+"""The HTTP server: its route table, headers, isolation per key, many threads at once, stopping, its clock."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import httpx2
 import pytest
 
 from ftlab.mock import ManualClock, MockServer, running_mock
+from ftlab.mock.api import ROUTES
 from tests.mock_helpers import good_file, upload
 
 
@@ -15,6 +16,10 @@ from tests.mock_helpers import good_file, upload
 def mock():
     with running_mock(clock=ManualClock()) as server:
         yield server
+
+
+def test_a_server_answers_from_the_mocks_route_table() -> None:
+    assert MockServer().router.routes == ROUTES
 
 
 def test_responses_carry_a_request_id_the_sdk_reads(mock: MockServer) -> None:
