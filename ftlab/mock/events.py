@@ -8,6 +8,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Event:
+    """One line of a job's event log (``type="metrics"`` carries a step's numbers in ``data``)."""
+
     id: str
     created_at: int
     message: str
@@ -29,6 +31,8 @@ class Event:
 
 @dataclass(frozen=True)
 class Checkpoint:
+    """A usable snapshot of the model at the end of an epoch, with that step's metrics."""
+
     id: str
     created_at: int
     job_id: str
