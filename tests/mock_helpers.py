@@ -76,7 +76,7 @@ def assert_matches(name: str, payload: Any, *, replace: dict[str, Any] | None = 
 
 
 def with_paused_status() -> dict[str, Any]:
-    """``FineTuningJob`` accepting status "paused": the spec's own pause example returns it, its enum omits it."""
+    """``FineTuningJob`` accepting status "paused" (the spec's pause example shows it, its enum omits it)."""
     job = schema("FineTuningJob")
     job["properties"]["status"]["enum"].append("paused")
     return {"FineTuningJob": job}

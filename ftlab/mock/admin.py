@@ -9,22 +9,21 @@ from typing import Any
 
 from ftlab.mock import errors
 from ftlab.mock.clock import ManualClock
-from ftlab.mock.faults import Fault, JobFault
-from ftlab.mock.routes import Context, route
+from ftlab.mock.faults import Fault, JobFault, arm_failure
+from ftlab.mock.routes import Context
 from ftlab.mock.state import ClockAdvance
+from ftlab.values import is_number, is_strict_int
 
 
-@route("/_mock/health", "GET")
 def health(ctx: Context) -> dict[str, Any]:
     return {"status": "ok", "base_url": ctx.server.base_url}
 
 
-@route("/_mock/faults", "POST")
 def add_fault(ctx: Context) -> dict[str, Any]:
     """``{"status": 429, "count": 2, "method": "GET", "path": "/v1/files", "retry_after_ms": 10}``."""
     body = ctx.json_body()
-    status = body.get("status")
-    if not isinstance(status, int) or isinstance(status, bool):
+    status: Any = body.get("status")  # a JSON value until is_strict_int says otherwise
+    if not is_strict_int(status):
         raise errors.invalid_type("status", "an integer", status)
     fields = {k: body[k] for k in ("count", "method", "path", "message", "retry_after_ms") if k in body}
     try:
@@ -34,18 +33,15 @@ def add_fault(ctx: Context) -> dict[str, Any]:
     return ctx.key_state.faults.add(fault).to_json()
 
 
-@route("/_mock/faults", "GET")
 def list_faults(ctx: Context) -> dict[str, Any]:
     return {"object": "list", "data": [f.to_json() for f in ctx.key_state.faults.pending()]}
 
 
-@route("/_mock/faults", "DELETE")
 def clear_faults(ctx: Context) -> dict[str, Any]:
     ctx.key_state.faults.clear()
     return {"deleted": True}
 
 
-@route("/_mock/job_faults", "POST")
 def fail_next_job(ctx: Context) -> dict[str, Any]:
     """``{"at_step": 3}``: the next job this key creates fails at that step (default half way)."""
     fault = _job_fault(ctx.json_body())
@@ -53,22 +49,17 @@ def fail_next_job(ctx: Context) -> dict[str, Any]:
     return {"at_step": fault.at_step, "message": fault.message, "code": fault.code}
 
 
-@route("/_mock/jobs/<job_id>/fail", "POST")
 def fail_job(ctx: Context, job_id: str) -> dict[str, Any]:
     """``{"at_step": 5}``: this job fails when it reaches step 5 (default: its next step)."""
-    from ftlab.mock.server import arm_failure
-
     job = ctx.key_state.job(job_id)
     arm_failure(job, _job_fault(ctx.json_body()), next_step=True)
     return job.to_json()
 
 
-@route("/_mock/clock", "GET")
 def read_clock(ctx: Context) -> dict[str, Any]:
     return {"now": ctx.server.clock.now(), "manual": isinstance(ctx.server.clock, ManualClock)}
 
 
-@route("/_mock/clock", "POST")
 def advance_clock(ctx: Context) -> dict[str, Any]:
     """``{"advance": 60}`` moves a manual clock forward (the server must run with one); kept per key."""
     clock = ctx.server.clock
@@ -76,8 +67,8 @@ def advance_clock(ctx: Context) -> dict[str, Any]:
         raise errors.ApiError(
             400, "This server's clock runs by itself; only a manual clock can be advanced.", param="advance"
         )
-    seconds = ctx.json_body().get("advance")
-    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+    seconds: Any = ctx.json_body().get("advance")  # a JSON value until is_number says otherwise
+    if not is_number(seconds) or seconds < 0:
         raise errors.invalid_type("advance", "a number of seconds >= 0", seconds)
     state = ctx.key_state
     with state.lock:
@@ -86,7 +77,6 @@ def advance_clock(ctx: Context) -> dict[str, Any]:
     return {"now": now, "manual": True}
 
 
-@route("/_mock/requests", "GET")
 def list_requests(ctx: Context) -> dict[str, Any]:
     entries = [
         {"method": r.method, "path": r.path, "query": r.query, "body": r.body, "status": r.status, "at": r.at}
@@ -97,6 +87,6 @@ def list_requests(ctx: Context) -> dict[str, Any]:
 
 def _job_fault(body: dict[str, Any]) -> JobFault:
     at_step = body.get("at_step")
-    if at_step is not None and (not isinstance(at_step, int) or isinstance(at_step, bool) or at_step < 1):
+    if at_step is not None and (not is_strict_int(at_step) or at_step < 1):
         raise errors.invalid_type("at_step", "an integer >= 1", at_step)
     return JobFault(at_step, body.get("message"), body.get("code"))

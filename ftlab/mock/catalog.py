@@ -26,10 +26,6 @@ _DEFAULT_CREATED = 1721172717
 BASE_MODELS: tuple[str, ...] = tuple(supported_models())
 
 
-def is_base_model(model: str) -> bool:
-    return model in BASE_MODELS
-
-
 def base_model_json(model: str) -> dict[str, Any]:
     owner = "openai" if model == "gpt-3.5-turbo" else "system"
     return {

@@ -85,7 +85,7 @@ def usage(messages: Sequence[Any], reply: str, model: str) -> dict[str, int]:
 def completion(
     ident: str, created: int, model: str, reply: str, n: int, counts: dict[str, int], finish: str
 ) -> dict[str, Any]:
-    choice = {
+    choice: dict[str, Any] = {
         "message": {"role": "assistant", "content": reply, "refusal": None, "annotations": []},
         "finish_reason": finish,
         "logprobs": None,

@@ -11,13 +11,13 @@ from ftlab.mock.backend import ChatRequest
 from ftlab.mock.catalog import BASE_MODELS, base_model_json
 from ftlab.mock.files import MAX_BYTES, UPLOAD_PURPOSES, StoredFile
 from ftlab.mock.jobs import Job
-from ftlab.mock.routes import Context, Deferred, page, route
+from ftlab.mock.routes import Context, Deferred, page
 from ftlab.mock.training import base_model
+from ftlab.values import is_strict_int
 
 # --- files ------------------------------------------------------------------------------
 
 
-@route("/v1/files", "POST")
 def create_file(ctx: Context) -> dict[str, Any]:
     request = ctx.request
     if request.mimetype != "multipart/form-data":
@@ -43,7 +43,6 @@ def create_file(ctx: Context) -> dict[str, Any]:
     return stored.to_json()
 
 
-@route("/v1/files", "GET")
 def list_files(ctx: Context) -> dict[str, Any]:
     purpose = ctx.request.args.get("purpose")
     order = ctx.request.args.get("order", "desc")
@@ -63,19 +62,16 @@ def list_files(ctx: Context) -> dict[str, Any]:
     }
 
 
-@route("/v1/files/<file_id>", "GET")
 def retrieve_file(ctx: Context, file_id: str) -> dict[str, Any]:
     return ctx.key_state.file(file_id).to_json()
 
 
-@route("/v1/files/<file_id>", "DELETE")
 def delete_file(ctx: Context, file_id: str) -> dict[str, Any]:
     ctx.key_state.file(file_id)
     del ctx.key_state.files[file_id]
     return {"id": file_id, "object": "file", "deleted": True}
 
 
-@route("/v1/files/<file_id>/content", "GET")
 def file_content(ctx: Context, file_id: str) -> Response:
     stored = ctx.key_state.file(file_id)
     return Response(stored.data, content_type="application/octet-stream")
@@ -84,13 +80,11 @@ def file_content(ctx: Context, file_id: str) -> Response:
 # --- models -----------------------------------------------------------------------------
 
 
-@route("/v1/models", "GET")
 def list_models(ctx: Context) -> dict[str, Any]:
     data = [base_model_json(m) for m in BASE_MODELS] + [m.to_json() for m in ctx.key_state.models.values()]
     return {"object": "list", "data": data}
 
 
-@route("/v1/models/<model>", "GET")
 def retrieve_model(ctx: Context, model: str) -> dict[str, Any]:
     if model in BASE_MODELS:
         return base_model_json(model)
@@ -99,12 +93,12 @@ def retrieve_model(ctx: Context, model: str) -> dict[str, Any]:
     raise errors.model_not_found(model)
 
 
-@route("/v1/models/<model>", "DELETE")
 def delete_model(ctx: Context, model: str) -> dict[str, Any]:
     if model in BASE_MODELS:
         raise errors.ApiError(
             403,
-            f"You are not allowed to delete the model {model}: only fine-tuned models you own can be deleted.",
+            f"You are not allowed to delete the model {model}: "
+            "only fine-tuned models you own can be deleted.",
         )
     if model not in ctx.key_state.models:
         raise errors.model_not_found(model)
@@ -115,7 +109,6 @@ def delete_model(ctx: Context, model: str) -> dict[str, Any]:
 # --- chat completions -------------------------------------------------------------------
 
 
-@route("/v1/chat/completions", "POST")
 def create_chat_completion(ctx: Context) -> Deferred:
     body = ctx.json_body()
     model = body.get("model")
@@ -131,7 +124,8 @@ def create_chat_completion(ctx: Context) -> Deferred:
     if not messages:
         raise errors.ApiError(
             400,
-            "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "Invalid 'messages': empty array. Expected an array with minimum length 1, "
+            "but got an empty array instead.",
             param="messages",
             code="empty_array",
         )
@@ -170,7 +164,7 @@ def _int_field(body: dict[str, Any], name: str, default: int, minimum: int, maxi
     value = body.get(name)
     if value is None:
         return default
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not is_strict_int(value):
         raise errors.invalid_type(name, "an integer", value)
     if not minimum <= value <= maximum:
         raise errors.out_of_range(name, value, minimum=minimum, maximum=maximum)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ftlab.errors import FtlabError
+
 NO_KEY = (
     "You didn't provide an API key. You need to provide your API key in an Authorization header "
     "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank "
@@ -12,7 +14,7 @@ NO_KEY = (
 )
 
 
-class ApiError(Exception):
+class ApiError(FtlabError):
     """An error response: HTTP status and OpenAI's four error fields."""
 
     def __init__(
@@ -107,13 +109,16 @@ def out_of_range(
     if maximum is not None and value > maximum:
         return ApiError(
             400,
-            f"Invalid '{param}': {kind} above maximum value. Expected a value <= {maximum:g}, but got {value:g} instead.",
+            f"Invalid '{param}': {kind} above maximum value. "
+            f"Expected a value <= {maximum:g}, but got {value:g} instead.",
             param=param,
             code=f"{kind}_above_max_value",
         )
+    bound = ">" if minimum == 0 and kind == "decimal" else ">="
     return ApiError(
         400,
-        f"Invalid '{param}': {kind} below minimum value. Expected a value {'>' if minimum == 0 and kind == 'decimal' else '>='} {minimum:g}, but got {value:g} instead.",
+        f"Invalid '{param}': {kind} below minimum value. "
+        f"Expected a value {bound} {minimum:g}, but got {value:g} instead.",
         param=param,
         code=f"{kind}_below_min_value",
     )
@@ -130,16 +135,18 @@ def too_long(param: str, value: str, maximum: int) -> ApiError:
 
 
 def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a decimal"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
+    """How OpenAI names the JSON type of ``value`` (a subclass as its nearest built-in: bool before int)."""
+    for kind in type(value).__mro__:
+        if kind in _JSON_TYPES:
+            return _JSON_TYPES[kind]
     return "an object"
+
+
+_JSON_TYPES: dict[type, str] = {
+    type(None): "null",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a decimal",
+    str: "a string",
+    list: "an array",
+}

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ftlab.mock.errors import ApiError
+from ftlab.mock.jobs import HALF_WAY, Job
+from ftlab.mock.training import JobError
 
 _DEFAULTS: dict[int, tuple[str, str, str | None]] = {
     408: ("Request timed out.", "timeout", None),
@@ -71,6 +73,18 @@ class JobFault:
     at_step: int | None = None
     message: str | None = None
     code: str | None = None
+
+
+def arm_failure(job: Job, fault: JobFault, *, next_step: bool = False) -> None:
+    """Set when and how ``job`` fails mid-run (no step given: half way, or its next step)."""
+    if fault.at_step is not None:
+        job.fail_at_step = max(1, fault.at_step)
+    elif next_step:
+        job.fail_at_step = job.step + 1
+    else:
+        job.fail_at_step = HALF_WAY if not job.steps else max(job.step + 1, job.steps // 2)
+    if fault.message or fault.code:
+        job.failure = JobError(fault.code or job.failure.code, fault.message or job.failure.message, None)
 
 
 class FaultBook:

@@ -8,12 +8,12 @@ same job looks the same whether it is polled every second or once at the end.
 
 from __future__ import annotations
 
-import math
-import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from ftlab.mock.events import Checkpoint, Event
 from ftlab.mock.ids import IdMaker
+from ftlab.mock.losses import accuracy, loss_curve
 from ftlab.mock.training import (
     Dataset,
     JobError,
@@ -51,48 +51,6 @@ class Timing:
     tokens_per_second: float = 10_000.0
     finalizing: float = 10.0
     requeued: float = 10.0
-
-
-@dataclass(frozen=True)
-class Event:
-    id: str
-    created_at: int
-    message: str
-    level: str = "info"
-    type: str = "message"
-    data: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "object": "fine_tuning.job.event",
-            "id": self.id,
-            "created_at": self.created_at,
-            "level": self.level,
-            "message": self.message,
-            "data": self.data,
-            "type": self.type,
-        }
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    id: str
-    created_at: int
-    job_id: str
-    model: str
-    step: int
-    metrics: dict[str, float]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "object": "fine_tuning.job.checkpoint",
-            "id": self.id,
-            "created_at": self.created_at,
-            "fine_tuned_model_checkpoint": self.model,
-            "fine_tuning_job_id": self.job_id,
-            "metrics": self.metrics,
-            "step_number": self.step,
-        }
 
 
 @dataclass
@@ -309,10 +267,10 @@ class Job:
     def metrics(self, step: int) -> dict[str, float]:
         """The training metrics reported at ``step`` (1-based); validation ones with a validation file."""
         loss = self._losses[step - 1]
-        out = {"train_loss": loss, "train_mean_token_accuracy": _accuracy(loss)}
+        out = {"train_loss": loss, "train_mean_token_accuracy": accuracy(loss)}
         if isinstance(self.validation, Dataset):
             valid = round(loss * 1.08 + 0.03, 4)
-            out |= {"valid_loss": valid, "valid_mean_token_accuracy": _accuracy(valid)}
+            out |= {"valid_loss": valid, "valid_mean_token_accuracy": accuracy(valid)}
         return out
 
     def results_csv(self) -> bytes:
@@ -336,19 +294,3 @@ class Job:
         data: dict[str, Any] | None = None,
     ) -> None:  # noqa: A002
         self.events.append(Event(self.ids.event(), int(at), message, level, type, data or {}))
-
-
-def loss_curve(job_id: str, steps: int) -> list[float]:
-    """Training loss per step: an exponential decay with noise, the same for the same job id."""
-    rng = random.Random(job_id)
-    start, floor = rng.uniform(1.6, 3.2), rng.uniform(0.05, 0.45)
-    rate = rng.uniform(3.0, 6.0)
-    out = []
-    for step in range(steps):
-        clean = floor + (start - floor) * math.exp(-rate * step / max(1, steps - 1))
-        out.append(round(max(0.0001, clean * (1 + rng.gauss(0, 0.06))), 4))
-    return out
-
-
-def _accuracy(loss: float) -> float:
-    return round(max(0.0, min(1.0, math.exp(-loss * 0.9))), 4)

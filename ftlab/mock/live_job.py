@@ -14,8 +14,10 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 
+from ftlab.errors import FtlabError
 from ftlab.mock.clock import Clock
-from ftlab.mock.jobs import HALF_WAY, KEPT_CHECKPOINTS, Checkpoint, Job
+from ftlab.mock.events import Checkpoint
+from ftlab.mock.jobs import HALF_WAY, KEPT_CHECKPOINTS, Job
 from ftlab.mock.training import Dataset, JobError
 
 
@@ -80,8 +82,11 @@ class Failed:
 RunEvent = Validated | Started | Resumed | Stepped | Succeeded | Failed
 
 
-class Stopped(Exception):
-    """Raised in the run (from its step callback) when the job was cancelled or failed: training ends, nothing is saved."""
+class Stopped(FtlabError):
+    """Raised in the run (from its step callback) when the job was cancelled or failed.
+
+    Training ends there and nothing is saved.
+    """
 
 
 class Control:
@@ -226,8 +231,9 @@ class LiveJob(Job):
             return
         self._last_step_at = event.at
         self._losses.append(event.loss)
-        self._say(event.at, f"Step {event.step}/{event.total}: training loss={event.loss:.4f}", type="metrics",
-                  data={"step": event.step, "total_steps": event.total, **self.metrics(event.step)})  # fmt: skip
+        text = f"Step {event.step}/{event.total}: training loss={event.loss:.4f}"
+        data = {"step": event.step, "total_steps": event.total, **self.metrics(event.step)}
+        self._say(event.at, text, type="metrics", data=data)
         if event.checkpoint is not None:
             name = f"{self.model_name}:ckpt-step-{event.step}"
             self.checkpoints.append(

@@ -84,7 +84,10 @@ class LoraTraining:
         self._lock = threading.Lock()
 
     def check_model(self) -> None:
-        """Find the base model and its tokenizer now (downloading it if allowed): a bad name fails at start, not in every job."""
+        """Find the base model and its tokenizer now (downloading it if allowed).
+
+        So a bad name fails at start, not in every job.
+        """
         from ftlab.lora.model import load_tokenizer, model_folder
 
         load_tokenizer(
@@ -102,8 +105,10 @@ class LoraTraining:
         )
         job = LiveJob(**fields, clock=clock, plan=plan)
         if job.model.startswith("ft:"):
-            message = (f"The ftlab mock's LoRA backend trains adapters on its base model only, so it cannot continue "
-                       f"training {job.model}; fine-tune the base model instead.")  # fmt: skip
+            message = (
+                "The ftlab mock's LoRA backend trains adapters on its base model only, so it cannot "
+                f"continue training {job.model}; fine-tune the base model instead."
+            )
             job.post(Failed(job.created_at, JobError("model_not_available", message, "model")))
             return job
         job.post(Validated(job.created_at))  # the engine's rules ran as the job was created
@@ -115,7 +120,10 @@ class LoraTraining:
         return job
 
     def _plan(self, outcome: Dataset, hyper: Hyperparameters, seed: int) -> Plan:
-        """Epochs by the engine's rule (as the cost estimate), the local default batch and learning rate for "auto"."""
+        """The run for a job: epochs by the engine's rule (as the cost estimate).
+
+        For "auto", the batch size and learning rate are the local defaults.
+        """
         lr = hyper.learning_rate_multiplier
         return Plan(
             n_epochs=epochs_for(outcome.n_examples, hyper.n_epochs),
@@ -225,7 +233,8 @@ class LoraTraining:
         except PromptTooLong as error:
             raise errors.ApiError(
                 400,
-                f"This model's maximum context length is {error.limit} tokens. However, your messages resulted in {error.tokens} tokens. "
+                f"This model's maximum context length is {error.limit} tokens. "
+                f"However, your messages resulted in {error.tokens} tokens. "
                 "Please reduce the length of the messages.",
                 param="messages",
                 code="context_length_exceeded",
@@ -240,7 +249,10 @@ class LoraTraining:
     # --- lifecycle ----------------------------------------------------------------------
 
     def close(self, timeout: float = 30.0) -> None:
-        """Stop every queued and running training (at its next step) and the worker; remove a temporary work_dir."""
+        """Stop every queued and running training (at its next step) and the worker.
+
+        A temporary work_dir is removed.
+        """
         with self._lock:
             jobs, worker, self._jobs, self._worker = self._jobs, self._worker, [], None
             for job in jobs:
@@ -257,7 +269,10 @@ class LoraTraining:
 
 
 def _checked(messages: Sequence[Any]) -> list[Mapping[str, Any]]:
-    """The messages, if each is an object with a known role and text (or text parts): OpenAI refuses the rest too."""
+    """The messages, if each is an object with a known role and text (or text parts).
+
+    OpenAI refuses the rest too.
+    """
     for index, message in enumerate(messages):
         where = f"messages[{index}]"
         if not isinstance(message, Mapping):

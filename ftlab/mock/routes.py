@@ -1,57 +1,75 @@
-"""Request plumbing: routing, the API key, parsing the body, faults, the request log, JSON out."""
+"""Request plumbing: a route table, the API key, parsing the body, faults, the request log, JSON out.
+
+Handlers are plain functions ``f(ctx, **path_values)``; a :class:`Router` answers requests from an
+explicit list of :class:`Route` (the mock's own is :data:`ftlab.mock.api.ROUTES`). Whether a route
+needs an API key is a property of the route, never of its handler's name.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-import threading
+import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from ftlab.mock import errors
-from ftlab.mock.state import KeyState, RequestRecord
-
-if TYPE_CHECKING:
-    from ftlab.mock.server import MockServer
+from ftlab.mock.backend import TrainingBackend
+from ftlab.mock.clock import Clock
+from ftlab.mock.ids import IdMaker
+from ftlab.mock.jobs import Timing
+from ftlab.mock.state import KeyState, Registry, RequestRecord
 
 T = TypeVar("T")
 Handler = Callable[..., "dict[str, Any] | Response | Deferred"]
 
 _KEY = re.compile(r"^[\x21-\x7e]+$")
-_HANDLERS: dict[str, Handler] = {}
-_RULES: list[Rule] = []
-_PUBLIC = {"health"}
+
+
+class Host(Protocol):
+    """What answering a request needs of the server it reached (:class:`ftlab.mock.MockServer` is one)."""
+
+    api_keys: frozenset[str] | None
+    state: Registry
+    clock: Clock
+    ids: IdMaker
+    backend: TrainingBackend
+    org: str
+    timing: Timing
+
+    @property
+    def base_url(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Route:
+    """``handler`` answers ``methods`` on ``path``; a ``public`` route needs no API key."""
+
+    path: str
+    handler: Handler
+    methods: tuple[str, ...]
+    public: bool = False
 
 
 class Deferred:
-    """A handler's answer to finish after the key's lock is released (slow work, such as a real model's reply)."""
+    """A handler's answer to finish after the key's lock is released.
+
+    For slow work, such as a real model's reply.
+    """
 
     def __init__(self, finish: Callable[[], dict[str, Any] | Response]) -> None:
         self.finish = finish
 
 
-def route(path: str, *methods: str) -> Callable[[Handler], Handler]:
-    """Register a handler ``f(ctx, **path_values)`` for ``methods`` on ``path``."""
-
-    def register(handler: Handler) -> Handler:
-        endpoint = f"{handler.__module__}.{handler.__name__}"
-        _HANDLERS[endpoint] = handler
-        _RULES.append(Rule(path, methods=list(methods), endpoint=endpoint))
-        if handler.__name__ in _PUBLIC:
-            _PUBLIC.add(endpoint)
-        return handler
-
-    return register
-
-
 class Context:
     """One request being answered: the server, the caller's key state, the parsed body."""
 
-    def __init__(self, server: MockServer, request: Request) -> None:
+    def __init__(self, server: Host, request: Request) -> None:
         self.server = server
         self.request = request
         self.state: KeyState | None = None
@@ -136,38 +154,74 @@ class Context:
         return value
 
 
-def dispatch(ctx: Context) -> Response:
-    """Answer one request: route, authenticate, inject any fault, run the handler, log it."""
-    request = ctx.request
-    try:
-        endpoint, values = _map().bind_to_environ(request.environ).match()
-    except HTTPException:
-        raise errors.invalid_url(request.method, request.path) from None
-    handler = _HANDLERS[endpoint]
-    if endpoint in _PUBLIC:
-        return json_response(handler(ctx, **values))
-    ctx.authenticate()
-    state = ctx.key_state
-    ctx.parse_body()
-    if not request.path.startswith("/_mock/"):
-        fault = state.faults.take(request.method, request.path) or ctx.server.state.faults.take(
-            request.method, request.path
-        )
-        if fault is not None:
-            raise fault
-    with state.lock:
-        ctx.now = ctx.server.clock.now()
-        state.sync(ctx.now, ctx.server.ids)
-        result = handler(ctx, **values)
-    if isinstance(result, Deferred):
-        result = result.finish()
-    response = result if isinstance(result, Response) else json_response(result)
-    ctx.record(response.status_code)
-    return response
+class Router:
+    """Answers requests from a route table; refuses a table that routes one method and path twice."""
+
+    def __init__(self, routes: Sequence[Route]) -> None:
+        self.routes = tuple(routes)
+        seen: set[tuple[str, str]] = set()
+        rules = []
+        for index, entry in enumerate(self.routes):
+            for method in entry.methods:
+                if (method, entry.path) in seen:
+                    raise ValueError(f"{method} {entry.path} is routed twice")
+                seen.add((method, entry.path))
+            rules.append(Rule(entry.path, methods=list(entry.methods), endpoint=index))
+        self._map = Map(rules, strict_slashes=False, merge_slashes=False)
+
+    def respond(self, host: Host, request: Request) -> Response:
+        """The response to ``request``, errors included, in OpenAI's shape."""
+        ctx = Context(host, request)
+        try:
+            return self.dispatch(ctx)
+        except errors.ApiError as error:
+            ctx.record(error.status)
+            return error_response(error)
+        except Exception as error:  # noqa: BLE001 - a bug in the mock must still answer like OpenAI
+            print(
+                f"ftlab mock: internal error on {request.method} {request.path}: {error!r}", file=sys.stderr
+            )
+            ctx.record(500)
+            message = "The server had an error while processing your request. Sorry about that!"
+            return error_response(errors.ApiError(500, message, type="server_error"))
+
+    def dispatch(self, ctx: Context) -> Response:
+        """Answer one request: route, authenticate, inject any fault, run the handler, log it."""
+        request = ctx.request
+        try:
+            index, values = self._map.bind_to_environ(request.environ).match()
+        except HTTPException:
+            raise errors.invalid_url(request.method, request.path) from None
+        entry = self.routes[index]
+        if entry.public:
+            return json_response(entry.handler(ctx, **values))
+        ctx.authenticate()
+        state = ctx.key_state
+        ctx.parse_body()
+        if not request.path.startswith("/_mock/"):
+            method, path = request.method, request.path
+            fault = state.faults.take(method, path) or ctx.server.state.faults.take(method, path)
+            if fault is not None:
+                raise fault
+        with state.lock:
+            ctx.now = ctx.server.clock.now()
+            state.sync(ctx.now, ctx.server.ids)
+            result = entry.handler(ctx, **values)
+        if isinstance(result, Deferred):
+            result = result.finish()
+        response = result if isinstance(result, Response) else json_response(result)
+        ctx.record(response.status_code)
+        return response
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
     return Response(json.dumps(payload, ensure_ascii=False), status=status, content_type="application/json")
+
+
+def error_response(error: errors.ApiError) -> Response:
+    return Response(
+        json.dumps(error.body()), status=error.status, headers=error.headers, content_type="application/json"
+    )
 
 
 def page(
@@ -180,16 +234,3 @@ def page(
         start = ids.index(after) + 1 if after in ids else len(items)
     chunk = list(items[start : start + limit])
     return chunk, start + limit < len(items)
-
-
-_built: list[Map] = []
-_building = threading.Lock()
-
-
-def _map() -> Map:
-    with _building:
-        if not _built:
-            from ftlab.mock import admin, endpoints, tuning  # noqa: F401 - registering their routes
-
-            _built.append(Map(_RULES, strict_slashes=False, merge_slashes=False))
-        return _built[0]

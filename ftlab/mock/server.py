@@ -6,26 +6,24 @@
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 import threading
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Request
 
 from ftlab.mock import errors
+from ftlab.mock.api import ROUTES
 from ftlab.mock.backend import SimulatedTraining, TrainingBackend
 from ftlab.mock.clock import Clock, ManualClock, ScaledClock
-from ftlab.mock.errors import ApiError
-from ftlab.mock.faults import Fault, JobFault
+from ftlab.mock.faults import Fault, JobFault, arm_failure
 from ftlab.mock.files import StoredFile
 from ftlab.mock.ids import IdMaker
-from ftlab.mock.jobs import HALF_WAY, Job, JobError, Timing
-from ftlab.mock.routes import Context, dispatch
+from ftlab.mock.jobs import Job, Timing
+from ftlab.mock.routes import Router
 from ftlab.mock.state import ClockAdvance, KeyState, Registry, RequestRecord
 from ftlab.transport import http_library
 
@@ -82,6 +80,7 @@ class MockServer:
         self.timing = timing or Timing()
         self.ids = IdMaker(seed)
         self.state = Registry()
+        self.router = Router(ROUTES)
         self._log = log
         self._httpd: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -104,7 +103,6 @@ class MockServer:
             )
         except SystemExit:  # werkzeug prints why (e.g. port in use) and exits
             raise OSError(f"cannot listen on {self.host}:{self.port}") from None
-        self._httpd.daemon_threads = True
         self.port = self._httpd.port
         return self
 
@@ -146,7 +144,7 @@ class MockServer:
     def __enter__(self) -> MockServer:
         return self.start()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.stop()
 
     @property
@@ -275,51 +273,13 @@ class MockServer:
         request = Request(environ)
         started = time.perf_counter()
         try:
-            response = self._respond(request)
+            response = self.router.respond(self, request)
         finally:
             request.close()  # uploaded files spool to temporary files
         response.headers.setdefault("x-request-id", self.ids.request())
         response.headers["openai-processing-ms"] = str(max(1, round((time.perf_counter() - started) * 1000)))
         response.headers["openai-version"] = "2020-10-01"
         return response(environ, start_response)
-
-    def _respond(self, request: Request) -> Response:
-        ctx = Context(self, request)
-        try:
-            return dispatch(ctx)
-        except ApiError as error:
-            ctx.record(error.status)
-            return error_response(error)
-        except Exception as error:  # noqa: BLE001 - a bug in the mock must still answer like OpenAI
-            print(
-                f"ftlab mock: internal error on {request.method} {request.path}: {error!r}", file=sys.stderr
-            )
-            ctx.record(500)
-            return error_response(
-                ApiError(
-                    500,
-                    "The server had an error while processing your request. Sorry about that!",
-                    type="server_error",
-                )
-            )
-
-
-def arm_failure(job: Job, fault: JobFault, *, next_step: bool = False) -> None:
-    """Set when and how ``job`` fails mid-run."""
-    if fault.at_step is not None:
-        job.fail_at_step = max(1, fault.at_step)
-    elif next_step:
-        job.fail_at_step = job.step + 1
-    else:
-        job.fail_at_step = HALF_WAY if not job.steps else max(job.step + 1, job.steps // 2)
-    if fault.message or fault.code:
-        job.failure = JobError(fault.code or job.failure.code, fault.message or job.failure.message, None)
-
-
-def error_response(error: ApiError) -> Response:
-    return Response(
-        json.dumps(error.body()), status=error.status, headers=error.headers, content_type="application/json"
-    )
 
 
 __all__ = ["DEFAULT_KEY", "ManualClock", "MockServer", "ScaledClock", "errors"]

@@ -55,7 +55,10 @@ class FineTunedModel:
 
 @dataclass
 class KeyState:
-    """The files, jobs, models, request log, clock advances and faults of one API key. Hold ``lock`` to touch them."""
+    """The files, jobs, models, request log, clock advances and faults of one API key.
+
+    Hold ``lock`` to touch them.
+    """
 
     key: str
     organization_id: str

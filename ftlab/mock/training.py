@@ -18,11 +18,12 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ftlab.dataset.formats import PREFERENCE
 from ftlab.dataset.jsonl import read_jsonl
 from ftlab.dataset.validation import validate_file
+from ftlab.errors import FtlabError
 from ftlab.tokens.cost import estimate_from_token_counts, resolve_epochs
 from ftlab.tokens.counting import count_tokens
 from ftlab.tokens.models import UnknownModel, resolve_model
@@ -32,7 +33,7 @@ from ftlab.tokens.models import UnknownModel, resolve_model
 _WHERE = re.compile(r"^messages\[\d+\](?: \([^)]*\))?: ")
 
 
-class UnknownBaseModel(Exception):
+class UnknownBaseModel(FtlabError):
     """The model cannot be fine-tuned (the engine does not know it)."""
 
 
@@ -111,15 +112,13 @@ def _inspect(data: bytes, model: str, param: str) -> Dataset | JobError:
         if report.format == PREFERENCE:
             return JobError(
                 "invalid_training_file",
-                "The job failed due to an invalid training file. This file is in the preference (DPO) format; "
-                "this offline API trains supervised jobs only.",
+                "The job failed due to an invalid training file. "
+                "This file is in the preference (DPO) format; this offline API trains supervised jobs only.",
                 param,
             )
-        examples = tuple(
-            tuple(line.record["messages"])
-            for line in read_jsonl(path)
-            if line.parsed  # type: ignore[index]
-        )
+        # validated above: every line read is an object with its messages
+        records = [cast("dict[str, Any]", line.record) for line in read_jsonl(path) if line.parsed]
+        examples = tuple(tuple(record["messages"]) for record in records)
     return Dataset(model, examples, tuple(count_tokens(list(messages), model) for messages in examples))
 
 

@@ -5,42 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from ftlab.mock import errors
+from ftlab.mock.faults import arm_failure
 from ftlab.mock.jobs import ACTIVE, Hyperparameters
-from ftlab.mock.routes import Context, page, route
+from ftlab.mock.routes import Context, page
 from ftlab.mock.training import UnknownBaseModel, base_model, inspect_file
+from ftlab.values import is_number, is_strict_int
 
 MAX_SUFFIX = 64
 MAX_SEED = 2_147_483_647
 _RANGES = {"n_epochs": (1, 50), "batch_size": (1, 256)}
 
 
-@route("/v1/fine_tuning/jobs", "POST")
 def create_job(ctx: Context) -> dict[str, Any]:
     body = ctx.json_body()
     state = ctx.key_state
     model = _required_string(body, "model")
     training_file = _required_string(body, "training_file")
     tuned = state.fine_tuned(model)
-    try:
-        if tuned is None and model.startswith("ft:"):
-            raise UnknownBaseModel(model)  # someone else's, deleted, or never made
-        base = state.jobs[tuned.job_id].model if tuned else base_model(model)
-    except UnknownBaseModel:
-        raise errors.ApiError(
-            400,
-            f"Model {model} is not available for fine-tuning or does not exist.",
-            param="model",
-            code="model_not_available",
-        ) from None
+    base = state.jobs[tuned.job_id].model if tuned else _base_model(model)
     suffix = _suffix(body.get("suffix"))
     hyper = _hyperparameters(body)
-    seed = body.get("seed")
-    if seed is None:
-        seed = int(ctx.server.ids.make("", 9), 36) % (MAX_SEED + 1)
-    elif not isinstance(seed, int) or isinstance(seed, bool):
-        raise errors.invalid_type("seed", "an integer", seed)
-    elif not 0 <= seed <= MAX_SEED:
-        raise errors.out_of_range("seed", seed, minimum=0, maximum=MAX_SEED)
+    seed = _seed(ctx, body.get("seed"))
     metadata = _metadata(body.get("metadata"))
     data = _fine_tune_file(ctx, training_file, "training_file")
     training = inspect_file(data, base)
@@ -74,14 +59,11 @@ def create_job(ctx: Context) -> dict[str, Any]:
     )
     fault = state.faults.take_job_fault() or ctx.server.state.faults.take_job_fault()
     if fault is not None:
-        from ftlab.mock.server import arm_failure
-
         arm_failure(job, fault)
     state.jobs[job.id] = job
     return job.to_json()
 
 
-@route("/v1/fine_tuning/jobs", "GET")
 def list_jobs(ctx: Context) -> dict[str, Any]:
     limit = ctx.int_param("limit", 20, minimum=1, maximum=100)
     wanted = {
@@ -98,12 +80,10 @@ def list_jobs(ctx: Context) -> dict[str, Any]:
     return {"object": "list", "data": [j.to_json() for j in chunk], "has_more": more}
 
 
-@route("/v1/fine_tuning/jobs/<job_id>", "GET")
 def retrieve_job(ctx: Context, job_id: str) -> dict[str, Any]:
     return ctx.key_state.job(job_id).to_json()
 
 
-@route("/v1/fine_tuning/jobs/<job_id>/cancel", "POST")
 def cancel_job(ctx: Context, job_id: str) -> dict[str, Any]:
     job = ctx.key_state.job(job_id)
     if job.status not in ACTIVE:
@@ -116,7 +96,6 @@ def cancel_job(ctx: Context, job_id: str) -> dict[str, Any]:
     return job.to_json()
 
 
-@route("/v1/fine_tuning/jobs/<job_id>/pause", "POST")
 def pause_job(ctx: Context, job_id: str) -> dict[str, Any]:
     job = ctx.key_state.job(job_id)
     if job.status != "running":
@@ -129,7 +108,6 @@ def pause_job(ctx: Context, job_id: str) -> dict[str, Any]:
     return job.to_json()
 
 
-@route("/v1/fine_tuning/jobs/<job_id>/resume", "POST")
 def resume_job(ctx: Context, job_id: str) -> dict[str, Any]:
     job = ctx.key_state.job(job_id)
     if job.status != "paused":
@@ -142,7 +120,6 @@ def resume_job(ctx: Context, job_id: str) -> dict[str, Any]:
     return job.to_json()
 
 
-@route("/v1/fine_tuning/jobs/<job_id>/events", "GET")
 def list_events(ctx: Context, job_id: str) -> dict[str, Any]:
     job = ctx.key_state.job(job_id)
     limit = ctx.int_param("limit", 20, minimum=1, maximum=100)
@@ -150,7 +127,6 @@ def list_events(ctx: Context, job_id: str) -> dict[str, Any]:
     return {"object": "list", "data": [e.to_json() for e in chunk], "has_more": more}
 
 
-@route("/v1/fine_tuning/jobs/<job_id>/checkpoints", "GET")
 def list_checkpoints(ctx: Context, job_id: str) -> dict[str, Any]:
     job = ctx.key_state.job(job_id)
     limit = ctx.int_param("limit", 10, minimum=1, maximum=100)
@@ -165,6 +141,31 @@ def list_checkpoints(ctx: Context, job_id: str) -> dict[str, Any]:
 
 
 # --- parameters -------------------------------------------------------------------------
+
+
+def _base_model(model: str) -> str:
+    """The snapshot a base model name (or alias) tunes; a fine-tuned name not found here is refused."""
+    try:
+        if model.startswith("ft:"):
+            raise UnknownBaseModel(model)  # someone else's, deleted, or never made
+        return base_model(model)
+    except UnknownBaseModel:
+        raise errors.ApiError(
+            400,
+            f"Model {model} is not available for fine-tuning or does not exist.",
+            param="model",
+            code="model_not_available",
+        ) from None
+
+
+def _seed(ctx: Context, value: Any) -> int:
+    if value is None:
+        return int(ctx.server.ids.make("", 9), 36) % (MAX_SEED + 1)
+    if not is_strict_int(value):
+        raise errors.invalid_type("seed", "an integer", value)
+    if not 0 <= value <= MAX_SEED:
+        raise errors.out_of_range("seed", value, minimum=0, maximum=MAX_SEED)
+    return value
 
 
 def _required_string(body: dict[str, Any], name: str) -> str:
@@ -186,7 +187,8 @@ def _suffix(value: object) -> str | None:
     if not value:
         raise errors.ApiError(
             400,
-            "Invalid 'suffix': string too short. Expected a string with minimum length 1, but got an empty string instead.",
+            "Invalid 'suffix': string too short. Expected a string with minimum length 1, "
+            "but got an empty string instead.",
             param="suffix",
             code="string_below_min_length",
         )
@@ -230,13 +232,13 @@ def _hyperparameters(body: dict[str, Any]) -> Hyperparameters:
         if value == "auto":
             values[name] = value
         elif name == "learning_rate_multiplier":
-            if not isinstance(value, int | float) or isinstance(value, bool):
+            if not is_number(value):
                 raise errors.invalid_type(param, "a number or 'auto'", value)
             if value <= 0:
                 raise errors.out_of_range(param, float(value), minimum=0)
             values[name] = value
         else:
-            if not isinstance(value, int) or isinstance(value, bool):
+            if not is_strict_int(value):
                 raise errors.invalid_type(param, "an integer or 'auto'", value)
             low, high = _RANGES[name]
             if not low <= value <= high:
@@ -266,7 +268,8 @@ def _fine_tune_file(ctx: Context, file_id: str, param: str) -> bytes:
     if stored.purpose != "fine-tune":
         raise errors.ApiError(
             400,
-            f"File {file_id} has purpose '{stored.purpose}', but files for fine-tuning must be uploaded with purpose 'fine-tune'.",
+            f"File {file_id} has purpose '{stored.purpose}', "
+            "but files for fine-tuning must be uploaded with purpose 'fine-tune'.",
             param=param,
             code=f"invalid_{param}",
         )

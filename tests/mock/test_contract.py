@@ -1,4 +1,4 @@
-"""Every endpoint, driven by the real openai SDK, answers with JSON that OpenAI's own OpenAPI schema accepts."""
+"""Every endpoint, driven by the real openai SDK, answers in JSON that OpenAI's own OpenAPI schema accepts."""
 
 from __future__ import annotations
 

@@ -51,15 +51,16 @@ def test_out_of_range_names_the_bound_that_was_broken() -> None:
 def test_too_long_gives_both_lengths() -> None:
     error = errors.too_long("suffix", "x" * 70, 64)
     assert error.message == (
-        "Invalid 'suffix': string too long. Expected a string with maximum length 64, but got a string with length 70 instead."
+        "Invalid 'suffix': string too long. Expected a string with maximum length 64, "
+        "but got a string with length 70 instead."
     )
 
 
 def test_invalid_value_lists_every_allowed_value() -> None:
     error = errors.invalid_value("purpose", "finetune", ["batch", "fine-tune", "vision"])
     assert (
-        error.message
-        == "Invalid value for 'purpose': 'finetune'. Supported values are: 'batch', 'fine-tune', and 'vision'."
+        error.message == "Invalid value for 'purpose': 'finetune'. "
+        "Supported values are: 'batch', 'fine-tune', and 'vision'."
     )
 
 

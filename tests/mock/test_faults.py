@@ -1,13 +1,15 @@
-"""Injected failures: 429/5xx for the next N calls (as the SDK's retries see them) and jobs that fail mid-run."""
+"""Injected failures: 429/5xx for the next N calls (as the SDK's retries see them), jobs failing mid-run."""
 
 from __future__ import annotations
 
-import httpx2
 import openai
 import pytest
 
 from ftlab.mock import ManualClock, MockServer, running_mock
-from ftlab.mock.faults import Fault
+from ftlab.mock.faults import Fault, JobFault, arm_failure
+from ftlab.mock.ids import IdMaker
+from ftlab.mock.jobs import HALF_WAY, MID_RUN_FAILURE, Job, Timing
+from ftlab.mock.training import inspect_file
 from tests.mock_helpers import finish, good_file, upload
 
 
@@ -15,12 +17,6 @@ from tests.mock_helpers import finish, good_file, upload
 def mock():
     with running_mock(clock=ManualClock()) as server:
         yield server
-
-
-def _admin(mock: MockServer, method: str, path: str, key: str = "sk-ftlab-test", **kwargs) -> httpx2.Response:
-    return httpx2.request(
-        method, f"{mock.url}/_mock/{path}", headers={"Authorization": f"Bearer {key}"}, **kwargs
-    )
 
 
 def test_two_429s_are_absorbed_by_the_sdks_two_retries(mock: MockServer) -> None:
@@ -84,26 +80,6 @@ def test_a_fault_must_be_an_error_status_for_at_least_one_call(status: int, coun
         Fault(status, count)
 
 
-def test_faults_can_be_injected_over_http_with_your_own_key(mock: MockServer) -> None:
-    added = _admin(mock, "POST", "faults", json={"status": 429, "count": 2})
-    assert added.status_code == 200 and added.json()["count"] == 2
-    assert [f["status"] for f in _admin(mock, "GET", "faults").json()["data"]] == [429]
-    assert mock.client().models.with_raw_response.list().retries_taken == 2
-    assert _admin(mock, "GET", "faults").json()["data"] == []
-
-
-def test_faults_over_http_can_be_cleared_and_are_checked(mock: MockServer) -> None:
-    _admin(mock, "POST", "faults", json={"status": 500, "count": 5})
-    assert _admin(mock, "DELETE", "faults").json() == {"deleted": True}
-    assert mock.client(max_retries=0).models.list().data
-    refused = _admin(mock, "POST", "faults", json={"status": 200})
-    assert refused.status_code == 400 and "400-599" in refused.json()["error"]["message"]
-
-
-def test_the_admin_endpoints_need_a_key(mock: MockServer) -> None:
-    assert httpx2.post(f"{mock.url}/_mock/faults", json={"status": 429}).status_code == 401
-
-
 def test_the_next_job_can_be_made_to_fail_half_way(mock: MockServer) -> None:
     mock.fail_next_job()
     client = mock.client()
@@ -118,14 +94,6 @@ def test_the_next_job_can_be_made_to_fail_half_way(mock: MockServer) -> None:
     ]
     assert max(steps) == 11  # failed at step 12 of 24
     assert failed.fine_tuned_model not in [m.id for m in client.models.list()]
-
-
-def test_the_next_job_fault_over_http_takes_a_step_and_message(mock: MockServer) -> None:
-    _admin(mock, "POST", "job_faults", json={"at_step": 3, "message": "GPU on fire", "code": "server_error"})
-    client = mock.client()
-    job = client.fine_tuning.jobs.create(training_file=upload(client, good_file()).id, model="gpt-4o-mini")
-    failed = finish(mock, client, job.id)
-    assert (failed.error.message, failed.error.code) == ("GPU on fire", "server_error")
 
 
 def test_a_job_fault_is_used_once(mock: MockServer) -> None:
@@ -148,45 +116,41 @@ def test_a_running_job_can_be_failed_at_its_next_step(mock: MockServer) -> None:
     assert finish(mock, client, job.id).status == "failed"
 
 
-def test_a_job_can_be_failed_over_http(mock: MockServer) -> None:
-    client = mock.client()
-    job = client.fine_tuning.jobs.create(training_file=upload(client, good_file()).id, model="gpt-4o-mini")
-    assert _admin(mock, "POST", f"jobs/{job.id}/fail", json={"at_step": 2}).status_code == 200
-    assert finish(mock, client, job.id).status == "failed"
-    assert _admin(mock, "POST", "jobs/ftjob-nope/fail", json={}).status_code == 404
+def _job() -> Job:
+    model = "gpt-4o-mini-2024-07-18"
+    return Job(
+        id="ftjob-armed",
+        model=model,
+        training_file="file-x",
+        created_at=0.0,
+        organization_id="org-x",
+        model_name=f"ft:{model}:personal::abcd1234",
+        outcome=inspect_file(good_file(), model),
+        ids=IdMaker(1),
+        timing=Timing(),
+    )
 
 
-def test_a_manual_clock_can_be_advanced_over_http(mock: MockServer) -> None:
-    before = mock.clock.now()
-    moved = _admin(mock, "POST", "clock", json={"advance": 90})
-    assert moved.json() == {"now": before + 90, "manual": True}
-    assert _admin(mock, "POST", "clock", json={"advance": -5}).status_code == 400
+def test_a_job_fault_without_a_step_fails_a_job_half_way_once_its_steps_are_known() -> None:
+    job = _job()
+    arm_failure(job, JobFault())
+    assert job.fail_at_step == HALF_WAY and job.failure == MID_RUN_FAILURE
+    job.advance(100_000.0)
+    assert job.status == "failed" and job.step == job.steps // 2
 
 
-def test_each_keys_clock_advances_are_kept_in_order_with_its_requests(mock: MockServer) -> None:
-    start = mock.clock.now()
-    _admin(mock, "POST", "clock", json={"advance": 30})
-    mock.client().files.list()
-    _admin(mock, "POST", "clock", json={"advance": 15.5})
-    _admin(mock, "POST", "clock", key="someone-else", json={"advance": 1})
-    kept = [(a.seconds, a.at, a.after_requests) for a in mock.clock_advances()]
-    assert kept == [(30.0, start, 0), (15.5, start + 30, 1)]
-    assert [a.seconds for a in mock.clock_advances("someone-else")] == [1.0]
+def test_a_job_fault_step_is_at_least_one_and_next_step_means_the_coming_one() -> None:
+    job = _job()
+    arm_failure(job, JobFault(at_step=0))
+    assert job.fail_at_step == 1
+    job.step = 4
+    arm_failure(job, JobFault(), next_step=True)
+    assert job.fail_at_step == 5
 
 
-def test_a_running_clock_cannot_be_advanced_over_http() -> None:
-    with running_mock() as mock:
-        assert _admin(mock, "POST", "clock", json={"advance": 90}).status_code == 400
-        assert _admin(mock, "GET", "clock").json()["manual"] is False
-
-
-def test_the_request_log_can_be_read_over_http(mock: MockServer) -> None:
-    mock.client().files.list()
-    entries = _admin(mock, "GET", "requests").json()["data"]
-    assert [(e["method"], e["path"], e["status"]) for e in entries] == [("GET", "/v1/files", 200)]
-
-
-def test_the_mocks_own_calls_stay_out_of_the_request_log(mock: MockServer) -> None:
-    _admin(mock, "POST", "faults", json={"status": 429})
-    _admin(mock, "DELETE", "faults")
-    assert mock.requests() == []
+def test_a_job_fault_message_and_code_replace_the_default_failure_one_by_one() -> None:
+    job = _job()
+    arm_failure(job, JobFault(message="GPU on fire"))
+    assert (job.failure.code, job.failure.message) == (MID_RUN_FAILURE.code, "GPU on fire")
+    arm_failure(job, JobFault(code="oom"))
+    assert (job.failure.code, job.failure.message) == ("oom", "GPU on fire")

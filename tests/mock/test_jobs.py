@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ftlab.mock.ids import IdMaker
-from ftlab.mock.jobs import KEPT_CHECKPOINTS, Hyperparameters, Job, Timing, loss_curve
+from ftlab.mock.jobs import KEPT_CHECKPOINTS, Hyperparameters, Job, Timing
 from ftlab.mock.training import Dataset, JobError, inspect_file
 from tests.mock_helpers import good_file
 
@@ -114,19 +114,6 @@ def test_auto_epochs_and_trained_tokens_come_from_the_engine() -> None:
     run(job, every=10)
     assert job.hyperparameters.n_epochs == 10  # as a real 10-example job got
     assert job.trained_tokens == _dataset(10).trained_tokens(10)
-
-
-def test_the_same_job_id_gives_the_same_losses_and_another_id_other_ones() -> None:
-    assert loss_curve("ftjob-a", 50) == loss_curve("ftjob-a", 50)
-    assert loss_curve("ftjob-a", 50) != loss_curve("ftjob-b", 50)
-
-
-@given(st.text(min_size=1, max_size=30), st.integers(min_value=20, max_value=2000))
-def test_losses_are_positive_and_fall_from_the_first_to_the_last_quarter(job_id: str, steps: int) -> None:
-    losses = loss_curve(job_id, steps)
-    quarter = steps // 4
-    assert min(losses) > 0
-    assert sum(losses[-quarter:]) / quarter < sum(losses[:quarter]) / quarter
 
 
 def test_a_bad_file_fails_the_job_at_the_end_of_validation() -> None:

@@ -1,4 +1,4 @@
-"""A job driven by a real run: what the run reports shows up in order, when due; cancel and pause reach the run."""
+"""A job driven by a real run: what it reports shows up in order, when due; cancel and pause reach the run."""
 
 from __future__ import annotations
 
@@ -42,8 +42,8 @@ def _dataset() -> Dataset:
 def make_job(outcome: Dataset | JobError | None = None) -> LiveJob:
     return LiveJob(
         id="ftjob-live", model=MODEL, training_file="file-abc", created_at=START, organization_id="org-x",
-        model_name=f"ft:{MODEL}:personal::abcd1234", outcome=outcome or _dataset(), ids=IdMaker(1), timing=Timing(),
-        hyperparameters=Hyperparameters(), clock=ManualClock(START), plan=PLAN,
+        model_name=f"ft:{MODEL}:personal::abcd1234", outcome=outcome or _dataset(), ids=IdMaker(1),
+        timing=Timing(), hyperparameters=Hyperparameters(), clock=ManualClock(START), plan=PLAN,
     )  # fmt: skip
 
 
@@ -102,7 +102,8 @@ def test_the_result_file_and_metrics_carry_only_what_the_run_measured() -> None:
 
     assert job.metrics(3) == {"train_loss": 0.75}
     assert job.results_csv().decode().splitlines() == [
-        "step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy", "1,2.50000,,,", "2,1.50000,,,", "3,0.75000,,,", "4,0.50000,,,",
+        "step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy",
+        "1,2.50000,,,", "2,1.50000,,,", "3,0.75000,,,", "4,0.50000,,,",
     ]  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""The mock API backed by real LoRA training of a tiny model built here: driven with the openai SDK, no download."""
+"""The mock API backed by real LoRA training of a tiny model built here, driven by the openai SDK offline."""
 
 from __future__ import annotations
 
@@ -41,7 +41,10 @@ QUESTION = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": Q
 
 @pytest.fixture(scope="module")
 def lora_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MockServer, Path, list[str]]]:
-    """A mock whose jobs train a tiny random Llama (built here) with LoRA; yields it, its work folder and the training log."""
+    """A mock whose jobs train a tiny random Llama (built here) with LoRA.
+
+    Yields it, its work folder and the training log.
+    """
     pytest.importorskip("torch", reason=EXTRA)
     pytest.importorskip("peft", reason=EXTRA)
     from ftlab.lora.settings import TrainSettings
