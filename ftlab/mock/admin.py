@@ -22,7 +22,7 @@ def health(ctx: Context) -> dict[str, Any]:
 def add_fault(ctx: Context) -> dict[str, Any]:
     """``{"status": 429, "count": 2, "method": "GET", "path": "/v1/files", "retry_after_ms": 10}``."""
     body = ctx.json_body()
-    status: Any = body.get("status")  # a JSON value until is_strict_int says otherwise
+    status = body.get("status")
     if not is_strict_int(status):
         raise errors.invalid_type("status", "an integer", status)
     fields = {k: body[k] for k in ("count", "method", "path", "message", "retry_after_ms") if k in body}
@@ -67,7 +67,7 @@ def advance_clock(ctx: Context) -> dict[str, Any]:
         raise errors.ApiError(
             400, "This server's clock runs by itself; only a manual clock can be advanced.", param="advance"
         )
-    seconds: Any = ctx.json_body().get("advance")  # a JSON value until is_number says otherwise
+    seconds = ctx.json_body().get("advance")
     if not is_number(seconds) or seconds < 0:
         raise errors.invalid_type("advance", "a number of seconds >= 0", seconds)
     state = ctx.key_state
