@@ -23,6 +23,7 @@ import jsonschema
 
 from ftlab.dataset.problems import Problem
 from ftlab.dataset.records import ROLES, check_record, tool_result_problems
+from ftlab.values import is_number
 
 #: The preference record's own codes; input messages also use the chat codes of ftlab.dataset.records.
 CODES: dict[str, str] = {
@@ -192,4 +193,4 @@ def _names(keys: Any) -> str:
 
 def _json_type(value: object) -> str:
     names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
-    return names.get(type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
+    return names.get(type(value), "a number" if is_number(value) else type(value).__name__)

@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 
 from ftlab.dataset.problems import Problem
+from ftlab.values import is_number, is_strict_int
 
 #: Every record-level code, in the order a learner meets them, with what it means.
 CODES: dict[str, str] = {
@@ -58,8 +59,9 @@ _FIELD_CODES = {
 }
 
 
-def _strict_integer(checker: Any, value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _strict_integer(_checker: object, value: object) -> bool:
+    """jsonschema's "integer" check made JSON's: ``true`` and ``false`` are not integers."""
+    return is_strict_int(value)
 
 
 @cache
@@ -221,7 +223,7 @@ def _names(keys: Sequence[str]) -> str:
 
 def _json_type(value: object) -> str:
     names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
-    return names.get(type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
+    return names.get(type(value), "a number" if is_number(value) else type(value).__name__)
 
 
 def _article(type_name: object) -> str:

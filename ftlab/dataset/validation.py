@@ -33,6 +33,7 @@ from ftlab.dataset.formats import (
 from ftlab.dataset.jsonl import read_jsonl
 from ftlab.dataset.problems import Problem
 from ftlab.dataset.stats import DatasetStats
+from ftlab.errors import FtlabError
 from ftlab.tokens.cost import CostEstimate, estimate_from_token_counts
 from ftlab.tokens.counting import token_counts
 from ftlab.tokens.models import resolve_model
@@ -53,7 +54,7 @@ CODES: dict[str, str] = {
 }
 
 
-class UnusableFile(Exception):
+class UnusableFile(FtlabError):
     """The file cannot be read at all (missing, a folder, no permission)."""
 
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ftlab.dataset.validation import FileReport
+from ftlab.errors import FtlabError
 
 INSTALL_HINT = "install with pip install -e '.[train]' (adds torch, transformers, accelerate, peft)"
 _SHOWN = 10
 
 
-class LoraError(Exception):
+class LoraError(FtlabError):
     """Base class: a LoRA run refused or failed for a reason the learner can fix."""
 
 

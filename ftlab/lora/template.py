@@ -16,8 +16,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
+from ftlab.errors import FtlabError
 
-class SpanNotFound(Exception):
+
+class SpanNotFound(FtlabError):
     """The template's output does not contain an assistant turn where it should be."""
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import tiktoken
 
+from ftlab.errors import FtlabError
 from ftlab.tokens.encodings import get_encoding
 from ftlab.tokens.models import encoding_name_for_model
 
@@ -31,7 +32,7 @@ UNSENT_KEYS = frozenset({"weight"})
 GENERATED_KEYS = ("content", "tool_calls", "function_call")
 
 
-class UncountableMessages(TypeError):
+class UncountableMessages(FtlabError, TypeError):
     """Input that is not a list of chat messages, with where it went wrong."""
 
     def __init__(
