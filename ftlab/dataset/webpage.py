@@ -12,7 +12,7 @@ from html import escape
 
 from ftlab.dataset import report as text
 from ftlab.dataset.stats import Bin, Distribution
-from ftlab.dataset.validation import FileReport
+from ftlab.dataset.findings import FileReport
 
 CHART_WIDTH, CHART_HEIGHT = 640, 220
 _MARGIN_LEFT, _MARGIN_BOTTOM, _MARGIN_TOP = 48, 36, 12

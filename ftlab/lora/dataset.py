@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ftlab.dataset.jsonl import read_jsonl
-from ftlab.dataset.validation import FileReport, UnusableFile, validate_file
+from ftlab.dataset.findings import FileReport
+from ftlab.dataset.validation import UnusableFile, validate_file
 from ftlab.lora.errors import (
     DatasetRefused,
     DatasetUnreadable,

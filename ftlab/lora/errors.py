@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ftlab.dataset.validation import FileReport
+from ftlab.dataset.findings import FileReport
 from ftlab.errors import FtlabError
 
 INSTALL_HINT = "install with pip install -e '.[train]' (adds torch, transformers, accelerate, peft)"
