@@ -87,6 +87,21 @@ def _bar(b: Bin, *, x: float, width: float, plot_h: float, tallest: int, label: 
 
 def render_page(report: FileReport) -> str:
     """The whole report as one HTML document."""
+    body = [*_heading(report), *_problems(report), *_examples(report)]
+    body.append(
+        "<h2>Cost</h2>"
+        + _table(["", ""], [[label, value] for label, value in text.cost_rows(report)], ["", "text"])
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>Dataset report: {escape(report.path)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _heading(report: FileReport) -> list[str]:
+    """The file's name, its format and model, and the verdict."""
     said = (
         "valid: ready to upload"
         if report.ok
@@ -98,48 +113,52 @@ def render_page(report: FileReport) -> str:
     meta = f"format: {report.format_label or 'unknown'}" + (
         f" · model: {report.model}" if report.model else ""
     )
-    body = [f"<h1>Dataset report: {escape(report.path)}</h1>", f'<p class="meta">{escape(meta)}</p>', verdict]
+    return [f"<h1>Dataset report: {escape(report.path)}</h1>", f'<p class="meta">{escape(meta)}</p>', verdict]
+
+
+def _problems(report: FileReport) -> list[str]:
+    """The problems by code, then every problem kept; nothing for a file without problems."""
     codes = text.code_rows(report)
-    if codes or report.file_problems:
-        body.append("<h2>Problems</h2>")
-        rows = [
-            [code, severity, f"{count:,}", text.line_list(lines, count)]
-            for code, severity, count, lines in codes
-        ]
-        rows += [[p.code, p.severity, "file", p.message] for p in report.file_problems]
-        body.append(_table(["code", "severity", "count", "lines"], rows, ["", "text", "", "text"]))
-        if report.problems:
-            items = "".join(
-                f'<li class="{p.problem.severity}">line {p.line}: <b>{escape(p.problem.code)}</b>: {escape(p.problem.message)}</li>'
-                for p in report.problems
-            )
-            body.append(
-                f"<details><summary>Every problem kept ({len(report.problems):,})</summary><ul>{items}</ul></details>"
-            )
+    if not codes and not report.file_problems:
+        return []
+    rows = [
+        [code, severity, f"{count:,}", text.line_list(lines, count)] for code, severity, count, lines in codes
+    ]
+    rows += [[p.code, p.severity, "file", p.message] for p in report.file_problems]
+    out = [
+        "<h2>Problems</h2>",
+        _table(["code", "severity", "count", "lines"], rows, ["", "text", "", "text"]),
+    ]
+    if report.problems:
+        items = "".join(
+            f'<li class="{p.problem.severity}">line {p.line}: '
+            f"<b>{escape(p.problem.code)}</b>: {escape(p.problem.message)}</li>"
+            for p in report.problems
+        )
+        out.append(
+            f"<details><summary>Every problem kept ({len(report.problems):,})</summary>"
+            f"<ul>{items}</ul></details>"
+        )
+    return out
+
+
+def _examples(report: FileReport) -> list[str]:
+    """How many examples are valid and what they lack, their distributions and token histogram."""
     stats = report.stats
-    body.append(f"<h2>Examples: {stats.n_examples:,} valid of {report.n_examples:,}</h2>")
+    out = [f"<h2>Examples: {stats.n_examples:,} valid of {report.n_examples:,}</h2>"]
     examples = [
         ["missing a system message", f"{stats.n_missing_system:,}"],
         ["missing a user message", f"{stats.n_missing_user:,}"],
     ]
     if report.model:
         examples.append(["over the training context (truncated)", f"{stats.n_over_context:,}"])
-    body.append(_table(["", "examples"], examples, ["", ""]))
+    out.append(_table(["", "examples"], examples, ["", ""]))
     if stats.n_examples:
         rows = [
             [label, *(text.number(dist.summary()[c]) for c in text.STAT_COLUMNS)]
             for label, dist in text.distributions(report)
         ]
-        body.append("<h2>Distributions</h2>" + _table(["", *text.STAT_COLUMNS], rows))
+        out.append("<h2>Distributions</h2>" + _table(["", *text.STAT_COLUMNS], rows))
     if stats.tokens.n:
-        body.append("<h2>Tokens per example</h2>" + histogram_svg(stats.tokens))
-    body.append(
-        "<h2>Cost</h2>"
-        + _table(["", ""], [[label, value] for label, value in text.cost_rows(report)], ["", "text"])
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>Dataset report: {escape(report.path)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
-    )
+        out.append("<h2>Tokens per example</h2>" + histogram_svg(stats.tokens))
+    return out
