@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from ftlab.dataset import validation
 from ftlab.dataset.jsonl import dumps, write_jsonl
 from ftlab.dataset.records import CODES
-from ftlab.dataset import validation
 from ftlab.dataset.validation import UnusableFile, validate_file
 from ftlab.errors import FtlabError
 from ftlab.tokens.cost import estimate_training_cost
