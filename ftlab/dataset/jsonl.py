@@ -55,7 +55,8 @@ def _parse(number: int, raw: bytes) -> Line:
             number,
             problem=Problem(
                 "invalid_utf8",
-                f"not valid UTF-8 (bad byte {raw[error.start]:#04x} at byte {error.start + 1}); save the file as UTF-8",
+                f"not valid UTF-8 (bad byte {raw[error.start]:#04x} at byte {error.start + 1}); "
+                "save the file as UTF-8",
             ),
         )
     if not text.strip():

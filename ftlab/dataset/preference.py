@@ -30,9 +30,12 @@ CODES: dict[str, str] = {
     "data_type": "the record, or one of its input messages, is not a JSON object",
     "missing_preference_key": "input, preferred_output or non_preferred_output is missing",
     "record_unrecognized_key": "a top-level key other than input, preferred_output, non_preferred_output",
-    "invalid_input": "input is not an object holding a non-empty 'messages' list (and optionally tools, parallel_tool_calls), or it does not end with the user's message",
-    "invalid_output": "preferred_output or non_preferred_output is not a list of exactly one assistant message with text content",
-    "identical_outputs": "(warning) the preferred and non-preferred outputs are the same, so there is nothing to learn",
+    "invalid_input": "input is not an object holding a non-empty 'messages' list (and optionally tools, "
+    "parallel_tool_calls), or it does not end with the user's message",
+    "invalid_output": "preferred_output or non_preferred_output is not a list of exactly one assistant "
+    "message with text content",
+    "identical_outputs": "(warning) the preferred and non-preferred outputs are the same, so there is "
+    "nothing to learn",
 }
 RECORD_KEYS = ("input", "preferred_output", "non_preferred_output")
 OUTPUTS = ("preferred_output", "non_preferred_output")
@@ -100,7 +103,8 @@ def semantic_problems(record: object) -> list[Problem]:
             problems.append(
                 Problem(
                     "invalid_input",
-                    f"input.messages must end with the user's message (DPO trains one turn: both outputs answer it); it ends with a {role} message",
+                    "input.messages must end with the user's message (DPO trains one turn: both outputs "
+                    f"answer it); it ends with a {role} message",
                     message_index=len(chat["messages"]) - 1,
                     field="role",
                 )
@@ -155,19 +159,26 @@ def _problem(error: jsonschema.ValidationError, record: object) -> Problem:
         return Problem("invalid_input", f"{where}: {_sentence(error)}", field="input")
     return Problem(
         "invalid_output",
-        f"{where}: {_sentence(error)} (each output is a list of exactly one assistant message with text content)",
+        f"{where}: {_sentence(error)} (each output is a list of exactly one assistant message with text "
+        "content)",
         field=str(path[0]),
     )
 
 
 def _sentence(error: jsonschema.ValidationError) -> str:
     if error.validator == "type":
-        return f"must be {_ARTICLES.get(str(error.validator_value), error.validator_value)}, got {_json_type(error.instance)}"
+        return (
+            f"must be {_ARTICLES.get(str(error.validator_value), error.validator_value)}, got "
+            f"{_json_type(error.instance)}"
+        )
     if error.validator == "required":
         return f"missing {_names([k for k in error.validator_value if k not in error.instance])}"
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"unexpected key(s) {_names(extra)}; allowed: {_names(sorted(error.schema.get('properties', {})))}"
+        return (
+            f"unexpected key(s) {_names(extra)}; allowed: "
+            f"{_names(sorted(error.schema.get('properties', {})))}"
+        )
     if error.validator in ("minItems", "maxItems"):
         return f"must hold exactly one message, got {len(error.instance)}"
     if error.validator == "const":

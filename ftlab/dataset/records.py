@@ -30,8 +30,12 @@ CODES: dict[str, str] = {
     "missing_content": "content is not a string with at least one non-whitespace character",
     "invalid_name": "name is not 1-64 letters, digits, '_' or '-'",
     "invalid_weight": "an assistant weight is not the integer 0 or 1",
-    "invalid_tool_calls": "tool_calls/function_call is malformed, or a tool result answers no earlier tool call",
-    "invalid_tools": "tools/functions is not a list of function definitions, or parallel_tool_calls is not a boolean",
+    "invalid_tool_calls": (
+        "tool_calls/function_call is malformed, or a tool result answers no earlier tool call"
+    ),
+    "invalid_tools": (
+        "tools/functions is not a list of function definitions, or parallel_tool_calls is not a boolean"
+    ),
     "example_missing_assistant_message": "no message has role assistant",
 }
 
@@ -156,7 +160,8 @@ def _message_problem(error: jsonschema.ValidationError, message: object, index: 
     extra = sorted(set(message) - allowed)
     return Problem(
         "message_unrecognized_key",
-        f"{where}: {_names(extra)} not allowed on a {message['role']} message; allowed: {_names(sorted(allowed))}",
+        f"{where}: {_names(extra)} not allowed on a {message['role']} message; allowed: "
+        f"{_names(sorted(allowed))}",
         message_index=index,
         field=extra[0],
     )
@@ -173,7 +178,10 @@ def _field_sentence(code: str, field: str, path: Sequence[Any], error: jsonschem
     if code == "invalid_name":
         return f"name {json.dumps(error.instance)} must be 1-64 letters, digits, '_' or '-'"
     if code == "invalid_weight":
-        return f"weight must be 0 (don't train on this turn) or 1 (train on it), got {json.dumps(error.instance)}"
+        return (
+            "weight must be 0 (don't train on this turn) or 1 (train on it), got "
+            f"{json.dumps(error.instance)}"
+        )
     return f"{_dotted(path[2:])}: {_short(error)}"
 
 
@@ -192,7 +200,8 @@ def tool_result_problems(record: object) -> Iterator[Problem]:
         if message.get("role") == "tool" and isinstance(call_id, str) and call_id not in seen:
             yield Problem(
                 "invalid_tool_calls",
-                f"messages[{index}] (tool): tool_call_id {json.dumps(call_id)} answers no tool call of an earlier assistant message",
+                f"messages[{index}] (tool): tool_call_id {json.dumps(call_id)} answers no tool call of an "
+                "earlier assistant message",
                 message_index=index,
                 field="tool_call_id",
             )

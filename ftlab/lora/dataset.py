@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ftlab.dataset.jsonl import read_jsonl
 from ftlab.dataset.findings import FileReport
+from ftlab.dataset.jsonl import read_jsonl
 from ftlab.dataset.validation import UnusableFile, validate_file
 from ftlab.lora.errors import (
     DatasetRefused,

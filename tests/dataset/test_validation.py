@@ -58,7 +58,8 @@ def test_an_unusable_file_is_an_ftlab_error_that_names_the_file_and_the_reason(t
 def test_report_totals(tmp_path):
     path = tmp_path / "f.jsonl"
     path.write_text(
-        '{"messages": []}\n\n{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n'
+        '{"messages": []}\n\n'
+        '{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n'
     )
     report = validate_file(path)
     assert (report.n_lines, report.n_examples, len(report.errors), len(report.warnings), report.ok) == (
