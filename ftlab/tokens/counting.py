@@ -18,6 +18,7 @@ import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import tiktoken
 
@@ -173,7 +174,8 @@ def example_tokens(example: object, model: str = "gpt-4o-mini") -> int:
     return count_tokens(example_messages(example), model)
 
 
-def _messages(messages: object) -> Iterable[object]:
+def _messages(messages: object) -> Iterable[Any]:
+    """The messages to count, each still unchecked: counting refuses one that is not a message."""
     if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Iterable):
         hint = " (pass example['messages'])" if isinstance(messages, Mapping) else ""
         raise UncountableMessages(f"expected a list of messages, got {type(messages).__name__}{hint}")

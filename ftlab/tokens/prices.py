@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ftlab.errors import FtlabError
-from ftlab.tokens.models import FINE_TUNABLE_MODELS, resolve_model
+from ftlab.tokens.models import resolve_model
 from ftlab.values import is_strict_int
 
 MILLION = 1_000_000
@@ -74,7 +74,3 @@ def request_cost_usd(model: str, *, input_tokens: int, output_tokens: int, fine_
     total = Decimal(input_tokens) * Decimal(str(rate_in)) + Decimal(output_tokens) * Decimal(str(rate_out))
     return float(total / MILLION)
 
-
-def priced_models() -> list[str]:
-    """The fine-tunable snapshots that have inference prices (every one, when the table is whole)."""
-    return [m.name for m in FINE_TUNABLE_MODELS if m.name in INFERENCE_PRICES]
