@@ -206,11 +206,11 @@ def _progress(losses: list[float], hooks: _Hooks, base_model: str, started: floa
     log = hooks.log
 
     class Progress(TrainerCallback):
-        def on_train_begin(self, args: Any, state: Any, _control: Any, **kwargs: Any) -> None:
+        def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
             log(f"{header}: {state.max_steps} steps, {state.num_train_epochs} epoch(s)")
 
         def on_log(
-            self, args: Any, state: Any, _control: Any, logs: dict[str, Any] | None = None, **kwargs: Any
+            self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any
         ) -> None:
             if not logs or "loss" not in logs:
                 return
