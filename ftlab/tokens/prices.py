@@ -73,4 +73,3 @@ def request_cost_usd(model: str, *, input_tokens: int, output_tokens: int, fine_
     )
     total = Decimal(input_tokens) * Decimal(str(rate_in)) + Decimal(output_tokens) * Decimal(str(rate_out))
     return float(total / MILLION)
-
