@@ -1,1 +1,1 @@
-"""The dataset rules: chat and preference records, JSONL files, validation, statistics and the dataset report."""
+"""The dataset rules: chat and preference records, JSONL files, validation, statistics, the reports."""

@@ -10,7 +10,7 @@ format's rules (``ftlab.dataset.records`` or ``ftlab.dataset.preference``), thro
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from ftlab.dataset import precheck, preference
 from ftlab.dataset.problems import Problem
@@ -78,7 +78,7 @@ def check_example(record: object, kind: str = CHAT) -> list[Problem]:
         if precheck.preference_check().passes(record) and not preference.semantic_problems(record):
             return []
         return preference.check_preference_record(record)
-    if precheck.chat().passes(record) and not _unanswered_tool_result(record):  # type: ignore[arg-type]
+    if precheck.chat().passes(record) and not _unanswered_tool_result(cast(dict[str, Any], record)):
         return []
     return check_record(record)
 

@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import TextIO
 
 from ftlab.dataset.problems import Problem
 
@@ -55,7 +57,8 @@ def _parse(number: int, raw: bytes) -> Line:
             number,
             problem=Problem(
                 "invalid_utf8",
-                f"not valid UTF-8 (bad byte {raw[error.start]:#04x} at byte {error.start + 1}); save the file as UTF-8",
+                f"not valid UTF-8 (bad byte {raw[error.start]:#04x} at byte {error.start + 1}); "
+                "save the file as UTF-8",
             ),
         )
     if not text.strip():
@@ -113,13 +116,18 @@ class atomic_writer:  # noqa: N801 - used like open()
         self.path = Path(path)
         self.encoding = encoding
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self) -> TextIO:
         fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent or ".")
         self._tmp = Path(name)
         self._stream = os.fdopen(fd, "w", encoding=self.encoding, newline="\n")
         return self._stream
 
-    def __exit__(self, kind, value, tb) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        _value: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
         try:
             if kind is None:
                 self._stream.flush()

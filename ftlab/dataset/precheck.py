@@ -23,16 +23,17 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import fastjsonschema
 
 from ftlab.dataset import preference, records
+from ftlab.errors import FtlabError
 
 Check = Callable[[Any], Any]
 
 
-class SchemaShapeError(Exception):
+class SchemaShapeError(FtlabError):
     """A shipped schema no longer has the shape the fast path is built on."""
 
     def __init__(self, where: str, expected: str) -> None:
@@ -70,6 +71,49 @@ def _walk(schema: object) -> Iterator[dict[str, Any]]:
             yield from _walk(value)
 
 
+def _required_role(messages: dict[str, Any]) -> str:
+    """The role ``messages.contains`` requires; the items must be the message definition."""
+    if messages.get("items") != {"$ref": "#/definitions/message"}:
+        raise SchemaShapeError("properties.messages.items", '{"$ref": "#/definitions/message"}')
+    contains = messages.get("contains", {})
+    if (
+        set(contains) != {"type", "required", "properties"}
+        or contains["required"] != ["role"]
+        or set(contains["properties"]) != {"role"}
+    ):
+        raise SchemaShapeError("properties.messages.contains", "an object whose role is a const")
+    role: str = contains["properties"]["role"]["const"]
+    return role
+
+
+def _branch_role(branch: dict[str, Any]) -> str:
+    """The role an ``allOf`` branch of the message definition is for."""
+    condition = branch.get("if", {})
+    if (
+        set(branch) != {"if", "then"}
+        or set(branch["then"]) != {"$ref"}
+        or set(condition) != {"required", "properties"}
+        or condition["required"] != ["role"]
+        or set(condition["properties"]) != {"role"}
+        or set(condition["properties"]["role"]) != {"const"}
+    ):
+        raise SchemaShapeError(
+            "definitions.message.allOf",
+            '{"if": {"required": ["role"], "properties": {"role": {"const": ...}}}, "then": {"$ref": ...}}',
+        )
+    role: str = condition["properties"]["role"]["const"]
+    return role
+
+
+def _integer_properties(definition: dict[str, Any]) -> dict[str, Any]:
+    """The properties of a definition whose type is ``integer``, by name."""
+    return {
+        k: v
+        for k, v in definition.get("properties", {}).items()
+        if isinstance(v, dict) and v.get("type") == "integer"
+    }
+
+
 class ChatPrecheck:
     """The chat record schema, compiled by role."""
 
@@ -77,16 +121,7 @@ class ChatPrecheck:
         definitions = schema["definitions"]
         messages = schema["properties"]["messages"]
         message = definitions["message"]
-        if messages.get("items") != {"$ref": "#/definitions/message"}:
-            raise SchemaShapeError("properties.messages.items", '{"$ref": "#/definitions/message"}')
-        contains = messages.get("contains", {})
-        if (
-            set(contains) != {"type", "required", "properties"}
-            or contains["required"] != ["role"]
-            or set(contains["properties"]) != {"role"}
-        ):
-            raise SchemaShapeError("properties.messages.contains", "an object whose role is a const")
-        self.required_role: str = contains["properties"]["role"]["const"]
+        self.required_role = _required_role(messages)
         if set(message) != {"type", "required", "properties", "allOf"} or message["required"] != ["role"]:
             raise SchemaShapeError(
                 "definitions.message", "type, required role, properties and an allOf of role branches"
@@ -95,27 +130,10 @@ class ChatPrecheck:
         self.integers: dict[str, tuple[str, ...]] = {}
         allowed: set[int] = set()
         for branch in message["allOf"]:
-            condition = branch.get("if", {})
-            if (
-                set(branch) != {"if", "then"}
-                or set(branch["then"]) != {"$ref"}
-                or set(condition) != {"required", "properties"}
-                or condition["required"] != ["role"]
-                or set(condition["properties"]) != {"role"}
-                or set(condition["properties"]["role"]) != {"const"}
-            ):
-                raise SchemaShapeError(
-                    "definitions.message.allOf",
-                    '{"if": {"required": ["role"], "properties": {"role": {"const": ...}}}, "then": {"$ref": ...}}',
-                )
-            role = condition["properties"]["role"]["const"]
+            role = _branch_role(branch)
             target = definitions[branch["then"]["$ref"].removeprefix("#/definitions/")]
             self.by_role[role] = _compile(target, definitions)
-            integers = {
-                k: v
-                for k, v in target.get("properties", {}).items()
-                if isinstance(v, dict) and v.get("type") == "integer"
-            }
+            integers = _integer_properties(target)
             self.integers[role] = tuple(integers)
             allowed.update(id(v) for v in integers.values())
         if set(self.by_role) != set(message["properties"]["role"]["enum"]):
@@ -137,21 +155,22 @@ class ChatPrecheck:
             if type(message) is not dict:
                 return False
             role = message.get("role")
-            check = self.by_role.get(role) if type(role) is str else None
-            if check is None:
+            if type(role) is not str or role not in self.by_role:
                 return False
             if any(type(message.get(name)) is float for name in self.integers[role]):
                 return False
-            if not _passes(check, message):
+            if not _passes(self.by_role[role], message):
                 return False
             found = found or role == self.required_role
         return found
 
     def passes(self, record: object, *, require_assistant: bool = True) -> bool:
         """True only if the record is valid under the schema; False means "walk it"."""
-        return _passes(self.envelope, record) and self.messages_pass(
-            record["messages"], require_assistant=require_assistant
-        )  # type: ignore[index]
+        if not _passes(self.envelope, record):
+            return False
+        # The envelope passed, so the record is an object with a list of messages.
+        messages = cast(dict[str, Any], record)["messages"]
+        return self.messages_pass(messages, require_assistant=require_assistant)
 
 
 class PreferencePrecheck:
@@ -164,7 +183,7 @@ class PreferencePrecheck:
         self.chat = chat
 
     def passes(self, record: object) -> bool:
-        """True only if the record is valid under the preference rules' schema parts; False means "walk it"."""
+        """True only if the record passes the preference rules' schema parts; False means "walk it"."""
         if not _passes(self.envelope, record):
             return False
         conversation = preference.input_record(record)

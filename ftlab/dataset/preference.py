@@ -17,21 +17,25 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 
 from ftlab.dataset.problems import Problem
 from ftlab.dataset.records import ROLES, check_record, tool_result_problems
+from ftlab.dataset.wording import allowed_keys, dotted, expected, found, json_type, missing_keys, names
 
 #: The preference record's own codes; input messages also use the chat codes of ftlab.dataset.records.
 CODES: dict[str, str] = {
     "data_type": "the record, or one of its input messages, is not a JSON object",
     "missing_preference_key": "input, preferred_output or non_preferred_output is missing",
     "record_unrecognized_key": "a top-level key other than input, preferred_output, non_preferred_output",
-    "invalid_input": "input is not an object holding a non-empty 'messages' list (and optionally tools, parallel_tool_calls), or it does not end with the user's message",
-    "invalid_output": "preferred_output or non_preferred_output is not a list of exactly one assistant message with text content",
-    "identical_outputs": "(warning) the preferred and non-preferred outputs are the same, so there is nothing to learn",
+    "invalid_input": "input is not an object holding a non-empty 'messages' list (and optionally tools, "
+    "parallel_tool_calls), or it does not end with the user's message",
+    "invalid_output": "preferred_output or non_preferred_output is not a list of exactly one assistant "
+    "message with text content",
+    "identical_outputs": "(warning) the preferred and non-preferred outputs are the same, so there is "
+    "nothing to learn",
 }
 RECORD_KEYS = ("input", "preferred_output", "non_preferred_output")
 OUTPUTS = ("preferred_output", "non_preferred_output")
@@ -76,7 +80,8 @@ def conversation(record: Mapping[str, Any], output: str = "preferred_output") ->
 
 def check_preference_record(record: object) -> list[Problem]:
     """Every rule one preference record breaks, in a stable order; empty when it is valid."""
-    problems = [_problem(error, record) for error in _validator().iter_errors(record)]
+    # Any value may be checked: the validator reports one that is not JSON as a type error.
+    problems = [_problem(error, record) for error in _validator().iter_errors(cast(Any, record))]
     chat = input_record(record)
     if chat is not None:
         problems += [
@@ -99,7 +104,8 @@ def semantic_problems(record: object) -> list[Problem]:
             problems.append(
                 Problem(
                     "invalid_input",
-                    f"input.messages must end with the user's message (DPO trains one turn: both outputs answer it); it ends with a {role} message",
+                    "input.messages must end with the user's message (DPO trains one turn: both outputs "
+                    f"answer it); it ends with a {role} message",
                     message_index=len(chat["messages"]) - 1,
                     field="role",
                 )
@@ -137,59 +143,48 @@ def _problem(error: jsonschema.ValidationError, record: object) -> Problem:
     path = list(error.absolute_path)
     if not path:
         if error.validator == "type":
-            return Problem("data_type", f"each line must be a JSON object, got {_json_type(record)}")
+            return Problem("data_type", f"each line must be a JSON object, got {json_type(record)}")
         if error.validator == "required":
-            missing = [k for k in RECORD_KEYS if k not in record]  # type: ignore[operator]
+            missing = [k for k in RECORD_KEYS if k not in cast(dict[str, Any], record)]
             return Problem(
-                "missing_preference_key", f"a preference example needs {_names(missing)}", field=missing[0]
+                "missing_preference_key", f"a preference example needs {names(missing)}", field=missing[0]
             )
-        extra = sorted(set(record) - set(RECORD_KEYS))  # type: ignore[arg-type]
+        extra = sorted(set(cast(dict[str, Any], record)) - set(RECORD_KEYS))  # only an object has keys
         return Problem(
             "record_unrecognized_key",
-            f"unexpected top-level key(s) {_names(extra)}; a preference example has {_names(RECORD_KEYS)}",
+            f"unexpected top-level key(s) {names(extra)}; a preference example has {names(RECORD_KEYS)}",
             field=extra[0],
         )
-    where = _dotted(path)
+    where = dotted(path)
     if path[0] == "input":
         return Problem("invalid_input", f"{where}: {_sentence(error)}", field="input")
     return Problem(
         "invalid_output",
-        f"{where}: {_sentence(error)} (each output is a list of exactly one assistant message with text content)",
+        f"{where}: {_sentence(error)} (each output is a list of exactly one assistant message with text "
+        "content)",
         field=str(path[0]),
     )
 
 
 def _sentence(error: jsonschema.ValidationError) -> str:
     if error.validator == "type":
-        return f"must be {_ARTICLES.get(str(error.validator_value), error.validator_value)}, got {_json_type(error.instance)}"
+        return (
+            f"must be {_ARTICLES.get(str(expected(error)), expected(error))}, got {json_type(found(error))}"
+        )
     if error.validator == "required":
-        return f"missing {_names([k for k in error.validator_value if k not in error.instance])}"
+        return f"missing {names(missing_keys(error))}"
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"unexpected key(s) {_names(extra)}; allowed: {_names(sorted(error.schema.get('properties', {})))}"
+        allowed = allowed_keys(error)
+        return (
+            f"unexpected key(s) {names(sorted(set(found(error)) - set(allowed)))}; allowed: {names(allowed)}"
+        )
     if error.validator in ("minItems", "maxItems"):
-        return f"must hold exactly one message, got {len(error.instance)}"
+        return f"must hold exactly one message, got {len(found(error))}"
     if error.validator == "const":
-        return f"must be {json.dumps(error.validator_value)}, got {json.dumps(error.instance)}"
+        return f"must be {json.dumps(expected(error))}, got {json.dumps(found(error))}"
     if error.validator == "pattern":
         return "must be text with at least one non-whitespace character"
     return error.message
 
 
 _ARTICLES = {"object": "an object", "array": "a list", "string": "a string"}
-
-
-def _dotted(path: list[Any]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _names(keys: Any) -> str:
-    return ", ".join(repr(k) for k in keys)
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
-    return names.get(type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)

@@ -12,11 +12,13 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 
 from ftlab.dataset.problems import Problem
+from ftlab.dataset.wording import dotted, expected, found, json_type, missing_keys, names
+from ftlab.values import is_strict_int
 
 #: Every record-level code, in the order a learner meets them, with what it means.
 CODES: dict[str, str] = {
@@ -29,8 +31,12 @@ CODES: dict[str, str] = {
     "missing_content": "content is not a string with at least one non-whitespace character",
     "invalid_name": "name is not 1-64 letters, digits, '_' or '-'",
     "invalid_weight": "an assistant weight is not the integer 0 or 1",
-    "invalid_tool_calls": "tool_calls/function_call is malformed, or a tool result answers no earlier tool call",
-    "invalid_tools": "tools/functions is not a list of function definitions, or parallel_tool_calls is not a boolean",
+    "invalid_tool_calls": (
+        "tool_calls/function_call is malformed, or a tool result answers no earlier tool call"
+    ),
+    "invalid_tools": (
+        "tools/functions is not a list of function definitions, or parallel_tool_calls is not a boolean"
+    ),
     "example_missing_assistant_message": "no message has role assistant",
 }
 
@@ -58,8 +64,9 @@ _FIELD_CODES = {
 }
 
 
-def _strict_integer(checker: Any, value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _strict_integer(_checker: object, value: object) -> bool:
+    """jsonschema's "integer" check made JSON's: ``true`` and ``false`` are not integers."""
+    return is_strict_int(value)
 
 
 @cache
@@ -79,7 +86,8 @@ def _validator() -> jsonschema.protocols.Validator:
 
 def check_record(record: object) -> list[Problem]:
     """Every rule one training record breaks, in a stable order; empty when it is valid."""
-    problems = [_problem(error, record) for error in _validator().iter_errors(record)]
+    # Any value may be checked: the validator reports one that is not JSON as a type error.
+    problems = [_problem(error, record) for error in _validator().iter_errors(cast(Any, record))]
     problems += tool_result_problems(record)
     if any(p.code == "missing_messages_list" for p in problems):
         problems = [
@@ -99,7 +107,7 @@ def _problem(error: jsonschema.ValidationError, record: object) -> Problem:
     if not path:
         return _record_problem(error, record)
     if path[0] != "messages":
-        return Problem("invalid_tools", f"{_dotted(path)}: {_short(error)}", field=str(path[0]))
+        return Problem("invalid_tools", f"{dotted(path)}: {_short(error)}", field=str(path[0]))
     if len(path) == 1:
         if error.validator == "contains":
             return Problem(
@@ -108,7 +116,7 @@ def _problem(error: jsonschema.ValidationError, record: object) -> Problem:
             )
         return Problem("missing_messages_list", "'messages' must be a non-empty list of messages")
     index = int(path[1])
-    message = record["messages"][index]  # type: ignore[index]
+    message = cast(dict[str, Any], record)["messages"][index]  # the failure's path runs through it
     where = f"messages[{index}]" + (
         f" ({message['role']})" if isinstance(message, dict) and isinstance(message.get("role"), str) else ""
     )
@@ -123,13 +131,13 @@ def _problem(error: jsonschema.ValidationError, record: object) -> Problem:
 
 def _record_problem(error: jsonschema.ValidationError, record: object) -> Problem:
     if error.validator == "type":
-        return Problem("data_type", f"each line must be a JSON object, got {_json_type(record)}")
+        return Problem("data_type", f"each line must be a JSON object, got {json_type(record)}")
     if error.validator == "required":
         return Problem("missing_messages_list", "the record has no 'messages' list", field="messages")
-    extra = sorted(set(record) - RECORD_KEYS)  # type: ignore[arg-type]
+    extra = sorted(set(cast(dict[str, Any], record)) - RECORD_KEYS)  # only an object has extra keys
     return Problem(
         "record_unrecognized_key",
-        f"unexpected top-level key(s) {_names(extra)}; allowed: {_names(sorted(RECORD_KEYS))}",
+        f"unexpected top-level key(s) {names(extra)}; allowed: {names(sorted(RECORD_KEYS))}",
         field=extra[0],
     )
 
@@ -138,15 +146,15 @@ def _message_problem(error: jsonschema.ValidationError, message: object, index: 
     if error.validator == "type":
         return Problem(
             "data_type",
-            f"{where}: each message must be a JSON object, got {_json_type(message)}",
+            f"{where}: each message must be a JSON object, got {json_type(message)}",
             message_index=index,
         )
     assert isinstance(message, dict)
     if error.validator == "required":
-        missing = [k for k in error.validator_value if k not in message]
+        missing = [k for k in expected(error) if k not in message]
         return Problem(
             "message_missing_key",
-            f"{where}: missing {_names(missing)}",
+            f"{where}: missing {names(missing)}",
             message_index=index,
             field=missing[0],
         )
@@ -154,25 +162,28 @@ def _message_problem(error: jsonschema.ValidationError, message: object, index: 
     extra = sorted(set(message) - allowed)
     return Problem(
         "message_unrecognized_key",
-        f"{where}: {_names(extra)} not allowed on a {message['role']} message; allowed: {_names(sorted(allowed))}",
+        f"{where}: {names(extra)} not allowed on a {message['role']} message; allowed: "
+        f"{names(sorted(allowed))}",
         message_index=index,
         field=extra[0],
     )
 
 
 def _field_sentence(code: str, field: str, path: Sequence[Any], error: jsonschema.ValidationError) -> str:
-    value = error.instance if len(path) == 3 else None
+    value = found(error) if len(path) == 3 else None
     if code == "unrecognized_role":
-        return f"role {json.dumps(error.instance)} is not one of {_names(ROLES)}"
+        return f"role {json.dumps(found(error))} is not one of {names(ROLES)}"
     if code == "missing_content":
         return "content must be text with at least one non-whitespace character" + (
-            f", got {_json_type(value)}" if not isinstance(value, str) else ""
+            f", got {json_type(value)}" if not isinstance(value, str) else ""
         )
     if code == "invalid_name":
-        return f"name {json.dumps(error.instance)} must be 1-64 letters, digits, '_' or '-'"
+        return f"name {json.dumps(found(error))} must be 1-64 letters, digits, '_' or '-'"
     if code == "invalid_weight":
-        return f"weight must be 0 (don't train on this turn) or 1 (train on it), got {json.dumps(error.instance)}"
-    return f"{_dotted(path[2:])}: {_short(error)}"
+        return (
+            f"weight must be 0 (don't train on this turn) or 1 (train on it), got {json.dumps(found(error))}"
+        )
+    return f"{dotted(path[2:])}: {_short(error)}"
 
 
 def tool_result_problems(record: object) -> Iterator[Problem]:
@@ -190,7 +201,8 @@ def tool_result_problems(record: object) -> Iterator[Problem]:
         if message.get("role") == "tool" and isinstance(call_id, str) and call_id not in seen:
             yield Problem(
                 "invalid_tool_calls",
-                f"messages[{index}] (tool): tool_call_id {json.dumps(call_id)} answers no tool call of an earlier assistant message",
+                f"messages[{index}] (tool): tool_call_id {json.dumps(call_id)} answers no tool call of an "
+                "earlier assistant message",
                 message_index=index,
                 field="tool_call_id",
             )
@@ -198,30 +210,14 @@ def tool_result_problems(record: object) -> Iterator[Problem]:
 
 def _short(error: jsonschema.ValidationError) -> str:
     if error.validator == "required":
-        return f"missing {_names([k for k in error.validator_value if k not in error.instance])}"
+        return f"missing {names(missing_keys(error))}"
     if error.validator == "type":
-        return f"must be {_article(error.validator_value)}, got {_json_type(error.instance)}"
+        return f"must be {_article(expected(error))}, got {json_type(found(error))}"
     if error.validator in ("const", "enum"):
-        return f"must be {json.dumps(error.validator_value)}, got {json.dumps(error.instance)}"
+        return f"must be {json.dumps(expected(error))}, got {json.dumps(found(error))}"
     if error.validator == "minItems":
         return "must not be empty"
     return error.message
-
-
-def _dotted(path: Sequence[Any]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _names(keys: Sequence[str]) -> str:
-    return ", ".join(repr(k) for k in keys)
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
-    return names.get(type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
 
 
 def _article(type_name: object) -> str:

@@ -12,14 +12,13 @@ keeps problems, counts and streaming statistics, never the records.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ftlab.dataset.findings import FileReport, LineProblem
 from ftlab.dataset.formats import (
     CHAT,
-    LABELS,
     PREFERENCE,
     SUPERVISED,
     TOOL_CALLING,
@@ -30,12 +29,23 @@ from ftlab.dataset.formats import (
     record_kind,
     uses_tools,
 )
-from ftlab.dataset.jsonl import read_jsonl
+from ftlab.dataset.jsonl import Line, read_jsonl
 from ftlab.dataset.problems import Problem
-from ftlab.dataset.stats import DatasetStats
-from ftlab.tokens.cost import CostEstimate, estimate_from_token_counts
+from ftlab.errors import FtlabError
+from ftlab.tokens.cost import estimate_from_token_counts
 from ftlab.tokens.counting import token_counts
-from ftlab.tokens.models import resolve_model
+from ftlab.tokens.models import FineTunableModel, resolve_model
+
+#: FileReport and LineProblem live in ftlab.dataset.findings; callers may import them from here too.
+__all__ = [
+    "CODES",
+    "MIN_EXAMPLES",
+    "RECOMMENDED_EXAMPLES",
+    "FileReport",
+    "LineProblem",
+    "UnusableFile",
+    "validate_file",
+]
 
 #: OpenAI refuses a training file with fewer examples than this.
 MIN_EXAMPLES = 10
@@ -49,11 +59,13 @@ CODES: dict[str, str] = {
     "mixed_formats": "a line in another format than the file's first example (a file holds one format)",
     "no_trained_messages": "no assistant message in the whole file is trained on (every one has weight 0)",
     "nothing_trained": "(warning) every assistant message of this example has weight 0: it trains nothing",
-    "example_too_long": "(warning) the example has more tokens than the model's training context: it will be truncated",
+    "example_too_long": (
+        "(warning) the example has more tokens than the model's training context: it will be truncated"
+    ),
 }
 
 
-class UnusableFile(Exception):
+class UnusableFile(FtlabError):
     """The file cannot be read at all (missing, a folder, no permission)."""
 
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
@@ -63,108 +75,6 @@ class UnusableFile(Exception):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class LineProblem:
-    """A problem and the 1-based line of the file it was found on."""
-
-    line: int
-    problem: Problem
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"line": self.line, **self.problem.to_dict()}
-
-
-@dataclass
-class FileReport:
-    """What validating one file found.
-
-    ``problems`` are found on a line (all of them, or the first ``keep`` of each code);
-    ``file_problems`` are about the file as a whole. ``counts()`` counts every line problem,
-    kept or not.
-    """
-
-    path: str
-    n_lines: int = 0
-    n_examples: int = 0
-    problems: list[LineProblem] = field(default_factory=list)
-    file_problems: list[Problem] = field(default_factory=list)
-    format: str | None = None
-    model: str | None = None
-    stats: DatasetStats = field(default_factory=DatasetStats)
-    cost: CostEstimate | None = None
-    keep: int | None = None
-    _counts: Counter[str] = field(default_factory=Counter, init=False, repr=False)
-    _n_line_errors: int = field(default=0, init=False, repr=False)
-
-    def add(self, item: LineProblem) -> None:
-        """Record a line problem (counted always, kept while its code has fewer than ``keep``)."""
-        code = item.problem.code
-        if self.keep is None or self._counts[code] < self.keep:
-            self.problems.append(item)
-        self._counts[code] += 1
-        self._n_line_errors += item.problem.is_error
-
-    @property
-    def errors(self) -> list[LineProblem]:
-        return [p for p in self.problems if p.problem.is_error]
-
-    @property
-    def warnings(self) -> list[LineProblem]:
-        return [p for p in self.problems if not p.problem.is_error]
-
-    @property
-    def n_errors(self) -> int:
-        """Every error, on a line or of the file, kept or not."""
-        return self._n_line_errors + sum(p.is_error for p in self.file_problems)
-
-    @property
-    def n_warnings(self) -> int:
-        return (
-            sum(self._counts.values()) - self._n_line_errors + sum(not p.is_error for p in self.file_problems)
-        )
-
-    @property
-    def ok(self) -> bool:
-        """True when the file has no errors (warnings allowed)."""
-        return self.n_errors == 0
-
-    @property
-    def format_label(self) -> str | None:
-        return LABELS.get(self.format) if self.format else None
-
-    def counts(self) -> Counter[str]:
-        """How many lines broke each rule (every one, kept or not)."""
-        return Counter(self._counts)
-
-    def lines_by_code(self) -> dict[str, list[int]]:
-        """The (kept) lines of each code, in file order."""
-        lines: dict[str, list[int]] = {}
-        for item in self.problems:
-            lines.setdefault(item.problem.code, []).append(item.line)
-        return lines
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "file": self.path,
-            "valid": self.ok,
-            "format": self.format,
-            "model": self.model,
-            "n_lines": self.n_lines,
-            "n_examples": self.n_examples,
-            "n_errors": self.n_errors,
-            "n_warnings": self.n_warnings,
-            "counts": dict(sorted(self.counts().items())),
-            "file_problems": [p.to_dict() for p in self.file_problems],
-            "problems": [p.to_dict() for p in self.problems],
-            "stats": self.stats.to_dict(),
-        }
-        if self.keep is not None:
-            out["problems_kept_per_code"] = self.keep
-        if self.cost is not None:
-            out["cost"] = self.cost.to_dict()
-        return out
 
 
 @dataclass
@@ -198,8 +108,9 @@ class _Formats:
             self.other_line,
             Problem(
                 "mixed_formats",
-                f"this line is {kind_name(self.other_kind)}, but the file's first example (line {self.first_line}) is "
-                f"{kind_name(self.kind)}; a training file holds one format ({self.n_other} line(s) are in the other)",
+                f"this line is {kind_name(self.other_kind)}, but the file's first example "
+                f"(line {self.first_line}) is {kind_name(self.kind)}; a training file holds one format "
+                f"({self.n_other} line(s) are in the other)",
             ),
         )
 
@@ -210,6 +121,69 @@ class _Formats:
         if self.kind == CHAT:
             return TOOL_CALLING if self.tools else SUPERVISED
         return None
+
+
+@dataclass
+class _Reading:
+    """One pass over a file: the report so far, the formats seen, how many examples train on something."""
+
+    report: FileReport
+    spec: FineTunableModel | None
+    formats: _Formats = field(default_factory=_Formats)
+    n_trained: int = 0
+
+    def take(self, line: Line) -> None:
+        """Check one line of the file and add what it shows to the report."""
+        self.report.n_lines = line.number
+        if line.problem is not None:
+            self.report.add(LineProblem(line.number, line.problem))
+        if not line.parsed:
+            return
+        self.report.n_examples += 1
+        record = line.record
+        kind = record_kind(record)
+        in_format = self.formats.sees(kind, line.number)
+        checked_as = kind or self.formats.kind or CHAT
+        problems = check_example(record, checked_as)
+        for problem in problems:
+            self.report.add(LineProblem(line.number, problem))
+        if in_format and not any(p.is_error for p in problems):
+            assert isinstance(record, dict)
+            self._valid(line.number, record, checked_as)
+
+    def _valid(self, line: int, record: dict[str, Any], checked_as: str) -> None:
+        trained = _count(self.report, line, example_messages(record, checked_as), self.spec)
+        if checked_as != CHAT:
+            return
+        self.formats.tools = self.formats.tools or uses_tools(record)
+        if trained is None:
+            trained = has_trained_turn(record)
+        if trained:
+            self.n_trained += 1
+            return
+        self.report.add(
+            LineProblem(
+                line,
+                Problem(
+                    "nothing_trained",
+                    "every assistant message has weight 0, so this example trains nothing",
+                    "warning",
+                ),
+            )
+        )
+
+    def finish(self) -> FileReport:
+        """The report, with what is true of the file as a whole."""
+        report = self.report
+        mixed = self.formats.problem()
+        if mixed is not None:
+            report.add(mixed)
+            report.problems.sort(key=lambda item: item.line)
+        report.format = self.formats.name
+        report.file_problems = _file_problems(report, self.formats, self.n_trained)
+        if self.spec is not None and self.formats.kind == CHAT and report.stats.tokens.n:
+            report.cost = estimate_from_token_counts(report.stats.tokens.values(), self.spec.name)
+        return report
 
 
 def validate_file(
@@ -227,59 +201,16 @@ def validate_file(
         raise UnusableFile(path, "no such file")
     if path.is_dir():
         raise UnusableFile(path, "is a folder, not a JSONL file")
-    report = FileReport(str(path), model=spec.name if spec else None, keep=keep)
-    formats = _Formats()
-    n_trained = 0
+    reading = _Reading(FileReport(str(path), model=spec.name if spec else None, keep=keep), spec)
     try:
         for line in read_jsonl(path):
-            report.n_lines = line.number
-            if line.problem is not None:
-                report.add(LineProblem(line.number, line.problem))
-            if not line.parsed:
-                continue
-            report.n_examples += 1
-            record = line.record
-            kind = record_kind(record)
-            in_format = formats.sees(kind, line.number)
-            checked_as = kind or formats.kind or CHAT
-            problems = check_example(record, checked_as)
-            for problem in problems:
-                report.add(LineProblem(line.number, problem))
-            if not in_format or any(p.is_error for p in problems):
-                continue
-            assert isinstance(record, dict)
-            trained = _count(report, line.number, example_messages(record, checked_as), spec)
-            if checked_as == CHAT:
-                formats.tools = formats.tools or uses_tools(record)
-                if trained is None:
-                    trained = has_trained_turn(record)
-                if trained:
-                    n_trained += 1
-                else:
-                    report.add(
-                        LineProblem(
-                            line.number,
-                            Problem(
-                                "nothing_trained",
-                                "every assistant message has weight 0, so this example trains nothing",
-                                "warning",
-                            ),
-                        )
-                    )
+            reading.take(line)
     except OSError as error:
         raise UnusableFile(path, error.strerror or str(error)) from None
-    mixed = formats.problem()
-    if mixed is not None:
-        report.add(mixed)
-        report.problems.sort(key=lambda item: item.line)
-    report.format = formats.name
-    report.file_problems = _file_problems(report, formats, n_trained)
-    if spec is not None and formats.kind == CHAT and report.stats.tokens.n:
-        report.cost = estimate_from_token_counts(report.stats.tokens.values(), spec.name)
-    return report
+    return reading.finish()
 
 
-def _count(report: FileReport, line: int, messages: list[Any], spec: Any) -> bool | None:
+def _count(report: FileReport, line: int, messages: list[Any], spec: FineTunableModel | None) -> bool | None:
     """Add a valid example to the statistics; with a model, whether it trains on any token."""
     if spec is None:
         report.stats.add(messages)
@@ -293,8 +224,9 @@ def _count(report: FileReport, line: int, messages: list[Any], spec: Any) -> boo
                 line,
                 Problem(
                     "example_too_long",
-                    f"{counts.total:,} tokens, more than {spec.name}'s training context of {spec.training_context:,}: "
-                    f"it will be truncated to its first {spec.training_context:,} tokens",
+                    f"{counts.total:,} tokens, more than {spec.name}'s training context of "
+                    f"{spec.training_context:,}: it will be truncated to its first "
+                    f"{spec.training_context:,} tokens",
                     "warning",
                 ),
             )
@@ -317,7 +249,8 @@ def _file_problems(report: FileReport, formats: _Formats, n_trained: int) -> lis
         problems.append(
             Problem(
                 "few_examples",
-                f"Training file has {n} examples; {RECOMMENDED_EXAMPLES} to 100 well-chosen examples is the usual starting point",
+                f"Training file has {n} examples; {RECOMMENDED_EXAMPLES} to 100 well-chosen examples "
+                "is the usual starting point",
                 "warning",
                 field="training_file",
             )
@@ -326,7 +259,8 @@ def _file_problems(report: FileReport, formats: _Formats, n_trained: int) -> lis
         problems.append(
             Problem(
                 "no_trained_messages",
-                "no assistant message in the file is trained on: every one has weight 0, so training would learn nothing",
+                "no assistant message in the file is trained on: every one has weight 0, "
+                "so training would learn nothing",
             )
         )
     return problems

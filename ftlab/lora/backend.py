@@ -1,4 +1,4 @@
-"""The LoRA backend for the mock fine-tuning API: real training behind a job, real answers behind ``ft:`` models.
+"""The LoRA backend for the mock fine-tuning API: real training behind a job, real answers by ``ft:`` models.
 
 For the mock server's author; nothing here knows about HTTP. Plugging it in::
 
@@ -17,11 +17,12 @@ For the mock server's author; nothing here knows about HTTP. Plugging it in::
 ``train`` blocks (run it in a thread); ``on_step(step, total_steps, loss)`` is called after every
 optimiser step from that thread, the first call before the second step starts; to cancel a job,
 raise an exception of your own from ``on_step``: it propagates out of ``train`` and nothing is
-saved. ``n_epochs=None`` keeps the default (3). ``chat`` is greedy (the same messages give the same answer), thread-safe,
-and keeps the base model and every adapter it has loaded in memory; ``reply`` is ``chat`` with the
-token counts and whether the reply ended or hit ``max_tokens``. ``train(..., checkpoint=f)`` saves the
-adapter as of a step into the folder ``f(step, total_steps)`` names (None: no checkpoint). Both raise
-:class:`ftlab.lora.errors.LoraError` subclasses whose ``str()`` is a message for the learner.
+saved. ``n_epochs=None`` keeps the default (3). ``chat`` is greedy (the same messages give the
+same answer), thread-safe, and keeps the base model and every adapter it has loaded in memory;
+``reply`` is ``chat`` with the token counts and whether the reply ended or hit ``max_tokens``.
+``train(..., checkpoint=f)`` saves the adapter as of a step into the folder ``f(step, total_steps)``
+names (None: no checkpoint). Both raise :class:`ftlab.lora.errors.LoraError` subclasses whose
+``str()`` is a message for the learner.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ class LoraBackend:
     ) -> str:
         """Train an adapter on a chat-format JSONL file and return the folder it was saved in.
 
-        ``settings`` replaces the backend's own for this run; ``checkpoint`` is passed to :func:`train_adapter`.
+        ``settings`` replaces the backend's own for this run; ``checkpoint`` is passed on to
+        :func:`train_adapter`.
         """
         from ftlab.lora.trainer import train_adapter
 
@@ -101,7 +103,7 @@ class LoraBackend:
         messages: Sequence[Mapping[str, Any]],
         max_tokens: int = 256,
     ) -> str:
-        """The reply to ``messages`` (OpenAI chat format) from the base model plus the adapter (none: base alone)."""
+        """The reply to ``messages`` (OpenAI chat format) from the base model plus the adapter, if any."""
         return self.reply(adapter_dir, messages, max_tokens).text
 
     def reply(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from ftlab.dataset.findings import FileReport
 from ftlab.dataset.jsonl import read_jsonl
-from ftlab.dataset.validation import FileReport, UnusableFile, validate_file
+from ftlab.dataset.validation import UnusableFile, validate_file
 from ftlab.lora.errors import (
     DatasetRefused,
     DatasetUnreadable,
@@ -96,7 +97,8 @@ def tokenize_dataset(path: str | os.PathLike[str], tokenizer: Any, *, max_length
         if not line.parsed:
             continue
         try:
-            ids, labels = tokenize_record(tokenizer, line.record)  # type: ignore[arg-type]
+            # The file passed the dataset rules, so every parsed line is a record object.
+            ids, labels = tokenize_record(tokenizer, cast(Mapping[str, Any], line.record))
         except SpanNotFound as error:
             raise TemplateMismatch(str(path), line.number, str(error)) from None
         except Exception as error:  # noqa: BLE001 - jinja's TemplateError, or a template's own raise_exception

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ftlab.dataset.validation import FileReport
+from ftlab.dataset.findings import FileReport
+from ftlab.errors import FtlabError
 
 INSTALL_HINT = "install with pip install -e '.[train]' (adds torch, transformers, accelerate, peft)"
 _SHOWN = 10
 
 
-class LoraError(Exception):
+class LoraError(FtlabError):
     """Base class: a LoRA run refused or failed for a reason the learner can fix."""
 
 
@@ -24,7 +25,10 @@ class MissingExtra(LoraError):
 
     def __str__(self) -> str:
         why = f" ({self.reason})" if self.reason else ""
-        return f"the local LoRA path needs the optional 'train' extra, but {self.module!r} cannot be imported{why}; {INSTALL_HINT}"
+        return (
+            f"the local LoRA path needs the optional 'train' extra, but {self.module!r} cannot be "
+            f"imported{why}; {INSTALL_HINT}"
+        )
 
 
 @dataclass
@@ -36,7 +40,8 @@ class DatasetRefused(LoraError):
     def __str__(self) -> str:
         errors = self.report.errors
         lines = [
-            f"{self.report.path}: {len(errors)} error(s); fix them before training (ftlab validate shows the full report):"
+            f"{self.report.path}: {len(errors)} error(s); fix them before training "
+            "(ftlab validate shows the full report):"
         ]
         lines += [f"  line {p.line}: {p.problem}" for p in errors[:_SHOWN]]
         if len(errors) > _SHOWN:
@@ -64,8 +69,9 @@ class ModelNotLoadable(LoraError):
 
     def __str__(self) -> str:
         return (
-            f"cannot load model {self.model!r}: {self.reason}. Point --model at a local folder holding config.json, "
-            "the tokenizer files and the weights (for example one made on a connected machine with "
+            f"cannot load model {self.model!r}: {self.reason}. Point --model at a local folder holding "
+            "config.json, the tokenizer files and the weights (for example one made on a connected "
+            "machine with "
             f"`hf download {self._hub_id()} --local-dir ./models/{self._hub_id().rsplit('/', 1)[-1]}`), "
             "or at a Hugging Face hub id that is already in your cache"
         )
@@ -90,8 +96,8 @@ class ExampleTooLong(LoraError):
         shown = ", ".join(f"line {line} ({n} tokens)" for line, n in self.lines[:_SHOWN])
         more = f" and {len(self.lines) - _SHOWN} more" if len(self.lines) > _SHOWN else ""
         return (
-            f"{self.path}: {len(self.lines)} example(s) longer than the {self.limit}-token limit: {shown}{more}; "
-            "shorten or split them (or raise --max-length, up to the model's context)"
+            f"{self.path}: {len(self.lines)} example(s) longer than the {self.limit}-token limit: "
+            f"{shown}{more}; shorten or split them (or raise --max-length, up to the model's context)"
         )
 
 
@@ -103,7 +109,10 @@ class PromptTooLong(LoraError):
     limit: int
 
     def __str__(self) -> str:
-        return f"the conversation is {self.tokens} tokens, but the model's context is {self.limit}: shorten it to leave room for a reply"
+        return (
+            f"the conversation is {self.tokens} tokens, but the model's context is {self.limit}: "
+            "shorten it to leave room for a reply"
+        )
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Finding and loading the base model: a local folder, or a hub id from the cache (downloaded only when online)."""
+"""Finding and loading the base model: a local folder, or a hub id from the cache (downloaded when online)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def offline_by_default() -> bool:
 
 
 def model_folder(model: str, *, offline: bool | None = None, log: Callable[[str], None] = print) -> Path:
-    """The local folder holding ``model``: the folder itself, or the hub snapshot (cached, else downloaded)."""
+    """The local folder holding ``model``: the folder itself, or the hub snapshot (cached or downloaded)."""
     path = Path(model).expanduser()
     if path.exists() or model.startswith((".", "/", "~")) or model.count("/") > 1 or "\\" in model:
         return _local_folder(model, path)
@@ -42,7 +42,8 @@ def model_folder(model: str, *, offline: bool | None = None, log: Callable[[str]
                 model, "it is not in the Hugging Face cache and offline mode is on (HF_HUB_OFFLINE)"
             ) from None
     log(
-        f"{model} is not in the local Hugging Face cache; downloading it from the hub (set HF_HUB_OFFLINE=1 to skip)"
+        f"{model} is not in the local Hugging Face cache; "
+        "downloading it from the hub (set HF_HUB_OFFLINE=1 to skip)"
     )
     try:
         return Path(snapshot_download(model, allow_patterns=_FILES))

@@ -10,7 +10,10 @@ DEVICES: tuple[str, ...] = ("auto", "cpu")  # auto: a CUDA or Apple GPU when the
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """How to train: LoRA shape, optimiser, length limits and device (``auto`` takes a GPU when there is one, ``cpu`` never does)."""
+    """How to train: LoRA shape, optimiser, length limits and device.
+
+    The device ``auto`` takes a GPU when there is one; ``cpu`` never does.
+    """
 
     epochs: float = 3.0
     learning_rate: float = 2e-4

@@ -16,8 +16,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
+from ftlab.errors import FtlabError
 
-class SpanNotFound(Exception):
+
+class SpanNotFound(FtlabError):
     """The template's output does not contain an assistant turn where it should be."""
 
 
@@ -111,8 +113,9 @@ def _find_once(tokenizer: Any, text: str, full: str, cursor: int, *, eos: bool) 
     """The span of ``text`` in ``full`` after ``cursor``, only when it occurs there exactly once."""
     if not text.strip() or full.count(text, cursor) != 1:
         raise SpanNotFound(
-            "the model's chat template rewrites or hides this assistant turn, so ftlab cannot tell which tokens are the "
-            'reply; set "weight": 0 on it or use another instruct model (SmolLM2, Qwen2.5 and Llama 3.x templates work)'
+            "the model's chat template rewrites or hides this assistant turn, so ftlab cannot tell "
+            'which tokens are the reply; set "weight": 0 on it or use another instruct model '
+            "(SmolLM2, Qwen2.5 and Llama 3.x templates work)"
         )
     start = full.index(text, cursor)
     end = start + len(text)

@@ -1,4 +1,4 @@
-"""One LoRA run: validate, tokenize, train with transformers' Trainer and peft, save the adapter whole or not at all."""
+"""One LoRA run: validate, tokenize, train with transformers' Trainer and peft, save the adapter whole."""
 
 from __future__ import annotations
 
@@ -79,7 +79,8 @@ def train_adapter(
 def _describe(data: TokenizedDataset, limit: int, log: Callable[[str], None]) -> None:
     longest = max(len(e.input_ids) for e in data.examples)
     log(
-        f"tokenized {len(data.examples)} examples: {data.n_tokens:,} tokens, {data.n_trained:,} of them in trained assistant turns; longest {longest} of {limit}"
+        f"tokenized {len(data.examples)} examples: {data.n_tokens:,} tokens, "
+        f"{data.n_trained:,} of them in trained assistant turns; longest {longest} of {limit}"
     )
     if data.skipped:
         log(f"skipped line(s) {', '.join(map(str, data.skipped))}: no assistant turn with weight 1")
@@ -102,13 +103,32 @@ def _train(
     hooks: _Hooks,
 ) -> TrainResult:
     import torch
-    from peft import LoraConfig, get_peft_model
-    from transformers import DataCollatorForSeq2Seq, Trainer, TrainingArguments, set_seed
-    from transformers.trainer_callback import PrinterCallback
 
     gpu = settings.device == "auto" and (torch.cuda.is_available() or torch.backends.mps.is_available())
     bf16 = gpu and torch.cuda.is_available() and torch.cuda.is_bf16_supported()
     base = load_model(folder, model, dtype=torch.bfloat16 if bf16 else torch.float32)
+    peft_model = _with_lora(base, settings)
+    losses: list[float] = []
+    started = time.monotonic()
+    header = (
+        f"training LoRA (rank {settings.rank}, alpha {settings.alpha}, lr {settings.learning_rate:g}, "
+        f"batch {settings.batch_size}) on {'a GPU' if gpu else 'the CPU'}"
+    )
+    progress = _progress(losses, hooks, model, started, header)
+    device = _fit(peft_model, tokenizer, data, settings, progress, gpu=gpu, bf16=bf16)
+    _check_losses(losses)
+    result = TrainResult(
+        str(out), model, len(data.examples), len(losses), losses, time.monotonic() - started, device
+    )
+    _save(peft_model, tokenizer, out, result, settings, data.path)
+    return result
+
+
+def _with_lora(base: Any, settings: TrainSettings) -> Any:
+    """The base model wrapped for LoRA training as the settings say (seeded first, for repeatable runs)."""
+    from peft import LoraConfig, get_peft_model
+    from transformers import set_seed
+
     set_seed(settings.seed)
     lora = LoraConfig(
         r=settings.rank,
@@ -118,22 +138,47 @@ def _train(
         task_type="CAUSAL_LM",
     )
     with peft_quietly():
-        peft_model = get_peft_model(base, lora)
-    losses: list[float] = []
-    started = time.monotonic()
-    header = f"training LoRA (rank {settings.rank}, alpha {settings.alpha}, lr {settings.learning_rate:g}, batch {settings.batch_size}) on {'a GPU' if gpu else 'the CPU'}"
+        return get_peft_model(base, lora)
+
+
+def _fit(
+    peft_model: Any,
+    tokenizer: Any,
+    data: TokenizedDataset,
+    settings: TrainSettings,
+    progress: Any,
+    *,
+    gpu: bool,
+    bf16: bool,
+) -> str:
+    """Run transformers' Trainer over the examples; the type of the device it trained on."""
+    import torch
+    from transformers import DataCollatorForSeq2Seq, Trainer, TrainingArguments
+    from transformers.trainer_callback import PrinterCallback
+
     with tempfile.TemporaryDirectory(prefix="ftlab-lora-") as scratch:
         args = TrainingArguments(
-            output_dir=scratch, num_train_epochs=settings.epochs, max_steps=settings.max_steps or -1,
-            learning_rate=settings.learning_rate, per_device_train_batch_size=settings.batch_size,
-            logging_steps=1, save_strategy="no", report_to="none", disable_tqdm=True,
-            use_cpu=not gpu, bf16=bf16, seed=settings.seed, label_names=["labels"],
-        )  # fmt: skip
+            output_dir=scratch,
+            num_train_epochs=settings.epochs,
+            max_steps=settings.max_steps or -1,
+            learning_rate=settings.learning_rate,
+            per_device_train_batch_size=settings.batch_size,
+            logging_steps=1,
+            save_strategy="no",
+            report_to="none",
+            disable_tqdm=True,
+            use_cpu=not gpu,
+            bf16=bf16,
+            seed=settings.seed,
+            label_names=["labels"],
+        )
         trainer = Trainer(
-            model=peft_model, args=args, train_dataset=[e.features() for e in data.examples],
+            model=peft_model,
+            args=args,
+            train_dataset=[e.features() for e in data.examples],
             data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True),
-            callbacks=[_progress(losses, hooks, model, started, header)],
-        )  # fmt: skip
+            callbacks=[progress],
+        )
         trainer.remove_callback(PrinterCallback)
         try:
             trainer.train()
@@ -141,17 +186,18 @@ def _train(
             raise TrainingFailed(
                 "out of memory; lower --batch-size or --max-length, or use a smaller model"
             ) from None
+    device: str = args.device.type
+    return device
+
+
+def _check_losses(losses: list[float]) -> None:
+    """Refuse a run that took no step or whose loss stopped being a number."""
     if not losses:
         raise TrainingFailed("no training step ran")
     if bad := [step for step, loss in enumerate(losses, start=1) if not math.isfinite(loss)]:
         raise TrainingFailed(
             f"the loss stopped being a number at step {bad[0]} ({losses[bad[0] - 1]}); lower --lr"
         )
-    result = TrainResult(
-        str(out), model, len(data.examples), len(losses), losses, time.monotonic() - started, args.device.type
-    )
-    _save(peft_model, tokenizer, out, result, settings, data.path)
-    return result
 
 
 def _progress(losses: list[float], hooks: _Hooks, base_model: str, started: float, header: str) -> Any:
@@ -172,7 +218,8 @@ def _progress(losses: list[float], hooks: _Hooks, base_model: str, started: floa
             losses.append(loss)
             width = len(str(state.max_steps))
             log(
-                f"step {state.global_step:>{width}}/{state.max_steps}  loss {loss:.4f}  epoch {state.epoch or 0:.2f}  {time.monotonic() - started:.0f}s"
+                f"step {state.global_step:>{width}}/{state.max_steps}  loss {loss:.4f}  "
+                f"epoch {state.epoch or 0:.2f}  {time.monotonic() - started:.0f}s"
             )
             if (
                 hooks.checkpoint is not None
@@ -215,8 +262,16 @@ def _save(
             config.base_model_name_or_path = result.base_model
         model.save_pretrained(staging)
         tokenizer.save_pretrained(staging)
-        summary = {"base_model": result.base_model, "dataset": os.path.abspath(dataset), "n_examples": result.n_examples, "steps": result.steps,
-                   "losses": result.losses, "seconds": round(result.seconds, 2), "device": result.device, "settings": settings.to_dict()}  # fmt: skip
+        summary = {
+            "base_model": result.base_model,
+            "dataset": os.path.abspath(dataset),
+            "n_examples": result.n_examples,
+            "steps": result.steps,
+            "losses": result.losses,
+            "seconds": round(result.seconds, 2),
+            "device": result.device,
+            "settings": settings.to_dict(),
+        }
         (staging / METADATA).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         _install(staging, out)
     finally:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from ftlab.tokens.counting import UncountableMessages, example_tokens
 from ftlab.tokens.models import resolve_model
+from ftlab.values import is_strict_int
 
 # OpenAI's default-epochs rule (data-preparation cookbook; a real 10-example job got 10 epochs).
 TARGET_EPOCHS = 3
@@ -47,7 +48,7 @@ class CostEstimate:
 
 def auto_epochs(n_examples: int) -> int:
     """The epochs OpenAI picks for n_epochs="auto" given the number of training examples."""
-    if isinstance(n_examples, bool) or not isinstance(n_examples, int):
+    if not is_strict_int(n_examples):
         raise TypeError(f"n_examples must be an integer, not {type(n_examples).__name__}")
     if n_examples < 1:
         raise ValueError(f"n_examples must be at least 1, got {n_examples}")
@@ -62,7 +63,7 @@ def check_epochs(n_epochs: int | str) -> None:
     """Raise ValueError unless n_epochs is "auto" or an integer the API accepts (1 to 50)."""
     if n_epochs == "auto" and isinstance(n_epochs, str):
         return
-    if isinstance(n_epochs, bool) or not isinstance(n_epochs, int):
+    if isinstance(n_epochs, str) or not is_strict_int(n_epochs):
         raise ValueError(f'n_epochs must be "auto" or an integer from 1 to 50, got {n_epochs!r}')
     if not MIN_EPOCHS <= n_epochs <= MAX_EPOCHS:
         raise ValueError(f"n_epochs must be from {MIN_EPOCHS} to {MAX_EPOCHS}, got {n_epochs}")
@@ -82,7 +83,7 @@ def estimate_from_token_counts(
     check_epochs(n_epochs)
     n_examples = total = billed_per_epoch = n_truncated = 0
     for index, tokens in enumerate(token_counts):
-        if isinstance(tokens, bool) or not isinstance(tokens, int) or tokens < 0:
+        if not is_strict_int(tokens) or tokens < 0:
             raise ValueError(f"example {index}: token count must be an int >= 0, got {tokens!r}")
         n_examples += 1
         total += tokens

@@ -18,9 +18,11 @@ import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import tiktoken
 
+from ftlab.errors import FtlabError
 from ftlab.tokens.encodings import get_encoding
 from ftlab.tokens.models import encoding_name_for_model
 
@@ -31,7 +33,7 @@ UNSENT_KEYS = frozenset({"weight"})
 GENERATED_KEYS = ("content", "tool_calls", "function_call")
 
 
-class UncountableMessages(TypeError):
+class UncountableMessages(FtlabError, TypeError):
     """Input that is not a list of chat messages, with where it went wrong."""
 
     def __init__(
@@ -172,7 +174,8 @@ def example_tokens(example: object, model: str = "gpt-4o-mini") -> int:
     return count_tokens(example_messages(example), model)
 
 
-def _messages(messages: object) -> Iterable[object]:
+def _messages(messages: object) -> Iterable[Any]:
+    """The messages to count, each still unchecked: counting refuses one that is not a message."""
     if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Iterable):
         hint = " (pass example['messages'])" if isinstance(messages, Mapping) else ""
         raise UncountableMessages(f"expected a list of messages, got {type(messages).__name__}{hint}")

@@ -30,7 +30,9 @@ from importlib import resources
 from pathlib import Path
 
 import tiktoken
-from tiktoken_ext import openai_public
+from tiktoken_ext import openai_public  # type: ignore[import-untyped]  # ships no py.typed
+
+from ftlab.errors import FtlabError
 
 _CACHE_ENV = "TIKTOKEN_CACHE_DIR"
 _env_lock = threading.Lock()
@@ -68,7 +70,7 @@ RANK_FILES: dict[str, RankFile] = {
 }
 
 
-class UnknownEncoding(ValueError):
+class UnknownEncoding(FtlabError, ValueError):
     """An encoding name ftlab does not ship."""
 
     def __init__(self, name: object) -> None:
@@ -80,7 +82,7 @@ class UnknownEncoding(ValueError):
         return f"unknown encoding {self.name!r}: ftlab ships {shipped}"
 
 
-class RankFileError(Exception):
+class RankFileError(FtlabError):
     """A shipped rank file that is missing, unreadable or does not match its published hash."""
 
     def __init__(self, encoding: str, path: str, problem: str) -> None:

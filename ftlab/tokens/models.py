@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import tiktoken
 
+from ftlab.errors import FtlabError
 from ftlab.tokens.encodings import RANK_FILES
 
 
@@ -46,7 +47,7 @@ _FT_NAME = re.compile(r"ft:([^:]+):([^:]+):([^:]*):([^:]+)(?::ckpt-step-[0-9]+)?
 _OTHER_FRAMING = frozenset({"gpt-3.5-turbo-0301"})
 
 
-class UnknownModel(ValueError):
+class UnknownModel(FtlabError, ValueError):
     """A model name ftlab cannot count or price; its text lists the supported models."""
 
     def __init__(self, name: object, reason: str = "is not a fine-tunable model") -> None:

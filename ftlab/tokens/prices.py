@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ftlab.tokens.models import FINE_TUNABLE_MODELS, resolve_model
+from ftlab.errors import FtlabError
+from ftlab.tokens.models import resolve_model
+from ftlab.values import is_strict_int
 
 MILLION = 1_000_000
 
@@ -38,7 +40,7 @@ INFERENCE_PRICES: dict[str, InferencePrice] = {
 }
 
 
-class NoPrice(LookupError):
+class NoPrice(FtlabError, LookupError):
     """A fine-tunable model with no inference price in :data:`INFERENCE_PRICES`."""
 
     def __init__(self, model: str) -> None:
@@ -61,7 +63,7 @@ def inference_price(model: str) -> InferencePrice:
 def request_cost_usd(model: str, *, input_tokens: int, output_tokens: int, fine_tuned: bool) -> float:
     """The price of one request: its input and output tokens at the base or fine-tuned rates."""
     for name, value in (("input_tokens", input_tokens), ("output_tokens", output_tokens)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if not is_strict_int(value) or value < 0:
             raise ValueError(f"{name} must be a whole number of tokens >= 0, got {value!r}")
     price = inference_price(model)
     rate_in, rate_out = (
@@ -71,8 +73,3 @@ def request_cost_usd(model: str, *, input_tokens: int, output_tokens: int, fine_
     )
     total = Decimal(input_tokens) * Decimal(str(rate_in)) + Decimal(output_tokens) * Decimal(str(rate_out))
     return float(total / MILLION)
-
-
-def priced_models() -> list[str]:
-    """The fine-tunable snapshots that have inference prices (every one, when the table is whole)."""
-    return [m.name for m in FINE_TUNABLE_MODELS if m.name in INFERENCE_PRICES]

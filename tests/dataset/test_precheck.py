@@ -1,4 +1,4 @@
-"""ftlab.dataset.precheck: the compiled fast path says "valid" exactly when the detailed rules find nothing."""
+"""ftlab.dataset.precheck: the compiled fast path says "valid" exactly when the detailed rules find none."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from ftlab.dataset import precheck, preference, records
 from ftlab.dataset.strategies import broken_records, json_values, preference_records, valid_records
+from ftlab.errors import FtlabError
 
 AGREEMENT = settings(max_examples=250, database=None, deadline=None)
 USER = {"role": "user", "content": "hi"}
@@ -122,3 +123,4 @@ def test_a_schema_the_fast_path_does_not_understand_is_refused_at_load(edit, whe
     with pytest.raises(precheck.SchemaShapeError, match=where.replace(".", r"\.")) as caught:
         precheck.ChatPrecheck(_altered(edit))
     assert "update ftlab/dataset/precheck.py" in str(caught.value)
+    assert isinstance(caught.value, FtlabError)

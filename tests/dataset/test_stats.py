@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 
 import pytest
@@ -55,7 +56,7 @@ def test_the_histogram_covers_every_value_once(values, max_bins):
     bins = distribution(values).histogram(max_bins)
     assert 1 <= len(bins) <= max_bins
     assert bins[0].low == min(values) and bins[-1].high >= max(values)
-    assert all(a.high + 1 == b.low for a, b in zip(bins, bins[1:]))
+    assert all(a.high + 1 == b.low for a, b in itertools.pairwise(bins))
     assert all(b.count == sum(b.low <= v <= b.high for v in values) for b in bins)
 
 

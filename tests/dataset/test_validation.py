@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from ftlab.dataset import validation
 from ftlab.dataset.jsonl import dumps, write_jsonl
 from ftlab.dataset.records import CODES
 from ftlab.dataset.validation import UnusableFile, validate_file
+from ftlab.errors import FtlabError
 from ftlab.tokens.cost import estimate_training_cost
 from ftlab.tokens.counting import count_tokens
 from ftlab.tokens.models import UnknownModel
@@ -45,10 +47,19 @@ def test_a_missing_file_or_a_folder_is_unusable(tmp_path):
         validate_file(tmp_path)
 
 
+def test_an_unusable_file_is_an_ftlab_error_that_names_the_file_and_the_reason(tmp_path):
+    with pytest.raises(FtlabError) as caught:
+        validate_file(tmp_path / "nope.jsonl")
+    assert isinstance(caught.value, UnusableFile)
+    assert (caught.value.path, caught.value.reason) == (str(tmp_path / "nope.jsonl"), "no such file")
+    assert str(caught.value) == f"{tmp_path / 'nope.jsonl'}: no such file"
+
+
 def test_report_totals(tmp_path):
     path = tmp_path / "f.jsonl"
     path.write_text(
-        '{"messages": []}\n\n{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n'
+        '{"messages": []}\n\n'
+        '{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}\n'
     )
     report = validate_file(path)
     assert (report.n_lines, report.n_examples, len(report.errors), len(report.warnings), report.ok) == (
@@ -196,3 +207,13 @@ def test_a_preference_file_has_token_stats_but_no_price(tmp_path):
     assert report.stats.tokens.max == count_tokens(
         PAIR["input"]["messages"] + PAIR["preferred_output"], "gpt-4.1-nano"
     )
+
+
+def test_every_code_about_a_file_is_catalogued(tmp_path):
+    silent = {"messages": [USER, {**ASSISTANT, "weight": 0}]}
+    long = {"messages": [{"role": "user", "content": "tell me more " * 6_000}, ASSISTANT]}
+    seen = set()
+    for records in ([CHAT] * 3, [silent] * 12, [CHAT] * 12 + [PAIR] + [long]):
+        report = validate_file(jsonl(tmp_path, records), model="gpt-3.5-turbo")
+        seen |= {p.code for p in report.file_problems} | set(report.counts())
+    assert seen == set(validation.CODES)

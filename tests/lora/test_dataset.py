@@ -172,8 +172,10 @@ def test_a_template_that_hides_the_reply_is_refused_naming_the_line(tmp_path: Pa
 def test_a_template_that_rewrites_earlier_turns_still_trains_exactly_the_replies(tokenizer: Any) -> None:
     rewriting = tiny_lm.tokenizer(tiny_lm.texts_of(RECORDS))
     rewriting.chat_template = (
-        "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{% if loop.last and m['role'] == 'assistant' %}[final] {% endif %}"
-        "{{ m['content'] }}<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+        "{% for m in messages %}<|im_start|>{{ m['role'] }}\n"
+        "{% if loop.last and m['role'] == 'assistant' %}[final] {% endif %}"
+        "{{ m['content'] }}<|im_end|>\n{% endfor %}"
+        "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
     )
     record = tiny_lm.record(
         ("user", "Say hello."),
@@ -190,8 +192,8 @@ def test_a_template_that_rewrites_earlier_turns_still_trains_exactly_the_replies
 def test_a_template_that_refuses_a_conversation_is_reported_with_its_line(tmp_path: Path) -> None:
     strict = tiny_lm.tokenizer(tiny_lm.texts_of(RECORDS))
     strict.chat_template = (
-        "{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}"
-        + tiny_lm.CHAT_TEMPLATE
+        "{% if messages[0]['role'] == 'system' %}"
+        "{{ raise_exception('System role not supported') }}{% endif %}" + tiny_lm.CHAT_TEMPLATE
     )
     path = tiny_lm.write_jsonl(tmp_path / "train.jsonl", [RECORDS[1], RECORDS[0]])
 

@@ -1,4 +1,4 @@
-"""Training settings: CPU-friendly defaults, and bad values refused with the field's name (no torch needed)."""
+"""Training settings: CPU-friendly defaults, bad values refused with the field's name (no torch needed)."""
 
 from __future__ import annotations
 

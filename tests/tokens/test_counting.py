@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ftlab.errors import FtlabError
 from ftlab.tokens.counting import (
     UncountableMessages,
     assistant_tokens,
@@ -246,3 +247,9 @@ def test_an_example_is_a_record_or_a_message_list() -> None:
 def test_examples_that_are_not_chat_examples_are_refused(example: object, match: str) -> None:
     with pytest.raises(UncountableMessages, match=match):
         example_tokens(example)
+
+
+def test_uncountable_messages_are_an_ftlab_error_and_still_a_type_error():
+    with pytest.raises(FtlabError) as caught:
+        count_tokens("not a list", "gpt-4o-mini")  # type: ignore[arg-type]
+    assert isinstance(caught.value, UncountableMessages) and isinstance(caught.value, TypeError)

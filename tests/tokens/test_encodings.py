@@ -16,6 +16,7 @@ import tiktoken
 import tiktoken.load
 from tiktoken_ext import openai_public
 
+from ftlab.errors import FtlabError
 from ftlab.tokens.encodings import (
     RANK_FILES,
     RankFileError,
@@ -154,3 +155,12 @@ def test_a_missing_rank_file_is_named(tmp_path: Path) -> None:
 def test_an_unknown_encoding_names_the_shipped_ones(name: object) -> None:
     with pytest.raises(UnknownEncoding, match="ftlab ships o200k_base, cl100k_base"):
         get_encoding(name)  # type: ignore[arg-type]
+
+
+def test_encoding_errors_are_ftlab_errors_and_an_unknown_name_still_a_value_error(tmp_path: Path) -> None:
+    with pytest.raises(FtlabError) as unknown:
+        get_encoding("p50k_base")
+    assert isinstance(unknown.value, UnknownEncoding) and isinstance(unknown.value, ValueError)
+    with pytest.raises(FtlabError) as missing:
+        load_encoding("cl100k_base", tmp_path / "nowhere.tiktoken.gz")
+    assert isinstance(missing.value, RankFileError)

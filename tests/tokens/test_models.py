@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ftlab.errors import FtlabError
 from ftlab.tokens.models import (
     FINE_TUNABLE_MODELS,
     UnknownModel,
@@ -152,3 +153,9 @@ def test_chat_models_tiktoken_knows_have_an_encoding(name: str, encoding: str) -
 def test_encodings_are_never_guessed(name: str, reason: str) -> None:
     with pytest.raises(UnknownModel, match=reason):
         encoding_name_for_model(name)
+
+
+def test_an_unknown_model_is_an_ftlab_error_and_still_a_value_error():
+    with pytest.raises(FtlabError) as caught:
+        resolve_model("gpt-9")
+    assert isinstance(caught.value, UnknownModel) and isinstance(caught.value, ValueError)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from ftlab.errors import FtlabError
 from ftlab.tokens.models import FINE_TUNABLE_MODELS, UnknownModel
-from ftlab.tokens.prices import INFERENCE_PRICES, inference_price, priced_models, request_cost_usd
+from ftlab.tokens.prices import INFERENCE_PRICES, NoPrice, inference_price, request_cost_usd
 
 
 def test_every_fine_tunable_model_has_an_inference_price():
-    assert priced_models() == [m.name for m in FINE_TUNABLE_MODELS]
+    assert [m.name for m in FINE_TUNABLE_MODELS if m.name not in INFERENCE_PRICES] == []
     assert set(INFERENCE_PRICES) == {m.name for m in FINE_TUNABLE_MODELS}, (
         "a price for a model ftlab.tokens.models does not know"
     )
@@ -59,3 +60,11 @@ def test_token_counts_must_be_whole_numbers(input_tokens, output_tokens):
         request_cost_usd(
             "gpt-4o-mini", input_tokens=input_tokens, output_tokens=output_tokens, fine_tuned=False
         )
+
+
+def test_a_missing_price_is_an_ftlab_error_and_still_a_lookup_error(monkeypatch):
+    monkeypatch.delitem(INFERENCE_PRICES, "gpt-4o-mini-2024-07-18")
+    with pytest.raises(FtlabError) as caught:
+        inference_price("gpt-4o-mini")
+    assert isinstance(caught.value, NoPrice) and isinstance(caught.value, LookupError)
+    assert "no inference price for 'gpt-4o-mini-2024-07-18'" in str(caught.value)
