@@ -61,9 +61,9 @@ def auto_epochs(n_examples: int) -> int:
 
 def check_epochs(n_epochs: int | str) -> None:
     """Raise ValueError unless n_epochs is "auto" or an integer the API accepts (1 to 50)."""
-    if n_epochs == "auto" and isinstance(n_epochs, str):
+    if n_epochs == "auto":
         return
-    if isinstance(n_epochs, str) or not is_strict_int(n_epochs):
+    if not is_strict_int(n_epochs):
         raise ValueError(f'n_epochs must be "auto" or an integer from 1 to 50, got {n_epochs!r}')
     if not MIN_EPOCHS <= n_epochs <= MAX_EPOCHS:
         raise ValueError(f"n_epochs must be from {MIN_EPOCHS} to {MAX_EPOCHS}, got {n_epochs}")

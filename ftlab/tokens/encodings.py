@@ -30,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 
 import tiktoken
-from tiktoken_ext import openai_public  # type: ignore[import-untyped]  # ships no py.typed
+from tiktoken_ext import openai_public
 
 from ftlab.errors import FtlabError
 
