@@ -25,7 +25,7 @@ from ftlab.classroom.submission import Submission, UnusableSubmission, stage
 from ftlab.grading.exercises import find
 from ftlab.grading.isolation.backend import IsolationPlugin
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
-from ftlab.grading.plugin import points_spec
+from ftlab.grading.marker import points_spec
 from ftlab.grading.results import CheckResult, Scoreboard, load_checks
 
 STATUSES = ("graded", "malformed", "error")

@@ -18,7 +18,7 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
-from ftlab.grading.seam import TimeLimitExceeded, time_limit
+from ftlab.grading.time_limit import TimeLimitExceeded, time_limit
 
 HEADER = "# ftlab: the code cells of {name}, run one by one (shell and magic lines removed)"
 SELF_CHECK_TAG = "ftlab-self-check"

@@ -10,14 +10,11 @@ cannot tell the difference because both speak only plain data.
 from __future__ import annotations
 
 import builtins
-import contextlib
 import hashlib
 import importlib.util
-import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -26,6 +23,7 @@ from typing import Any, Protocol
 import ftlab.grading.isolation.handles  # noqa: F401 - registers the standard handles where learner code runs
 from ftlab.grading.exercises import Exercise
 from ftlab.grading.isolation.plain_data import NotPlainData, from_plain, to_plain
+from ftlab.grading.time_limit import TimeLimitExceeded, time_limit
 
 DEFAULT_CALL_TIMEOUT = 10.0
 
@@ -265,29 +263,3 @@ def _one_line(error: BaseException) -> str:
     if isinstance(error, SyntaxError):
         return f"SyntaxError on line {error.lineno}: {error.msg}"
     return f"{type(error).__name__}: {error}"
-
-
-class TimeLimitExceeded(BaseException):
-    """Raised inside :func:`time_limit`; a BaseException, so a learner's ``except Exception`` can't swallow it."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (main thread, POSIX); no limit elsewhere or when 0."""
-    usable = (
-        seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise TimeLimitExceeded
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

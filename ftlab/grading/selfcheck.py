@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from ftlab.grading.exercises import Exercise, find
-from ftlab.grading.plugin import BACKEND_FACTORY
 from ftlab.grading.results import Scoreboard, load_checks
 from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, Outcome, run_call
+from ftlab.grading.settings import BACKEND_FACTORY
 
 
 class NamespaceBackend:

@@ -37,8 +37,8 @@ from ftlab.grading.exercises import Exercise
 from ftlab.grading.isolation.sandbox import HARNESS_LIB, Limits, Mount, Sandbox, harness_package
 from ftlab.grading.isolation.wire import Expired, Violation, Wire, checked_outcome
 from ftlab.grading.mock_api import MOCK_ADDRESS, unix_socket
-from ftlab.grading.plugin import BACKEND_FACTORY, call_timeout
 from ftlab.grading.seam import Outcome
+from ftlab.grading.settings import BACKEND_FACTORY, call_timeout
 
 GRACE = 2.0
 STARTUP_TIMEOUT = 60.0
