@@ -28,7 +28,6 @@ from ftlab.grading.isolation.sandbox import Limits, Sandbox
 from ftlab.grading.marker import points_spec
 from ftlab.grading.results import CheckResult, Scoreboard, load_checks
 
-STATUSES = ("graded", "malformed", "error")
 MAX_LOG = 20000
 
 
@@ -57,7 +56,12 @@ class Graded:
 
 
 def grade_submission(
-    submission: Submission, *, graders: Path, timeout: float, sandbox: Sandbox, limits: Limits = Limits()
+    submission: Submission,
+    *,
+    graders: Path,
+    timeout: float,
+    sandbox: Sandbox,
+    limits: Limits | None = None,
 ) -> Graded:
     """Grade one submission with the graders in ``graders``; never raises for anything the submission does."""
     started = time.monotonic()
@@ -149,7 +153,7 @@ class _Collector:
                     spec.hint,
                     "",
                     item.nodeid,
-                )  # type: ignore[arg-type]
+                )
             )
 
 
