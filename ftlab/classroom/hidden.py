@@ -20,8 +20,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from ftlab.errors import FtlabError
 
-class HiddenCheckLeft(ValueError):
+
+class HiddenCheckLeft(FtlabError, ValueError):
     """A hidden check that could not be taken out (a form not recognised, or sharing a line)."""
 
     def __init__(

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ftlab.errors import FtlabError
 from ftlab.grading.cells import UnreadableNotebook, read_cells, write_cells
 from ftlab.grading.exercises import EXERCISES
 
@@ -27,7 +28,7 @@ _EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")
 _SKIPPED = re.compile(r"^(\.|__pycache__$|_)")
 
 
-class UnusableSubmission(ValueError):
+class UnusableSubmission(FtlabError, ValueError):
     """A submission that cannot be graded at all: nothing to run, an unreadable notebook, a huge file."""
 
     def __init__(self, path: Path, reason: str) -> None:

@@ -18,6 +18,7 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
+from ftlab.errors import FtlabError
 from ftlab.grading.time_limit import TimeLimitExceeded, time_limit
 
 HEADER = "# ftlab: the code cells of {name}, run one by one (shell and magic lines removed)"
@@ -25,7 +26,7 @@ SELF_CHECK_TAG = "ftlab-self-check"
 _MARKER = re.compile(r"^# %% \[cell (\d+)\]\s*$")
 
 
-class UnreadableNotebook(ValueError):
+class UnreadableNotebook(FtlabError, ValueError):
     """A file nbformat cannot read as a notebook."""
 
     def __init__(self, path: Path, reason: str) -> None:

@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Any, Protocol
 
 import ftlab.grading.isolation.handles  # noqa: F401 - registers the standard handles where learner code runs
+from ftlab.errors import FtlabError
 from ftlab.grading.exercises import Exercise
 from ftlab.grading.isolation.plain_data import NotPlainData, from_plain, to_plain
 from ftlab.grading.time_limit import TimeLimitExceeded, time_limit
@@ -60,7 +61,7 @@ class Backend(Protocol):
     def call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome: ...
 
 
-class StudentCodeError(Exception):
+class StudentCodeError(FtlabError):
     """Base of the errors a grader sees when the learner's code could not be called as asked."""
 
     def feedback(self) -> str:
@@ -137,7 +138,7 @@ def _nearest_builtin(error: BaseException) -> str:
     return ""
 
 
-class LearnerException(Exception):
+class LearnerException(FtlabError):
     """An exception of a class the learner defined (or a library's), rebuilt by name."""
 
     def __init__(self, type_name: str, message: str) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from ftlab.grading.isolation.plain_data import Handle, register_handle
 from ftlab.transport import http_library
+from ftlab.values import is_number, is_strict_int
 
 #: The openai SDK's own default: 408, 409, 429 and 5xx answers are retried twice.
 SDK_RETRIES = 2
@@ -114,7 +115,7 @@ class MockSleep:
         self.calls: list[float] = []
 
     def __call__(self, seconds: float) -> None:
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        if not is_number(seconds):
             raise TypeError(f"sleep() takes a number of seconds, not {type(seconds).__name__}")
         if math.isnan(seconds) or seconds < 0:
             raise ValueError(f"sleep length must be a number of seconds >= 0, got {seconds!r}")
@@ -177,7 +178,7 @@ register_handle("mock_sleep", _build_mock_sleep)
 
 def repeated(value: Any, count: int) -> Handle:
     """A handle that becomes ``[value] * count`` where the learner's code runs: a big input sent small."""
-    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+    if not is_strict_int(count) or count < 0:
         raise ValueError(f"count must be an integer >= 0, got {count!r}")
     return Handle("repeated", {"value": value, "count": count})
 

@@ -15,11 +15,13 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from ftlab.errors import FtlabError
+
 _TAG = "$ftlab"
 _HANDLES: dict[str, Callable[[dict[str, Any]], Any]] = {}
 
 
-class NotPlainData(TypeError):
+class NotPlainData(FtlabError, TypeError):
     """A value that cannot cross the boundary as plain data."""
 
     def __init__(self, where: str, value: object) -> None:

@@ -29,7 +29,11 @@ from ftlab.grading.isolation.wire import Expired, Violation, Wire
 STARTUP_TIMEOUT = 60.0
 SANDBOX_ROOT = "/submission"
 SANDBOX_WORKDIR = "/tmp/work"
-_BOOT = "import sys; sys.path.insert(0, {lib!r}); from ftlab.grading.isolation.harness import main; main()"
+#: The child's whole program; its configuration is written into it, so it reads no command line.
+_BOOT = (
+    "import sys; sys.path.insert(0, {lib!r}); "
+    "from ftlab.grading.isolation.harness import main; main({config!r})"
+)
 
 
 class SandboxFailure(FtlabError, RuntimeError):
@@ -81,7 +85,8 @@ class HarnessProcess:
             "sandboxed": self.sandbox.isolated,
             "parent": 0 if self.sandbox.isolated else os.getpid(),
         }
-        argv = [sys.executable, "-I", "-B", "-X", "utf8", "-c", _BOOT.format(lib=lib), json.dumps(config)]
+        boot = _BOOT.format(lib=lib, config=json.dumps(config))
+        argv = [sys.executable, "-I", "-B", "-X", "utf8", "-c", boot]
         command = self.sandbox.command(argv, mounts=self._mounts(), workdir=workdir)
         try:
             self._process = self._spawn(command, workdir, pass_fds=(request_read, answer_write))

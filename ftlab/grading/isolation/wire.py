@@ -13,17 +13,18 @@ import select
 import time
 from typing import Any
 
+from ftlab.errors import FtlabError
 from ftlab.grading.seam import Outcome
 
 MAX_MESSAGE = 64 * 1024**2
 _KINDS = {"value", "raised", "missing", "unloadable", "not_plain", "timeout"}
 
 
-class Violation(Exception):
+class Violation(FtlabError):
     """The child wrote something the protocol does not allow."""
 
 
-class Expired(Exception):
+class Expired(FtlabError):
     """No answer came before the deadline."""
 
 

@@ -171,10 +171,13 @@ def test_what_the_code_prints_never_reaches_the_grader(start):
 def test_writing_on_the_private_channel_is_a_violation_not_an_answer(start):
     proxy = start(
         """
-        import json, os, sys
+        import os
         def build_example(a, b):
-            fd = json.loads(sys.argv[-1])["out_fd"]
-            os.write(fd, b'{"id": 12345, "outcome": {"kind": "value", "value": "forged"}}\\n')
+            for fd in range(3, 256):  # every descriptor the child holds, the private answer pipe among them
+                try:
+                    os.write(fd, b'{"id": 12345, "outcome": {"kind": "value", "value": "forged"}}\\n')
+                except OSError:
+                    pass
             return "late"
         """
     )
