@@ -37,7 +37,7 @@ class Settings:
     limits: Limits = Limits()
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
@@ -132,10 +132,10 @@ def grade_all(
         state, value = result
         submission = submissions[index]
         if state == "ok":
-            results[index] = Graded.from_dict(value)
+            record = Graded.from_dict(value)
         else:
             message = value.strip().splitlines()[-1] if state == "failed" else value
-            results[index] = Graded(
+            record = Graded(
                 submission.name,
                 str(submission.path),
                 "error",
@@ -143,7 +143,8 @@ def grade_all(
                 sandbox=settings.sandbox.kind,
                 log=value if state == "failed" else "",
             )
-        bar.advance(results[index])  # type: ignore[arg-type]
+        results[index] = record
+        bar.advance(record)
 
     tasks = [(_grade, {"submission": s, "settings": settings}) for s in submissions]
     run_in_workers(tasks, jobs=settings.jobs, budget=settings.budget, done=done)

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from ftlab.classroom.hidden import HiddenCheckLeft, strip_hidden
 
@@ -52,7 +53,7 @@ def hidden_left(folder: Path) -> list[str]:
         env=environment,
         timeout=300,
     )
-    report = (
+    report: dict[str, Any] = (
         json.loads(done.stdout.strip().splitlines()[-1])
         if done.stdout.strip()
         else {"code": done.returncode, "hidden": []}

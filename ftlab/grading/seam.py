@@ -111,8 +111,8 @@ def reraise(exercise: Exercise, function: str, outcome: Outcome) -> Any:
     if outcome.kind == "timeout":
         raise CallTimedOut(f"{function}() {outcome.message}")
     error = _rebuild_exception(outcome)
-    error.ftlab_traceback = outcome.traceback  # type: ignore[attr-defined]
-    error.ftlab_message = outcome.message  # type: ignore[attr-defined]
+    # marks the error as the learner's: feedback shows their message and the lines in their file
+    vars(error).update(ftlab_traceback=outcome.traceback, ftlab_message=outcome.message)
     for note in outcome.notes:
         error.add_note(note)
     raise error
