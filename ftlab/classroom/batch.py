@@ -76,10 +76,10 @@ def run_in_workers(
     budget: float,
     done: Callable[[int, tuple[str, Any]], None],
 ) -> None:
-    """Run each ``function(**kwargs)`` in a fresh worker, ``jobs`` at a time; ``done(index, (state, value))`` as each ends.
+    """Run each ``function(**kwargs)`` in a fresh worker, ``jobs`` at a time.
 
-    ``state`` is "ok" (value: the return value), "failed" (value: the traceback), "crashed" or
-    "timeout" (value: an explanation).
+    ``done(index, (state, value))`` is called as each ends. ``state`` is "ok" (value: the return
+    value), "failed" (value: the traceback), "crashed" or "timeout" (value: an explanation).
     """
     context = _context()
     pending = list(enumerate(tasks))
@@ -189,9 +189,8 @@ class Progress:
         if self.live:
             filled = int(30 * self.count / max(self.total, 1))
             extra = f", {self.problems} not graded" if self.problems else ""
-            self.stream.write(
-                f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total} graded{extra} ({rate:.1f}/s)"
-            )
+            bar = f"[{'#' * filled}{'.' * (30 - filled)}]"
+            self.stream.write(f"\r{bar} {self.count}/{self.total} graded{extra} ({rate:.1f}/s)")
         else:
             score = f"{graded.board.points:g}/{graded.board.max_points:g}" if graded.board.checks else "-"
             self.stream.write(f"[{self.count}/{self.total}] {graded.name}: {graded.status} {score}\n")

@@ -60,7 +60,8 @@ def hidden_left(folder: Path) -> list[str]:
     )
     if report["code"] != 0:
         raise ValueError(
-            f"the distribution's graders do not collect (pytest exit status {report['code']}): {done.stdout[-500:]}{done.stderr[-500:]}"
+            f"the distribution's graders do not collect (pytest exit status {report['code']}): "
+            f"{done.stdout[-500:]}{done.stderr[-500:]}"
         )
     return list(report["hidden"])
 

@@ -1,4 +1,4 @@
-"""Notebook code cells: read them from an ``.ipynb``, keep them as a percent-format ``.py``, run them one by one.
+"""Notebook code cells: read from an ``.ipynb``, kept as a percent-format ``.py``, run one by one.
 
 A submitted notebook is turned (by the grader, outside the sandbox) into a ``.py`` file in the
 "percent" format Jupytext and editors use: one ``# %% [cell N]`` line before each code cell.
@@ -128,7 +128,8 @@ def run_cells(path: Path, *, cell_timeout: float) -> tuple[types.ModuleType, lis
                 exec(code, module.__dict__)  # noqa: S102 - this is the learner's own notebook, inside the sandbox
         except TimeLimitExceeded:
             notes.append(
-                f"code cell {number} ({_first_line(source)}) did not finish within {cell_timeout:g} s and was stopped"
+                f"code cell {number} ({_first_line(source)}) did not finish within {cell_timeout:g} s "
+                "and was stopped"
             )
         except BaseException as error:  # noqa: BLE001 - a cell may raise anything, even SystemExit
             if isinstance(error, SyntaxError) and error.lineno is not None:

@@ -76,7 +76,10 @@ class MissingFunction(StudentCodeError, AttributeError):
         self.exercise, self.function = exercise, function
 
     def __str__(self) -> str:
-        return f"MISSING FUNCTION --> {self.function}() in {self.exercise.filename}: did you misname or forget to define it?"
+        return (
+            f"MISSING FUNCTION --> {self.function}() in {self.exercise.filename}: "
+            "did you misname or forget to define it?"
+        )
 
 
 class UnloadableExercise(StudentCodeError):
@@ -247,7 +250,8 @@ def run_call(
     except NotPlainData as error:
         return Outcome(
             "not_plain",
-            message=f"a {error.type_name} object; return plain data only (dict, list, str, int, float, bool or None)",
+            message=f"a {error.type_name} object; "
+            "return plain data only (dict, list, str, int, float, bool or None)",
         )
 
 

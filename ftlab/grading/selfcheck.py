@@ -1,4 +1,4 @@
-"""Self-checks from a notebook: the same grader suite as ``pytest exercises/``, on the notebook's own functions.
+"""Self-checks from a notebook: the grader suite of ``pytest exercises/`` on the notebook's own functions.
 
 A lab notebook's self-check cell calls ``check("ex1_build_example", globals())``: pytest runs
 ``graders/test_ex1_build_example.py`` with a backend that finds the learner's functions in the
@@ -58,7 +58,7 @@ def find_graders(start: Path | None = None) -> Path:
 def check(
     slug: str, namespace: Mapping[str, Any], *, graders: Path | None = None, quiet: bool = False
 ) -> Scoreboard:
-    """Grade one exercise on the functions in ``namespace``; prints pytest's report and returns the scoreboard."""
+    """Grade one exercise on the functions in ``namespace``; print pytest's report, return the scoreboard."""
     exercise = find(slug)
     folder = graders or find_graders()
     grader = folder / exercise.grader_filename

@@ -10,7 +10,7 @@ from types import FrameType
 
 
 class TimeLimitExceeded(BaseException):
-    """Raised inside :func:`time_limit`; a BaseException, so a learner's ``except Exception`` can't swallow it."""
+    """Raised inside :func:`time_limit`: a BaseException, so a learner's ``except Exception`` misses it."""
 
 
 @contextlib.contextmanager

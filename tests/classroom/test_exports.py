@@ -12,7 +12,8 @@ import jsonschema
 from ftlab.classroom.exports import classroom, gradescope, write_reports
 from tests.classroom.sample_results import SECRET, alice, golden, the_class
 
-# Gradescope's results.json, from https://gradescope-autograders.readthedocs.io/en/latest/specs/ (plus max_score).
+# Gradescope's results.json (plus max_score), from
+# https://gradescope-autograders.readthedocs.io/en/latest/specs/
 VISIBILITY = {"enum": ["hidden", "after_due_date", "after_published", "visible"]}
 GRADESCOPE_SCHEMA = {
     "type": "object",
@@ -98,7 +99,8 @@ def test_several_submissions_get_a_folder_each_and_one_gets_none(tmp_path):
     assert json.loads((tmp_path / "one" / "results.json").read_text())["score"] == 2.5
 
 
-# GitHub Classroom's autograding-grading-reporter reads, per runner, this shape (src/main.js, aggregate-results.js).
+# GitHub Classroom's autograding-grading-reporter reads, per runner, this shape
+# (src/main.js, aggregate-results.js).
 CLASSROOM_SCHEMA = {
     "type": "object",
     "required": ["version", "status", "max_score", "tests"],

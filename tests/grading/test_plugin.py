@@ -113,7 +113,8 @@ def test_a_missing_function_is_named_not_an_import_error(pytester):
     result, data = run_json(pytester, "exercises/")
     result.stdout.fnmatch_lines(
         [
-            "*MISSING FUNCTION --> build_example() in ex1_build_example.py: did you misname or forget to define it?*"
+            "*MISSING FUNCTION --> build_example() in ex1_build_example.py: "
+            "did you misname or forget to define it?*"
         ]
     )
     assert data["score"] == 0

@@ -1,11 +1,12 @@
 """Handles: resources a grader names in plain data and the learner's side builds for itself.
 
 The same grader runs the learner's code in this process or in a sandboxed child, so a grader
-never hands over a live object: it hands over a :class:`~ftlab.grading.isolation.plain_data.Handle` (a kind and plain
-parameters) and the side that runs the learner's code builds the object here. An
-``openai_client`` handle becomes an ``openai.OpenAI`` pointed at the mock API (over TCP or a
-Unix socket); a ``mock_sleep`` handle becomes a ``sleep(seconds)`` that moves the mock's manual
-clock over HTTP instead of sleeping, so no grader ever waits.
+never hands over a live object: it hands over a
+:class:`~ftlab.grading.isolation.plain_data.Handle` (a kind and plain parameters) and the side
+that runs the learner's code builds the object here. An ``openai_client`` handle becomes an
+``openai.OpenAI`` pointed at the mock API (over TCP or a Unix socket); a ``mock_sleep`` handle
+becomes a ``sleep(seconds)`` that moves the mock's manual clock over HTTP instead of sleeping, so
+no grader ever waits.
 """
 
 from __future__ import annotations
@@ -94,9 +95,9 @@ class SleepLimitExceeded(BaseException):
 
     def __str__(self) -> str:
         return (
-            f"sleep() was asked for {sum(self.calls):g} s in all over {len(self.calls)} calls, more than the "
-            f"{self.limit:g} s this check allows: does your loop poll the job again after each sleep, and stop "
-            "once timeout_seconds have passed?"
+            f"sleep() was asked for {sum(self.calls):g} s in all over {len(self.calls)} calls, "
+            f"more than the {self.limit:g} s this check allows: does your loop poll the job again "
+            "after each sleep, and stop once timeout_seconds have passed?"
         )
 
 

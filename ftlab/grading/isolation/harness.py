@@ -140,7 +140,7 @@ def _apply_limits(limits: Limits, *, sandboxed: bool) -> None:
 
 
 def _limit(which: int, soft: int, hard: int | None = None) -> None:
-    """Lower a limit to ``soft``/``hard``, never above a hard limit already set; skipped where the OS refuses."""
+    """Lower a limit to ``soft``/``hard``, never above a hard limit already set; skip it if the OS refuses."""
     _, current_hard = resource.getrlimit(which)
     hard = soft if hard is None else hard
     if current_hard != resource.RLIM_INFINITY:

@@ -45,7 +45,10 @@ class Wire:
             pass
 
     def receive(self, deadline: float | None) -> dict[str, Any] | None:
-        """The next message, or None when the child closed its end (it ended); :class:`Expired` at the deadline."""
+        """The next message, or None when the child closed its end (it ended).
+
+        Raises :class:`Expired` at the deadline, :class:`Violation` for what the protocol forbids.
+        """
         while b"\n" not in self._buffer:
             if len(self._buffer) > MAX_MESSAGE:
                 raise Violation(f"a message longer than {MAX_MESSAGE // 1024**2} MB")
