@@ -1,1 +1,1 @@
-"""Grading a class: submissions, batch runs, reports for LMSs, Gradescope, the student kit and the notebook."""
+"""Grading a class: submissions, batch runs, reports for LMSs, Gradescope, the student kit, the notebook."""

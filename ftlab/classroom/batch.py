@@ -37,7 +37,7 @@ class Settings:
     limits: Limits = Limits()
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
@@ -76,10 +76,10 @@ def run_in_workers(
     budget: float,
     done: Callable[[int, tuple[str, Any]], None],
 ) -> None:
-    """Run each ``function(**kwargs)`` in a fresh worker, ``jobs`` at a time; ``done(index, (state, value))`` as each ends.
+    """Run each ``function(**kwargs)`` in a fresh worker, ``jobs`` at a time.
 
-    ``state`` is "ok" (value: the return value), "failed" (value: the traceback), "crashed" or
-    "timeout" (value: an explanation).
+    ``done(index, (state, value))`` is called as each ends. ``state`` is "ok" (value: the return
+    value), "failed" (value: the traceback), "crashed" or "timeout" (value: an explanation).
     """
     context = _context()
     pending = list(enumerate(tasks))
@@ -132,10 +132,10 @@ def grade_all(
         state, value = result
         submission = submissions[index]
         if state == "ok":
-            results[index] = Graded.from_dict(value)
+            record = Graded.from_dict(value)
         else:
             message = value.strip().splitlines()[-1] if state == "failed" else value
-            results[index] = Graded(
+            record = Graded(
                 submission.name,
                 str(submission.path),
                 "error",
@@ -143,7 +143,8 @@ def grade_all(
                 sandbox=settings.sandbox.kind,
                 log=value if state == "failed" else "",
             )
-        bar.advance(results[index])  # type: ignore[arg-type]
+        results[index] = record
+        bar.advance(record)
 
     tasks = [(_grade, {"submission": s, "settings": settings}) for s in submissions]
     run_in_workers(tasks, jobs=settings.jobs, budget=settings.budget, done=done)
@@ -188,9 +189,8 @@ class Progress:
         if self.live:
             filled = int(30 * self.count / max(self.total, 1))
             extra = f", {self.problems} not graded" if self.problems else ""
-            self.stream.write(
-                f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total} graded{extra} ({rate:.1f}/s)"
-            )
+            bar = f"[{'#' * filled}{'.' * (30 - filled)}]"
+            self.stream.write(f"\r{bar} {self.count}/{self.total} graded{extra} ({rate:.1f}/s)")
         else:
             score = f"{graded.board.points:g}/{graded.board.max_points:g}" if graded.board.checks else "-"
             self.stream.write(f"[{self.count}/{self.total}] {graded.name}: {graded.status} {score}\n")

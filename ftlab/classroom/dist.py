@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from ftlab.classroom.hidden import HiddenCheckLeft, strip_hidden
 
@@ -52,14 +53,15 @@ def hidden_left(folder: Path) -> list[str]:
         env=environment,
         timeout=300,
     )
-    report = (
+    report: dict[str, Any] = (
         json.loads(done.stdout.strip().splitlines()[-1])
         if done.stdout.strip()
         else {"code": done.returncode, "hidden": []}
     )
     if report["code"] != 0:
         raise ValueError(
-            f"the distribution's graders do not collect (pytest exit status {report['code']}): {done.stdout[-500:]}{done.stderr[-500:]}"
+            f"the distribution's graders do not collect (pytest exit status {report['code']}): "
+            f"{done.stdout[-500:]}{done.stderr[-500:]}"
         )
     return list(report["hidden"])
 

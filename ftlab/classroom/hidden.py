@@ -20,8 +20,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from ftlab.errors import FtlabError
 
-class HiddenCheckLeft(ValueError):
+
+class HiddenCheckLeft(FtlabError, ValueError):
     """A hidden check that could not be taken out (a form not recognised, or sharing a line)."""
 
     def __init__(
@@ -45,9 +47,14 @@ def _says_hidden(node: ast.AST) -> bool:
     return False
 
 
-def _hidden_nodes(tree: ast.Module) -> list[ast.AST]:
-    found: list[ast.AST] = []
-    for parent in [tree, *(n for n in tree.body if isinstance(n, ast.ClassDef))]:
+#: What a hidden check is in a grader's source: a test function, or an element of a list of cases.
+Located = ast.stmt | ast.expr
+
+
+def _hidden_nodes(tree: ast.Module) -> list[Located]:
+    found: list[Located] = []
+    parents: list[ast.Module | ast.ClassDef] = [tree, *(n for n in tree.body if isinstance(n, ast.ClassDef))]
+    for parent in parents:
         for node in parent.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
                 _says_hidden(d) for d in node.decorator_list
@@ -64,22 +71,22 @@ def _names(nodes: Iterable[ast.AST]) -> set[str]:
     return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
-def _lines(node: ast.AST, lines: list[str], path: Path) -> range:
+def _lines(node: Located, lines: list[str], path: Path) -> range:
     """The 0-based lines of ``node`` with its decorators and the comment block just above it."""
-    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1  # type: ignore[attr-defined]
-    last = node.end_lineno or node.lineno  # type: ignore[attr-defined]
-    before = lines[first][: node.col_offset if first == node.lineno - 1 else 0]  # type: ignore[attr-defined]
-    after = lines[last - 1][node.end_col_offset :].strip()  # type: ignore[attr-defined]
+    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1
+    last = node.end_lineno or node.lineno
+    before = lines[first][: node.col_offset if first == node.lineno - 1 else 0]
+    after = lines[last - 1][node.end_col_offset :].strip()
     if before.strip() or after not in ("", ","):
-        raise HiddenCheckLeft(path, node.lineno, "a hidden case shares its line with other code")  # type: ignore[attr-defined]
+        raise HiddenCheckLeft(path, node.lineno, "a hidden case shares its line with other code")
     while first > 0 and lines[first - 1].lstrip().startswith("#"):
         first -= 1
     return range(first, last)
 
 
-def _orphans(tree: ast.Module, used_by_removed: set[str]) -> list[ast.stmt]:
+def _orphans(tree: ast.Module, used_by_removed: set[str]) -> list[Located]:
     """Module-level assignments of names only removed code used."""
-    found = []
+    found: list[Located] = []
     for node in tree.body:
         targets = (
             node.targets
@@ -90,7 +97,7 @@ def _orphans(tree: ast.Module, used_by_removed: set[str]) -> list[ast.stmt]:
         )
         if not targets or not all(isinstance(t, ast.Name) for t in targets):
             continue
-        names = {t.id for t in targets}  # type: ignore[attr-defined]
+        names = {t.id for t in targets if isinstance(t, ast.Name)}
         if names <= used_by_removed and not names & _names(n for n in tree.body if n is not node):
             found.append(node)
     return found

@@ -31,7 +31,7 @@ _TASK = re.compile(r"^Task \d+\.")
 
 
 def instructions(docstring: str) -> str:
-    """An exercise docstring as Markdown: its first line a heading, task bodies unindented, examples as code."""
+    """An exercise docstring as Markdown: first line a heading, task bodies unindented, examples as code."""
     lines = docstring.strip("\n").splitlines()
     out = [f"## {lines[0].strip().rstrip('.')}"]
     mode = ""  # "task": an indented block under a task heading; "code": an indented example

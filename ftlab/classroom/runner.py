@@ -1,9 +1,9 @@
 """Grading one submission: the grader suites run by pytest here, the learner's code in a sandboxed child.
 
 :func:`grade_submission` stages the submission, runs ``pytest.main`` on the graders with
-``--impl`` pointing at it and :class:`ftlab.grading.isolation.backend.IsolationPlugin` installed, and returns a
-:class:`Graded` record holding the scoreboard. It is meant to run in a worker process of its
-own (see :mod:`ftlab.classroom.batch`), one per submission.
+``--impl`` pointing at it and :class:`ftlab.grading.isolation.backend.IsolationPlugin`
+installed, and returns a :class:`Graded` record holding the scoreboard. It is meant to run in a
+worker process of its own (see :mod:`ftlab.classroom.batch`), one per submission.
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ from ftlab.classroom.submission import Submission, UnusableSubmission, stage
 from ftlab.grading.exercises import find
 from ftlab.grading.isolation.backend import IsolationPlugin
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
-from ftlab.grading.plugin import points_spec
+from ftlab.grading.marker import points_spec
 from ftlab.grading.results import CheckResult, Scoreboard, load_checks
 
-STATUSES = ("graded", "malformed", "error")
 MAX_LOG = 20000
 
 
@@ -57,7 +56,12 @@ class Graded:
 
 
 def grade_submission(
-    submission: Submission, *, graders: Path, timeout: float, sandbox: Sandbox, limits: Limits = Limits()
+    submission: Submission,
+    *,
+    graders: Path,
+    timeout: float,
+    sandbox: Sandbox,
+    limits: Limits | None = None,
 ) -> Graded:
     """Grade one submission with the graders in ``graders``; never raises for anything the submission does."""
     started = time.monotonic()
@@ -72,8 +76,9 @@ def grade_submission(
         board_path, log_path = Path(private, "board.json"), Path(private, "pytest.log")
         plugin = IsolationPlugin(sandbox=sandbox, limits=limits)
         args = [
-            str(graders), "--impl", str(staged.root), "--ftlab-json", str(board_path), "--ftlab-timeout", f"{timeout:g}",
-            "-p", "no:cacheprovider", "-q", "--no-header", "-rN", f"--rootdir={graders.parent}", "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            str(graders), "--impl", str(staged.root), "--ftlab-json", str(board_path),
+            "--ftlab-timeout", f"{timeout:g}", "-p", "no:cacheprovider", "-q", "--no-header", "-rN",
+            f"--rootdir={graders.parent}", "-W", "ignore::pytest.PytestAssertRewriteWarning",
         ]  # fmt: skip
         with _output_to(log_path):
             code = pytest.main(args, plugins=[plugin])
@@ -149,7 +154,7 @@ class _Collector:
                     spec.hint,
                     "",
                     item.nodeid,
-                )  # type: ignore[arg-type]
+                )
             )
 
 

@@ -1,4 +1,4 @@
-"""Submissions: what a learner hands in (a folder, one ``.py`` or a notebook) and how it is staged for grading.
+"""Submissions: what a learner hands in (a folder, one ``.py``, a notebook) and how it is staged for grading.
 
 A *folder* holds exercise files named like ``exercises/`` (``ex1_build_example.py``, ...),
 directly or in an ``exercises/`` subfolder (a clone of a classroom repository). A single
@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ftlab.errors import FtlabError
 from ftlab.grading.cells import UnreadableNotebook, read_cells, write_cells
 from ftlab.grading.exercises import EXERCISES
 
@@ -27,7 +28,7 @@ _EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")
 _SKIPPED = re.compile(r"^(\.|__pycache__$|_)")
 
 
-class UnusableSubmission(ValueError):
+class UnusableSubmission(FtlabError, ValueError):
     """A submission that cannot be graded at all: nothing to run, an unreadable notebook, a huge file."""
 
     def __init__(self, path: Path, reason: str) -> None:
@@ -128,7 +129,10 @@ def _unique_names(submissions: list[Submission]) -> list[Submission]:
 
 
 def stage(submission: Submission, into: Path) -> Staged:
-    """Copy what gets graded into the empty folder ``into``; raise :class:`UnusableSubmission` when nothing can."""
+    """Copy what gets graded into the empty folder ``into``.
+
+    Raises :class:`UnusableSubmission` when nothing can be graded.
+    """
     into.mkdir(parents=True, exist_ok=True)
     path = submission.path
     if submission.kind == "folder":
@@ -166,7 +170,8 @@ def _copy(source: Path, target: Path) -> str:
     if size > MAX_FILE_BYTES:
         raise UnusableSubmission(
             source,
-            f"the file is {size / 1024**2:.1f} MB; a submission file may be at most {MAX_FILE_BYTES // 1024**2} MB",
+            f"the file is {size / 1024**2:.1f} MB; "
+            f"a submission file may be at most {MAX_FILE_BYTES // 1024**2} MB",
         )
     shutil.copyfile(source, target)
     return target.name

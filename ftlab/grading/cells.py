@@ -1,4 +1,4 @@
-"""Notebook code cells: read them from an ``.ipynb``, keep them as a percent-format ``.py``, run them one by one.
+"""Notebook code cells: read from an ``.ipynb``, kept as a percent-format ``.py``, run one by one.
 
 A submitted notebook is turned (by the grader, outside the sandbox) into a ``.py`` file in the
 "percent" format Jupytext and editors use: one ``# %% [cell N]`` line before each code cell.
@@ -18,14 +18,15 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
-from ftlab.grading.seam import TimeLimitExceeded, time_limit
+from ftlab.errors import FtlabError
+from ftlab.grading.time_limit import TimeLimitExceeded, time_limit
 
 HEADER = "# ftlab: the code cells of {name}, run one by one (shell and magic lines removed)"
 SELF_CHECK_TAG = "ftlab-self-check"
 _MARKER = re.compile(r"^# %% \[cell (\d+)\]\s*$")
 
 
-class UnreadableNotebook(ValueError):
+class UnreadableNotebook(FtlabError, ValueError):
     """A file nbformat cannot read as a notebook."""
 
     def __init__(self, path: Path, reason: str) -> None:
@@ -127,7 +128,8 @@ def run_cells(path: Path, *, cell_timeout: float) -> tuple[types.ModuleType, lis
                 exec(code, module.__dict__)  # noqa: S102 - this is the learner's own notebook, inside the sandbox
         except TimeLimitExceeded:
             notes.append(
-                f"code cell {number} ({_first_line(source)}) did not finish within {cell_timeout:g} s and was stopped"
+                f"code cell {number} ({_first_line(source)}) did not finish within {cell_timeout:g} s "
+                "and was stopped"
             )
         except BaseException as error:  # noqa: BLE001 - a cell may raise anything, even SystemExit
             if isinstance(error, SyntaxError) and error.lineno is not None:

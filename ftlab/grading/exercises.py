@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ftlab.errors import FtlabError
+
 
 @dataclass(frozen=True)
 class Exercise:
@@ -37,7 +39,7 @@ EXERCISES: tuple[Exercise, ...] = (
 _SLUG = re.compile(r"^(?:test_)?(ex\d+_[a-z0-9_]+)$")
 
 
-class UnknownExercise(LookupError):
+class UnknownExercise(FtlabError, LookupError):
     """A name that matches no exercise's slug."""
 
     def __init__(self, name: str) -> None:

@@ -49,7 +49,8 @@ def describe(error: BaseException) -> str:
             )
         return _cut(text + _notes(error))
     return _cut(
-        f"the grader itself failed ({type(error).__name__}: {error}); this is not your fault, tell your instructor"
+        f"the grader itself failed ({type(error).__name__}: {error}); "
+        "this is not your fault, tell your instructor"
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -61,7 +61,7 @@ class MockApi:
 
     @property
     def clock(self) -> ManualClock:
-        return self.server.clock  # type: ignore[return-value]
+        return cast("ManualClock", self.server.clock)  # the mock_api fixture serves on a ManualClock
 
     # --- for the learner's side ---------------------------------------------------------
 
@@ -72,7 +72,7 @@ class MockApi:
         )
 
     def sleep_handle(self, *, limit_seconds: float = SLEEP_LIMIT) -> Handle:
-        """A ``sleep(seconds)`` for the learner's code that advances the clock; refuses past ``limit_seconds``."""
+        """A ``sleep(seconds)`` for the learner's code that advances the clock, up to ``limit_seconds``."""
         return mock_sleep(
             self.server.url, self.key, socket=self.server.socket_path, limit_seconds=limit_seconds
         )
@@ -110,7 +110,7 @@ class MockApi:
         return [a.seconds for a in self.clock_advances()]
 
     def inject_fault(self, status: int, count: int = 1, **kwargs: Any) -> Fault:
-        """The next ``count`` matching calls with this key answer ``status`` (see ``MockServer.inject_fault``)."""
+        """The next ``count`` matching calls with this key answer ``status`` (``MockServer.inject_fault``)."""
         return self.server.inject_fault(status, count, api_key=self.key, **kwargs)
 
     def fail_next_job(self, **kwargs: Any) -> JobFault:

@@ -10,118 +10,43 @@ file; ``pytest graders/ --impl solutions`` runs them against the reference answe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _pytest.python import importtestmodule  # the one private name used: how pytest imports a test module
 
+from ftlab.grading.compat import ForeignCodeModule
 from ftlab.grading.credit import PartialCredit
 from ftlab.grading.exercises import Exercise, UnknownExercise, find
 from ftlab.grading.feedback import classify, describe
-from ftlab.grading.mock_api import ftlab_mock_server, mock_api  # noqa: F401 - fixtures for graders that use the mock API
-from ftlab.grading.results import VISIBILITIES, CheckResult, Scoreboard
-from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, Backend, ExerciseProxy, LocalBackend
+from ftlab.grading.marker import MARKER_POINTS, PointsSpec, marker_call, points_spec
+from ftlab.grading.mock_api import ftlab_mock_server, mock_api  # noqa: F401 - fixtures for graders
+from ftlab.grading.recorder import PROPERTY, Recorder
+from ftlab.grading.results import CheckResult
+from ftlab.grading.seam import Backend, ExerciseProxy
+from ftlab.grading.settings import BACKEND_FACTORY, add_options, impl_root, local_backend
 
-HELP_IMPL = "which implementation graders check: 'exercises' (default), 'solutions', or a path to a folder or one .py file"
-HELP_JSON = "write every graded check, with points and feedback, as JSON to this path"
-HELP_DEBUG = "keep pytest's full traceback under each failed check (for people who write graders)"
-HELP_TIMEOUT = (
-    f"seconds one call into the learner's code may take (default {DEFAULT_CALL_TIMEOUT:g}; 0: no limit)"
-)
-MARKER_POINTS = (
-    "points(max_points, *, hint, task=None, visibility='visible'): a graded check worth max_points; "
-    "hint is shown to the learner when it fails; visibility 'hidden' shows only the name and hint."
-)
-
-NEXT_STEPS = 12  # failing checks listed under the scoreboard; every failure above shows its own hint
 _EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")
-
-
-@dataclass(frozen=True)
-class PointsSpec:
-    """A validated ``points`` marker."""
-
-    max_points: float
-    hint: str
-    task: int | None
-    visibility: str
-
-
-BackendFactory = Callable[[pytest.Config, Path], Backend]
-_BOARD = pytest.StashKey[Scoreboard]()
 _BACKENDS = pytest.StashKey[dict[Path, Backend]]()
-BACKEND_FACTORY = pytest.StashKey[BackendFactory]()
 _SPEC = pytest.StashKey[PointsSpec]()
 _CREDIT = pytest.StashKey[PartialCredit]()
 _RECORDED = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("ftlab", "ftlab grading")
-    group.addoption("--impl", dest="ftlab_impl", default=None, metavar="WHICH", help=HELP_IMPL)
-    group.addoption("--ftlab-json", dest="ftlab_json", default=None, metavar="PATH", help=HELP_JSON)
-    group.addoption("--ftlab-debug", dest="ftlab_debug", action="store_true", default=False, help=HELP_DEBUG)
-    group.addoption(
-        "--ftlab-timeout",
-        dest="ftlab_timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help=HELP_TIMEOUT,
-    )
-    parser.addini("ftlab_impl", HELP_IMPL, default="exercises")
-    parser.addini("ftlab_timeout", HELP_TIMEOUT, default=str(DEFAULT_CALL_TIMEOUT))
+    add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_POINTS)
-    config.stash[_BOARD] = Scoreboard()
     config.stash[_BACKENDS] = {}
-    config.stash.setdefault(BACKEND_FACTORY, _local_backend)
-    config.pluginmanager.register(_Recorder(config), "ftlab-recorder")
+    config.stash.setdefault(BACKEND_FACTORY, local_backend)
+    config.pluginmanager.register(Recorder(config), "ftlab-recorder")
     if config.getoption("ftlab_impl"):
         impl_root(config)  # a wrong --impl is a usage error now, not one error per check later
 
 
-def _local_backend(config: pytest.Config, root: Path) -> Backend:
-    return LocalBackend(root, timeout=call_timeout(config))
-
-
-def call_timeout(config: pytest.Config) -> float:
-    """The per-call time limit from ``--ftlab-timeout`` or the ``ftlab_timeout`` ini value."""
-    value = config.getoption("ftlab_timeout")
-    if value is None:
-        raw = config.getini("ftlab_timeout")
-        try:
-            value = float(raw)
-        except ValueError:
-            raise pytest.UsageError(
-                f"ftlab_timeout = {raw!r} in your pytest configuration is not a number of seconds"
-            ) from None
-    if value < 0:
-        raise pytest.UsageError(f"--ftlab-timeout must be 0 (no limit) or more seconds, got {value:g}")
-    return value
-
-
-def impl_root(config: pytest.Config) -> Path:
-    """Where the implementation under test lives, from ``--impl`` or the ``ftlab_impl`` ini value."""
-    which = config.getoption("ftlab_impl") or config.getini("ftlab_impl")
-    path = Path(which)
-    if not path.is_absolute():
-        path = (
-            (config.rootpath / path)
-            if which in ("exercises", "solutions")
-            else (config.invocation_params.dir / path)
-        )
-    if not path.exists():
-        raise pytest.UsageError(f"--impl {which}: there is no folder or file at {path}")
-    return path.resolve()
-
-
-class GraderModule(pytest.Module):
+class GraderModule(ForeignCodeModule):
     """A learner's exercise file, collected as the checks of its grader module.
 
     The node's path is the learner's file (so ``pytest exercises/ex1_build_example.py`` finds
@@ -129,12 +54,8 @@ class GraderModule(pytest.Module):
     """
 
     def __init__(self, *, grader_path: Path, impl_root: Path, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.grader_path = grader_path
+        super().__init__(code_path=grader_path, **kwargs)
         self.impl_root = impl_root
-
-    def _getobj(self) -> Any:
-        return importtestmodule(self.grader_path, self.config)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -194,21 +115,6 @@ def credit(request: pytest.FixtureRequest) -> PartialCredit:
     return tracker
 
 
-def points_spec(
-    max_points: float, *, hint: str, task: int | None = None, visibility: str = "visible"
-) -> PointsSpec:
-    """Check a ``points`` marker's arguments (same signature as the marker)."""
-    if isinstance(max_points, bool) or not isinstance(max_points, (int, float)) or not max_points > 0:
-        raise ValueError(f"max_points must be a positive number, got {max_points!r}")
-    if not isinstance(hint, str) or not hint.strip():
-        raise ValueError("hint must be a non-empty sentence for the learner")
-    if task is not None and (isinstance(task, bool) or not isinstance(task, int) or task < 1):
-        raise ValueError(f"task must be a task number (1, 2, ...), got {task!r}")
-    if visibility not in VISIBILITIES:
-        raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}, got {visibility!r}")
-    return PointsSpec(float(max_points), hint.strip(), task, visibility)
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         marker = item.get_closest_marker("points")
@@ -224,14 +130,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         except (TypeError, ValueError) as error:
             reason = str(error).replace("points_spec()", "points()")
             raise pytest.UsageError(
-                f"{item.nodeid}: bad @pytest.mark.points{_call_text(marker)}: {reason}"
+                f"{item.nodeid}: bad @pytest.mark.points{marker_call(marker)}: {reason}"
             ) from None
         _exercise_of(item)
-
-
-def _call_text(marker: pytest.Mark) -> str:
-    parts = [repr(a) for a in marker.args] + [f"{k}={v!r}" for k, v in marker.kwargs.items()]
-    return f"({', '.join(parts)})"
 
 
 @pytest.hookimpl(wrapper=True)
@@ -243,7 +144,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.when == "call" or (report.when == "setup" and not report.passed):
         item.stash[_RECORDED] = True
         result = _grade(item, call, report, spec)
-        report.user_properties.append(("ftlab", result.to_dict()))
+        report.user_properties.append((PROPERTY, result.to_dict()))
     return report
 
 
@@ -259,7 +160,7 @@ def _grade(
         points=0.0,
         max_points=spec.max_points,
         status="passed",
-        visibility=spec.visibility,  # type: ignore[arg-type]
+        visibility=spec.visibility,
         task=spec.task,
         hint=spec.hint,
         nodeid=item.nodeid,
@@ -299,42 +200,3 @@ def _replace_longrepr(item: pytest.Item, report: pytest.TestReport, text: str) -
 def _skip_reason(report: pytest.TestReport) -> str:
     longrepr = report.longrepr
     return str(longrepr[2]) if isinstance(longrepr, tuple) else str(longrepr or "")
-
-
-class _Recorder:
-    """Gathers graded checks from every report (xdist workers' too) and shows the scoreboard."""
-
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        for name, value in report.user_properties:
-            if name == "ftlab":
-                self.config.stash[_BOARD].checks.append(CheckResult.from_dict(value))
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        board = self.config.stash[_BOARD]
-        if not board.checks:
-            return
-        terminalreporter.section("ftlab scoreboard")
-        for line in board.lines():
-            terminalreporter.write_line(line)
-        failing = [c for c in board.checks if c.status != "passed"]
-        if failing:
-            terminalreporter.write_line("")
-            terminalreporter.write_line("What to fix next:")
-            for check in failing[:NEXT_STEPS]:
-                task = f" task {check.task}" if check.task else ""
-                number = check.exercise.split("_", 1)[0]
-                terminalreporter.write_line(
-                    f"  {number}{task} {check.name} ({check.points:g}/{check.max_points:g}): {check.hint}"
-                )
-            if len(failing) > NEXT_STEPS:
-                terminalreporter.write_line(
-                    f"  ... and {len(failing) - NEXT_STEPS} more (each failure above has its hint)"
-                )
-
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        path = self.config.getoption("ftlab_json")
-        if path and not hasattr(self.config, "workerinput"):
-            self.config.stash[_BOARD].write_json(Path(self.config.invocation_params.dir, path))

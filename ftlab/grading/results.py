@@ -124,14 +124,12 @@ class Scoreboard(_Totals):
         for group in groups:
             todo = len(group.failing)
             state = "all checks pass" if not todo else f"{todo} check{'s' if todo != 1 else ''} to fix"
-            rows.append(
-                f"{exercise_label(group.slug):<{width}} {format_points(group.points):>6} / {format_points(group.max_points):<6} {state}"
-            )
+            score = f"{format_points(group.points):>6} / {format_points(group.max_points):<6}"
+            rows.append(f"{exercise_label(group.slug):<{width}} {score} {state}")
         percent = 100 * self.points / self.max_points if self.max_points else 0.0
         rows.append("-" * (width + 30))
-        rows.append(
-            f"{'total':<{width}} {format_points(self.points):>6} / {format_points(self.max_points):<6} ({percent:.0f}%)"
-        )
+        score = f"{format_points(self.points):>6} / {format_points(self.max_points):<6}"
+        rows.append(f"{'total':<{width}} {score} ({percent:.0f}%)")
         return rows
 
 

@@ -10,22 +10,21 @@ cannot tell the difference because both speak only plain data.
 from __future__ import annotations
 
 import builtins
-import contextlib
 import hashlib
 import importlib.util
-import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
 import ftlab.grading.isolation.handles  # noqa: F401 - registers the standard handles where learner code runs
+from ftlab.errors import FtlabError
 from ftlab.grading.exercises import Exercise
 from ftlab.grading.isolation.plain_data import NotPlainData, from_plain, to_plain
+from ftlab.grading.time_limit import TimeLimitExceeded, time_limit
 
 DEFAULT_CALL_TIMEOUT = 10.0
 
@@ -62,7 +61,7 @@ class Backend(Protocol):
     def call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome: ...
 
 
-class StudentCodeError(Exception):
+class StudentCodeError(FtlabError):
     """Base of the errors a grader sees when the learner's code could not be called as asked."""
 
     def feedback(self) -> str:
@@ -77,7 +76,10 @@ class MissingFunction(StudentCodeError, AttributeError):
         self.exercise, self.function = exercise, function
 
     def __str__(self) -> str:
-        return f"MISSING FUNCTION --> {self.function}() in {self.exercise.filename}: did you misname or forget to define it?"
+        return (
+            f"MISSING FUNCTION --> {self.function}() in {self.exercise.filename}: "
+            "did you misname or forget to define it?"
+        )
 
 
 class UnloadableExercise(StudentCodeError):
@@ -112,8 +114,8 @@ def reraise(exercise: Exercise, function: str, outcome: Outcome) -> Any:
     if outcome.kind == "timeout":
         raise CallTimedOut(f"{function}() {outcome.message}")
     error = _rebuild_exception(outcome)
-    error.ftlab_traceback = outcome.traceback  # type: ignore[attr-defined]
-    error.ftlab_message = outcome.message  # type: ignore[attr-defined]
+    # marks the error as the learner's: feedback shows their message and the lines in their file
+    vars(error).update(ftlab_traceback=outcome.traceback, ftlab_message=outcome.message)
     for note in outcome.notes:
         error.add_note(note)
     raise error
@@ -139,7 +141,7 @@ def _nearest_builtin(error: BaseException) -> str:
     return ""
 
 
-class LearnerException(Exception):
+class LearnerException(FtlabError):
     """An exception of a class the learner defined (or a library's), rebuilt by name."""
 
     def __init__(self, type_name: str, message: str) -> None:
@@ -248,7 +250,8 @@ def run_call(
     except NotPlainData as error:
         return Outcome(
             "not_plain",
-            message=f"a {error.type_name} object; return plain data only (dict, list, str, int, float, bool or None)",
+            message=f"a {error.type_name} object; "
+            "return plain data only (dict, list, str, int, float, bool or None)",
         )
 
 
@@ -265,29 +268,3 @@ def _one_line(error: BaseException) -> str:
     if isinstance(error, SyntaxError):
         return f"SyntaxError on line {error.lineno}: {error.msg}"
     return f"{type(error).__name__}: {error}"
-
-
-class TimeLimitExceeded(BaseException):
-    """Raised inside :func:`time_limit`; a BaseException, so a learner's ``except Exception`` can't swallow it."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (main thread, POSIX); no limit elsewhere or when 0."""
-    usable = (
-        seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise TimeLimitExceeded
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

@@ -1,4 +1,4 @@
-"""Self-checks from a notebook: the same grader suite as ``pytest exercises/``, on the notebook's own functions.
+"""Self-checks from a notebook: the grader suite of ``pytest exercises/`` on the notebook's own functions.
 
 A lab notebook's self-check cell calls ``check("ex1_build_example", globals())``: pytest runs
 ``graders/test_ex1_build_example.py`` with a backend that finds the learner's functions in the
@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from ftlab.grading.exercises import Exercise, find
-from ftlab.grading.plugin import BACKEND_FACTORY
 from ftlab.grading.results import Scoreboard, load_checks
 from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, Outcome, run_call
+from ftlab.grading.settings import BACKEND_FACTORY
 
 
 class NamespaceBackend:
@@ -58,7 +58,7 @@ def find_graders(start: Path | None = None) -> Path:
 def check(
     slug: str, namespace: Mapping[str, Any], *, graders: Path | None = None, quiet: bool = False
 ) -> Scoreboard:
-    """Grade one exercise on the functions in ``namespace``; prints pytest's report and returns the scoreboard."""
+    """Grade one exercise on the functions in ``namespace``; print pytest's report, return the scoreboard."""
     exercise = find(slug)
     folder = graders or find_graders()
     grader = folder / exercise.grader_filename

@@ -52,8 +52,10 @@ def test_the_hidden_cases_inputs_do_not_ship(dist):
 
 def _pytest(dist: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "exercises/", "-q", "-p", "no:cacheprovider", "--ftlab-json", "board.json"],
-        cwd=dist, capture_output=True, text=True, timeout=600, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(dist)},
+        [sys.executable, "-m", "pytest", "exercises/", "-q", "-p", "no:cacheprovider",
+         "--ftlab-json", "board.json"],
+        cwd=dist, capture_output=True, text=True, timeout=600,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(dist)},
     )  # fmt: skip
 
 

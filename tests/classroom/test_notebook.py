@@ -40,10 +40,13 @@ def test_grading_the_notebook_leaves_out_setup_and_self_check_cells(tmp_path):
 
 
 def test_instructions_turn_task_blocks_into_text_and_examples_into_code():
-    doc = 'Exercise 9: do it.\n\nLook at this:\n\n    {"a": 1}\n\nTask 1. ``f(x)``\n    Return x.\n    Really.\n'
-    assert (
-        instructions(doc)
-        == '## Exercise 9: do it\n\nLook at this:\n\n```text\n{"a": 1}\n```\n\n**Task 1. ``f(x)``**\nReturn x.\nReally.\n'
+    doc = (
+        'Exercise 9: do it.\n\nLook at this:\n\n    {"a": 1}\n\n'
+        "Task 1. ``f(x)``\n    Return x.\n    Really.\n"
+    )
+    assert instructions(doc) == (
+        '## Exercise 9: do it\n\nLook at this:\n\n```text\n{"a": 1}\n```\n\n'
+        "**Task 1. ``f(x)``**\nReturn x.\nReally.\n"
     )
 
 

@@ -98,7 +98,7 @@ def _notebook(path: Path) -> None:
 
 
 def build_class(folder: Path, *, port: int, out: Path) -> None:
-    """Lay out the class: adversarial folders with the reference exercise 2, and submissions made from the kit."""
+    """Lay out the class: adversarial folders with the reference exercise 2, submissions made from the kit."""
     for source in sorted(p for p in CLASS.iterdir() if p.is_dir()):
         target = folder / source.name
         shutil.copytree(source, target)

@@ -41,7 +41,8 @@ def test_a_class_folder_is_one_submission_per_entry(tmp_path):
     _touch(tmp_path / "roster.csv")
     _touch(tmp_path / ".git" / "config")
     assert _kinds(find_submissions([str(tmp_path)])) == [
-        ("alice", "folder"), ("bob", "module"), ("carol", "notebook"), ("dave", "notebook"), ("erin", "unknown"),
+        ("alice", "folder"), ("bob", "module"), ("carol", "notebook"), ("dave", "notebook"),
+        ("erin", "unknown"),
     ]  # fmt: skip
 
 

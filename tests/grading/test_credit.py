@@ -11,9 +11,9 @@ def test_fraction_and_summary_of_mixed_sub_checks():
         with credit.check(f"case {n}", hint=f"hint {n}"):
             assert n % 2 == 0, f"detail {n}"
     assert credit.fraction == 0.5
-    assert (
-        credit.summary(details=True)
-        == "2 of 4 passed\n- case 1: hint 1 (detail 1\nassert (1 % 2) == 0)\n- case 3: hint 3 (detail 3\nassert (3 % 2) == 0)"
+    assert credit.summary(details=True) == (
+        "2 of 4 passed\n- case 1: hint 1 (detail 1\nassert (1 % 2) == 0)\n"
+        "- case 3: hint 3 (detail 3\nassert (3 % 2) == 0)"
     )
     assert credit.summary(details=False) == "2 of 4 passed\n- case 1: hint 1\n- case 3: hint 3"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+import grimp
 import pytest
 
 STUB = """
@@ -113,7 +114,8 @@ def test_a_missing_function_is_named_not_an_import_error(pytester):
     result, data = run_json(pytester, "exercises/")
     result.stdout.fnmatch_lines(
         [
-            "*MISSING FUNCTION --> build_example() in ex1_build_example.py: did you misname or forget to define it?*"
+            "*MISSING FUNCTION --> build_example() in ex1_build_example.py: "
+            "did you misname or forget to define it?*"
         ]
     )
     assert data["score"] == 0
@@ -243,3 +245,8 @@ def test_one_exercise_file_can_be_checked_on_its_own(pytester):
     result.stdout.fnmatch_lines(
         ["exercises/ex1_build_example.py *", "FAILED exercises/ex1_build_example.py::test_system*"]
     )
+
+
+def test_the_plugin_is_the_top_of_grading_no_engine_module_imports_it():
+    graph = grimp.build_graph("ftlab", include_external_packages=False)
+    assert graph.find_modules_that_directly_import("ftlab.grading.plugin") == set()

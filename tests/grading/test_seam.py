@@ -29,7 +29,8 @@ def proxy(tmp_path, source: str, *, timeout: float = 5.0) -> ExerciseProxy:
 def test_arguments_and_the_value_cross_as_plain_data(tmp_path):
     ex = proxy(
         tmp_path,
-        "SEEN = []\ndef build_example(user, assistant, system=None):\n    SEEN.append(user)\n    return {'u': user}\n",
+        "SEEN = []\ndef build_example(user, assistant, system=None):\n"
+        "    SEEN.append(user)\n    return {'u': user}\n",
     )
     arg = ["mutable"]
     assert ex.build_example(arg, "a") == {"u": ["mutable"]}
@@ -49,7 +50,8 @@ def test_the_nearest_builtin_exception_is_raised_with_the_learners_message(tmp_p
 def test_a_learners_own_exception_class_keeps_its_name(tmp_path):
     ex = proxy(
         tmp_path,
-        "class Oops(BaseException): pass\ndef build_example(user, assistant, system=None):\n    raise Oops('bad')\n",
+        "class Oops(BaseException): pass\n"
+        "def build_example(user, assistant, system=None):\n    raise Oops('bad')\n",
     )
     with pytest.raises(LearnerException, match="bad") as error:
         ex.build_example("u", "a")

@@ -1,11 +1,12 @@
 """Handles: resources a grader names in plain data and the learner's side builds for itself.
 
 The same grader runs the learner's code in this process or in a sandboxed child, so a grader
-never hands over a live object: it hands over a :class:`~ftlab.grading.isolation.plain_data.Handle` (a kind and plain
-parameters) and the side that runs the learner's code builds the object here. An
-``openai_client`` handle becomes an ``openai.OpenAI`` pointed at the mock API (over TCP or a
-Unix socket); a ``mock_sleep`` handle becomes a ``sleep(seconds)`` that moves the mock's manual
-clock over HTTP instead of sleeping, so no grader ever waits.
+never hands over a live object: it hands over a
+:class:`~ftlab.grading.isolation.plain_data.Handle` (a kind and plain parameters) and the side
+that runs the learner's code builds the object here. An ``openai_client`` handle becomes an
+``openai.OpenAI`` pointed at the mock API (over TCP or a Unix socket); a ``mock_sleep`` handle
+becomes a ``sleep(seconds)`` that moves the mock's manual clock over HTTP instead of sleeping, so
+no grader ever waits.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from ftlab.grading.isolation.plain_data import Handle, register_handle
 from ftlab.transport import http_library
+from ftlab.values import is_number, is_strict_int
 
 #: The openai SDK's own default: 408, 409, 429 and 5xx answers are retried twice.
 SDK_RETRIES = 2
@@ -93,9 +95,9 @@ class SleepLimitExceeded(BaseException):
 
     def __str__(self) -> str:
         return (
-            f"sleep() was asked for {sum(self.calls):g} s in all over {len(self.calls)} calls, more than the "
-            f"{self.limit:g} s this check allows: does your loop poll the job again after each sleep, and stop "
-            "once timeout_seconds have passed?"
+            f"sleep() was asked for {sum(self.calls):g} s in all over {len(self.calls)} calls, "
+            f"more than the {self.limit:g} s this check allows: does your loop poll the job again "
+            "after each sleep, and stop once timeout_seconds have passed?"
         )
 
 
@@ -114,7 +116,7 @@ class MockSleep:
         self.calls: list[float] = []
 
     def __call__(self, seconds: float) -> None:
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        if not is_number(seconds):
             raise TypeError(f"sleep() takes a number of seconds, not {type(seconds).__name__}")
         if math.isnan(seconds) or seconds < 0:
             raise ValueError(f"sleep length must be a number of seconds >= 0, got {seconds!r}")
@@ -177,7 +179,7 @@ register_handle("mock_sleep", _build_mock_sleep)
 
 def repeated(value: Any, count: int) -> Handle:
     """A handle that becomes ``[value] * count`` where the learner's code runs: a big input sent small."""
-    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+    if not is_strict_int(count) or count < 0:
         raise ValueError(f"count must be an integer >= 0, got {count!r}")
     return Handle("repeated", {"value": value, "count": count})
 

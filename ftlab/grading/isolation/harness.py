@@ -4,7 +4,7 @@ It speaks newline-delimited JSON on two inherited file descriptors that are not 
 stderr, so nothing the learner prints can pass for an answer. Started by
 :class:`ftlab.grading.isolation.backend.IsolatedBackend`, never by hand::
 
-    python -I -B -c "...; from ftlab.grading.isolation.harness import main; main()" CONFIG_JSON
+    python -I -B -c "...; from ftlab.grading.isolation.harness import main; main('CONFIG_JSON')"
 
 Messages it sends: ``{"event": "ready"}`` once, then per request ``{"id", "event": "loaded",
 "notes"}`` the first time an exercise's module is available (before calling into it), and
@@ -18,7 +18,6 @@ import json
 import os
 import resource
 import signal
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,9 @@ from ftlab.grading.seam import Outcome, load_module, run_call
 MAX_MESSAGE = 64 * 1024**2
 
 
-def main(argv: list[str] | None = None) -> None:
-    config = json.loads((argv if argv is not None else sys.argv)[1])
+def main(config_json: str) -> None:
+    """Run the harness with its configuration (JSON, written into the command that starts it)."""
+    config = json.loads(config_json)
     _die_with_parent(config["parent"])
     out_fd = config["out_fd"]
     requests = os.fdopen(config["in_fd"], "rb", buffering=0)
@@ -140,7 +140,7 @@ def _apply_limits(limits: Limits, *, sandboxed: bool) -> None:
 
 
 def _limit(which: int, soft: int, hard: int | None = None) -> None:
-    """Lower a limit to ``soft``/``hard``, never above a hard limit already set; skipped where the OS refuses."""
+    """Lower a limit to ``soft``/``hard``, never above a hard limit already set; skip it if the OS refuses."""
     _, current_hard = resource.getrlimit(which)
     hard = soft if hard is None else hard
     if current_hard != resource.RLIM_INFINITY:

@@ -15,11 +15,13 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from ftlab.errors import FtlabError
+
 _TAG = "$ftlab"
 _HANDLES: dict[str, Callable[[dict[str, Any]], Any]] = {}
 
 
-class NotPlainData(TypeError):
+class NotPlainData(FtlabError, TypeError):
     """A value that cannot cross the boundary as plain data."""
 
     def __init__(self, where: str, value: object) -> None:
@@ -53,11 +55,11 @@ def to_plain(value: object, where: str = "the value") -> Any:
         return value
     if type(value) is float:
         return value if math.isfinite(value) else {_TAG: "float", "repr": repr(value)}
-    if type(value) in (list, tuple):
-        return [to_plain(item, f"{where}[{i}]") for i, item in enumerate(value)]  # type: ignore[arg-type]
-    if type(value) is dict:
+    if isinstance(value, list | tuple) and type(value) in (list, tuple):  # exactly: no subclass
+        return [to_plain(item, f"{where}[{i}]") for i, item in enumerate(value)]
+    if isinstance(value, dict) and type(value) is dict:
         out = {}
-        for key, item in value.items():  # type: ignore[union-attr]
+        for key, item in value.items():
             if type(key) is not str:
                 raise NotPlainData(f"a key of {where}", key)
             out[key] = to_plain(item, f"{where}[{key!r}]")

@@ -75,8 +75,14 @@ class Sandbox:
 
     def describe(self) -> str:
         if self.isolated:
-            return "bubblewrap sandbox (no network; only the submission, the Python runtime and the harness are visible)"
-        return f"plain child process, NOT sandboxed: the learner's code can read your files and reach the network ({self.reason})"
+            return (
+                "bubblewrap sandbox "
+                "(no network; only the submission, the Python runtime and the harness are visible)"
+            )
+        return (
+            "plain child process, NOT sandboxed: the learner's code can read your files "
+            f"and reach the network ({self.reason})"
+        )
 
     def command(self, argv: Sequence[str], *, mounts: Sequence[Mount], workdir: str) -> list[str]:
         """The command line that runs ``argv`` in this sandbox with ``mounts`` visible."""

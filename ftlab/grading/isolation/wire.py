@@ -13,17 +13,18 @@ import select
 import time
 from typing import Any
 
+from ftlab.errors import FtlabError
 from ftlab.grading.seam import Outcome
 
 MAX_MESSAGE = 64 * 1024**2
 _KINDS = {"value", "raised", "missing", "unloadable", "not_plain", "timeout"}
 
 
-class Violation(Exception):
+class Violation(FtlabError):
     """The child wrote something the protocol does not allow."""
 
 
-class Expired(Exception):
+class Expired(FtlabError):
     """No answer came before the deadline."""
 
 
@@ -44,7 +45,10 @@ class Wire:
             pass
 
     def receive(self, deadline: float | None) -> dict[str, Any] | None:
-        """The next message, or None when the child closed its end (it ended); :class:`Expired` at the deadline."""
+        """The next message, or None when the child closed its end (it ended).
+
+        Raises :class:`Expired` at the deadline, :class:`Violation` for what the protocol forbids.
+        """
         while b"\n" not in self._buffer:
             if len(self._buffer) > MAX_MESSAGE:
                 raise Violation(f"a message longer than {MAX_MESSAGE // 1024**2} MB")

@@ -1,4 +1,7 @@
-"""Handles: an OpenAI client, a sleep, a repeated value and an unencodable one, crossing as plain data and rebuilt where learner code runs."""
+"""Handles: an OpenAI client, a sleep, a repeated value and an unencodable one.
+
+Each crosses as plain data and is rebuilt where learner code runs.
+"""
 
 from __future__ import annotations
 

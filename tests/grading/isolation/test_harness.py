@@ -109,7 +109,8 @@ def test_the_harness_speaks_only_on_its_own_descriptors(tmp_path):
         "parent": os.getpid(),
     }
     process = subprocess.Popen(
-        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(harness_package().parent)!r}); from ftlab.grading.isolation.harness import main; main()", json.dumps(config)],
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(harness_package().parent)!r}); "
+         f"from ftlab.grading.isolation.harness import main; main({json.dumps(config)!r})"],
         pass_fds=(request_read, answer_write), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     os.close(request_read)

@@ -47,7 +47,8 @@ def test_limits_survive_a_round_trip():
 @needs_sandbox
 def test_the_sandbox_hides_the_project_and_shows_only_its_mounts(tmp_path):
     (tmp_path / "visible.txt").write_text("yes")
-    code = f"import os; print(os.path.exists({str(harness_package().parent / 'solutions')!r}), os.listdir('/data'))"
+    solutions = str(harness_package().parent / "solutions")
+    code = f"import os; print(os.path.exists({solutions!r}), os.listdir('/data'))"
     done = _run(BEST, code, mounts=[Mount(tmp_path, "/data")])
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "['visible.txt']"]
@@ -64,7 +65,10 @@ def test_read_only_mounts_cannot_be_written(tmp_path):
 def test_the_sandbox_has_no_network_not_even_to_this_machine():
     with socket.create_server(("127.0.0.1", 0)) as server:
         port = server.getsockname()[1]
-        code = f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n    print('connected')\nexcept OSError as e:\n    print('refused')"
+        code = (
+            f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
+            "    print('connected')\nexcept OSError as e:\n    print('refused')"
+        )
         done = _run(BEST, code)
         server.settimeout(0.1)
         with pytest.raises(TimeoutError):
