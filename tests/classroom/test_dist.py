@@ -13,8 +13,6 @@ from ftlab.classroom.dist import build_student, hidden_left
 from ftlab.cli.main import main
 from tests.paths import ROOT
 
-ROOT = ROOT
-
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -9,8 +9,6 @@ from ftlab.cli.main import main
 from ftlab.grading.cells import SELF_CHECK_TAG, read_cells
 from tests.paths import ROOT
 
-ROOT = ROOT
-
 
 def test_the_committed_notebook_is_what_the_exercises_give():
     assert (ROOT / "lab.ipynb").read_text(encoding="utf-8") == render(ROOT / "exercises"), (

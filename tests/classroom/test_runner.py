@@ -24,7 +24,6 @@ from ftlab.grading.cells import SELF_CHECK_TAG
 from ftlab.grading.isolation.sandbox import find_sandbox
 from tests.paths import ROOT
 
-ROOT = ROOT
 CLASS = ROOT / "tests" / "class"
 TIMEOUT = 1.5
 SANDBOX = find_sandbox()

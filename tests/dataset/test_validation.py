@@ -14,8 +14,6 @@ from ftlab.tokens.counting import count_tokens
 from ftlab.tokens.models import UnknownModel
 from tests.paths import DATA
 
-DATA = DATA
-
 
 @pytest.mark.parametrize("name", ["support_tickets.jsonl", "support_tickets_heldout.jsonl"])
 def test_the_sample_datasets_are_valid(name):

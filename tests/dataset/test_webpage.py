@@ -13,8 +13,6 @@ from ftlab.dataset.validation import validate_file
 from ftlab.dataset.webpage import histogram_svg, render_page
 from tests.paths import DATA
 
-DATA = DATA
-
 
 class Elements(HTMLParser):
     """Every start tag with its attributes, and the page's text."""

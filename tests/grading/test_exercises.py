@@ -9,7 +9,6 @@ import pytest
 from ftlab.grading.exercises import EXERCISES, UnknownExercise, find
 from tests.paths import ROOT
 
-ROOT = ROOT
 PRESENT = [e for e in EXERCISES if (ROOT / "exercises" / e.filename).exists()]
 
 

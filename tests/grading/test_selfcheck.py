@@ -10,8 +10,6 @@ from ftlab.grading.exercises import find
 from ftlab.grading.selfcheck import NamespaceBackend, check, find_graders
 from tests.paths import ROOT
 
-ROOT = ROOT
-
 
 def test_the_reference_functions_in_a_namespace_score_full_marks(capsys):
     namespace = runpy.run_path(str(ROOT / "solutions" / "ex2_validate_record.py"))

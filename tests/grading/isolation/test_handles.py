@@ -26,8 +26,6 @@ from ftlab.grading.isolation.plain_data import from_plain, to_plain
 from ftlab.mock import ManualClock, MockServer, running_mock
 from tests.paths import ROOT
 
-ROOT = ROOT
-
 
 @pytest.fixture
 def mock():
