@@ -17,7 +17,6 @@ from ftlab.mock import MockServer
 from tests.mock_helpers import jsonl
 from tests.paths import ROOT
 
-
 EXTRA = "the optional 'train' extra is not installed (pip install -e '.[train]')"
 FINISHED = ("succeeded", "failed", "cancelled")
 SYSTEM = "You are terse."
