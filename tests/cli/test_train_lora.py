@@ -1,4 +1,5 @@
-"""``ftlab train-lora``: install advice without the extra, progress and a saved adapter with it, no tracebacks."""
+"""``ftlab train-lora``: install advice without the extra, progress and a saved adapter with it,
+no tracebacks."""
 
 from __future__ import annotations
 
@@ -54,7 +55,10 @@ def test_without_the_extra_the_command_says_how_to_install_it_and_exits_2(
 
 
 def test_importing_the_lora_modules_imports_no_heavy_library() -> None:
-    code = "import sys, ftlab.cli.train_lora, ftlab.lora.backend, ftlab.lora.trainer; print(sorted(m for m in ('torch', 'transformers', 'peft', 'accelerate') if m in sys.modules))"
+    code = (
+        "import sys, ftlab.cli.train_lora, ftlab.lora.backend, ftlab.lora.trainer; "
+        "print(sorted(m for m in ('torch', 'transformers', 'peft', 'accelerate') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert done.stdout.strip() == "[]"

@@ -39,7 +39,10 @@ def test_a_missing_held_out_file_is_named(tmp_path):
 
 def test_a_held_out_answer_without_labels_names_its_line(tmp_path):
     path = tmp_path / "heldout.jsonl"
-    good = '{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Category: bug\\nPriority: P3"}]}'
+    good = (
+        '{"messages": [{"role": "user", "content": "hi"}, '
+        '{"role": "assistant", "content": "Category: bug\\nPriority: P3"}]}'
+    )
     bad = '{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "no labels"}]}'
     path.write_text(good + "\n" + bad + "\n", encoding="utf-8")
     with pytest.raises(ChallengeError, match="heldout.jsonl, line 2: needs a user email"):
