@@ -11,7 +11,7 @@ class Subcommands(Protocol):
     """What ``ArgumentParser.add_subparsers()`` returns, as the commands use it (no argparse privates)."""
 
     def add_parser(self, name: str, *, help: str = ..., description: str = ...) -> argparse.ArgumentParser:
-        """A new subcommand ``name`` and its parser."""
+        """A new subcommand ``name`` and its parser (vulture: ``help`` and ``description`` are the API)."""
         ...
 
 

@@ -15,7 +15,6 @@ import openai
 
 from ftlab.errors import FtlabError
 
-FINISHED = ("succeeded", "failed", "cancelled")
 #: Errors that mean "not now" rather than "no": the job is fine, the next poll may work.
 TRANSIENT = (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError)
 
