@@ -86,6 +86,8 @@ def _check(report: FileReport, model: str) -> bool:
         print("Nothing was uploaded: fix the errors above (try ftlab validate), then run this again.")
         return False
     print(f"{report.path}: {summary_line(report)}")
+    for line in render_summary(report)[1:-2]:  # its warnings: a file that can be uploaded has no error
+        print(line)
     estimate = training_estimate(report.path, model)
     if estimate is not None:
         print(

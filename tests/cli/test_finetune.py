@@ -169,6 +169,15 @@ def test_a_file_with_only_a_file_level_problem_names_it_as_validate_does(local_a
     assert local_api.requests("sk-learner") == []
 
 
+def test_a_valid_file_with_a_file_level_warning_names_it_and_is_trained(local_api, tmp_path, capsys) -> None:
+    ten = tmp_path / "ten.jsonl"
+    ten.write_text("".join(TICKETS.read_text(encoding="utf-8").splitlines(keepends=True)[:10]), "utf-8")
+    assert main(["finetune", str(ten)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == f"{ten}: 10 examples, 0 errors, 1 warning"
+    assert out[2].startswith("  file: warning few_examples: Training file has 10 examples")
+
+
 def render_verdict() -> str:
     return "not valid: fix the errors above (each names its line)"
 
