@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import stat
-import sys
 import time
 import traceback
 import zipfile
@@ -22,6 +21,7 @@ from typing import Any
 
 from ftlab.classroom.submission import Submission, find_submissions
 from ftlab.dataset.jsonl import atomic_writer
+from ftlab.errors import ExitCode
 from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT
 
 KIT_FILES = ("pyproject.toml", "README.md", "LICENSE")
@@ -48,7 +48,7 @@ set -uo pipefail
 ROOT="${FTLAB_AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${FTLAB_AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
 cd "$ROOT"
-exec "$PYTHON" -m ftlab.classroom.gradescope run --root "$ROOT"
+exec "$PYTHON" -m ftlab.cli.main gradescope run --root "$ROOT"
 """
 
 
@@ -106,7 +106,10 @@ def _config(kit: Path) -> dict[str, Any]:
 
 
 def run(root: Path) -> int:
-    """Grade ``root/submission`` with the kit in ``root/source/kit``; always leave ``root/results/results.json``."""
+    """Grade ``root/submission`` with the kit in ``root/source/kit``; always leave ``results/results.json``.
+
+    Returns 0 whatever happened: the score and any failure are in ``results.json``, for Gradescope.
+    """
     from ftlab.classroom.batch import Settings, grade_all
     from ftlab.classroom.exports import gradescope
     from ftlab.grading.isolation.sandbox import find_sandbox
@@ -128,9 +131,8 @@ def run(root: Path) -> int:
         )
         graded = grade_all([one_submission(root / "submission")], settings)[0]
         data = gradescope(graded, visibility=config.get("visibility", "visible"))
-        print(
-            f"ftlab: {graded.status}, {data['score']:g} / {data['max_score']:g} in {graded.seconds:.1f} s {graded.message}"
-        )
+        score = f"{data['score']:g} / {data['max_score']:g}"
+        print(f"ftlab: {graded.status}, {score} in {graded.seconds:.1f} s {graded.message}")
         if graded.log:
             print(graded.log)
     except Exception:  # noqa: BLE001 - Gradescope must always get a results.json
@@ -145,16 +147,4 @@ def run(root: Path) -> int:
     with atomic_writer(results / "results.json") as stream:
         json.dump(data, stream, indent=2, ensure_ascii=False)
         stream.write("\n")
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) == 3 and args[0] == "run" and args[1] == "--root":
-        return run(Path(args[2]))
-    print("usage: python -m ftlab.classroom.gradescope run --root /autograder", file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return ExitCode.OK

@@ -1,9 +1,18 @@
-"""Command-line number arguments checked by argparse, with one wording for every command."""
+"""Command-line arguments shared by every command: number checks with one wording, the subcommand type."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import Protocol
+
+
+class Subcommands(Protocol):
+    """What ``ArgumentParser.add_subparsers()`` returns, as the commands use it (no argparse privates)."""
+
+    def add_parser(self, name: str, *, help: str = ..., description: str = ...) -> argparse.ArgumentParser:
+        """A new subcommand ``name`` and its parser (vulture: ``help`` and ``description`` are the API)."""
+        ...
 
 
 def number(

@@ -5,19 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
-EXIT_OK, EXIT_FAILED = 0, 1
+from ftlab.cli.arguments import Subcommands
+from ftlab.errors import ExitCode
 
 
-def add_dist_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_dist_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("dist", help="build a distribution of the kit")
     kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
     student = kinds.add_parser(
         "student",
         help="the learners' copy: no solutions/, no hidden checks; pytest exercises/ still works",
-        description="Copy the kit for learners into OUT: package, exercises, graders without hidden checks, data, "
-        "lab.ipynb and the GitHub Classroom workflow; never solutions/, tests/ or the instructor pages.",
+        description="Copy the kit for learners into OUT: package, exercises, graders without hidden "
+        "checks, data, lab.ipynb and the GitHub Classroom workflow; never solutions/, tests/ or the "
+        "instructor pages.",
     )
     student.add_argument("out", metavar="OUT", help="a new or empty folder")
     student.add_argument("--kit", default=".", metavar="DIR", help="the kit's root (default: .)")
@@ -32,6 +33,6 @@ def student_command(args: argparse.Namespace) -> int:
         files = build_student(Path(args.kit).resolve(), Path(args.out))
     except (OSError, ValueError, HiddenCheckLeft) as error:
         print(f"ftlab dist student: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return ExitCode.FAILED
     print(f"wrote {len(files)} files to {args.out} (no solutions/, hidden checks removed)")
-    return EXIT_OK
+    return ExitCode.OK

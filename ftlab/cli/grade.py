@@ -5,21 +5,27 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
-from ftlab.cli.arguments import number
+from ftlab.cli.arguments import Subcommands, number
+from ftlab.errors import ExitCode
 from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT
 
-EXIT_OK, EXIT_NOT_ALL_GRADED, EXIT_USAGE = 0, 1, 2
 DEFAULT_BUDGET = 600.0
 
 
-def add_grade_parser(subparsers: Any) -> argparse.ArgumentParser:
+DESCRIPTION = (
+    "Grade one submission or a whole class. A submission is a folder shaped like exercises/, "
+    "one .py file, or a .ipynb notebook; a folder of those is a class. Learner code runs in a "
+    "sandboxed child process."
+)
+
+
+def add_grade_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
+    """``ftlab grade``, on the ``ftlab`` command's subcommands."""
     parser = subparsers.add_parser(
         "grade",
         help="grade submissions (folders, .py files, notebooks) in a sandbox and write gradebook reports",
-        description="Grade one submission or a whole class. A submission is a folder shaped like exercises/, one .py file, "
-        "or a .ipynb notebook; a folder of those is a class. Learner code runs in a sandboxed child process.",
+        description=DESCRIPTION,
     )
     parser.add_argument(
         "submissions",
@@ -36,6 +42,27 @@ def add_grade_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--graders", default=None, metavar="DIR", help="the grader suites (default: ./graders)"
     )
+    _add_limits(parser)
+    sandbox = parser.add_mutually_exclusive_group()
+    sandbox.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run learner code in a plain child process, without bubblewrap",
+    )
+    sandbox.add_argument(
+        "--require-sandbox", action="store_true", help="refuse to grade when no sandbox is available"
+    )
+    parser.add_argument(
+        "--logs",
+        action="store_true",
+        help="also write logs/NAME.log per submission (pytest output; for instructors only)",
+    )
+    parser.set_defaults(run=grade_command)
+    return parser
+
+
+def _add_limits(parser: argparse.ArgumentParser) -> None:
+    """How many submissions at once, and how long a call and a submission may take."""
     parser.add_argument(
         "--jobs",
         "-j",
@@ -58,25 +85,10 @@ def add_grade_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="S",
         help=f"seconds one whole submission may take (default {DEFAULT_BUDGET:g})",
     )
-    sandbox = parser.add_mutually_exclusive_group()
-    sandbox.add_argument(
-        "--no-sandbox",
-        action="store_true",
-        help="run learner code in a plain child process, without bubblewrap",
-    )
-    sandbox.add_argument(
-        "--require-sandbox", action="store_true", help="refuse to grade when no sandbox is available"
-    )
-    parser.add_argument(
-        "--logs",
-        action="store_true",
-        help="also write logs/NAME.log per submission (pytest output; for instructors only)",
-    )
-    parser.set_defaults(run=grade_command)
-    return parser
 
 
 def grade_command(args: argparse.Namespace) -> int:
+    """Grade and write the reports; 0 all graded, 1 some not graded, 2 nothing to grade or no sandbox."""
     from ftlab.classroom.batch import Settings, default_jobs, grade_all
     from ftlab.classroom.exports import write_reports
     from ftlab.classroom.submission import find_submissions
@@ -87,18 +99,18 @@ def grade_command(args: argparse.Namespace) -> int:
         print(
             f"ftlab grade: no grader suites (test_ex*.py) in {graders}; pass --graders DIR", file=sys.stderr
         )
-        return EXIT_USAGE
+        return ExitCode.USAGE
     submissions = find_submissions(args.submissions)
     if not submissions:
         print("ftlab grade: no submissions found in " + ", ".join(args.submissions), file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     sandbox = find_sandbox(enabled=not args.no_sandbox)
     if args.require_sandbox and not sandbox.isolated:
         print(
             f"ftlab grade: no sandbox available ({sandbox.reason}); refusing because of --require-sandbox",
             file=sys.stderr,
         )
-        return EXIT_USAGE
+        return ExitCode.USAGE
     print(f"ftlab grade: learner code runs in a {sandbox.describe()}", file=sys.stderr)
     jobs = args.jobs or default_jobs()
     settings = Settings(graders=graders, timeout=args.timeout, sandbox=sandbox, jobs=jobs, budget=args.budget)
@@ -106,10 +118,8 @@ def grade_command(args: argparse.Namespace) -> int:
     out = Path(args.out)
     write_reports(results, out, sandbox=sandbox.describe(), logs=args.logs)
     not_graded = [r for r in results if r.status != "graded"]
-    print(
-        f"ftlab grade: {len(results) - len(not_graded)} of {len(results)} submissions graded; reports in {out}/",
-        file=sys.stderr,
-    )
+    graded = f"{len(results) - len(not_graded)} of {len(results)} submissions graded"
+    print(f"ftlab grade: {graded}; reports in {out}/", file=sys.stderr)
     for result in not_graded:
         print(f"  {result.name}: {result.status}: {result.message}", file=sys.stderr)
-    return EXIT_NOT_ALL_GRADED if not_graded else EXIT_OK
+    return ExitCode.FAILED if not_graded else ExitCode.OK

@@ -1,25 +1,48 @@
-"""``ftlab gradescope build``: the Gradescope autograder zip for this kit."""
+"""``ftlab gradescope build`` writes the Gradescope autograder zip for this kit; ``ftlab gradescope run``
+grades one upload inside it (the zip's ``run_autograder`` calls it)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
+from ftlab.cli.arguments import Subcommands
+from ftlab.errors import ExitCode
 from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT
 
-EXIT_OK, EXIT_FAILED = 0, 1
+BUILD_DESCRIPTION = (
+    "Write a Gradescope autograder zip. Upload it as the assignment's autograder; students upload "
+    "their exercise files (ex1_build_example.py, ...) or one .ipynb notebook."
+)
+RUN_DESCRIPTION = (
+    "Grade ROOT/submission with the kit in ROOT/source/kit and write ROOT/results/results.json, "
+    "as Gradescope's autograder does; always exits 0 (a failure is reported in results.json)."
+)
 
 
-def add_gradescope_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_gradescope_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
+    """``ftlab gradescope build`` and ``ftlab gradescope run``, on the ``ftlab`` command's subcommands."""
     parser = subparsers.add_parser("gradescope", help="package the graders as a Gradescope autograder")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    _add_build(actions)
+    run = actions.add_parser(
+        "run",
+        help="grade one upload inside the autograder (its run_autograder calls this)",
+        description=RUN_DESCRIPTION,
+    )
+    run.add_argument(
+        "--root", required=True, metavar="DIR", help="the autograder's folder (/autograder on Gradescope)"
+    )
+    run.set_defaults(run=run_command)
+    return parser
+
+
+def _add_build(actions: Subcommands) -> None:
     build = actions.add_parser(
         "build",
         help="write the autograder zip (setup.sh, run_autograder, the kit without solutions/)",
-        description="Write a Gradescope autograder zip. Upload it as the assignment's autograder; students upload their "
-        "exercise files (ex1_build_example.py, ...) or one .ipynb notebook.",
+        description=BUILD_DESCRIPTION,
     )
     build.add_argument(
         "--out",
@@ -47,10 +70,10 @@ def add_gradescope_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="when students see their results (Gradescope's setting)",
     )
     build.set_defaults(run=build_command)
-    return parser
 
 
 def build_command(args: argparse.Namespace) -> int:
+    """Write the zip; 0 when written, 1 when the kit is not a kit or the zip cannot be written."""
     from ftlab.classroom.gradescope import build_zip
 
     try:
@@ -59,9 +82,17 @@ def build_command(args: argparse.Namespace) -> int:
         )
     except (OSError, ValueError) as error:
         print(f"ftlab gradescope build: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return ExitCode.FAILED
     graders = sum(n.startswith("kit/graders/test_") for n in names)
     print(
-        f"wrote {args.out}: setup.sh, run_autograder and the kit ({len(names) - 2} files, {graders} grader suites)"
+        f"wrote {args.out}: setup.sh, run_autograder and the kit "
+        f"({len(names) - 2} files, {graders} grader suites)"
     )
-    return EXIT_OK
+    return ExitCode.OK
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Grade the upload under ``--root``; 0 always, with results.json written."""
+    from ftlab.classroom.gradescope import run
+
+    return run(Path(args.root))

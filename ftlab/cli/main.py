@@ -9,21 +9,20 @@ from collections.abc import Sequence
 
 from ftlab import __version__
 from ftlab.cli.arguments import number
+from ftlab.cli.challenge import add_challenge_parser
 from ftlab.cli.dist import add_dist_parser
+from ftlab.cli.finetune import add_finetune_parser
 from ftlab.cli.grade import add_grade_parser
 from ftlab.cli.gradescope import add_gradescope_parser
 from ftlab.cli.mock_server import add_mock_server_parser
 from ftlab.cli.notebook import add_notebook_parser
 from ftlab.cli.train_lora import add_train_lora_parser
-from ftlab.course.challenge import add_challenge_parser
-from ftlab.course.part_b import add_finetune_parser
 from ftlab.dataset.jsonl import atomic_writer
 from ftlab.dataset.report import DEFAULT_MODEL, render_text, to_json
-from ftlab.dataset.validation import FileReport, UnusableFile, validate_file
+from ftlab.dataset.validation import UnusableFile, validate_file
 from ftlab.dataset.webpage import render_page
+from ftlab.errors import ExitCode
 from ftlab.tokens.models import UnknownModel, resolve_model
-
-EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     validate = commands.add_parser(
         "validate",
-        help="check a JSONL training file (chat, tool calling or preference) line by line; report its tokens and cost",
+        help="check a JSONL training file (chat, tool calling or preference) line by line; "
+        "report its tokens and cost",
     )
     validate.add_argument("file", help="the JSONL training file")
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -91,7 +91,7 @@ def _validate(args: argparse.Namespace) -> int:
             print(json.dumps({"file": error.path, "error": error.reason}))
         else:
             print(f"ftlab {args.command}: {error}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return ExitCode.USAGE
     if getattr(args, "output", None):
         with atomic_writer(args.output) as stream:
             stream.write(render_page(report))
@@ -100,25 +100,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(json.dumps(to_json(report), ensure_ascii=False, indent=2))
     else:
         print("\n".join(render_text(report)))
-    return EXIT_OK if report.ok else EXIT_INVALID
-
-
-def render_report(report: FileReport) -> list[str]:
-    """The terminal form of a validation report: one line per problem, then a summary."""
-    lines = [report.path]
-    for item in report.problems:
-        lines.append(
-            f"  line {item.line}: {item.problem.severity} {item.problem.code}: {item.problem.message}"
-        )
-    errors, warnings = len(report.errors), len(report.warnings)
-    lines.append(
-        f"{report.n_examples} example{'s' if report.n_examples != 1 else ''}, "
-        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-    )
-    lines.append(
-        "valid: ready to upload" if report.ok else "not valid: fix the errors above (each names its line)"
-    )
-    return lines
+    return ExitCode.OK if report.ok else ExitCode.FAILED
 
 
 def main(argv: Sequence[str] | None = None) -> int:

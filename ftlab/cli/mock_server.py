@@ -6,7 +6,8 @@ import argparse
 import ipaddress
 import sys
 
-from ftlab.cli.arguments import number
+from ftlab.cli.arguments import Subcommands, number
+from ftlab.errors import ExitCode
 from ftlab.mock.backend import TrainingBackend
 from ftlab.mock.clock import Clock, ManualClock, ScaledClock
 from ftlab.mock.server import MockServer
@@ -19,10 +20,9 @@ DESCRIPTION = (
     "its own files and jobs. Time is simulated, so a fine-tuning job finishes in well under a second. "
     "With --backend lora every job is a real LoRA fine-tune of a local open model instead, in real time."
 )
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def add_mock_server_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def add_mock_server_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
     """Add the ``mock-server`` command to an argparse subparsers object."""
     parser = subparsers.add_parser("mock-server", help=HELP, description=DESCRIPTION)
     parser.add_argument(
@@ -38,7 +38,8 @@ def add_mock_server_parser(subparsers: argparse._SubParsersAction) -> argparse.A
         "--speed",
         type=number(float, above=0),
         default=1000.0,
-        help="how much faster than real time simulated time runs (default 1000; --backend lora runs in real time)",
+        help="how much faster than real time simulated time runs "
+        "(default 1000; --backend lora runs in real time)",
     )
     parser.add_argument(
         "--manual-clock",
@@ -56,24 +57,32 @@ def add_mock_server_parser(subparsers: argparse._SubParsersAction) -> argparse.A
         "--org", default="personal", help="organisation part of fine-tuned model names (default personal)"
     )
     parser.add_argument("--quiet", action="store_true", help="do not print a line per request")
+    _add_backend_options(parser)
+    parser.set_defaults(run=mock_server_command)
+    return parser
+
+
+def _add_backend_options(parser: argparse.ArgumentParser) -> None:
+    """--backend and the options of its LoRA choice."""
     parser.add_argument(
         "--backend",
         choices=("simulated", "lora"),
         default="simulated",
-        help="simulated: instant simulated jobs (default); lora: each job really fine-tunes --base-model with LoRA (needs the 'train' extra)",
+        help="simulated: instant simulated jobs (default); lora: each job really fine-tunes "
+        "--base-model with LoRA (needs the 'train' extra)",
     )
     parser.add_argument(
         "--base-model",
         metavar="MODEL_DIR_OR_HUB_ID",
-        help="with --backend lora: the open model jobs fine-tune and chat answers with, e.g. HuggingFaceTB/SmolLM2-135M-Instruct",
+        help="with --backend lora: the open model jobs fine-tune and chat answers with, "
+        "e.g. HuggingFaceTB/SmolLM2-135M-Instruct",
     )
     parser.add_argument(
         "--work-dir",
         metavar="DIR",
-        help="with --backend lora: keep each job's training file, adapter and checkpoints under DIR (default: a temporary folder, removed on exit)",
+        help="with --backend lora: keep each job's training file, adapter and checkpoints under DIR "
+        "(default: a temporary folder, removed on exit)",
     )
-    parser.set_defaults(run=mock_server_command)
-    return parser
 
 
 def mock_server_command(args: argparse.Namespace) -> int:
@@ -81,7 +90,7 @@ def mock_server_command(args: argparse.Namespace) -> int:
     problem = _backend_problem(args)
     if problem:
         print(f"ftlab mock-server: {problem}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     backend: TrainingBackend | None = None
     if args.backend == "lora":
         backend, code = _lora_backend(args)
@@ -104,14 +113,27 @@ def mock_server_command(args: argparse.Namespace) -> int:
     except OSError as error:
         server.stop()
         print(f"ftlab mock-server: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return ExitCode.FAILED
     if not _is_loopback(args.host):
         print(
             f"warning: listening on {args.host}, not loopback: other machines can reach this server",
             file=sys.stderr,
         )
+    _print_ready(args, server, lora=backend is not None)
+    try:
+        server.serve_forever()  # returns on Ctrl+C (werkzeug catches KeyboardInterrupt)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    print("\nftlab mock-server stopped.")
+    return ExitCode.OK
+
+
+def _print_ready(args: argparse.Namespace, server: MockServer, *, lora: bool) -> None:
+    """Where the server listens, how its time runs, and the two environment lines to set."""
     key = args.api_keys[0] if args.api_keys else "any-key"
-    if backend is not None:
+    if lora:
         time_note = f"real LoRA fine-tuning of {args.base_model}, one job at a time, in real time"
     else:
         time_note = "simulated time: " + (
@@ -127,21 +149,16 @@ def mock_server_command(args: argparse.Namespace) -> int:
     print(f"  export OPENAI_BASE_URL={server.base_url}")
     print(f"  export OPENAI_API_KEY={key}")
     print("Press Ctrl+C to stop.", flush=True)
-    try:
-        server.serve_forever()  # returns on Ctrl+C (werkzeug catches KeyboardInterrupt)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    print("\nftlab mock-server stopped.")
-    return EXIT_OK
 
 
 def _backend_problem(args: argparse.Namespace) -> str | None:
     """Why the backend options do not go together, if they do not."""
     if args.backend == "lora":
         if not args.base_model:
-            return "--backend lora needs --base-model MODEL (a local model folder, or a hub id such as HuggingFaceTB/SmolLM2-135M-Instruct)"
+            return (
+                "--backend lora needs --base-model MODEL (a local model folder, or a hub id such as "
+                "HuggingFaceTB/SmolLM2-135M-Instruct)"
+            )
         if args.manual_clock:
             return (
                 "--manual-clock applies to the simulated backend only: a real LoRA training runs in real time"
@@ -161,7 +178,7 @@ def _lora_backend(args: argparse.Namespace) -> tuple[TrainingBackend | None, int
         backend = LoraTraining(args.base_model, work_dir=args.work_dir, log=None if args.quiet else _say)
     except MissingExtra as error:
         print(f"ftlab mock-server: {error}", file=sys.stderr)
-        return None, EXIT_USAGE
+        return None, ExitCode.USAGE
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()  # the training's step lines are the progress
@@ -173,8 +190,8 @@ def _lora_backend(args: argparse.Namespace) -> tuple[TrainingBackend | None, int
             f"ftlab mock-server: {str(error).replace('Point --model at', 'Point --base-model at')}",
             file=sys.stderr,
         )
-        return None, EXIT_FAILED
-    return backend, EXIT_OK
+        return None, ExitCode.FAILED
+    return backend, ExitCode.OK
 
 
 def _say(message: str) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
-EXIT_OK, EXIT_OUT_OF_DATE = 0, 1
+from ftlab.cli.arguments import Subcommands
+from ftlab.errors import ExitCode
 
 
-def add_notebook_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_notebook_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("notebook", help="the learner's lab notebook")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     build = actions.add_parser(
@@ -36,16 +36,16 @@ def build_command(args: argparse.Namespace) -> int:
     exercises, out = Path(args.exercises), Path(args.out)
     if not any(exercises.glob("ex*_*.py")):
         print(f"ftlab notebook build: no exercise files (ex*_*.py) in {exercises}", file=sys.stderr)
-        return EXIT_OUT_OF_DATE
+        return ExitCode.FAILED
     text = render(exercises)
     if args.check:
         current = out.read_text(encoding="utf-8") if out.is_file() else None
         if current != text:
             print(f"{out} is out of date with {exercises}/: run `ftlab notebook build`", file=sys.stderr)
-            return EXIT_OUT_OF_DATE
+            return ExitCode.FAILED
         print(f"{out} is up to date")
-        return EXIT_OK
+        return ExitCode.OK
     with atomic_writer(out) as stream:
         stream.write(text)
     print(f"wrote {out}")
-    return EXIT_OK
+    return ExitCode.OK

@@ -1,4 +1,4 @@
-"""``ftlab train-lora DATASET --model MODEL --out ADAPTER_DIR``: argparse wiring over :mod:`ftlab.lora.trainer`.
+"""``ftlab train-lora DATASET --model MODEL --out ADAPTER_DIR``: argparse over :mod:`ftlab.lora.trainer`.
 
 Wire it into ``ftlab.cli.main`` with ``add_train_lora_parser(commands)``; the subparser's ``run`` default
 is :func:`train_lora_command`, which returns the exit code: 0 saved, 1 refused or failed (the
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
-from ftlab.cli.arguments import number
+from ftlab.cli.arguments import Subcommands, number
+from ftlab.errors import ExitCode
 from ftlab.lora.errors import LoraError, MissingExtra
 from ftlab.lora.settings import DEVICES, TrainSettings
 
-EXIT_OK, EXIT_FAILED, EXIT_MISSING_EXTRA, EXIT_INTERRUPTED = 0, 1, 2, 130
 _DEFAULTS = TrainSettings()
 DESCRIPTION = (
     "Fine-tune a small open instruct model with LoRA on a chat-format JSONL file, on this machine "
@@ -24,7 +23,7 @@ DESCRIPTION = (
 )
 
 
-def add_train_lora_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_train_lora_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
     """Add ``train-lora`` to an argparse subparsers object and return its parser."""
     parser = subparsers.add_parser(
         "train-lora",
@@ -44,6 +43,25 @@ def add_train_lora_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="ADAPTER_DIR",
         help="where to save the LoRA adapter (replaced only when training succeeds)",
     )
+    _add_training_options(parser)
+    parser.add_argument("--seed", type=int, default=_DEFAULTS.seed, help="random seed (default %(default)s)")
+    parser.add_argument(
+        "--device",
+        choices=DEVICES,
+        default=_DEFAULTS.device,
+        help="auto takes a GPU when there is one (default %(default)s)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="never download the model, even if it is not cached (also: HF_HUB_OFFLINE=1)",
+    )
+    parser.set_defaults(run=train_lora_command)
+    return parser
+
+
+def _add_training_options(parser: argparse.ArgumentParser) -> None:
+    """Epochs, learning rate, steps, LoRA rank and alpha, batch size and example length."""
     parser.add_argument(
         "--epochs",
         type=number(float, above=0),
@@ -86,20 +104,6 @@ def add_train_lora_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help="longest example in tokens (default: the model's context)",
     )
-    parser.add_argument("--seed", type=int, default=_DEFAULTS.seed, help="random seed (default %(default)s)")
-    parser.add_argument(
-        "--device",
-        choices=DEVICES,
-        default=_DEFAULTS.device,
-        help="auto takes a GPU when there is one (default %(default)s)",
-    )
-    parser.add_argument(
-        "--offline",
-        action="store_true",
-        help="never download the model, even if it is not cached (also: HF_HUB_OFFLINE=1)",
-    )
-    parser.set_defaults(run=train_lora_command)
-    return parser
 
 
 def train_lora_command(args: argparse.Namespace) -> int:
@@ -110,7 +114,7 @@ def train_lora_command(args: argparse.Namespace) -> int:
         require()
     except MissingExtra as error:
         print(f"ftlab train-lora: {error}", file=sys.stderr)
-        return EXIT_MISSING_EXTRA
+        return ExitCode.USAGE
     from transformers.utils import logging as transformers_logging
 
     from ftlab.lora.trainer import train_adapter
@@ -127,18 +131,18 @@ def train_lora_command(args: argparse.Namespace) -> int:
         )
     except LoraError as error:
         print(f"ftlab train-lora: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return ExitCode.FAILED
     except KeyboardInterrupt:
         print("ftlab train-lora: interrupted; nothing was saved", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     first, last = result.losses[0], result.losses[-1]
+    run = f"{result.steps} steps in {result.seconds:.0f}s, loss {first:.4f} -> {last:.4f}"
+    _say(f"saved LoRA adapter to {result.adapter_dir} ({run})")
     _say(
-        f"saved LoRA adapter to {result.adapter_dir} ({result.steps} steps in {result.seconds:.0f}s, loss {first:.4f} -> {last:.4f})"
+        "try it: see docs/local-lora.md ('Try the adapter'), "
+        "or compare it with the base model on your held-out set"
     )
-    _say(
-        "try it: see docs/local-lora.md ('Try the adapter'), or compare it with the base model on your held-out set"
-    )
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _say(message: str) -> None:

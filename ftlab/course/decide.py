@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ftlab.errors import FtlabError
 from ftlab.tokens.cost import estimate_from_token_counts
 from ftlab.tokens.models import UnknownModel, resolve_model
 from ftlab.tokens.prices import NoPrice, inference_price, request_cost_usd
+from ftlab.values import is_finite_number, is_strict_int
 
 #: The four answers to "how should we build this?".
 APPROACHES: tuple[str, ...] = ("prompt", "rag", "fine-tune", "rag+fine-tune")
@@ -32,7 +34,7 @@ FRAMING_TOKENS = 9
 MONTH_DAYS = 30
 
 
-class BadScenario(ValueError):
+class BadScenario(FtlabError, ValueError):
     """A scenario field with a value outside its vocabulary or range."""
 
     def __init__(self, field: str, value: object, expected: str) -> None:
@@ -43,7 +45,7 @@ class BadScenario(ValueError):
         return f"Scenario.{self.field} = {self.value!r}: expected {self.expected}"
 
 
-class BadDecision(ValueError):
+class BadDecision(FtlabError, ValueError):
     """A decision whose approach is not one of :data:`APPROACHES`, or with no reason."""
 
     def __init__(self, field: str, value: object, expected: str) -> None:
@@ -104,19 +106,14 @@ class Scenario:
                 raise BadScenario(name, getattr(self, name), "True or False")
         for name in ("n_examples", "requests_per_day", "prompt_tokens", "request_tokens", "answer_tokens"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            if not is_strict_int(value) or value < 0:
                 raise BadScenario(name, value, "a whole number >= 0")
         try:
             inference_price(self.model)
         except (UnknownModel, NoPrice) as error:
             raise BadScenario("model", self.model, f"a fine-tunable model with prices ({error})") from None
         cost = self.training_cost_usd
-        if cost is not None and (
-            isinstance(cost, bool)
-            or not isinstance(cost, (int, float))
-            or not math.isfinite(cost)
-            or cost < 0
-        ):
+        if cost is not None and (not is_finite_number(cost) or cost < 0):
             raise BadScenario("training_cost_usd", cost, "None or a number of dollars >= 0")
 
 
@@ -172,7 +169,8 @@ class BreakEven:
         if self.days_to_pay_back is None:
             return f"{head}: pays back after {self.requests_to_pay_back:,} requests, but there is no traffic"
         verdict = "pays within a month" if self.pays_within_a_month else "does not pay within a month"
-        return f"{head}: pays back after {self.requests_to_pay_back:,} requests, {self.days_to_pay_back:,.1f} days at {self.requests_per_day:,}/day ({verdict})"
+        when = f"{self.days_to_pay_back:,.1f} days at {self.requests_per_day:,}/day"
+        return f"{head}: pays back after {self.requests_to_pay_back:,} requests, {when} ({verdict})"
 
 
 def training_cost_usd(scenario: Scenario) -> float:

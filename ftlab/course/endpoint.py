@@ -11,11 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ftlab.errors import FtlabError
+
 REAL_API = "https://api.openai.com/v1"
 LOCAL_KEY = "sk-ftlab-local"
 
 
-class EndpointRefused(Exception):
+class EndpointRefused(FtlabError):
     """The environment and options don't allow a safe choice of API."""
 
     def __init__(self, reason: str) -> None:
@@ -61,7 +63,8 @@ def choose(environ: Mapping[str, str], *, real: bool) -> Endpoint | None:
     if real:
         if not key:
             raise EndpointRefused(
-                "--real needs your OpenAI API key in the OPENAI_API_KEY environment variable; nothing was sent"
+                "--real needs your OpenAI API key in the OPENAI_API_KEY environment variable; "
+                "nothing was sent"
             )
         url = base_url or REAL_API
         return Endpoint(url, key, "local" if is_local(url) else "real")
@@ -69,8 +72,8 @@ def choose(environ: Mapping[str, str], *, real: bool) -> Endpoint | None:
         return None
     if not is_local(base_url):
         raise EndpointRefused(
-            f"OPENAI_BASE_URL is {base_url}, which is not this machine: add --real to send your dataset there "
-            "(it may cost money), or unset OPENAI_BASE_URL to use the offline mock"
+            f"OPENAI_BASE_URL is {base_url}, which is not this machine: add --real to send your "
+            "dataset there (it may cost money), or unset OPENAI_BASE_URL to use the offline mock"
         )
     return Endpoint(base_url, key or LOCAL_KEY, "local")
 

@@ -13,12 +13,13 @@ from typing import Any
 
 import openai
 
-FINISHED = ("succeeded", "failed", "cancelled")
+from ftlab.errors import FtlabError
+
 #: Errors that mean "not now" rather than "no": the job is fine, the next poll may work.
 TRANSIENT = (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError)
 
 
-class JobFailed(RuntimeError):
+class JobFailed(FtlabError, RuntimeError):
     """A job that ended without a model: failed (with the API's reason) or cancelled."""
 
     def __init__(self, job_id: str, status: str, code: str | None = None, reason: str | None = None) -> None:
@@ -32,7 +33,7 @@ class JobFailed(RuntimeError):
         return f"fine-tuning job {self.job_id} failed: {why}"
 
 
-class JobTimedOut(TimeoutError):
+class JobTimedOut(FtlabError, TimeoutError):
     """Waiting for a job took longer than allowed (the job itself goes on)."""
 
     def __init__(self, job_id: str, status: str, waited: float) -> None:
@@ -40,7 +41,10 @@ class JobTimedOut(TimeoutError):
         self.job_id, self.status, self.waited = job_id, status, waited
 
     def __str__(self) -> str:
-        return f"fine-tuning job {self.job_id} is still {self.status} after {self.waited:g} s of waiting; it goes on without us"
+        return (
+            f"fine-tuning job {self.job_id} is still {self.status} after {self.waited:g} s of waiting; "
+            "it goes on without us"
+        )
 
 
 def submit(

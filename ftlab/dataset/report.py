@@ -4,7 +4,8 @@ What OpenAI's data-preparation notebook prints, from one streaming pass over the
 (:func:`ftlab.dataset.validation.validate_file`): every problem with its line, counts per code,
 examples missing a system or user message, distributions of messages, tokens and assistant
 tokens per example (with real 5th and 95th percentiles), and the auto epochs, billed tokens
-and cost. This module renders it for a terminal; ``ftlab.dataset.webpage`` renders it as a web page.
+and cost. This module renders it for a terminal; ``ftlab.dataset.webpage`` renders it as a web
+page.
 """
 
 from __future__ import annotations
@@ -66,11 +67,24 @@ def line_list(lines: list[int], count: int) -> str:
 
 
 def summary_line(report: FileReport) -> str:
-    return f"{plural(report.n_examples, 'example')}, {plural(report.n_errors, 'error')}, {plural(report.n_warnings, 'warning')}"
+    """Examples, errors and warnings counted, file-level problems included."""
+    examples, errors = plural(report.n_examples, "example"), plural(report.n_errors, "error")
+    return f"{examples}, {errors}, {plural(report.n_warnings, 'warning')}"
 
 
 def verdict(report: FileReport) -> str:
     return "valid: ready to upload" if report.ok else "not valid: fix the errors above (each names its line)"
+
+
+def render_summary(report: FileReport) -> list[str]:
+    """The short form: the path, every problem (lines, then the file's), the counts and the verdict."""
+    return [
+        report.path,
+        *(_problem_line(item) for item in report.problems),
+        *(_file_line(problem) for problem in report.file_problems),
+        summary_line(report),
+        verdict(report),
+    ]
 
 
 def cost_rows(report: FileReport) -> list[tuple[str, str]]:
@@ -89,7 +103,8 @@ def cost_rows(report: FileReport) -> list[tuple[str, str]]:
         ("tokens per epoch", f"{cost.total_tokens:,}"),
         (
             "billed per epoch",
-            f"{cost.billed_tokens_per_epoch:,} ({cost.n_truncated:,} example(s) truncated to {cost.training_context:,})",
+            f"{cost.billed_tokens_per_epoch:,} ({cost.n_truncated:,} example(s) truncated "
+            f"to {cost.training_context:,})",
         ),
         ("billed tokens", f"{cost.billed_tokens:,}"),
         ("price", f"{usd(cost.price_per_million_usd)} per 1M training tokens"),

@@ -15,7 +15,6 @@ import jsonschema
 import pytest
 
 from ftlab.classroom.gradescope import SETUP_SH, build_zip, one_submission
-from ftlab.cli.main import main
 from tests.classroom.test_exports import GRADESCOPE_SCHEMA
 from tests.paths import ROOT
 
@@ -100,9 +99,3 @@ def test_an_upload_is_always_one_submission(tmp_path):
     assert one_submission(tmp_path).kind == "unknown"
     (tmp_path / "b.ipynb").unlink()
     assert one_submission(tmp_path).kind == "notebook"
-
-
-def test_the_command_writes_the_zip_and_says_what_is_in_it(tmp_path, capsys):
-    assert main(["gradescope", "build", "--out", str(tmp_path / "ag.zip"), "--kit", str(ROOT)]) == 0
-    assert "grader suites)" in capsys.readouterr().out
-    assert main(["gradescope", "build", "--out", str(tmp_path / "x.zip"), "--kit", str(tmp_path)]) == 1

@@ -1,4 +1,5 @@
-"""``ftlab train-lora``: install advice without the extra, progress and a saved adapter with it, no tracebacks."""
+"""``ftlab train-lora``: install advice without the extra, progress and a saved adapter with it,
+no tracebacks."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ftlab.cli.train_lora import EXIT_FAILED, EXIT_MISSING_EXTRA, EXIT_OK, add_train_lora_parser
+from ftlab.cli.train_lora import add_train_lora_parser
+from ftlab.errors import ExitCode
 from ftlab.lora.extra import MODULES
 from tests import tiny_lm
 
@@ -47,13 +49,16 @@ def test_without_the_extra_the_command_says_how_to_install_it_and_exits_2(
 
     out, err = capsys.readouterr()
     first_missing = next(m for m in MODULES if m == missing or importlib.util.find_spec(m) is None)
-    assert code == EXIT_MISSING_EXTRA
+    assert code == ExitCode.USAGE
     assert f"{first_missing!r} cannot be imported" in err and "pip install -e '.[train]'" in err
     assert "Traceback" not in out + err and not (tmp_path / "adapter").exists()
 
 
 def test_importing_the_lora_modules_imports_no_heavy_library() -> None:
-    code = "import sys, ftlab.cli.train_lora, ftlab.lora.backend, ftlab.lora.trainer; print(sorted(m for m in ('torch', 'transformers', 'peft', 'accelerate') if m in sys.modules))"
+    code = (
+        "import sys, ftlab.cli.train_lora, ftlab.lora.backend, ftlab.lora.trainer; "
+        "print(sorted(m for m in ('torch', 'transformers', 'peft', 'accelerate') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert done.stdout.strip() == "[]"
@@ -91,7 +96,7 @@ def test_the_command_trains_printing_each_step_and_saves_the_adapter(
     )
 
     out, err = capsys.readouterr()
-    assert code == EXIT_OK, err
+    assert code == ExitCode.OK, err
     assert [line.split()[1] for line in out.splitlines() if line.startswith("step ")] == [
         f"{i}/12" for i in range(1, 13)
     ]
@@ -125,7 +130,7 @@ def test_a_bad_dataset_exits_1_naming_the_line_without_a_traceback(
     )
 
     out, err = capsys.readouterr()
-    assert code == EXIT_FAILED
+    assert code == ExitCode.FAILED
     assert "line 2: error invalid_weight" in err and "Traceback" not in out + err
 
 
@@ -139,7 +144,7 @@ def test_a_model_missing_offline_exits_1_with_the_way_to_get_it(
     )
 
     _, err = capsys.readouterr()
-    assert code == EXIT_FAILED
+    assert code == ExitCode.FAILED
     assert (
         "cannot load model 'ftlab-tests/absent-model-91c2'" in err
         and "--local-dir" in err

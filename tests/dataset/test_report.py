@@ -8,7 +8,7 @@ import pytest
 
 from ftlab.cli.main import main
 from ftlab.dataset.jsonl import write_jsonl
-from ftlab.dataset.report import line_list, number, render_text, usd
+from ftlab.dataset.report import line_list, number, render_summary, render_text, summary_line, usd
 from ftlab.dataset.validation import validate_file
 from tests.paths import DATA
 
@@ -48,8 +48,8 @@ def test_the_broken_file_lists_each_code_with_its_lines():
     assert by_code["invalid_utf8"] == ["invalid_utf8", "error", "1", "16"]
     assert by_code["blank_line"][1] == "warning"
     assert (
-        "  file: warning few_examples: Training file has 18 examples; 50 to 100 well-chosen examples is the usual starting point"
-        in lines
+        "  file: warning few_examples: Training file has 18 examples; "
+        "50 to 100 well-chosen examples is the usual starting point" in lines
     )
     assert lines[-2:] == [
         "18 examples, 14 errors, 2 warnings",
@@ -144,3 +144,24 @@ def test_an_unusable_file_exits_2(tmp_path, capsys):
     assert main(["report", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "r.html")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_the_summary_lists_line_problems_then_file_problems_then_the_counts_and_verdict(tmp_path):
+    path = tmp_path / "two.jsonl"
+    write_jsonl([{"messages": [USER, ASSISTANT]}, {"messages": [USER]}], path)
+    report = validate_file(path)
+    lines = render_summary(report)
+    assert lines[0] == str(path)
+    file_lines = [i for i, line in enumerate(lines) if line.startswith("  file: ")]
+    line_lines = [i for i, line in enumerate(lines) if line.startswith("  line ")]
+    assert line_lines and file_lines and max(line_lines) < min(file_lines)
+    assert lines[-2:] == [summary_line(report), "not valid: fix the errors above (each names its line)"]
+    assert lines[-2:] == render_text(report)[-2:]
+
+
+def test_the_counts_include_file_level_errors(tmp_path):
+    path = tmp_path / "one.jsonl"
+    write_jsonl([{"messages": [USER, ASSISTANT]}], path)
+    report = validate_file(path)
+    assert report.file_problems and not report.problems
+    assert summary_line(report) == f"1 example, {len(report.file_problems)} error, 0 warnings"

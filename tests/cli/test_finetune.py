@@ -138,9 +138,9 @@ def test_a_set_key_is_not_used_without_real(monkeypatch, capsys) -> None:
 def test_real_without_a_key_exits_2_before_anything_is_sent() -> None:
     result = ftlab("finetune", "data/support_tickets.jsonl", "--real")
     assert result.returncode == 2 and result.stdout == ""
-    assert (
-        result.stderr
-        == "ftlab finetune: --real needs your OpenAI API key in the OPENAI_API_KEY environment variable; nothing was sent\n"
+    assert result.stderr == (
+        "ftlab finetune: --real needs your OpenAI API key in the OPENAI_API_KEY environment variable; "
+        "nothing was sent\n"
     )
 
 
@@ -154,6 +154,32 @@ def test_a_base_url_on_another_machine_needs_real(monkeypatch, capsys) -> None:
 def test_a_missing_dataset_exits_2_naming_it(tmp_path, capsys) -> None:
     assert main(["finetune", str(tmp_path / "mine.jsonl")]) == 2
     assert capsys.readouterr().err == f"ftlab finetune: {tmp_path / 'mine.jsonl'}: no such file\n"
+
+
+def test_a_file_with_only_a_file_level_problem_names_it_as_validate_does(local_api, tmp_path, capsys) -> None:
+    three = tmp_path / "three.jsonl"
+    three.write_text("".join(TICKETS.read_text(encoding="utf-8").splitlines(keepends=True)[:3]), "utf-8")
+    assert main(["validate", str(three)]) == 1
+    validated = capsys.readouterr().out.splitlines()
+    assert main(["finetune", str(three)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    [problem] = [line for line in validated if line.startswith("  file: error invalid_n_examples:")]
+    assert problem in out and "must have at least 10 examples" in problem
+    assert validated[-2:] == out[-3:-1] == ["3 examples, 1 error, 0 warnings", render_verdict()]
+    assert local_api.requests("sk-learner") == []
+
+
+def test_a_valid_file_with_a_file_level_warning_names_it_and_is_trained(local_api, tmp_path, capsys) -> None:
+    ten = tmp_path / "ten.jsonl"
+    ten.write_text("".join(TICKETS.read_text(encoding="utf-8").splitlines(keepends=True)[:10]), "utf-8")
+    assert main(["finetune", str(ten)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == f"{ten}: 10 examples, 0 errors, 1 warning"
+    assert out[2].startswith("  file: warning few_examples: Training file has 10 examples")
+
+
+def render_verdict() -> str:
+    return "not valid: fix the errors above (each names its line)"
 
 
 # --- the README shows real output ------------------------------------------------------------
