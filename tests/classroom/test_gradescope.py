@@ -18,8 +18,6 @@ from ftlab.classroom.gradescope import SETUP_SH, build_zip, one_submission
 from tests.classroom.test_exports import GRADESCOPE_SCHEMA
 from tests.paths import ROOT
 
-ROOT = ROOT
-
 
 @pytest.fixture(scope="module")
 def autograder_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:

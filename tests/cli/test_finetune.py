@@ -15,7 +15,6 @@ from ftlab.cli.main import main
 from ftlab.mock import running_mock
 from tests.paths import ROOT
 
-ROOT = ROOT
 TICKETS = ROOT / "data" / "support_tickets.jsonl"
 VARYING = [
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:PORT"),

@@ -12,7 +12,6 @@ from ftlab.cli.main import main
 from ftlab.grading.isolation.sandbox import Sandbox
 from tests.paths import ROOT
 
-ROOT = ROOT
 GRADERS = str(ROOT / "graders")
 
 

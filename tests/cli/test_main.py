@@ -10,8 +10,6 @@ from pathlib import Path
 from ftlab.cli.main import main
 from tests.paths import DATA
 
-DATA = DATA
-
 
 def test_a_valid_file_exits_0_and_says_so(capsys):
     assert main(["validate", str(DATA / "support_tickets.jsonl")]) == 0

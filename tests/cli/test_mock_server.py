@@ -21,8 +21,6 @@ from ftlab.cli.mock_server import (
 )
 from tests.paths import ROOT
 
-ROOT = ROOT
-
 
 def _parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="ftlab")

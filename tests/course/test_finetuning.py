@@ -8,7 +8,6 @@ from ftlab.course.finetuning import JobFailed, JobTimedOut, ask, follow, new_eve
 from ftlab.mock import ManualClock, MockServer, running_mock
 from tests.paths import DATA
 
-DATA = DATA
 TICKETS = DATA / "support_tickets.jsonl"
 
 

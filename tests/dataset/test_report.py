@@ -12,7 +12,6 @@ from ftlab.dataset.report import line_list, number, render_summary, render_text,
 from ftlab.dataset.validation import validate_file
 from tests.paths import DATA
 
-DATA = DATA
 USER = {"role": "user", "content": "Where is my invoice?"}
 ASSISTANT = {"role": "assistant", "content": "Category: billing"}
 PAIR = {
