@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ftlab.course.responder import tokens
+from ftlab.errors import FtlabError
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Page:
     text: str
 
 
-class NoPages(ValueError):
+class NoPages(FtlabError, ValueError):
     """A document folder that is missing or holds no pages."""
 
     def __init__(self, folder: str, reason: str) -> None:

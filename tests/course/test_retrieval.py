@@ -55,3 +55,11 @@ def test_the_real_handbook_finds_the_billing_page_for_a_double_charge():
         ].name
         == "billing.md"
     )
+
+
+def test_a_missing_folder_is_an_ftlab_error_and_still_a_value_error(tmp_path):
+    from ftlab.errors import FtlabError
+
+    with pytest.raises(FtlabError) as raised:
+        read_pages(tmp_path / "absent")
+    assert isinstance(raised.value, ValueError) and raised.value.folder.endswith("absent")
