@@ -10,4 +10,5 @@ from ftlab.transport import http_library
 def test_the_library_is_the_one_the_installed_sdk_builds_its_clients_with():
     library = http_library()
     assert isinstance(openai.DefaultHttpxClient(), library.Client)
-    assert library.HTTPTransport(uds="/nonexistent.sock") is not None
+    through_a_socket = openai.DefaultHttpxClient(transport=library.HTTPTransport(uds="/nonexistent.sock"))
+    assert isinstance(through_a_socket, library.Client)

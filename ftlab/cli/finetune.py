@@ -23,8 +23,9 @@ from ftlab.course.journey import (
     training_estimate,
     worth_a_line,
 )
+from ftlab.dataset.findings import FileReport
 from ftlab.dataset.report import render_summary, summary_line
-from ftlab.dataset.validation import FileReport, UnusableFile, validate_file
+from ftlab.dataset.validation import UnusableFile, validate_file
 from ftlab.errors import ExitCode
 
 if TYPE_CHECKING:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ftlab.dataset.findings import FileReport, LineProblem
 from ftlab.dataset.formats import PREFERENCE
 from ftlab.dataset.problems import Problem
 from ftlab.dataset.stats import Distribution
-from ftlab.dataset.validation import FileReport, LineProblem
 
 DEFAULT_MODEL = "gpt-4o-mini"
 STAT_COLUMNS = ("min", "max", "mean", "median", "p5", "p95")

@@ -36,17 +36,6 @@ from ftlab.tokens.cost import estimate_from_token_counts
 from ftlab.tokens.counting import token_counts
 from ftlab.tokens.models import FineTunableModel, resolve_model
 
-#: FileReport and LineProblem live in ftlab.dataset.findings; callers may import them from here too.
-__all__ = [
-    "CODES",
-    "MIN_EXAMPLES",
-    "RECOMMENDED_EXAMPLES",
-    "FileReport",
-    "LineProblem",
-    "UnusableFile",
-    "validate_file",
-]
-
 #: OpenAI refuses a training file with fewer examples than this.
 MIN_EXAMPLES = 10
 #: Fewer examples than this rarely teach a model anything (OpenAI suggests 50 to 100 to start).

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from ftlab.grading.exercises import find
-from ftlab.grading.isolation.backend import MAX_FAILS, Channel, IsolatedBackend, SandboxFailure
+from ftlab.grading.isolation.backend import MAX_FAILS, IsolatedBackend
+from ftlab.grading.isolation.process import Channel, SandboxFailure
 from ftlab.grading.isolation.sandbox import Sandbox, find_sandbox
 from ftlab.grading.seam import (
     CallTimedOut,
