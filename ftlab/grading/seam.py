@@ -40,6 +40,8 @@ class Outcome:
     message: str = ""
     traceback: str = ""
     notes: list[str] = field(default_factory=list)
+    #: the raised exception's classes, most derived first, as "module.QualName" (see :func:`raised_as`)
+    error_classes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +116,7 @@ def reraise(exercise: Exercise, function: str, outcome: Outcome) -> Any:
     if outcome.kind == "timeout":
         raise CallTimedOut(f"{function}() {outcome.message}")
     error = _rebuild_exception(outcome)
+    vars(error)["ftlab_classes"] = tuple(outcome.error_classes)
     # marks the error as the learner's: feedback shows their message and the lines in their file
     vars(error).update(ftlab_traceback=outcome.traceback, ftlab_message=outcome.message)
     for note in outcome.notes:
@@ -132,6 +135,26 @@ def _rebuild_exception(outcome: Outcome) -> BaseException:
             error.add_note(f"(raised as {outcome.error_type})")
         return error
     return LearnerException(outcome.error_type, outcome.message)
+
+
+def class_name(cls: type) -> str:
+    """A class's "module.QualName", as :attr:`Outcome.error_classes` spells it."""
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def raised_as(error: BaseException | None, cls: type[BaseException]) -> bool:
+    """Whether the learner's code raised ``cls`` (or a subclass of it): the check a grader makes.
+
+    An error that crossed from a child process is rebuilt, so it is checked by the classes it
+    was raised as there; an error raised in this process, by ``isinstance``. Never true for the
+    grader's own failures (:class:`StudentCodeError`): a crash or a hang is not the error asked for.
+    """
+    if error is None or isinstance(error, StudentCodeError):
+        return False
+    classes = getattr(error, "ftlab_classes", None)
+    if classes:
+        return class_name(cls) in classes
+    return isinstance(error, cls)
 
 
 def _nearest_builtin(error: BaseException) -> str:
@@ -244,6 +267,7 @@ def run_call(
             message=str(error),
             traceback=learner_traceback(error, source),
             notes=[str(n) for n in getattr(error, "__notes__", [])],
+            error_classes=[class_name(c) for c in type(error).__mro__],
         )
     try:
         return Outcome("value", value=to_plain(result, "the return value"))

@@ -16,6 +16,8 @@ from ftlab.grading.seam import (
     Outcome,
     ReturnedNotPlain,
     UnloadableExercise,
+    raised_as,
+    reraise,
 )
 
 EX1 = find("ex1_build_example")
@@ -108,3 +110,24 @@ def test_outcomes_round_trip_as_dicts():
     outcome = Outcome("raised", error_type="KeyError", builtin_type="KeyError", message="'x'", notes=["n"])
     assert Outcome.from_dict(outcome.to_dict()) == outcome
     assert "value" not in Outcome("missing").to_dict()
+
+
+def test_raised_as_matches_the_class_an_error_crossed_as_and_never_a_grader_failure():
+    crossed = Outcome(
+        "raised",
+        error_type="NotFoundError",
+        message="no such job",
+        error_classes=["openai.NotFoundError", "builtins.Exception", "builtins.BaseException"],
+    )
+    with pytest.raises(LearnerException) as caught:
+        reraise(EX1, "wait_for_job", crossed)
+
+    class NotFoundError(Exception):
+        pass
+
+    NotFoundError.__module__, NotFoundError.__qualname__ = "openai", "NotFoundError"
+    assert raised_as(caught.value, NotFoundError)
+    assert not raised_as(caught.value, KeyError)
+    assert raised_as(ValueError("local"), ValueError)
+    assert not raised_as(None, Exception)
+    assert not raised_as(CallTimedOut("hung"), Exception)

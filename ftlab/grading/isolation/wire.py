@@ -86,7 +86,12 @@ def checked_outcome(data: Any) -> Outcome:
         raise Violation("an outcome of no known kind")
     texts = {k: data.get(k, "") for k in ("error_type", "builtin_type", "message", "traceback")}
     notes = data.get("notes", [])
-    if set(data) - {"kind", "value", *texts, "notes"} or not all(isinstance(t, str) for t in texts.values()):
+    classes = data.get("error_classes", [])
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+        raise Violation("an outcome with unexpected error classes")
+    if set(data) - {"kind", "value", *texts, "notes", "error_classes"} or not all(
+        isinstance(t, str) for t in texts.values()
+    ):
         raise Violation("an outcome with unexpected fields")
     if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
         raise Violation("an outcome with unexpected notes")
@@ -94,7 +99,7 @@ def checked_outcome(data: Any) -> Outcome:
     problem = not_plain(value)
     if problem:
         return Outcome("not_plain", message=problem)
-    return Outcome(data["kind"], value=value, notes=notes, **texts)
+    return Outcome(data["kind"], value=value, notes=notes, error_classes=classes, **texts)
 
 
 def not_plain(value: Any, depth: int = 0) -> str:
