@@ -4,16 +4,17 @@ Fine-tuning is billed per token: every token of every example, once per epoch. B
 pay for a job, count. Models don't see characters, they see tokens from a byte-pair
 encoding (BPE): ``tiktoken`` turns text into token ids, and each model has its encoding.
 
-    >>> from ftlab.tokens.encodings import get_encoding
+    >>> from ftlab.learner import get_encoding
     >>> get_encoding("o200k_base").encode_ordinary("Hello, world!")
     [13225, 11, 2375, 0]
 
-Use ``ftlab.tokens.encodings.get_encoding(name)`` rather than ``tiktoken.get_encoding(name)``: it
-gives you tiktoken's own encoding, loaded from files shipped with ftlab, so it works offline
-(tiktoken downloads its files the first time otherwise). The facts about each model are in
-``ftlab.tokens.models``; don't copy numbers from a web page:
+Use ``ftlab.learner.get_encoding(name)`` rather than ``tiktoken.get_encoding(name)``: it gives
+you tiktoken's own encoding, loaded from files shipped with ftlab, so it works offline
+(tiktoken downloads its files the first time otherwise). The facts about each model come from
+``ftlab.learner`` too; don't copy numbers from a web page. ``ftlab.learner`` is the only part of
+ftlab your code may import (the rest is not there when your work is graded):
 
-    >>> from ftlab.tokens.models import encoding_name_for_model, resolve_model
+    >>> from ftlab.learner import encoding_name_for_model, resolve_model
     >>> encoding_name_for_model("gpt-4o-mini"), encoding_name_for_model("gpt-3.5-turbo")
     ('o200k_base', 'cl100k_base')
     >>> spec = resolve_model("gpt-4o-mini")   # also takes dated and ft:... names

@@ -2,7 +2,7 @@
 
 The most useful skill in this module is knowing when fine-tuning is the right tool. Here you
 write that judgement down as a rule a colleague could check. You get a ``Scenario`` (read its
-fields in ``ftlab/course/decide.py``: what knowledge the task needs and how often it changes, whether
+fields in ``ftlab/learner/decisions.py``: what knowledge the task needs and how often it changes, whether
 the win is a consistent style or format, how many good examples exist, the traffic, the prompt
 length) and return a ``Decision``: one of ``"prompt"``, ``"rag"``, ``"fine-tune"`` or
 ``"rag+fine-tune"``, with a short reason. docs/decide.md explains the rule with worked examples.
@@ -35,8 +35,9 @@ Task 3. Is it worth it? Prompting comes first.
     - If a prompt already gets it, a fine-tune only saves money: the fine-tuned model needs a
       one-line prompt instead of ``prompt_tokens`` of instructions and examples, but each of
       its tokens costs more, and the training costs something once. ``break_even(scenario)``
-      from ``ftlab.course.decide`` does that arithmetic with published prices and exercise 3's cost
-      estimate. Fine-tune only when ``break_even(scenario).pays_within_a_month``.
+      from ``ftlab.learner`` does that arithmetic with published prices and the scenario's
+      ``training_cost_usd`` (exercise 3's estimate; the graded scenarios come with one).
+      Fine-tune only when ``break_even(scenario).pays_within_a_month``.
 
 Task 4. Put it together: RAG (Task 1) and fine-tune (Tasks 2-3) give ``"prompt"``, ``"rag"``,
     ``"fine-tune"`` or ``"rag+fine-tune"``. Return ``Decision(approach, reason)``; the reason is
@@ -47,7 +48,7 @@ Check your work with ``pytest exercises/ex5_decide_approach.py`` (all five exerc
 
 from __future__ import annotations
 
-from ftlab.course.decide import MIN_EXAMPLES, USUAL_START_EXAMPLES, Decision, Scenario, break_even  # noqa: F401 - yours to use
+from ftlab.learner import MIN_EXAMPLES, USUAL_START_EXAMPLES, Decision, Scenario, break_even  # noqa: F401 - yours to use
 
 
 def decide_approach(scenario: Scenario) -> Decision:

@@ -273,8 +273,8 @@ def test_the_estimate_for_the_sample_dataset(exercise):
     2,
     task=2,
     hint=(
-        "price = billed tokens x the model's price_per_million_usd / 1,000,000, from ftlab.tokens.models"
-        " (and dated or ft: names resolve to their base)"
+        "price = billed tokens x resolve_model(model).price_per_million_usd / 1,000,000"
+        " (resolve_model from ftlab.learner; dated or ft: names resolve to their base)"
     ),
 )
 @pytest.mark.parametrize("model", [m.name for m in FINE_TUNABLE_MODELS] + ["gpt-4o-mini", "gpt-3.5-turbo"])

@@ -15,8 +15,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ftlab.course.decide import CHANGE_RATES, FACTS, MIN_EXAMPLES, Decision, Scenario
+from ftlab.course.decide import priced
 from ftlab.dataset.strategies import GRADING
+from ftlab.learner import CHANGE_RATES, FACTS, MIN_EXAMPLES, Decision, Scenario
 
 TRIAGE = "Triage Acme Cloud support emails into Category, Priority and Summary lines"
 
@@ -232,8 +233,8 @@ CASES = [
             prompt_tokens=1500,
         ),
         "rag+fine-tune",
-        "today's rates must be fetched with each request;"
-        " the form filling is a stable behaviour with enough examples",
+        "revisit Task 1 for facts that change often, and Task 2 for a stable behaviour"
+        " a prompt can't get: this task needs an answer to both questions",
         task=4,
         hidden=True,
     ),
@@ -248,7 +249,7 @@ CASES = [
             prompt_tokens=700,
         ),
         "rag",
-        "the menu changes every week: fetch the current one with each request",
+        "revisit Task 1: how often does a menu change, and where should this week's come from?",
         task=1,
         hidden=True,
     ),
@@ -264,7 +265,7 @@ CASES = [
             prompt_tokens=2000,
         ),
         "prompt",
-        "9 examples is below the fine-tuning API's minimum of 10",
+        "revisit Task 2: count the examples against what the fine-tuning API accepts",
         task=2,
         hidden=True,
     ),
@@ -284,8 +285,8 @@ CASES = [
             request_tokens=1500,
         ),
         "rag+fine-tune",
-        "a 40,000-item catalogue needs retrieval, and at 100,000 requests a day dropping a 3,000-token prompt"
-        " pays back within a day",
+        "revisit Task 1 for a catalogue this size, and Task 3 for what dropping a long prompt saves"
+        " at this traffic (try break_even)",
         task=4,
         hidden=True,
     ),
@@ -300,7 +301,7 @@ CASES = [
             prompt_tokens=2000,
         ),
         "prompt",
-        "40 examples: fewer than the 50-100 a fine-tune usually needs to beat a good prompt",
+        "revisit Task 2: how many examples does a fine-tune usually need to beat a good prompt?",
         task=2,
         hidden=True,
     ),
@@ -318,8 +319,8 @@ CASES = [
             prompt_tokens=500,
         ),
         "rag",
-        "today's news must be retrieved;"
-        " and a 500-token prompt is cheaper than a fine-tuned model's dearer tokens",
+        "revisit Task 1 for news that changes every day, and Task 3 for what a short prompt costs"
+        " against a fine-tuned model's tokens (try break_even)",
         task=4,
         hidden=True,
     ),
@@ -335,8 +336,7 @@ CASES = [
             prompt_tokens=1500,
         ),
         "fine-tune",
-        "a prompt can't hold the style and 80 good examples exist:"
-        " volume only matters when a prompt already works",
+        "revisit Task 3: when does the traffic matter, and when does prompt_gets_it decide alone?",
         task=3,
         hidden=True,
     ),
@@ -353,10 +353,11 @@ TUNING_HINT = (
 
 
 def _decide(exercise, scenario: Scenario) -> Decision:
-    decision = exercise.decide_approach(scenario)
+    """The learner's decision for ``scenario``, priced first: its training cost is exercise 3's estimate."""
+    decision = exercise.decide_approach(priced(scenario))
     assert isinstance(decision, Decision), (
         f"decide_approach returned {type(decision).__name__}; return a Decision(approach, reason)"
-        " from ftlab.course.decide"
+        " from ftlab.learner"
     )
     return decision
 

@@ -1,8 +1,8 @@
 """Exercise 3, reference solution: count tokens and estimate what fine-tuning will cost.
 
-Written from OpenAI's counting guide and data-preparation notebook; it uses the offline
-encodings (``ftlab.tokens.encodings``) and the model table (``ftlab.tokens.models``), never ftlab's own
-counter or cost estimate, which the graders use as the oracle.
+Written from OpenAI's counting guide and data-preparation notebook; it uses only the learner API
+(``ftlab.learner``: the offline encodings and the model table), never ftlab's own counter or cost
+estimate, which the graders use as the oracle.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from collections.abc import Iterable
 
 import tiktoken
 
-from ftlab.tokens.encodings import get_encoding
-from ftlab.tokens.models import encoding_name_for_model, resolve_model
+from ftlab.learner import encoding_name_for_model, get_encoding, resolve_model
 
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_NAME = 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ftlab.course.decide import MIN_EXAMPLES, USUAL_START_EXAMPLES, Decision, Scenario, break_even
+from ftlab.learner import MIN_EXAMPLES, USUAL_START_EXAMPLES, Decision, Scenario, break_even
 
 # Faster than you would rewrite and redeploy a prompt, let alone retrain a model.
 OFTEN = ("weekly", "daily")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ftlab.course.decide import payback
 from ftlab.course.legs import LegResult
 from ftlab.course.triage import SIMULATION_NOTE
+from ftlab.learner.decisions import payback
 from ftlab.tokens.models import resolve_model
 
 COLUMNS = (

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 
+from ftlab.course.decide import priced
 from tests.paths import BUGGY, ROOT
 
 GRADER = ROOT / "graders" / "test_ex5_decide_approach.py"
@@ -136,10 +137,21 @@ def test_a_wrong_half_of_a_scenario_keeps_the_other_half(pytester):
 def test_hidden_scenarios_show_their_hint_but_not_the_expected_answer(pytester):
     tests = {t["name"]: t for t in grade(pytester, BUGGY / "ignore_freshness.py")}
     hidden = tests["test_scenario[canteen-menu]"]
-    assert hidden["visibility"] == "hidden" and "menu changes every week" in hidden["feedback"]
+    assert hidden["visibility"] == "hidden" and "how often does a menu change" in hidden["feedback"]
     assert "'rag'" not in hidden["feedback"] and "you answered" not in hidden["feedback"]
     visible = tests["test_scenario[daily-prices]"]
     assert "expected 'rag', you answered 'prompt'" in visible["feedback"]
+
+
+def test_hidden_hints_say_what_to_revisit_not_the_answer():
+    grader = _grader_module()
+    hidden = [case for case in grader.CASES if case.hidden]
+    assert hidden
+    for case in hidden:
+        assert case.hint.startswith("revisit Task"), f"{case.id}: {case.hint!r}"
+        assert not any(word in case.hint for word in ("must be", "retrieve", "fetch", "keep the prompt")), (
+            f"{case.id}'s hint gives the answer away: {case.hint!r}"
+        )
 
 
 def test_every_wrong_rule_here_is_graded():
@@ -168,8 +180,10 @@ def _grader_module() -> Any:
 
 
 def _rule(name: str) -> Any:
+    """A rule as the grader calls it: on priced scenarios (the training cost filled in)."""
     path = ROOT / "solutions" / "ex5_decide_approach.py" if name == "reference" else BUGGY / f"{name}.py"
-    return runpy.run_path(str(path))["decide_approach"]
+    decide = runpy.run_path(str(path))["decide_approach"]
+    return lambda scenario: decide(priced(scenario))
 
 
 def test_generated_daily_knowledge_catches_a_rule_that_ignores_freshness():

@@ -3,8 +3,7 @@
 import sys
 from pathlib import Path
 
-from ftlab.tokens.encodings import get_encoding
-from ftlab.tokens.models import encoding_name_for_model
+from ftlab.learner import encoding_name_for_model, get_encoding
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from reference import reference  # noqa: E402

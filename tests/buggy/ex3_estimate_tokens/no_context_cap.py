@@ -4,7 +4,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from ftlab.tokens.models import resolve_model
+from ftlab.learner import resolve_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from reference import reference  # noqa: E402

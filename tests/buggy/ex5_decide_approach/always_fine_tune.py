@@ -1,6 +1,6 @@
 """Wrong: fine-tunes whatever the task ("a custom model is always better")."""
 
-from ftlab.course.decide import Decision
+from ftlab.learner import Decision
 
 
 def decide_approach(scenario):

@@ -6,7 +6,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from reference import reference  # noqa: E402
 
-from ftlab.course.decide import USUAL_START_EXAMPLES, Decision
+from ftlab.learner import USUAL_START_EXAMPLES, Decision
 
 _ref = reference("ex5_decide_approach")
 _APPROACH = {(False, False): "prompt", (True, False): "rag", (False, True): "fine-tune", (True, True): "rag+fine-tune"}
