@@ -1,4 +1,7 @@
-"""Self-checks from a notebook: the grader suite of ``pytest exercises/`` on the notebook's own functions.
+"""Self-checks: ``pytest exercises/``'s word on engine imports, and the grader suite from a notebook.
+
+Under the scoreboard of ``pytest exercises/``, :class:`EngineUseNote` names every exercise file
+that imports ftlab's engine (official grading gives it 0: only ftlab.learner is there).
 
 A lab notebook's self-check cell calls ``check("ex1_build_example", globals())``: pytest runs
 ``graders/test_ex1_build_example.py`` with a backend that finds the learner's functions in the
@@ -7,6 +10,7 @@ notebook's namespace, values crossing as plain data exactly as they do for ``pyt
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,10 +18,45 @@ from typing import Any
 
 import pytest
 
+from ftlab.grading.engine_use import engine_use_line
 from ftlab.grading.exercises import Exercise, find
 from ftlab.grading.results import Scoreboard, load_checks
 from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, Outcome, run_call
 from ftlab.grading.settings import BACKEND_FACTORY
+
+_EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")
+ENGINE_USE_PLUGIN = "ftlab-engine-use"
+
+
+class EngineUseNote:
+    """One line under the scoreboard per graded exercise file that imports ftlab's engine.
+
+    Registered by the ftlab plugin; it learns the files from the test reports, so it works with
+    xdist too (the reports reach the main process).
+    """
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.files: dict[str, Path] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        where = report.nodeid.split("::", 1)[0]
+        if _EXERCISE_FILE.match(Path(where).name):
+            self.files.setdefault(where, self.config.rootpath / where)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        lines = [line for path in self.files.values() if (line := engine_use_line(path))]
+        if lines:
+            terminalreporter.write_line("")
+            for line in lines:
+                terminalreporter.write_line(line)
+
+
+def register_engine_use(config: pytest.Config) -> None:
+    """Show :class:`EngineUseNote`'s lines in this run's scoreboard (called from the plugin's configure)."""
+    if not config.pluginmanager.has_plugin(ENGINE_USE_PLUGIN):
+        config.pluginmanager.register(EngineUseNote(config), ENGINE_USE_PLUGIN)
 
 
 class NamespaceBackend:
