@@ -18,6 +18,7 @@ from typing import Any
 from ftlab.errors import FtlabError
 
 ROOT = "ftlab"
+LEARNER = "ftlab.learner"  # its own missing names stay plain AttributeErrors
 
 
 class EngineNotAvailable(FtlabError, ModuleNotFoundError):
@@ -56,7 +57,8 @@ class EngineBlocker:
         """Give every imported ftlab package a ``__getattr__`` that refuses what is not allowed."""
         for name, module in list(sys.modules.items()):
             is_package = isinstance(module, ModuleType) and "__path__" in vars(module)
-            if _in_ftlab(name) and is_package and "__getattr__" not in vars(module):
+            hookable = _in_ftlab(name) and not (name == LEARNER or name.startswith(LEARNER + "."))
+            if hookable and is_package and "__getattr__" not in vars(module):
                 module.__getattr__ = self.package_getattr(name)  # type: ignore[method-assign]
                 self.hooked.append(module)
 

@@ -66,6 +66,14 @@ def _child(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", setup + code], capture_output=True, text=True, check=False)
 
 
+def test_in_the_child_a_name_the_learner_api_lacks_is_an_ordinary_import_error():
+    result = _child(
+        "try:\n    from ftlab.learner import count_tokens\nexcept ImportError as error:\n    print(error)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("cannot import name 'count_tokens' from 'ftlab.learner'")
+
+
 def test_in_the_child_the_learner_api_and_the_harness_still_import():
     result = _child(
         "import ftlab.learner\nfrom ftlab.learner import Scenario, get_encoding\n"
