@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ftlab.errors import FtlabError
+from ftlab.grading.isolation import landlock
 from ftlab.grading.isolation.process import Channel, HarnessProcess, SandboxFailure
 from ftlab.grading.isolation.sandbox import Limits, Sandbox, find_sandbox, harness_package
 from tests.paths import ROOT
@@ -88,10 +89,19 @@ def test_the_output_is_cut_to_its_end_and_says_how_much_was_cut(tmp_path):
 # -- the unprivileged kind (root without bubblewrap): attacks gain nothing ---------------------------
 
 USER = find_sandbox(mode="user")
+LANDLOCKED = Sandbox("process", reason="test", landlock=landlock.abi())
 needs_user_mode = pytest.mark.skipif(
     USER.kind != "unprivileged" or USER.landlock < 6,
     reason=f"needs root and Landlock ABI 6+: {USER.reason or USER.describe()}",
 )
+CONFINED = [
+    pytest.param(USER, id="unprivileged", marks=needs_user_mode),
+    pytest.param(  # the same guards for a grader that is not root (here: root, confined by Landlock alone)
+        LANDLOCKED,
+        id="process+landlock",
+        marks=pytest.mark.skipif(LANDLOCKED.landlock < 6, reason="needs Landlock ABI 6+"),
+    ),
+]
 ATTACKS = """
 import os, signal, socket
 
@@ -135,13 +145,15 @@ def _editable_engine() -> list[Path]:
     return found
 
 
-@pytest.fixture
-def attacker(tmp_path: Path):
+@pytest.fixture(params=CONFINED)
+def attacker(tmp_path: Path, request: pytest.FixtureRequest):
     submission = tmp_path / "submission"
     submission.mkdir()
     scratch = Path(tempfile.mkdtemp(prefix="ftlab-scratch-"))  # as IsolationPlugin makes it (0o700, in /tmp)
     (submission / "ex1_build_example.py").write_text(ATTACKS)
-    child = HarnessProcess(submission, sandbox=USER, timeout=5.0, shared=[Channel(scratch)], limits=Limits())
+    child = HarnessProcess(
+        submission, sandbox=request.param, timeout=5.0, shared=[Channel(scratch)], limits=Limits()
+    )
     wire = child.start()
     calls = iter(range(1000))
 
@@ -162,15 +174,13 @@ def _denied(outcome: dict) -> bool:
     return outcome["kind"] == "raised" and outcome.get("error_type") == "PermissionError"
 
 
-@needs_user_mode
-def test_the_unprivileged_child_says_it_confined_itself(attacker):
+def test_a_confined_child_says_it_confined_itself(attacker):
     child, _, _ = attacker
-    assert child.protection.startswith(f"Landlock ABI {USER.landlock}")
-    assert "nobody" in USER.describe() or USER.user in USER.describe()
+    assert child.protection.startswith(f"Landlock ABI {child.sandbox.landlock}")
+    assert f"Landlock ABI {child.sandbox.landlock}: the engine unreadable" in child.sandbox.describe()
 
 
-@needs_user_mode
-def test_the_unprivileged_child_cannot_read_the_engine_by_its_path_or_through_site_packages(attacker):
+def test_a_confined_child_cannot_read_the_engine_by_its_path_or_through_site_packages(attacker):
     _, call, _ = attacker
     engine = [harness_package() / "dataset" / "records.py", *_editable_engine()]
     assert all(path.is_file() for path in engine)
@@ -178,22 +188,19 @@ def test_the_unprivileged_child_cannot_read_the_engine_by_its_path_or_through_si
         assert _denied(call("read", str(path))), path
 
 
-@needs_user_mode
-def test_the_unprivileged_child_cannot_read_solutions_or_graders(attacker):
+def test_a_confined_child_cannot_read_solutions_or_graders(attacker):
     _, call, _ = attacker
     for path in (ROOT / "solutions" / "ex1_build_example.py", ROOT / "graders" / "test_ex1_build_example.py"):
         assert _denied(call("read", str(path))), path
     assert _denied(call("listing", str(ROOT / "solutions")))
 
 
-@needs_user_mode
-def test_the_unprivileged_child_cannot_read_the_graders_environment(attacker):
+def test_a_confined_child_cannot_read_the_graders_environment(attacker):
     _, call, _ = attacker
     assert _denied(call("read", f"/proc/{os.getpid()}/environ"))
 
 
-@needs_user_mode
-def test_the_unprivileged_child_cannot_reach_a_listener_on_this_machine(attacker):
+def test_a_confined_child_cannot_reach_a_listener_on_this_machine(attacker):
     _, call, _ = attacker
     with socket.create_server(("127.0.0.1", 0)) as server:
         outcome = call("connect", server.getsockname()[1])
@@ -203,14 +210,12 @@ def test_the_unprivileged_child_cannot_reach_a_listener_on_this_machine(attacker
     assert _denied(outcome)
 
 
-@needs_user_mode
-def test_the_unprivileged_child_cannot_kill_the_grader(attacker):
+def test_a_confined_child_cannot_kill_the_grader(attacker):
     _, call, _ = attacker
     assert _denied(call("kill_parent"))
 
 
-@needs_user_mode
-def test_the_unprivileged_child_reads_and_writes_the_shared_folder_made_by_the_grader(attacker):
+def test_a_confined_child_reads_and_writes_the_shared_folder_made_by_the_grader(attacker):
     _, call, scratch = attacker
     given = scratch / "tmp0" / "given.txt"
     given.parent.mkdir(mode=0o700)  # as pytest makes tmp_path: only its owner may enter
