@@ -150,9 +150,14 @@ def apply_from_config(config: dict[str, Any]) -> dict[str, str]:
 _applied: str | None = None
 
 
+#: Public files a library may open because they exist (bubblewrap hides them; Landlock would refuse
+#: them): CA certificates (the SDK's SSL context) and MIME types (a file upload).
+PUBLIC_ETC = ("/etc/ssl", "/etc/pki", "/etc/ca-certificates", "/etc/mime.types")
+
+
 def runtime_paths(system: Sequence[str]) -> tuple[list[str], list[str]]:
     """What a child may read (the runtime and ``system``, no ftlab) and may only list (site-packages)."""
-    read = ["/usr", *system, "/dev/null", "/dev/zero", "/dev/urandom", "/proc/self"]
+    read = ["/usr", *system, *PUBLIC_ETC, "/dev/null", "/dev/zero", "/dev/urandom", "/proc/self"]
     read += [os.path.realpath(p) for p in system if os.path.islink(p)]
     sites = {
         os.path.realpath(p) for p in (*site.getsitepackages(), site.getusersitepackages()) if os.path.isdir(p)
