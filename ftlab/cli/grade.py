@@ -45,9 +45,16 @@ def add_grade_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
     _add_limits(parser)
     sandbox = parser.add_mutually_exclusive_group()
     sandbox.add_argument(
+        "--sandbox",
+        choices=("auto", "bubblewrap", "user", "none"),
+        default="auto",
+        help="auto (default): bubblewrap, else an unprivileged user with Landlock (when root), else "
+        "Landlock; bubblewrap or user: only that, refusing to grade without it; none: a plain process",
+    )
+    sandbox.add_argument(
         "--no-sandbox",
         action="store_true",
-        help="run learner code in a plain child process, without bubblewrap",
+        help="run learner code in a plain child process (same as --sandbox none)",
     )
     sandbox.add_argument(
         "--require-sandbox", action="store_true", help="refuse to grade when no sandbox is available"
@@ -104,10 +111,13 @@ def grade_command(args: argparse.Namespace) -> int:
     if not submissions:
         print("ftlab grade: no submissions found in " + ", ".join(args.submissions), file=sys.stderr)
         return ExitCode.USAGE
-    sandbox = find_sandbox(enabled=not args.no_sandbox)
-    if args.require_sandbox and not sandbox.isolated:
+    mode = "none" if args.no_sandbox else args.sandbox
+    sandbox = find_sandbox(mode=mode)
+    wanted = {"bubblewrap": "bubblewrap", "user": "unprivileged"}.get(mode)
+    if (args.require_sandbox and not sandbox.protected) or (wanted and sandbox.kind != wanted):
+        because = "--require-sandbox" if args.require_sandbox else f"--sandbox {mode}"
         print(
-            f"ftlab grade: no sandbox available ({sandbox.reason}); refusing because of --require-sandbox",
+            f"ftlab grade: no sandbox available ({sandbox.reason}); refusing because of {because}",
             file=sys.stderr,
         )
         return ExitCode.USAGE

@@ -94,7 +94,7 @@ def test_nothing_to_grade_is_a_usage_error(tmp_path, capsys):
 def test_require_sandbox_refuses_to_grade_without_one(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(
         "ftlab.grading.isolation.sandbox.find_sandbox",
-        lambda enabled=True: Sandbox("process", reason="bwrap is not installed"),
+        lambda enabled=True, mode="auto": Sandbox("process", reason="bwrap is not installed"),
     )
     assert (
         main(
@@ -144,3 +144,32 @@ def test_the_classroom_workflow_runs_a_grade_command_this_parser_accepts_and_rep
     assert "base64 -w0 grades/classroom.json" in script
     reporter = next(step for step in steps if "autograding-grading-reporter" in step.get("uses", ""))
     assert reporter["with"]["runners"] == "ftlab" and "FTLAB_RESULTS" in reporter["env"]
+
+
+def test_sandbox_user_grades_as_an_unprivileged_user_with_landlock_and_says_so(tmp_path, capsys):
+    from ftlab.grading.isolation.sandbox import find_sandbox
+
+    user = find_sandbox(mode="user")
+    if user.kind != "unprivileged" or not user.landlock:
+        pytest.skip(f"needs root and Landlock: {user.reason}")
+    out = tmp_path / "out"
+    code = main(["grade", str(ROOT / "solutions"), "--out", str(out), "--graders", GRADERS,
+                 "--sandbox", "user"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert f"unprivileged user {user.user} + Landlock ABI {user.landlock}" in err.splitlines()[0]
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["score"] == results["max_score"]  # the mock API's socket, tmp_path and uploads all work
+    assert f"unprivileged user {user.user} + Landlock" in (out / "summary.md").read_text(encoding="utf-8")
+
+
+def test_a_forced_sandbox_that_cannot_work_here_refuses_to_grade(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(
+        "ftlab.grading.isolation.sandbox.find_sandbox",
+        lambda enabled=True, mode="auto": Sandbox("process", reason="--sandbox user needs root"),
+    )
+    out = tmp_path / "out"
+    assert main(["grade", str(ROOT / "solutions"), "--graders", GRADERS, "--sandbox", "user",
+                 "--out", str(out)]) == 2  # fmt: skip
+    assert "refusing because of --sandbox user" in capsys.readouterr().err
+    assert not out.exists()

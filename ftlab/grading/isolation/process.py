@@ -10,6 +10,9 @@ key or token of the grader's reaches it. What it prints goes to a private log, n
 
 from __future__ import annotations
 
+import atexit
+import functools
+import importlib
 import json
 import os
 import shutil
@@ -18,21 +21,37 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ftlab.errors import FtlabError
-from ftlab.grading.isolation.sandbox import HARNESS_LIB, Limits, Mount, Sandbox, harness_package
+from ftlab.grading.isolation.landlock import hand_over, readable_copy, runtime_paths, site_packages
+from ftlab.grading.isolation.sandbox import (
+    HARNESS_LIB,
+    SYSTEM_FILES,
+    SYSTEM_LINKS,
+    Limits,
+    Mount,
+    Sandbox,
+    harness_package,
+)
 from ftlab.grading.isolation.wire import Expired, Violation, Wire
 
 STARTUP_TIMEOUT = 60.0
 SANDBOX_ROOT = "/submission"
 SANDBOX_WORKDIR = "/tmp/work"
 #: The child's whole program; its configuration is written into it, so it reads no command line.
+#: Until harness.main sends ``{"event": "ready", **landlock.apply_from_config(config)}`` itself, the
+#: boot wraps its ``_send`` to do so (applying Landlock is idempotent, so both together are harmless).
 _BOOT = (
-    "import sys; sys.path.insert(0, {lib!r}); "
-    "from ftlab.grading.isolation.harness import main; main({config!r})"
+    "import sys; sys.path[:0] = {paths!r}; "
+    "import ftlab.grading.isolation.harness as h, ftlab.grading.isolation.landlock as ll; "
+    "send = h._send; "
+    "h._send = lambda fd, m: send(fd, {{**m, **ll.apply_from_config({landlock})}} "
+    "if m == {{'event': 'ready'}} else m); "
+    "h.main({config!r})"
 )
 
 
@@ -65,6 +84,7 @@ class HarnessProcess:
         self.shared, self.limits = list(shared), limits
         self.private = Path(tempfile.mkdtemp(prefix="ftlab-child-"))
         self.wire: Wire | None = None
+        self.protection = ""  # what the child reported it enforced (Landlock), "" for none
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -76,6 +96,7 @@ class HarnessProcess:
         request_read, request_write = os.pipe()
         answer_read, answer_write = os.pipe()
         lib, root, workdir = self._layout()
+        landlock = self._landlock(lib, root, workdir)
         config = {
             "root": root,
             "timeout": self.timeout,
@@ -84,8 +105,10 @@ class HarnessProcess:
             "limits": self.limits.to_dict(),
             "sandboxed": self.sandbox.isolated,
             "parent": 0 if self.sandbox.isolated else os.getpid(),
+            "landlock": landlock,
         }
-        boot = _BOOT.format(lib=lib, config=json.dumps(config))
+        paths = [lib] + (site_packages() if self.sandbox.python else [])
+        boot = _BOOT.format(paths=paths, landlock={"landlock": landlock}, config=json.dumps(config))
         argv = [sys.executable, "-I", "-B", "-X", "utf8", "-c", boot]
         command = self.sandbox.command(argv, mounts=self._mounts(), workdir=workdir)
         try:
@@ -93,20 +116,26 @@ class HarnessProcess:
         finally:
             os.close(request_read)
             os.close(answer_write)
-        self.wire = wire = Wire(request_write, answer_read)
+        self.wire = wire = GrantingWire(request_write, answer_read, grant=self._grant)
         try:
             ready = wire.receive(time.monotonic() + STARTUP_TIMEOUT)
         except (Expired, Violation):
             ready = None
-        if ready != {"event": "ready"}:
+        if not isinstance(ready, dict) or ready.get("event") != "ready":
             self.stop()
             tail = self.output(800).strip().splitlines()
             raise SandboxFailure(tail[-1] if tail else "it ended before saying it was ready")
+        self.protection = str(ready.get("protection", ""))
+        if landlock and not self.protection:
+            self.stop()
+            raise SandboxFailure("it did not confine itself with Landlock, so it may not run learner code")
         return wire
 
     def _spawn(
         self, command: list[str], workdir: str, *, pass_fds: tuple[int, int]
     ) -> subprocess.Popen[bytes]:
+        sandbox = self.sandbox
+        user = {"user": sandbox.uid, "group": sandbox.gid, "extra_groups": []} if sandbox.uid >= 0 else {}
         with open(self.private / "output.log", "ab") as output:
             try:
                 return subprocess.Popen(
@@ -116,8 +145,9 @@ class HarnessProcess:
                     stderr=output,
                     pass_fds=pass_fds,
                     env=self._environment(workdir),
-                    cwd=None if self.sandbox.isolated else workdir,
+                    cwd=None if sandbox.isolated else workdir,
                     start_new_session=True,
+                    **user,  # type: ignore[call-overload]
                 )
             except OSError as error:
                 raise SandboxFailure(str(error)) from None
@@ -125,19 +155,39 @@ class HarnessProcess:
     def _layout(self) -> tuple[str, str, str]:
         """Where the harness, the submission and the working folder are, as the child sees them."""
         if self.sandbox.isolated:
-            root = SANDBOX_ROOT if self.root.is_dir() else f"{SANDBOX_ROOT}/{self.root.name}"
-            return HARNESS_LIB, root, SANDBOX_WORKDIR
-        lib = self.private / "lib"
-        if not lib.exists():
-            lib.mkdir()
-            (lib / "ftlab").symlink_to(harness_package(), target_is_directory=True)
-        workdir = self.private / "work"
+            inside = SANDBOX_ROOT if self.root.is_dir() else f"{SANDBOX_ROOT}/{self.root.name}"
+            return HARNESS_LIB, inside, SANDBOX_WORKDIR
+        workdir, root = self.private / "work", self.root
         workdir.mkdir(exist_ok=True)
-        return str(lib), str(self.root), str(workdir)
+        if self.sandbox.uid >= 0:  # another user: a readable copy of the submission, a folder of its own
+            self.private.chmod(0o711)
+            root = self.private / "submission" / self.root.name
+            if not root.exists():
+                readable_copy(self.root, root)
+            os.chown(workdir, self.sandbox.uid, self.sandbox.gid)
+            self._grant()
+        return str(child_library()), str(root), str(workdir)
+
+    def _landlock(self, lib: str, root: str, workdir: str) -> dict[str, list[str]] | None:
+        """The paths a Landlock child may read, write and list (None: no Landlock for this sandbox)."""
+        if self.sandbox.isolated or not self.sandbox.landlock:
+            return None
+        read, listed = runtime_paths([*SYSTEM_LINKS, *SYSTEM_FILES])
+        if self.sandbox.python:
+            read.append(self.sandbox.python)
+        write = [workdir] + [str(c.path) for c in self.shared if c.writable]
+        read += [lib, root] + [str(c.path) for c in self.shared if not c.writable]
+        return {"read": read, "write": write, "listed": listed}
+
+    def _grant(self) -> None:
+        """Hand the shared folders to the child's user (before each request: tmp_path folders come and go)."""
+        if self.sandbox.uid >= 0:
+            for channel in self.shared:
+                hand_over(channel.path, self.sandbox.uid, self.sandbox.gid)
 
     def _mounts(self) -> list[Mount]:
         target = SANDBOX_ROOT if self.root.is_dir() else f"{SANDBOX_ROOT}/{self.root.name}"
-        mounts = [Mount(harness_package(), f"{HARNESS_LIB}/ftlab"), Mount(self.root, target)]
+        mounts = [Mount(child_library(), HARNESS_LIB), Mount(self.root, target)]
         return mounts + [Mount(c.path, str(c.path), writable=c.writable) for c in self.shared]
 
     def _environment(self, workdir: str) -> dict[str, str]:
@@ -196,3 +246,33 @@ class HarnessProcess:
         """Stop the child and remove its private folder."""
         self.stop()
         shutil.rmtree(self.private, ignore_errors=True)
+
+
+class GrantingWire(Wire):
+    """A wire that calls ``grant()`` before each request."""
+
+    def __init__(self, requests: int, answers: int, *, grant: Callable[[], None]) -> None:
+        super().__init__(requests, answers)
+        self._grant = grant
+
+    def send(self, message: dict[str, Any]) -> None:
+        self._grant()
+        super().send(message)
+
+
+@functools.cache
+def child_library() -> Path:
+    """The world-readable folder holding the ``ftlab`` modules the child imports.
+
+    ``ftlab.grading.isolation.library.child_library`` when it exists; until then a readable copy
+    of the whole package (temporary: it holds the engine), removed when this process ends.
+    """
+    try:
+        library = importlib.import_module("ftlab.grading.isolation.library")
+    except ImportError:
+        folder = Path(tempfile.mkdtemp(prefix="ftlab-lib-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        readable_copy(harness_package(), folder / "ftlab")
+        folder.chmod(0o755)
+        return folder
+    return Path(library.child_library())

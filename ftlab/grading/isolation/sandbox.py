@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import pwd
 import shutil
 import site
 import subprocess
@@ -63,21 +64,55 @@ class Mount:
 
 @dataclass(frozen=True)
 class Sandbox:
-    """How a child is started: ``kind`` is "bubblewrap" or "process"; ``reason`` says why not bubblewrap."""
+    """How a child is started: ``kind`` is "bubblewrap", "unprivileged" or "process".
+
+    ``reason`` says why not bubblewrap; ``user``/``uid``/``gid`` is the account an "unprivileged"
+    child runs as; ``landlock`` is the Landlock ABI the child restricts itself with (0: none);
+    ``python`` is the interpreter the child runs when the grader's own is out of the user's reach.
+    """
 
     kind: str
     bwrap: str = ""
     reason: str = ""
+    user: str = ""
+    uid: int = -1
+    gid: int = -1
+    landlock: int = 0
+    python: str = ""
 
     @property
     def isolated(self) -> bool:
+        """Namespaces: the child sees only its mounts (bubblewrap)."""
         return self.kind == "bubblewrap"
+
+    @property
+    def protected(self) -> bool:
+        """The engine, graders and solutions are out of the child's reach (bubblewrap or Landlock)."""
+        return self.isolated or self.landlock > 0
 
     def describe(self) -> str:
         if self.isolated:
             return (
                 "bubblewrap sandbox "
                 "(no network; only the submission, the Python runtime and the harness are visible)"
+            )
+        who = (
+            f"unprivileged user {self.user}"
+            if self.kind == "unprivileged"
+            else "child process running as you"
+        )
+        if self.landlock:
+            guarded = ", ".join(_GUARDS[: 2 + (self.landlock >= 4) + (self.landlock >= 6)])
+            missing = (
+                ""
+                if self.landlock >= 6
+                else "; NOT guarded: " + ", ".join(_GUARDS[2 + (self.landlock >= 4) :])
+            )
+            return f"{who} + Landlock ABI {self.landlock}: {guarded}{missing} ({self.reason})"
+        if self.kind == "unprivileged":
+            return (
+                f"{who} without Landlock, NOT fully sandboxed: the learner's code can read every world-"
+                f"readable file (solutions and graders if they are) and reach the network ({self.reason})"
             )
         return (
             "plain child process, NOT sandboxed: the learner's code can read your files "
@@ -87,12 +122,20 @@ class Sandbox:
     def command(self, argv: Sequence[str], *, mounts: Sequence[Mount], workdir: str) -> list[str]:
         """The command line that runs ``argv`` in this sandbox with ``mounts`` visible."""
         if not self.isolated:
-            return list(argv)
+            return [self.python or argv[0], *argv[1:]]
         args = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--hostname", "ftlab"]
         args += _system_args() + ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
         for mount in _runtime_mounts() + list(mounts):
             args += ["--bind" if mount.writable else "--ro-bind", str(mount.source), mount.target]
         return args + ["--dir", workdir, "--chdir", workdir, "--", *argv]
+
+
+_GUARDS = (
+    "the engine unreadable",
+    "graders and solutions unreadable",
+    "no network (TCP)",
+    "cannot signal the grader",
+)
 
 
 def _system_args() -> list[str]:
@@ -149,19 +192,79 @@ def _probe(bwrap: str) -> str:
     return ""
 
 
-def find_sandbox(*, enabled: bool = True) -> Sandbox:
-    """The best sandbox this machine offers (``enabled=False`` asks for a plain child process)."""
-    if not enabled:
+MODES = ("auto", "bubblewrap", "user", "none")
+
+
+def find_sandbox(*, enabled: bool = True, mode: str = "auto") -> Sandbox:
+    """The sandbox ``mode`` asks for: "auto": bubblewrap, else an unprivileged user (root), else Landlock.
+
+    "bubblewrap" and "user" force that kind (a "process" sandbox saying why when it cannot work
+    here); "none" (or ``enabled=False``) is a plain child process.
+    """
+    if not enabled or mode == "none":
         return Sandbox("process", reason="sandbox turned off with --no-sandbox")
     if sys.platform != "linux":
         return Sandbox("process", reason=f"bubblewrap needs Linux; this is {sys.platform}")
-    bwrap = shutil.which("bwrap")
-    if bwrap is None:
-        return Sandbox("process", reason="bwrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)")
-    problem = _probe(bwrap)
-    if problem:
-        return Sandbox("process", reason=problem)
-    return Sandbox("bubblewrap", bwrap=bwrap)
+    problem = ""
+    if mode in ("auto", "bubblewrap"):
+        bwrap = shutil.which("bwrap")
+        if bwrap is None:
+            problem = "bwrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
+        else:
+            problem = _probe(bwrap)
+        if not problem:
+            return Sandbox("bubblewrap", bwrap=bwrap or "")
+        if mode == "bubblewrap":
+            return Sandbox("process", reason=problem)
+    else:
+        problem = "--sandbox user"
+    from ftlab.grading.isolation.landlock import abi
+
+    if os.geteuid() != 0:
+        if mode == "user":
+            problem = "--sandbox user needs the grader to run as root"
+        return Sandbox("process", reason=problem, landlock=abi() if mode == "auto" else 0)
+    return unprivileged(problem, landlock=abi())
+
+
+def unprivileged(reason: str, *, landlock: int) -> Sandbox:
+    """A child running as ``FTLAB_GRADER_USER`` (default ``nobody``), no supplementary groups."""
+    name = os.environ.get("FTLAB_GRADER_USER", "nobody")
+    try:
+        entry = pwd.getpwnam(name)
+        uid, gid = entry.pw_uid, entry.pw_gid
+    except KeyError:
+        if "FTLAB_GRADER_USER" in os.environ:
+            return Sandbox("process", reason=f"FTLAB_GRADER_USER={name}: no such user on this machine")
+        uid = gid = 65534
+    if uid == 0:
+        return Sandbox("process", reason=f"FTLAB_GRADER_USER={name} is root, not an unprivileged user")
+    python = _python_for(uid, gid)
+    if not python:
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        reach = f"{sys.executable} is out of its reach"
+        return Sandbox("process", reason=f"no Python {version} here that the user {name} may run ({reach})")
+    python = "" if python == sys.executable else python
+    return Sandbox(
+        "unprivileged", reason=reason, user=name, uid=uid, gid=gid, landlock=landlock, python=python
+    )
+
+
+@functools.cache
+def _python_for(uid: int, gid: int) -> str:
+    """The grader's Python if ``uid`` may run it, else a system Python of the same version, else ""."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    for python in (sys.executable, f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"):
+        code = f"import sys; assert '%d.%d' % sys.version_info[:2] == {version!r}"
+        try:
+            done = subprocess.run([python, "-I", "-S", "-c", code], capture_output=True, timeout=30,
+                                  user=uid, group=gid, extra_groups=[], env={"PATH": "/usr/bin:/bin"},
+                                  cwd="/")  # fmt: skip
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if done.returncode == 0:
+            return python
+    return ""
 
 
 def harness_package() -> Path:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import signal
+import site
+import socket
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 from ftlab.errors import FtlabError
+from ftlab.grading.isolation import landlock
 from ftlab.grading.isolation.process import Channel, HarnessProcess, SandboxFailure
-from ftlab.grading.isolation.sandbox import Limits, Sandbox
+from ftlab.grading.isolation.sandbox import Limits, Sandbox, find_sandbox, harness_package
+from tests.paths import ROOT
 
 PLAIN = Sandbox("process", reason="test")
 
@@ -75,3 +84,141 @@ def test_the_output_is_cut_to_its_end_and_says_how_much_was_cut(tmp_path):
     assert child.output(4) == "[... 10 bytes cut]\ntail"
     assert child.output() == "a" * 10 + "tail"
     child.close()
+
+
+# -- the unprivileged kind (root without bubblewrap): attacks gain nothing ---------------------------
+
+USER = find_sandbox(mode="user")
+LANDLOCKED = Sandbox("process", reason="test", landlock=landlock.abi())
+needs_user_mode = pytest.mark.skipif(
+    USER.kind != "unprivileged" or USER.landlock < 6,
+    reason=f"needs root and Landlock ABI 6+: {USER.reason or USER.describe()}",
+)
+CONFINED = [
+    pytest.param(USER, id="unprivileged", marks=needs_user_mode),
+    pytest.param(  # the same guards for a grader that is not root (here: root, confined by Landlock alone)
+        LANDLOCKED,
+        id="process+landlock",
+        marks=pytest.mark.skipif(LANDLOCKED.landlock < 6, reason="needs Landlock ABI 6+"),
+    ),
+]
+ATTACKS = """
+import os, signal, socket
+
+
+def read(path):
+    with open(path, "rb") as file:
+        return file.read(100).decode()
+
+
+def listing(path):
+    return os.listdir(path)
+
+
+def connect(port):
+    socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    return "connected"
+
+
+def kill_parent():
+    os.kill(os.getppid(), signal.SIGKILL)
+    return "killed"
+
+
+def scratch(folder):
+    with open(os.path.join(folder, "written.txt"), "w") as file:
+        file.write("mine")
+    return read(os.path.join(folder, "given.txt"))
+"""
+
+
+def _editable_engine() -> list[Path]:
+    """records.py where site-packages says ftlab is (an editable install's finder, or ftlab itself)."""
+    found = []
+    for folder in map(Path, site.getsitepackages()):
+        found += [p / "dataset" / "records.py" for p in folder.glob("ftlab") if p.is_dir()]
+        for finder in folder.glob("__editable__*ftlab*finder.py"):
+            found += [
+                Path(p) / "dataset" / "records.py"
+                for p in re.findall(r"'ftlab': '([^']+)'", finder.read_text())
+            ]
+    return found
+
+
+@pytest.fixture(params=CONFINED)
+def attacker(tmp_path: Path, request: pytest.FixtureRequest):
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    scratch = Path(tempfile.mkdtemp(prefix="ftlab-scratch-"))  # as IsolationPlugin makes it (0o700, in /tmp)
+    (submission / "ex1_build_example.py").write_text(ATTACKS)
+    child = HarnessProcess(
+        submission, sandbox=request.param, timeout=5.0, shared=[Channel(scratch)], limits=Limits()
+    )
+    wire = child.start()
+    calls = iter(range(1000))
+
+    def call(function: str, *args: object) -> dict:
+        ident = next(calls)
+        wire.send({"id": ident, "exercise": "ex1_build_example", "function": function,
+                   "args": list(args), "kwargs": {}})  # fmt: skip
+        while "outcome" not in (answer := wire.receive(time.monotonic() + 30)):
+            pass
+        return answer["outcome"]
+
+    yield child, call, scratch
+    child.close()
+    shutil.rmtree(scratch)
+
+
+def _denied(outcome: dict) -> bool:
+    return outcome["kind"] == "raised" and outcome.get("error_type") == "PermissionError"
+
+
+def test_a_confined_child_says_it_confined_itself(attacker):
+    child, _, _ = attacker
+    assert child.protection.startswith(f"Landlock ABI {child.sandbox.landlock}")
+    assert f"Landlock ABI {child.sandbox.landlock}: the engine unreadable" in child.sandbox.describe()
+
+
+def test_a_confined_child_cannot_read_the_engine_by_its_path_or_through_site_packages(attacker):
+    _, call, _ = attacker
+    engine = [harness_package() / "dataset" / "records.py", *_editable_engine()]
+    assert all(path.is_file() for path in engine)
+    for path in engine:
+        assert _denied(call("read", str(path))), path
+
+
+def test_a_confined_child_cannot_read_solutions_or_graders(attacker):
+    _, call, _ = attacker
+    for path in (ROOT / "solutions" / "ex1_build_example.py", ROOT / "graders" / "test_ex1_build_example.py"):
+        assert _denied(call("read", str(path))), path
+    assert _denied(call("listing", str(ROOT / "solutions")))
+
+
+def test_a_confined_child_cannot_read_the_graders_environment(attacker):
+    _, call, _ = attacker
+    assert _denied(call("read", f"/proc/{os.getpid()}/environ"))
+
+
+def test_a_confined_child_cannot_reach_a_listener_on_this_machine(attacker):
+    _, call, _ = attacker
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        outcome = call("connect", server.getsockname()[1])
+        server.settimeout(0.1)
+        with pytest.raises(TimeoutError):
+            server.accept()
+    assert _denied(outcome)
+
+
+def test_a_confined_child_cannot_kill_the_grader(attacker):
+    _, call, _ = attacker
+    assert _denied(call("kill_parent"))
+
+
+def test_a_confined_child_reads_and_writes_the_shared_folder_made_by_the_grader(attacker):
+    _, call, scratch = attacker
+    given = scratch / "tmp0" / "given.txt"
+    given.parent.mkdir(mode=0o700)  # as pytest makes tmp_path: only its owner may enter
+    given.write_text("from the grader")
+    assert call("scratch", str(given.parent)) == {"kind": "value", "value": "from the grader"}
+    assert (given.parent / "written.txt").read_text() == "mine"

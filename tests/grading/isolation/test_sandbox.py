@@ -8,7 +8,14 @@ import sys
 
 import pytest
 
-from ftlab.grading.isolation.sandbox import Limits, Mount, Sandbox, find_sandbox, harness_package
+from ftlab.grading.isolation.sandbox import (
+    Limits,
+    Mount,
+    Sandbox,
+    find_sandbox,
+    harness_package,
+    unprivileged,
+)
 
 BEST = find_sandbox()
 needs_sandbox = pytest.mark.skipif(not BEST.isolated, reason=f"no sandbox: {BEST.reason}")
@@ -74,3 +81,51 @@ def test_the_sandbox_has_no_network_not_even_to_this_machine():
         with pytest.raises(TimeoutError):
             server.accept()
     assert done.stdout.strip() == "refused"
+
+
+def test_sandbox_none_is_the_plain_process_of_no_sandbox():
+    assert find_sandbox(mode="none") == find_sandbox(enabled=False)
+    assert not find_sandbox(mode="none").protected
+
+
+def test_without_bwrap_a_root_grader_runs_learner_code_as_an_unprivileged_user(monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    monkeypatch.setattr("os.geteuid", lambda: 0)
+    sandbox = find_sandbox()
+    assert sandbox.kind in ("unprivileged", "process")  # "process" only when no Python is in the user's reach
+    if sandbox.kind == "unprivileged":
+        assert sandbox.uid != 0 and "apt-get install bubblewrap" in sandbox.reason
+        assert f"unprivileged user {sandbox.user}" in sandbox.describe()
+
+
+def test_without_bwrap_a_non_root_grader_gets_landlock_when_the_kernel_has_it(monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    monkeypatch.setattr("os.geteuid", lambda: 1000)
+    monkeypatch.setattr("ftlab.grading.isolation.landlock.abi", lambda: 6)
+    sandbox = find_sandbox()
+    assert sandbox.kind == "process" and sandbox.landlock == 6 and sandbox.protected
+    assert "NOT sandboxed" not in sandbox.describe()
+    assert "child process running as you + Landlock ABI 6" in sandbox.describe()
+    assert "cannot signal the grader" in sandbox.describe()
+
+
+def test_sandbox_user_needs_a_root_grader(monkeypatch):
+    monkeypatch.setattr("os.geteuid", lambda: 1000)
+    sandbox = find_sandbox(mode="user")
+    assert sandbox.kind == "process" and "needs the grader to run as root" in sandbox.reason
+
+
+def test_an_older_landlock_says_what_it_does_not_guard():
+    text = Sandbox("unprivileged", reason="x", user="nobody", uid=65534, gid=65534, landlock=3).describe()
+    assert "Landlock ABI 3" in text and "NOT guarded: no network (TCP), cannot signal the grader" in text
+
+
+def test_an_unprivileged_user_without_landlock_is_not_called_sandboxed():
+    sandbox = Sandbox("unprivileged", reason="x", user="nobody", uid=65534, gid=65534)
+    assert not sandbox.protected and "NOT fully sandboxed" in sandbox.describe()
+
+
+def test_a_grader_user_that_does_not_exist_is_said(monkeypatch):
+    monkeypatch.setenv("FTLAB_GRADER_USER", "no-such-user-here")
+    sandbox = unprivileged("x", landlock=7)
+    assert sandbox.kind == "process" and "FTLAB_GRADER_USER=no-such-user-here" in sandbox.reason
