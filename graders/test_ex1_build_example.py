@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from ftlab.dataset.records import codes
 from ftlab.dataset.strategies import GRADING, texts
 from ftlab.grading.isolation.handles import unserializable
+from ftlab.grading.seam import StudentCodeError, raised_as
 
 EMAIL = "Hi, I was charged twice for March. Can you refund one of them?"
 TRIAGE = (
@@ -116,6 +117,11 @@ def test_every_built_example_is_valid_and_keeps_the_text(exercise, user, assista
     )
 
 
+def error_name(error: BaseException) -> str:
+    """The class the learner's code raised, as they named it (an error from a child is rebuilt)."""
+    return str(getattr(error, "type_name", type(error).__name__))
+
+
 # Task 2: write_jsonl ------------------------------------------------------------------------
 
 EXAMPLES = [
@@ -194,8 +200,8 @@ def test_non_ascii_text_is_written_as_utf8(exercise, tmp_path):
     3,
     task=2,
     hint=(
-        "if writing fails halfway, the old file must be left exactly as it was: write a temp file,"
-        " then os.replace"
+        "if writing fails halfway (json.dumps raises TypeError: let it through), the old file must be"
+        " left exactly as it was: write a temp file, then os.replace"
     ),
 )
 def test_a_failed_write_leaves_the_old_file_untouched(exercise, tmp_path):
@@ -205,10 +211,17 @@ def test_a_failed_write_leaves_the_old_file_untouched(exercise, tmp_path):
     )
     before = path.read_bytes()
     broken = EXAMPLES[:2] + [{"messages": [{"role": "user", "content": "x"}], "extra": unserializable()}]
+    error: BaseException | None = None
     try:
         exercise.write_jsonl(broken, str(path))
-    except Exception:  # noqa: BLE001 - any error is fine: the file is what this check is about
-        pass
+    except StudentCodeError:
+        raise  # a crash, a hang or a harness failure is not the learner's error
+    except Exception as raised:  # noqa: BLE001 - its class is checked just below
+        error = raised
+    assert raised_as(error, TypeError), (
+        "an example JSON cannot encode must end write_jsonl with the TypeError json.dumps raises;"
+        + (" it returned instead" if error is None else f" it raised {error_name(error)}")
+    )
     assert path.read_bytes() == before, "writing failed halfway and the old file was changed or lost"
     leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name != "train.jsonl")
     assert not leftovers, f"a failed write left files behind: {leftovers}"

@@ -207,7 +207,7 @@ def test_each_broken_record_gives_its_codes(exercise, record, hint):
 @pytest.mark.points(
     1,
     visibility="hidden",
-    hint="a record can break several rules at once: report every code, sorted, each once",
+    hint="revisit records that break several rules at once: every code they break, sorted, each once",
 )
 @pytest.mark.parametrize("record", HIDDEN)
 def test_records_breaking_several_rules(exercise, record):
@@ -256,7 +256,7 @@ def test_a_record_broken_one_way_gives_exactly_that_code(exercise, case):
 @pytest.mark.points(
     1,
     visibility="hidden",
-    hint="a line can hold any JSON value: null, a number or a string is 'data_type', never a crash",
+    hint="revisit what validate_record does with a line that is JSON but not an object (null, a number)",
 )
 @pytest.mark.parametrize("record", [None, 3, "messages", True], ids=["null", "number", "string", "true"])
 def test_any_json_value_is_handled(exercise, record):

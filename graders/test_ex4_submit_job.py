@@ -15,9 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openai
 import pytest
 
-from ftlab.grading.seam import StudentCodeError
+from ftlab.grading.seam import StudentCodeError, raised_as
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "support_tickets.jsonl"
 MODEL = "gpt-4o-mini-2024-07-18"
@@ -79,8 +80,13 @@ def said(error: BaseException | None) -> str:
     return (
         "it returned instead"
         if error is None
-        else f"it raised {getattr(error, 'type_name', type(error).__name__)}: {error}"
+        else f"it raised {getattr(error, 'type_name', type(error).__name__)}: {message(error)}"
     )
+
+
+def message(error: BaseException) -> str:
+    """The learner's own message (an error rebuilt from a child keeps it apart from its class)."""
+    return str(getattr(error, "ftlab_message", None) or error)
 
 
 # Task 1: submit_job ---------------------------------------------------------------------------
@@ -230,7 +236,7 @@ def test_n_epochs_goes_in_method_not_the_deprecated_hyperparameters(exercise, mo
     1,
     task=1,
     visibility="hidden",
-    hint="a path with no file behind it is a FileNotFoundError, raised before anything is sent",
+    hint="revisit what submit_job does with a path that has no file behind it",
 )
 def test_a_missing_file_is_an_error_and_nothing_is_sent(exercise, mock_api, tmp_path):
     with pytest.raises(FileNotFoundError):
@@ -314,7 +320,7 @@ def test_a_failed_job_raises_runtime_error(exercise, mock_api, dataset):
     job_id = mock_api.start_job(dataset)
     error = error_from(wait, exercise, mock_api, job_id)
     assert mock_api.job(job_id).status == "failed", "the grader's job did not fail as planned"
-    assert isinstance(error, RuntimeError), f"the job failed, but {said(error)}; raise RuntimeError"
+    assert raised_as(error, RuntimeError), f"the job failed, but {said(error)}; raise RuntimeError"
 
 
 @pytest.mark.points(
@@ -326,8 +332,8 @@ def test_the_error_names_the_jobs_own_error(exercise, mock_api, dataset):
     mock_api.fail_next_job(at_step=5, message=JOB_FAILURE, code="server_error")
     job_id = mock_api.start_job(dataset)
     error = error_from(wait, exercise, mock_api, job_id)
-    assert error is not None, f"the job failed, but {said(error)}"
-    raised = str(error)
+    assert raised_as(error, RuntimeError), f"the job failed, but {said(error)}; raise RuntimeError"
+    raised = message(error)
     assert JOB_FAILURE in raised, f"the job failed with {JOB_FAILURE!r}, but your error says only: {raised}"
     assert job_id in raised, f"name the job ({job_id}) in the error; yours says: {raised}"
 
@@ -348,8 +354,8 @@ def test_a_job_failed_by_its_dataset_passes_on_what_was_wrong(exercise, mock_api
     error = error_from(wait, exercise, mock_api, job_id)
     job = mock_api.job(job_id)
     assert job.status == "failed" and job.error is not None, "the grader's job did not fail as planned"
-    reason, raised = job.error.message, str(error)
-    assert error is not None, f"the API said {reason!r}, but {said(error)}"
+    reason, raised = job.error.message, message(error)
+    assert raised_as(error, RuntimeError), f"the API said {reason!r}, but {said(error)}; raise RuntimeError"
     assert reason in raised, f"the API said {reason!r}, but your error says only: {raised}"
 
 
@@ -360,9 +366,9 @@ def test_a_cancelled_job_raises_runtime_error(exercise, mock_api, dataset):
     job_id = mock_api.start_job(dataset)
     mock_api.client().fine_tuning.jobs.cancel(job_id)
     error = error_from(wait, exercise, mock_api, job_id)
-    assert isinstance(error, RuntimeError), f"the job was cancelled, but {said(error)}; raise RuntimeError"
-    assert "cancel" in str(error).lower() and job_id in str(error), (
-        f"say that job {job_id} was cancelled; your error says: {error}"
+    assert raised_as(error, RuntimeError), f"the job was cancelled, but {said(error)}; raise RuntimeError"
+    assert "cancel" in message(error).lower() and job_id in message(error), (
+        f"say that job {job_id} was cancelled; your error says: {message(error)}"
     )
 
 
@@ -377,19 +383,21 @@ def test_a_cancelled_job_raises_runtime_error(exercise, mock_api, dataset):
 def test_a_job_past_the_timeout_raises_timeout_error(exercise, mock_api, dataset):
     job_id = mock_api.start_job(dataset)
     error = error_from(wait, exercise, mock_api, job_id, timeout=60.0)
-    assert isinstance(error, TimeoutError), (
+    assert raised_as(error, TimeoutError), (
         f"the job takes longer than timeout_seconds=60, but {said(error)}; raise TimeoutError"
     )
     slept = sum(mock_api.sleeps())
     assert slept <= 60.0, f"you slept {slept:g} s in all with timeout_seconds=60"
-    assert job_id in str(error), f"name the job ({job_id}) in the TimeoutError; yours says: {error}"
+    assert job_id in message(error), (
+        f"name the job ({job_id}) in the TimeoutError; yours says: {message(error)}"
+    )
 
 
 @pytest.mark.points(
     1,
     task=2,
     visibility="hidden",
-    hint="a 429 or 5xx while polling is the API being busy, not the job failing: sleep and poll again",
+    hint="revisit what wait_for_job does when the API is busy (429 or 5xx) while it polls",
 )
 @pytest.mark.parametrize("status", [429, 500])
 def test_a_busy_api_while_polling_is_not_the_job_failing(exercise, mock_api, dataset, status):
@@ -403,18 +411,20 @@ def test_a_busy_api_while_polling_is_not_the_job_failing(exercise, mock_api, dat
     1,
     task=2,
     visibility="hidden",
-    hint="a job id the API doesn't know is an error at once (openai.NotFoundError): don't sleep and retry it",
+    hint="revisit what wait_for_job does with a job id the API doesn't know",
 )
 def test_an_unknown_job_is_an_error_at_once(exercise, mock_api):
     error = error_from(wait, exercise, mock_api, "ftjob-thisjobdoesnotexist0", timeout=300.0)
-    assert error is not None, "wait_for_job returned for a job that does not exist"
+    assert raised_as(error, openai.NotFoundError), (
+        f"the API does not know this job, but {said(error)}; let openai.NotFoundError through"
+    )
     assert mock_api.sleeps() == [], (
         f"you slept {mock_api.sleeps()} before giving up on a job that does not exist"
     )
 
 
 @pytest.mark.points(
-    1, task=2, visibility="hidden", hint="poll first: a job that has already ended needs no sleep at all"
+    1, task=2, visibility="hidden", hint="revisit what wait_for_job does with a job that has already ended"
 )
 def test_a_job_that_has_already_ended_returns_without_sleeping(exercise, mock_api, dataset):
     job = mock_api.run_to_end(mock_api.start_job(dataset))
@@ -475,13 +485,12 @@ def test_a_system_prompt_comes_first(exercise, mock_api, dataset, examples):
     1,
     task=3,
     visibility="hidden",
-    hint=(
-        "asking a model that doesn't exist is an error (openai.NotFoundError):"
-        " let it through, don't return ''"
-    ),
+    hint="revisit what ask_model does when the model it is asked for doesn't exist",
 )
 def test_an_unknown_model_is_an_error_not_an_empty_answer(exercise, mock_api):
     error = error_from(
         exercise.ask_model, mock_api.client_handle(), f"ft:{MODEL}:personal::nosuchmodel", "Hello?"
     )
-    assert error is not None, "ask_model returned an answer from a model that does not exist"
+    assert raised_as(error, openai.NotFoundError), (
+        f"the model does not exist, but {said(error)}; let openai.NotFoundError through"
+    )
