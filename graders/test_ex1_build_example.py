@@ -1,4 +1,8 @@
-"""Grader for exercise 1: build a training example, then write a training file."""
+"""Grader for exercise 1: build a training example, then write a training file.
+
+PYTEST_DONT_REWRITE: a failed check says what its message says, nothing more, so two gradings of
+one submission give the same feedback (pytest's explanations show reprs: addresses, temp paths).
+"""
 
 from __future__ import annotations
 
@@ -58,7 +62,10 @@ def test_system_message_comes_first(exercise):
     assert roles == ["system", "user", "assistant"], (
         f"roles are {roles}; expected ['system', 'user', 'assistant']"
     )
-    assert messages[0] == {"role": "system", "content": SYSTEM}
+    assert messages[0] == {"role": "system", "content": SYSTEM}, (
+        "the system message must be exactly {'role': 'system', 'content': system},"
+        " with the text you were given"
+    )
 
 
 @pytest.mark.points(
@@ -230,5 +237,6 @@ def test_a_failed_write_leaves_the_old_file_untouched(exercise, tmp_path):
 @pytest.mark.points(1, task=2, hint="write_jsonl must work for an empty list too (an empty file, count 0)")
 def test_no_examples_gives_an_empty_file(exercise, tmp_path):
     path = tmp_path / "empty.jsonl"
-    assert exercise.write_jsonl([], str(path)) == 0
+    count = exercise.write_jsonl([], str(path))
+    assert count == 0, f"with no examples write_jsonl returned {count!r}; expected 0"
     assert path.read_bytes() == b"", "with no examples the file must be empty"

@@ -2,6 +2,9 @@
 
 The expected codes always come from the engine's rules (``ftlab.dataset.records``), never from a
 list typed here, so the exercise and ``ftlab validate`` can never disagree.
+
+PYTEST_DONT_REWRITE: a failed check says what its message says, nothing more, so two gradings of
+one submission give the same feedback (pytest's explanations show reprs: addresses, temp paths).
 """
 
 from __future__ import annotations
@@ -211,7 +214,8 @@ def test_each_broken_record_gives_its_codes(exercise, record, hint):
 )
 @pytest.mark.parametrize("record", HIDDEN)
 def test_records_breaking_several_rules(exercise, record):
-    assert exercise.validate_record(copy.deepcopy(record)) == codes(record)
+    got, expected = exercise.validate_record(copy.deepcopy(record)), codes(record)
+    assert got == expected, f"expected {expected!r}, you returned {got!r}"
 
 
 @pytest.mark.points(1, task=1, hint="return the codes sorted, each one once (use sorted(set(...)))")
@@ -260,4 +264,5 @@ def test_a_record_broken_one_way_gives_exactly_that_code(exercise, case):
 )
 @pytest.mark.parametrize("record", [None, 3, "messages", True], ids=["null", "number", "string", "true"])
 def test_any_json_value_is_handled(exercise, record):
-    assert exercise.validate_record(record) == ["data_type"]
+    got = exercise.validate_record(record)
+    assert got == ["data_type"], f"expected ['data_type'], you returned {got!r}"

@@ -4,6 +4,9 @@ The learner's code gets a real ``openai.OpenAI`` client and a ``sleep`` as handl
 pointed at ftlab's mock API on a manual clock (the ``mock_api`` fixture, a fresh API key per
 check). The checks then look at what actually reached the server (the bytes uploaded and their
 purpose, the job's parameters, every poll and every sleep) rather than trusting return values.
+
+PYTEST_DONT_REWRITE: a failed check says what its message says, nothing more, so two gradings of
+one submission give the same feedback (pytest's explanations show reprs: addresses, temp paths).
 """
 
 from __future__ import annotations
@@ -11,20 +14,33 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import openai
 import pytest
 
+from ftlab.grading.mock_api import MOCK_ADDRESS, loopback
 from ftlab.grading.seam import StudentCodeError, raised_as
+from ftlab.mock import ManualClock, MockServer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "support_tickets.jsonl"
 MODEL = "gpt-4o-mini-2024-07-18"
 POLL = 30.0
 TIMEOUT = 3600.0
 JOB_FAILURE = "Training diverged at step 5: the loss became NaN. (ftlab grader)"
+
+
+@pytest.fixture(scope="module")
+def ftlab_mock_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MockServer]:
+    """The plugin's mock API, with ids from a fixed seed: job ids and model names in feedback repeat."""
+    address = request.config.stash.get(MOCK_ADDRESS, loopback)
+    host = address(request.config, tmp_path_factory.mktemp("mock", numbered=True))
+    with MockServer(clock=ManualClock(), host=host, seed="ftlab grader ex4") as server:
+        yield server
 
 
 @pytest.fixture
@@ -428,9 +444,10 @@ def test_an_unknown_job_is_an_error_at_once(exercise, mock_api):
 )
 def test_a_job_that_has_already_ended_returns_without_sleeping(exercise, mock_api, dataset):
     job = mock_api.run_to_end(mock_api.start_job(dataset))
-    assert wait(exercise, mock_api, job.id) == job.fine_tuned_model
+    name = wait(exercise, mock_api, job.id)
+    assert name == job.fine_tuned_model, f"wait_for_job returned {name!r}, not the model the job made"
     assert mock_api.sleeps() == [], f"the job had already succeeded, yet you slept {mock_api.sleeps()}"
-    assert len(polls(mock_api, job.id)) == 1
+    assert len(polls(mock_api, job.id)) == 1, "a job that has already ended needs one poll, no more"
 
 
 # Task 3: ask_model ----------------------------------------------------------------------------
