@@ -420,7 +420,9 @@ def test_a_busy_api_while_polling_is_not_the_job_failing(exercise, mock_api, dat
     job_id = mock_api.start_job(dataset)
     mock_api.inject_fault(status, 1, method="GET", path=f"/v1/fine_tuning/jobs/{job_id}")
     name = wait(exercise, mock_api, job_id, retries=0)
-    assert name == mock_api.job(job_id).fine_tuned_model, f"wait_for_job returned {name!r}"
+    job = mock_api.job(job_id)
+    assert job.status == "succeeded", f"wait_for_job returned {name!r} while the job was still {job.status}"
+    assert name == job.fine_tuned_model, f"wait_for_job returned {name!r}, not the model the job made"
 
 
 @pytest.mark.points(
