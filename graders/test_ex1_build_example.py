@@ -1,4 +1,8 @@
-"""Grader for exercise 1: build a training example, then write a training file."""
+"""Grader for exercise 1: build a training example, then write a training file.
+
+PYTEST_DONT_REWRITE: a failed check says what its message says, nothing more, so two gradings of
+one submission give the same feedback (pytest's explanations show reprs: addresses, temp paths).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from hypothesis import strategies as st
 from ftlab.dataset.records import codes
 from ftlab.dataset.strategies import GRADING, texts
 from ftlab.grading.isolation.handles import unserializable
+from ftlab.grading.seam import StudentCodeError, raised_as
 
 EMAIL = "Hi, I was charged twice for March. Can you refund one of them?"
 TRIAGE = (
@@ -57,7 +62,10 @@ def test_system_message_comes_first(exercise):
     assert roles == ["system", "user", "assistant"], (
         f"roles are {roles}; expected ['system', 'user', 'assistant']"
     )
-    assert messages[0] == {"role": "system", "content": SYSTEM}
+    assert messages[0] == {"role": "system", "content": SYSTEM}, (
+        "the system message must be exactly {'role': 'system', 'content': system},"
+        " with the text you were given"
+    )
 
 
 @pytest.mark.points(
@@ -114,6 +122,11 @@ def test_every_built_example_is_valid_and_keeps_the_text(exercise, user, assista
     assert contents == ([system] if system is not None else []) + [user, assistant], (
         "the contents changed: keep the text exactly as given"
     )
+
+
+def error_name(error: BaseException) -> str:
+    """The class the learner's code raised, as they named it (an error from a child is rebuilt)."""
+    return str(getattr(error, "type_name", type(error).__name__))
 
 
 # Task 2: write_jsonl ------------------------------------------------------------------------
@@ -194,8 +207,8 @@ def test_non_ascii_text_is_written_as_utf8(exercise, tmp_path):
     3,
     task=2,
     hint=(
-        "if writing fails halfway, the old file must be left exactly as it was: write a temp file,"
-        " then os.replace"
+        "if writing fails halfway (json.dumps raises TypeError: let it through), the old file must be"
+        " left exactly as it was: write a temp file, then os.replace"
     ),
 )
 def test_a_failed_write_leaves_the_old_file_untouched(exercise, tmp_path):
@@ -205,10 +218,17 @@ def test_a_failed_write_leaves_the_old_file_untouched(exercise, tmp_path):
     )
     before = path.read_bytes()
     broken = EXAMPLES[:2] + [{"messages": [{"role": "user", "content": "x"}], "extra": unserializable()}]
+    error: BaseException | None = None
     try:
         exercise.write_jsonl(broken, str(path))
-    except Exception:  # noqa: BLE001 - any error is fine: the file is what this check is about
-        pass
+    except StudentCodeError:
+        raise  # a crash, a hang or a harness failure is not the learner's error
+    except Exception as raised:  # noqa: BLE001 - its class is checked just below
+        error = raised
+    assert raised_as(error, TypeError), (
+        "an example JSON cannot encode must end write_jsonl with the TypeError json.dumps raises;"
+        + (" it returned instead" if error is None else f" it raised {error_name(error)}")
+    )
     assert path.read_bytes() == before, "writing failed halfway and the old file was changed or lost"
     leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name != "train.jsonl")
     assert not leftovers, f"a failed write left files behind: {leftovers}"
@@ -217,5 +237,6 @@ def test_a_failed_write_leaves_the_old_file_untouched(exercise, tmp_path):
 @pytest.mark.points(1, task=2, hint="write_jsonl must work for an empty list too (an empty file, count 0)")
 def test_no_examples_gives_an_empty_file(exercise, tmp_path):
     path = tmp_path / "empty.jsonl"
-    assert exercise.write_jsonl([], str(path)) == 0
+    count = exercise.write_jsonl([], str(path))
+    assert count == 0, f"with no examples write_jsonl returned {count!r}; expected 0"
     assert path.read_bytes() == b"", "with no examples the file must be empty"

@@ -2,6 +2,9 @@
 
 The expected codes always come from the engine's rules (``ftlab.dataset.records``), never from a
 list typed here, so the exercise and ``ftlab validate`` can never disagree.
+
+PYTEST_DONT_REWRITE: a failed check says what its message says, nothing more, so two gradings of
+one submission give the same feedback (pytest's explanations show reprs: addresses, temp paths).
 """
 
 from __future__ import annotations
@@ -207,11 +210,12 @@ def test_each_broken_record_gives_its_codes(exercise, record, hint):
 @pytest.mark.points(
     1,
     visibility="hidden",
-    hint="a record can break several rules at once: report every code, sorted, each once",
+    hint="revisit records that break several rules at once: every code they break, sorted, each once",
 )
 @pytest.mark.parametrize("record", HIDDEN)
 def test_records_breaking_several_rules(exercise, record):
-    assert exercise.validate_record(copy.deepcopy(record)) == codes(record)
+    got, expected = exercise.validate_record(copy.deepcopy(record)), codes(record)
+    assert got == expected, f"expected {expected!r}, you returned {got!r}"
 
 
 @pytest.mark.points(1, task=1, hint="return the codes sorted, each one once (use sorted(set(...)))")
@@ -256,8 +260,9 @@ def test_a_record_broken_one_way_gives_exactly_that_code(exercise, case):
 @pytest.mark.points(
     1,
     visibility="hidden",
-    hint="a line can hold any JSON value: null, a number or a string is 'data_type', never a crash",
+    hint="revisit what validate_record does with a line that is JSON but not an object (null, a number)",
 )
 @pytest.mark.parametrize("record", [None, 3, "messages", True], ids=["null", "number", "string", "true"])
 def test_any_json_value_is_handled(exercise, record):
-    assert exercise.validate_record(record) == ["data_type"]
+    got = exercise.validate_record(record)
+    assert got == ["data_type"], f"expected ['data_type'], you returned {got!r}"

@@ -2,6 +2,9 @@
 
 Every expected number comes from the engine (``ftlab.tokens.counting``, ``ftlab.tokens.cost``), whose counts
 are tested against the API's own numbers, never from a value typed here.
+
+PYTEST_DONT_REWRITE: a failed check says what its message says, nothing more, so two gradings of
+one submission give the same feedback (pytest's explanations show reprs: addresses, temp paths).
 """
 
 from __future__ import annotations
@@ -113,7 +116,8 @@ def _same_estimate(got: object, expected: dict) -> None:
 
 @pytest.mark.points(1, task=1, hint="an empty list is just the reply priming: 3 tokens")
 def test_no_messages_is_just_the_reply_priming(exercise):
-    assert exercise.count_tokens([], "gpt-4o-mini") == tokens.count_tokens([], "gpt-4o-mini")
+    got, expected = exercise.count_tokens([], "gpt-4o-mini"), tokens.count_tokens([], "gpt-4o-mini")
+    assert got == expected, f"no messages counted {got!r}; expected {expected}"
 
 
 @pytest.mark.points(
@@ -130,7 +134,8 @@ def test_one_message_is_framing_plus_its_values_plus_priming(exercise):
 
 @pytest.mark.points(1, task=1, hint="model defaults to gpt-4o-mini")
 def test_the_model_defaults_to_gpt_4o_mini(exercise):
-    assert exercise.count_tokens(TICKET) == tokens.count_tokens(TICKET, "gpt-4o-mini")
+    got, expected = exercise.count_tokens(TICKET), tokens.count_tokens(TICKET, "gpt-4o-mini")
+    assert got == expected, f"with no model given you counted {got!r}; gpt-4o-mini counts {expected}"
 
 
 @pytest.mark.points(
@@ -188,7 +193,11 @@ def test_each_model_counts_with_its_own_encoding(exercise, model):
 )
 def test_special_token_text_is_ordinary_text(exercise):
     messages = [{"role": "user", "content": "What does <|endoftext|> mean in a prompt?"}]
-    assert exercise.count_tokens(messages, "gpt-4o-mini") == tokens.count_tokens(messages, "gpt-4o-mini")
+    got, expected = (
+        exercise.count_tokens(messages, "gpt-4o-mini"),
+        tokens.count_tokens(messages, "gpt-4o-mini"),
+    )
+    assert got == expected, f"you counted {got!r}; expected {expected}"
 
 
 @pytest.mark.points(
@@ -243,7 +252,7 @@ def test_adding_a_message_never_lowers_the_count(exercise, record, extra, model)
     1,
     task=1,
     visibility="hidden",
-    hint="a model you cannot count must raise ValueError naming the supported models",
+    hint="revisit what count_tokens does with a model it cannot count (its docstring says)",
 )
 @pytest.mark.parametrize("model", ["gpt-9", "claude-3", "ft:gpt-9:org::x1"])
 def test_an_unknown_model_is_refused(exercise, model):
@@ -294,7 +303,9 @@ def test_billed_tokens_are_capped_at_the_training_context(exercise, model):
         {"messages": [{"role": "user", "content": long_text}, {"role": "assistant", "content": "ok"}]},
     ]
     expected = _expected(examples, model, 1)
-    assert expected["total_tokens"] > expected["billed_tokens_per_epoch"]  # the case really is over the limit
+    assert expected["total_tokens"] > expected["billed_tokens_per_epoch"], (
+        "the grader's case is not over the limit"
+    )
     _same_estimate(exercise.estimate_training_cost(examples, model, 1), expected)
 
 
@@ -320,7 +331,10 @@ def test_cost_is_linear_in_epochs(exercise, records, n_epochs):
         f"{n_epochs} epochs billed {many['billed_tokens']}, 1 epoch {one['billed_tokens']}: it must be"
         f" {n_epochs} times as many"
     )
-    assert many["cost_usd"] == pytest.approx(n_epochs * one["cost_usd"], rel=1e-9, abs=1e-12)
+    assert many["cost_usd"] == pytest.approx(n_epochs * one["cost_usd"], rel=1e-9, abs=1e-12), (
+        f"{n_epochs} epochs cost {many['cost_usd']!r}, 1 epoch {one['cost_usd']!r}:"
+        f" it must be {n_epochs} times as much"
+    )
 
 
 # Every n where the rule changes its answer, the edges of its three regimes, and points inside
@@ -372,8 +386,8 @@ def test_auto_epochs_match_the_rule_for_every_n_up_to_30000(exercise, credit):
     task=2,
     visibility="hidden",
     hint=(
-        "raise ValueError for a model that cannot be fine-tuned,"
-        ' n_epochs outside "auto" or 1-50, and no examples'
+        "revisit what estimate_training_cost does with input it cannot estimate (a model, n_epochs"
+        " or examples its docstring rules out)"
     ),
 )
 @pytest.mark.parametrize(

@@ -2,14 +2,19 @@
 
 The class is built at test time from ``tests/class/`` (the adversarial ones), ``solutions/``
 (the reference, a notebook and a single-file module made of it) and ``exercises/`` (the stubs).
+Each ``tests/class/attacks/NAME.py`` is appended to all five stubs: a submission NAME whose every
+exercise carries that attack, and which must score 0 on every exercise.
 Submissions that try network access aim only at a listener on 127.0.0.1 that this test starts.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -25,6 +30,7 @@ from ftlab.grading.isolation.sandbox import find_sandbox
 from tests.paths import ROOT
 
 CLASS = ROOT / "tests" / "class"
+ATTACKS = CLASS / "attacks"
 TIMEOUT = 1.5
 SANDBOX = find_sandbox()
 needs_sandbox = pytest.mark.skipif(
@@ -47,6 +53,27 @@ EXPECTED = {
     "read_solutions": (0, 41),
     "broken_notebook": (0, 0),
     "empty": (0, 0),
+    # tests/class/attacks/: the stubs with an attack in every exercise; 0 everywhere
+    "engine_import": (0, 0),  # imports ftlab's engine beyond ftlab.learner
+    "engine_lookup": (0, 0),  # the engine through sys.modules and importlib.import_module
+    "engine_source": (0, 0),  # exec's ftlab/dataset/records.py read from disk
+    "channel_forgery": (0, 0),  # forged answers on every file descriptor
+    "deep_nesting": (0, 0),  # returns a list nested 200,000 deep
+    "huge_string": (0, 0),  # returns a 600 MB string
+    "kill_parent": (0, 0),  # SIGKILLs its parent process
+}
+
+#: What the feedback of every exercise of an attack says (the trick, reported as what it is). In
+#: bubblewrap the harness's parent is the sandbox's pid 1, which a kill from inside cannot touch:
+#: kill_parent's calls just return None there, so only its score is checked.
+TRICKS: dict[str, str | None] = {
+    "engine_import": "may not use ftlab's engine",
+    "engine_lookup": "may not use ftlab's engine",
+    "engine_source": "may not use ftlab's engine",
+    "channel_forgery": "wrote on the grader's private channel",
+    "deep_nesting": "nested more than",
+    "huge_string": "larger than",
+    "kill_parent": None,
 }
 
 
@@ -98,7 +125,7 @@ def _notebook(path: Path) -> None:
 
 def build_class(folder: Path, *, port: int, out: Path) -> None:
     """Lay out the class: adversarial folders with the reference exercise 2, submissions made from the kit."""
-    for source in sorted(p for p in CLASS.iterdir() if p.is_dir()):
+    for source in sorted(p for p in CLASS.iterdir() if p.is_dir() and p != ATTACKS):
         target = folder / source.name
         shutil.copytree(source, target)
         for file in target.glob("*.py"):
@@ -111,6 +138,7 @@ def build_class(folder: Path, *, port: int, out: Path) -> None:
             file.write_text(text, encoding="utf-8")
         if not (target / "ex2_validate_record.py").exists():
             shutil.copy(ROOT / "solutions" / "ex2_validate_record.py", target)
+    build_attacks(folder)
     shutil.copytree(ROOT / "solutions", folder / "reference", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "exercises", folder / "stub", ignore=shutil.ignore_patterns("__pycache__"))
     _notebook(folder / "notebook.ipynb")
@@ -124,6 +152,16 @@ def build_class(folder: Path, *, port: int, out: Path) -> None:
     (folder / "broken_notebook.ipynb").write_text('{"cells": [', encoding="utf-8")
     (folder / "empty").mkdir()
     (folder / "empty" / "notes.txt").write_text("I did not finish, sorry\n", encoding="utf-8")
+
+
+def build_attacks(folder: Path) -> None:
+    """One submission per attack: every stub in exercises/ with the attack appended."""
+    for attack in sorted(ATTACKS.glob("*.py")):
+        target = folder / attack.stem
+        target.mkdir()
+        for stub in sorted((ROOT / "exercises").glob("ex*_*.py")):
+            text = stub.read_text(encoding="utf-8") + "\n\n" + attack.read_text(encoding="utf-8")
+            (target / stub.name).write_text(text, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +255,51 @@ def test_a_submission_that_cannot_be_graded_still_lists_every_check_at_zero(grad
     empty, reference = results["empty"], results["reference"]
     assert [c.name for c in empty.board.checks] == [c.name for c in reference.board.checks]
     assert all(c.points == 0 and c.feedback.startswith("not graded: ") for c in empty.board.checks)
+
+
+@pytest.mark.parametrize("attack", sorted(TRICKS))
+def test_an_attack_in_every_exercise_scores_zero_everywhere_and_is_reported_as_what_it_is(graded, attack):
+    results, _, _, _ = graded
+    graded_attack = results[attack]
+    assert graded_attack.status == "graded", graded_attack.message
+    exercises = graded_attack.board.exercises()
+    assert {e.slug for e in exercises} == {p.stem for p in (ROOT / "exercises").glob("ex*_*.py")}
+    assert {e.slug: e.points for e in exercises if e.points} == {}
+    trick = TRICKS[attack]
+    if trick is None:
+        return
+    unexplained = {e.slug: e.checks[0].feedback for e in exercises if trick not in e.checks[0].feedback}
+    assert unexplained == {}, f"the first check of these exercises does not say {trick!r}"
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@pytest.mark.skipif(not _is_root(), reason="--sandbox user runs learner code as another user: only root can")
+def test_the_attacks_score_the_same_in_the_unprivileged_user_sandbox(tmp_path):
+    folder, out = tmp_path / "class", tmp_path / "out"
+    folder.mkdir()
+    build_attacks(folder)
+    shutil.copytree(ROOT / "solutions", folder / "reference", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "exercises", folder / "stub", ignore=shutil.ignore_patterns("__pycache__"))
+    command = [
+        sys.executable,
+        "-m",
+        "ftlab.cli.main",
+        "grade",
+        str(folder),
+        "--sandbox",
+        "user",
+        "--out",
+        str(out),
+    ]
+    command += ["--graders", str(ROOT / "graders"), "--timeout", f"{TIMEOUT:g}", "--jobs", "2"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    scores = {s["name"]: s["results"]["score"] for s in report["submissions"]}
+    full = next(s["results"]["max_score"] for s in report["submissions"] if s["name"] == "reference")
+    assert scores == {
+        name: full if name == "reference" else sum(EXPECTED[name]) for name in [*TRICKS, "reference", "stub"]
+    }

@@ -160,6 +160,88 @@ def test_a_plausible_wrong_answer_loses_points(pytester, slug, variant, caught_b
     )
 
 
+_REFERENCE = """
+import sys
+
+import openai
+
+sys.path.insert(0, {buggy!r})
+from reference import reference
+
+_ref = reference({slug!r})
+globals().update({{k: v for k, v in _ref.items() if not k.startswith("_")}})
+"""
+
+#: Wrong answers that an "anything was raised" check let through: an error of the wrong class, or
+#: None returned where the job's own None was the expected value. (slug, wrong code, caught by)
+WRONG_CLASS = [
+    (
+        "ex1_build_example",
+        """
+def write_jsonl(examples, path):
+    try:
+        return _ref["write_jsonl"](examples, path)
+    except TypeError:
+        return 0
+""",
+        {"test_a_failed_write_leaves_the_old_file_untouched"},
+    ),
+    (
+        "ex4_submit_job",
+        """
+def wait_for_job(*args, **kwargs):
+    try:
+        return _ref["wait_for_job"](*args, **kwargs)
+    except Exception as error:
+        raise ValueError(str(error)) from None
+
+
+def ask_model(*args, **kwargs):
+    try:
+        return _ref["ask_model"](*args, **kwargs)
+    except Exception as error:
+        raise ValueError(str(error)) from None
+""",
+        {
+            "test_a_failed_job_raises_runtime_error",
+            "test_the_error_names_the_jobs_own_error",
+            "test_a_job_failed_by_its_dataset_passes_on_what_was_wrong",
+            "test_a_cancelled_job_raises_runtime_error",
+            "test_a_job_past_the_timeout_raises_timeout_error",
+            "test_an_unknown_job_is_an_error_at_once",
+            "test_an_unknown_model_is_an_error_not_an_empty_answer",
+        },
+    ),
+    (
+        "ex4_submit_job",
+        """
+def wait_for_job(client, job_id, poll_seconds=30.0, timeout_seconds=3600.0, sleep=None):
+    try:
+        client.fine_tuning.jobs.retrieve(job_id)
+    except openai.APIStatusError:
+        return None
+    return _ref["wait_for_job"](
+        client, job_id, poll_seconds=poll_seconds, timeout_seconds=timeout_seconds, sleep=sleep
+    )
+""",
+        {"test_a_busy_api_while_polling_is_not_the_job_failing"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("slug", "wrong", "caught_by"), WRONG_CLASS, ids=["swallows-type-error", "value-errors", "none-when-busy"]
+)
+def test_an_error_of_the_wrong_class_or_a_none_is_caught(pytester, slug, wrong, caught_by):
+    impl = pytester.path / f"{slug}.py"
+    impl.write_text(_REFERENCE.format(buggy=str(BUGGY), slug=slug) + wrong, encoding="utf-8")
+    results = grade(pytester, slug, impl)
+    assert 0 < results["score"] < results["max_score"]
+    assert caught_by <= failing(results), (
+        f"expected {sorted(caught_by)} to fail; failing: {sorted(failing(results))}"
+    )
+
+
 def test_every_wrong_answer_here_is_graded():
     on_disk = {(p.parent.name, p.stem) for p in BUGGY.glob("ex*/*.py")}
     assert on_disk == {(slug, variant) for slug, variant, _ in WRONG if slug in GRADED} | {
