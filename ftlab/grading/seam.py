@@ -15,6 +15,7 @@ import importlib.util
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -25,6 +26,7 @@ from ftlab.errors import FtlabError
 from ftlab.grading.exercises import Exercise
 from ftlab.grading.isolation.plain_data import NotPlainData, from_plain, to_plain
 from ftlab.grading.time_limit import TimeLimitExceeded, time_limit
+from ftlab.grading.warmup import warm
 
 DEFAULT_CALL_TIMEOUT = 10.0
 
@@ -33,7 +35,9 @@ DEFAULT_CALL_TIMEOUT = 10.0
 class Outcome:
     """What one call did, as plain data: a value, a raised exception, or why it could not run."""
 
-    kind: str  # "value" | "raised" | "missing" | "unloadable" | "not_plain" | "timeout"
+    #: "value" | "raised" | "missing" | "unloadable" | "not_plain" | "timeout", and the grader's side
+    #: of an isolated call: "protocol" (the child broke the protocol) | "ended" (the child ended)
+    kind: str
     value: Any = None
     error_type: str = ""
     builtin_type: str = ""
@@ -70,7 +74,7 @@ class StudentCodeError(FtlabError):
         return str(self)
 
 
-class MissingFunction(StudentCodeError, AttributeError):
+class MissingFunction(StudentCodeError):
     """The exercise module does not define the function a check needs."""
 
     def __init__(self, exercise: Exercise, function: str) -> None:
@@ -95,12 +99,40 @@ class UnloadableExercise(StudentCodeError):
         return f"{self.exercise.filename} could not be loaded: {self.reason}"
 
 
-class ReturnedNotPlain(StudentCodeError, TypeError):
+class ReturnedNotPlain(StudentCodeError):
     """The learner's function returned something that is not plain data."""
 
 
-class CallTimedOut(StudentCodeError, TimeoutError):
+class CallTimedOut(StudentCodeError):
     """The learner's function ran longer than a check allows."""
+
+
+class BrokeProtocol(StudentCodeError):
+    """The process running the learner's code wrote what the grader never asked for."""
+
+    def __init__(self, function: str, detail: str) -> None:
+        super().__init__(function, detail)
+        self.function, self.detail = function, detail
+
+    def __str__(self) -> str:
+        return (
+            f"{self.function}() could not be graded: the process running your code wrote on the "
+            f"grader's private channel ({self.detail}). Return a value, and don't write to file "
+            "descriptors you did not open yourself."
+        )
+
+
+class ProcessEnded(StudentCodeError):
+    """The process running the learner's code ended (it exited, or was killed) instead of answering."""
+
+    def __init__(self, function: str, detail: str) -> None:
+        super().__init__(function, detail)
+        self.function, self.detail = function, detail
+
+    def __str__(self) -> str:
+        if "CPU time" in self.detail:
+            return f"{self.detail}: is there an endless loop, or work that could be done faster?"
+        return f"{self.detail}: return a value (or raise an exception) instead of exiting"
 
 
 def reraise(exercise: Exercise, function: str, outcome: Outcome) -> Any:
@@ -115,6 +147,12 @@ def reraise(exercise: Exercise, function: str, outcome: Outcome) -> Any:
         raise ReturnedNotPlain(f"{function}() returned {outcome.message}")
     if outcome.kind == "timeout":
         raise CallTimedOut(f"{function}() {outcome.message}")
+    if outcome.kind == "protocol":
+        raise BrokeProtocol(function, outcome.message)
+    if outcome.kind == "ended":
+        raise ProcessEnded(function, outcome.message)
+    if outcome.kind != "raised":
+        raise BrokeProtocol(function, f"an outcome of no known kind ({outcome.kind!r})")
     error = _rebuild_exception(outcome)
     vars(error)["ftlab_classes"] = tuple(outcome.error_classes)
     # marks the error as the learner's: feedback shows their message and the lines in their file
@@ -178,9 +216,17 @@ class LearnerException(FtlabError):
 class ExerciseProxy:
     """Stands for the learner's module: ``proxy.name(*args)`` runs ``name`` through the backend."""
 
-    def __init__(self, backend: Backend, exercise: Exercise) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        exercise: Exercise,
+        *,
+        observe: Callable[[StudentCodeError], None] | None = None,
+    ) -> None:
         self._backend = backend
         self._exercise = exercise
+        #: told of every call that ended in a grader-side failure, even one a grader catches
+        self._observe = observe
 
     def __getattr__(self, function: str) -> Any:
         if function.startswith("_"):
@@ -190,7 +236,12 @@ class ExerciseProxy:
             plain_args = to_plain(list(args), "the arguments")
             plain_kwargs = to_plain(dict(kwargs), "the keyword arguments")
             outcome = self._backend.call(self._exercise, function, plain_args, plain_kwargs)
-            return reraise(self._exercise, function, outcome)
+            try:
+                return reraise(self._exercise, function, outcome)
+            except StudentCodeError as error:
+                if self._observe is not None:
+                    self._observe(error)
+                raise
 
         call.__name__ = function
         return call
@@ -213,6 +264,7 @@ class LocalBackend:
         return self.root if self.root.is_file() else self.root / exercise.filename
 
     def call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome:
+        warm()  # once per process: the first timed call does not pay for lazy imports
         module = self._load(exercise)
         if isinstance(module, Outcome):
             return module
@@ -272,11 +324,7 @@ def run_call(
     try:
         return Outcome("value", value=to_plain(result, "the return value"))
     except NotPlainData as error:
-        return Outcome(
-            "not_plain",
-            message=f"a {error.type_name} object; "
-            "return plain data only (dict, list, str, int, float, bool or None)",
-        )
+        return Outcome("not_plain", message=error.reason)
 
 
 def learner_traceback(error: BaseException, source: Path) -> str:
