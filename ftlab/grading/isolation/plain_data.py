@@ -83,7 +83,7 @@ def to_plain(value: object, where: str = "the value") -> Any:
         raise NotPlainData(where, refused.value, what=refused.what) from None
 
 
-class _Refused(Exception):
+class _Refused(FtlabError):
     """Raised inside :func:`_plain`; the path to the value is added on the way out (free when all is well)."""
 
     def __init__(self, value: object, what: str = "", *, key: bool = False) -> None:
