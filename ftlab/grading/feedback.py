@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import pytest
@@ -10,6 +11,12 @@ from ftlab.grading.seam import StudentCodeError
 
 Kind = Literal["not_implemented", "learner_code", "check", "grader"]
 MAX_DETAIL = 1500
+#: " at 0x7f3a..." in an object's repr (``<Foo object at 0x7f..>``, ``<function f at 0x7f..>``)
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+#: the numbered folder of one pytest run's ``tmp_path``s (``/tmp/pytest-of-me/pytest-12/``)
+_PYTEST_RUN = re.compile(r"(?<=/)pytest-\d+(?=/)")
+#: the random part of the temporary folders a run makes (``tempfile.mkdtemp(prefix=...)``)
+_TEMP_NAME = re.compile(r"((?:ftlab-scratch|ftlab-child|ftlab-tiktoken|tmp)-?)[a-z0-9_]{8}(?![a-z0-9_])")
 
 
 def classify(error: BaseException) -> Kind:
@@ -31,10 +38,10 @@ def describe(error: BaseException) -> str:
         return describe(error.exceptions[0])
     kind = classify(error)
     if kind == "not_implemented":
-        return f"not implemented yet ({error})" if str(error) else "not implemented yet"
+        return _cut(f"not implemented yet ({error})" if str(error) else "not implemented yet")
     if kind == "learner_code":
         if isinstance(error, StudentCodeError):
-            return error.feedback()
+            return _cut(error.feedback())
         message = getattr(error, "ftlab_message", str(error))
         text = (
             f"your code raised {_name(error)}: {message}" if message else f"your code raised {_name(error)}"
@@ -63,7 +70,14 @@ def _notes(error: BaseException) -> str:
     return ("\n" + "\n".join(notes)) if notes else ""
 
 
+def normalise(text: str) -> str:
+    """The text without what changes from run to run: memory addresses, random temporary names."""
+    text = _PYTEST_RUN.sub("pytest-N", _ADDRESS.sub("", text))
+    return _TEMP_NAME.sub(r"\1XXXXXXXX", text)
+
+
 def _cut(text: str) -> str:
+    text = normalise(text)
     if len(text) <= MAX_DETAIL:
         return text
     return text[:MAX_DETAIL] + f"\n[... {len(text) - MAX_DETAIL} more characters cut]"

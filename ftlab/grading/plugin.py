@@ -23,7 +23,7 @@ from ftlab.grading.marker import MARKER_POINTS, PointsSpec, marker_call, points_
 from ftlab.grading.mock_api import ftlab_mock_server, mock_api  # noqa: F401 - fixtures for graders
 from ftlab.grading.recorder import PROPERTY, Recorder
 from ftlab.grading.results import CheckResult
-from ftlab.grading.seam import Backend, ExerciseProxy
+from ftlab.grading.seam import Backend, ExerciseProxy, StudentCodeError
 from ftlab.grading.settings import BACKEND_FACTORY, add_options, impl_root, local_backend
 
 _EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")
@@ -31,6 +31,8 @@ _BACKENDS = pytest.StashKey[dict[Path, Backend]]()
 _SPEC = pytest.StashKey[PointsSpec]()
 _CREDIT = pytest.StashKey[PartialCredit]()
 _RECORDED = pytest.StashKey[bool]()
+#: the grader-side failures (:class:`StudentCodeError`) of the calls the running check made
+_FAILURES = pytest.StashKey[list[StudentCodeError]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,6 +42,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_POINTS)
     config.stash[_BACKENDS] = {}
+    config.stash[_FAILURES] = []
     config.stash.setdefault(BACKEND_FACTORY, local_backend)
     config.pluginmanager.register(Recorder(config), "ftlab-recorder")
     if config.getoption("ftlab_impl"):
@@ -104,7 +107,8 @@ def exercise(request: pytest.FixtureRequest) -> ExerciseProxy:
     """The learner's implementation of this grader module's exercise (the one seam to it)."""
     module = request.node
     root = module.impl_root if isinstance(module, GraderModule) else impl_root(request.config)
-    return ExerciseProxy(_backend(request.config, root), _exercise_of(module))
+    failures = request.config.stash[_FAILURES]
+    return ExerciseProxy(_backend(request.config, root), _exercise_of(module), observe=failures.append)
 
 
 @pytest.fixture
@@ -135,24 +139,50 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         _exercise_of(item)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.config.stash[_FAILURES].clear()  # a new check: no call of it has failed yet
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
+    error = _backstop(item, call, report)
     spec = item.stash.get(_SPEC, None)
     if spec is None or item.stash.get(_RECORDED, False):
         return report
     if report.when == "call" or (report.when == "setup" and not report.passed):
         item.stash[_RECORDED] = True
-        result = _grade(item, call, report, spec)
+        result = _grade(item, error, report, spec)
         report.user_properties.append((PROPERTY, result.to_dict()))
     return report
 
 
+def _backstop(
+    item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport
+) -> BaseException | None:
+    """A check during which a call failed on the grader's side (a hang, a crash, a forged answer) fails.
+
+    Whatever the check's code did with the error (caught it, expected "an error"): a crash, a hang
+    or a broken protocol is never the behaviour a check asks for. The check then fails with that
+    error, as if it had not been caught. The error the check failed with (None if it passed).
+    """
+    failures = item.config.stash[_FAILURES]
+    error = call.excinfo.value if call.excinfo is not None else None
+    if report.when != "call" or not failures or isinstance(error, StudentCodeError):
+        return error
+    first = failures[0]
+    report.outcome = "failed"
+    report.longrepr = describe(first)
+    if hasattr(report, "wasxfail"):
+        del report.wasxfail
+    return first
+
+
 def _grade(
-    item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, spec: PointsSpec
+    item: pytest.Item, error: BaseException | None, report: pytest.TestReport, spec: PointsSpec
 ) -> CheckResult:
     credit = item.stash.get(_CREDIT, None)
-    error = call.excinfo.value if call.excinfo is not None else None
     hidden = spec.visibility == "hidden"
     result = CheckResult(
         name=item.name,

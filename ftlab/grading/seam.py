@@ -9,50 +9,38 @@ cannot tell the difference because both speak only plain data.
 
 from __future__ import annotations
 
-import builtins
 import hashlib
 import importlib.util
 import sys
 import threading
 import traceback
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
 import ftlab.grading.isolation.handles  # noqa: F401 - registers the standard handles where learner code runs
-from ftlab.errors import FtlabError
 from ftlab.grading.exercises import Exercise
 from ftlab.grading.isolation.plain_data import NotPlainData, from_plain, to_plain
+from ftlab.grading.outcomes import (  # noqa: F401 - graders and the backends import them from the seam
+    BrokeProtocol,
+    CallTimedOut,
+    LearnerException,
+    MissingFunction,
+    Outcome,
+    ProcessEnded,
+    ReturnedNotPlain,
+    StudentCodeError,
+    UnloadableExercise,
+    class_name,
+    nearest_builtin,
+    raised_as,
+    reraise,
+)
 from ftlab.grading.time_limit import TimeLimitExceeded, time_limit
+from ftlab.grading.warmup import warm
 
 DEFAULT_CALL_TIMEOUT = 10.0
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one call did, as plain data: a value, a raised exception, or why it could not run."""
-
-    kind: str  # "value" | "raised" | "missing" | "unloadable" | "not_plain" | "timeout"
-    value: Any = None
-    error_type: str = ""
-    builtin_type: str = ""
-    message: str = ""
-    traceback: str = ""
-    notes: list[str] = field(default_factory=list)
-    #: the raised exception's classes, most derived first, as "module.QualName" (see :func:`raised_as`)
-    error_classes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            k: v
-            for k, v in self.__dict__.items()
-            if v not in ("", None, []) or (k == "value" and self.kind == "value")
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Outcome:
-        return cls(**data)
 
 
 class Backend(Protocol):
@@ -63,124 +51,20 @@ class Backend(Protocol):
     def call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome: ...
 
 
-class StudentCodeError(FtlabError):
-    """Base of the errors a grader sees when the learner's code could not be called as asked."""
-
-    def feedback(self) -> str:
-        return str(self)
-
-
-class MissingFunction(StudentCodeError, AttributeError):
-    """The exercise module does not define the function a check needs."""
-
-    def __init__(self, exercise: Exercise, function: str) -> None:
-        super().__init__(exercise.slug, function)
-        self.exercise, self.function = exercise, function
-
-    def __str__(self) -> str:
-        return (
-            f"MISSING FUNCTION --> {self.function}() in {self.exercise.filename}: "
-            "did you misname or forget to define it?"
-        )
-
-
-class UnloadableExercise(StudentCodeError):
-    """The learner's file could not be found or imported (a syntax error, an import that fails)."""
-
-    def __init__(self, exercise: Exercise, reason: str) -> None:
-        super().__init__(exercise.slug, reason)
-        self.exercise, self.reason = exercise, reason
-
-    def __str__(self) -> str:
-        return f"{self.exercise.filename} could not be loaded: {self.reason}"
-
-
-class ReturnedNotPlain(StudentCodeError, TypeError):
-    """The learner's function returned something that is not plain data."""
-
-
-class CallTimedOut(StudentCodeError, TimeoutError):
-    """The learner's function ran longer than a check allows."""
-
-
-def reraise(exercise: Exercise, function: str, outcome: Outcome) -> Any:
-    """The value an outcome carries, or the exception it describes raised here."""
-    if outcome.kind == "value":
-        return from_plain(outcome.value)
-    if outcome.kind == "missing":
-        raise MissingFunction(exercise, function)
-    if outcome.kind == "unloadable":
-        raise UnloadableExercise(exercise, outcome.message)
-    if outcome.kind == "not_plain":
-        raise ReturnedNotPlain(f"{function}() returned {outcome.message}")
-    if outcome.kind == "timeout":
-        raise CallTimedOut(f"{function}() {outcome.message}")
-    error = _rebuild_exception(outcome)
-    vars(error)["ftlab_classes"] = tuple(outcome.error_classes)
-    # marks the error as the learner's: feedback shows their message and the lines in their file
-    vars(error).update(ftlab_traceback=outcome.traceback, ftlab_message=outcome.message)
-    for note in outcome.notes:
-        error.add_note(note)
-    raise error
-
-
-def _rebuild_exception(outcome: Outcome) -> BaseException:
-    cls = getattr(builtins, outcome.builtin_type, None)
-    if isinstance(cls, type) and issubclass(cls, Exception):
-        try:
-            error = cls(outcome.message)
-        except Exception:  # noqa: BLE001 - a few builtins take other arguments
-            return LearnerException(outcome.error_type, outcome.message)
-        if outcome.error_type != outcome.builtin_type:
-            error.add_note(f"(raised as {outcome.error_type})")
-        return error
-    return LearnerException(outcome.error_type, outcome.message)
-
-
-def class_name(cls: type) -> str:
-    """A class's "module.QualName", as :attr:`Outcome.error_classes` spells it."""
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
-def raised_as(error: BaseException | None, cls: type[BaseException]) -> bool:
-    """Whether the learner's code raised ``cls`` (or a subclass of it): the check a grader makes.
-
-    An error that crossed from a child process is rebuilt, so it is checked by the classes it
-    was raised as there; an error raised in this process, by ``isinstance``. Never true for the
-    grader's own failures (:class:`StudentCodeError`): a crash or a hang is not the error asked for.
-    """
-    if error is None or isinstance(error, StudentCodeError):
-        return False
-    classes = getattr(error, "ftlab_classes", None)
-    if classes:
-        return class_name(cls) in classes
-    return isinstance(error, cls)
-
-
-def _nearest_builtin(error: BaseException) -> str:
-    for cls in type(error).__mro__:
-        if getattr(builtins, cls.__name__, None) is cls:
-            return cls.__name__
-    return ""
-
-
-class LearnerException(FtlabError):
-    """An exception of a class the learner defined (or a library's), rebuilt by name."""
-
-    def __init__(self, type_name: str, message: str) -> None:
-        super().__init__(message)
-        self.type_name = type_name
-
-    def __str__(self) -> str:
-        return f"{self.type_name}: {self.args[0]}" if self.args[0] else self.type_name
-
-
 class ExerciseProxy:
     """Stands for the learner's module: ``proxy.name(*args)`` runs ``name`` through the backend."""
 
-    def __init__(self, backend: Backend, exercise: Exercise) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        exercise: Exercise,
+        *,
+        observe: Callable[[StudentCodeError], None] | None = None,
+    ) -> None:
         self._backend = backend
         self._exercise = exercise
+        #: told of every call that ended in a grader-side failure, even one a grader catches
+        self._observe = observe
 
     def __getattr__(self, function: str) -> Any:
         if function.startswith("_"):
@@ -190,7 +74,12 @@ class ExerciseProxy:
             plain_args = to_plain(list(args), "the arguments")
             plain_kwargs = to_plain(dict(kwargs), "the keyword arguments")
             outcome = self._backend.call(self._exercise, function, plain_args, plain_kwargs)
-            return reraise(self._exercise, function, outcome)
+            try:
+                return reraise(self._exercise, function, outcome)
+            except StudentCodeError as error:
+                if self._observe is not None:
+                    self._observe(error)
+                raise
 
         call.__name__ = function
         return call
@@ -213,6 +102,7 @@ class LocalBackend:
         return self.root if self.root.is_file() else self.root / exercise.filename
 
     def call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome:
+        warm()  # once per process: the first timed call does not pay for lazy imports
         module = self._load(exercise)
         if isinstance(module, Outcome):
             return module
@@ -263,7 +153,7 @@ def run_call(
         return Outcome(
             "raised",
             error_type=type(error).__name__,
-            builtin_type=_nearest_builtin(error),
+            builtin_type=nearest_builtin(error),
             message=str(error),
             traceback=learner_traceback(error, source),
             notes=[str(n) for n in getattr(error, "__notes__", [])],
@@ -272,11 +162,7 @@ def run_call(
     try:
         return Outcome("value", value=to_plain(result, "the return value"))
     except NotPlainData as error:
-        return Outcome(
-            "not_plain",
-            message=f"a {error.type_name} object; "
-            "return plain data only (dict, list, str, int, float, bool or None)",
-        )
+        return Outcome("not_plain", message=error.reason)
 
 
 def learner_traceback(error: BaseException, source: Path) -> str:

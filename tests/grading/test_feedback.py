@@ -42,3 +42,16 @@ def test_descriptions():
 def test_long_details_are_cut_with_a_note():
     text = describe(AssertionError("x" * (MAX_DETAIL + 10)))
     assert text.endswith("[... 10 more characters cut]")
+
+
+def test_feedback_says_the_same_on_every_run_without_addresses_or_random_names():
+    class Thing:
+        pass
+
+    thing = Thing()
+    text = describe(AssertionError(f"got {thing!r} from {describe!r} in /tmp/pytest-of-me/pytest-41/t0/x"))
+    assert " at 0x" not in text and "pytest-41" not in text
+    assert text == describe(
+        AssertionError(f"got {Thing()!r} from {describe!r} in /tmp/pytest-of-me/pytest-7/t0/x")
+    )
+    assert "ftlab-scratch-XXXXXXXX" in describe(AssertionError("/tmp/ftlab-scratch-k2j3_h4g/pytest"))

@@ -15,6 +15,7 @@ from ftlab.grading.seam import (
     MissingFunction,
     Outcome,
     ReturnedNotPlain,
+    StudentCodeError,
     UnloadableExercise,
     raised_as,
     reraise,
@@ -131,3 +132,25 @@ def test_raised_as_matches_the_class_an_error_crossed_as_and_never_a_grader_fail
     assert raised_as(ValueError("local"), ValueError)
     assert not raised_as(None, Exception)
     assert not raised_as(CallTimedOut("hung"), Exception)
+
+
+def test_the_proxy_tells_its_observer_of_every_grader_failure_even_a_caught_one(tmp_path):
+    (tmp_path / EX1.filename).write_text("def build_example(a, b):\n    return {1, 2}\n")
+    seen: list[StudentCodeError] = []
+    ex = ExerciseProxy(LocalBackend(tmp_path), EX1, observe=seen.append)
+    try:
+        ex.build_example("a", "b")
+    except Exception:  # noqa: BLE001 - a grader that swallows everything
+        pass
+    with pytest.raises(MissingFunction):
+        ex.write_jsonl([], "x")
+    assert [type(e) for e in seen] == [ReturnedNotPlain, MissingFunction]
+
+
+def test_a_value_too_deep_to_cross_is_refused_in_process_too(tmp_path):
+    ex = proxy(
+        tmp_path,
+        "def build_example(a, b):\n    v = []\n    for _ in range(200_000):\n        v = [v]\n    return v\n",
+    )
+    with pytest.raises(ReturnedNotPlain, match="returned a value nested more than 100 levels deep"):
+        ex.build_example("a", "b")

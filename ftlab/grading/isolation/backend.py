@@ -13,6 +13,7 @@ through it, and tells ``ftlab.grading.mock_api`` to serve where the sandbox can 
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import tempfile
 import time
@@ -67,7 +68,7 @@ class IsolatedBackend:
         self._unloadable: dict[str, Outcome] = {}
         self._hangs: dict[tuple[str, str], int] = {}
         self._exits: dict[tuple[str, str], int] = {}
-        self._next_id = 0
+        self._sent = False  # whether this call's request went out (a violation after it is the call's)
 
     # -- the Backend protocol -----------------------------------------------------------------
 
@@ -77,7 +78,8 @@ class IsolatedBackend:
             return refusal
         if not self._child.running:
             self._start()
-        ident, self._next_id = self._next_id, self._next_id + 1
+        ident = secrets.token_hex(16)  # unguessable: a forged answer cannot name the request it answers
+        self._sent = False
         try:
             return self._exchange(exercise, function, ident, {"args": args, "kwargs": kwargs})
         except Expired:
@@ -91,12 +93,11 @@ class IsolatedBackend:
             self._hung(exercise, function)
             return Outcome("timeout", message=_TIMED_OUT.format(self.timeout))
         except Violation as violation:
-            self._child.stop()
-            return Outcome(
-                "raised",
-                error_type="ProtocolViolation",
-                message=f"the process running your code wrote on the grader's private channel: {violation}",
-            )
+            self._child.stop()  # a fresh child answers the next call
+            outcome = Outcome("protocol", message=str(violation))
+            if self._sent and exercise.slug not in self._loaded:  # at import: it would do it every time
+                self._unloadable[exercise.slug] = outcome
+            return outcome
 
     def close(self) -> None:
         """Stop the child and remove its private folder."""
@@ -139,11 +140,14 @@ class IsolatedBackend:
             self.failures.append(str(failure))
             raise
 
-    def _exchange(self, exercise: Exercise, function: str, ident: int, call: dict[str, Any]) -> Outcome:
+    def _exchange(self, exercise: Exercise, function: str, ident: str, call: dict[str, Any]) -> Outcome:
         """Send one request and read answers until its outcome; :class:`Expired` or :class:`Violation`."""
         wire = self._child.wire
         assert wire is not None
+        if wire.pending():
+            raise Violation("a message before the grader asked for anything")
         wire.send({"id": ident, "exercise": exercise.slug, "function": function, **call})
+        self._sent = True
         loaded = exercise.slug in self._loaded
         deadline = self._deadline(self.timeout + GRACE if loaded else self._load_timeout)
         while True:
@@ -151,23 +155,35 @@ class IsolatedBackend:
             if message is None:
                 return self._ended(exercise, function, exercise.slug in self._loaded)
             if message.get("id") != ident:
-                raise Violation(f"an answer to request {message.get('id')!r} while waiting for {ident}")
-            if message.get("event") == "loaded" and exercise.slug not in self._loaded:
+                raise Violation("a message that answers no request the grader made")
+            if message.get("event") == "loaded" and set(message) <= {"id", "event", "notes"}:
+                if exercise.slug in self._loaded:
+                    raise Violation("a second message saying your file was loaded")
                 self._loaded.add(exercise.slug)
-                self.notes.extend(str(n) for n in message.get("notes", []))
+                notes = message.get("notes", [])
+                self.notes.extend(str(n) for n in (notes if isinstance(notes, list) else []))
                 deadline = self._deadline(self.timeout + GRACE)
-            elif "outcome" in message:
-                outcome = checked_outcome(message["outcome"])
-                if outcome.kind == "unloadable":
-                    self._unloadable[exercise.slug] = outcome
-                if outcome.kind == "timeout":
-                    self._hung(exercise, function)
-                return outcome
+            elif set(message) == {"id", "outcome"}:
+                return self._finished(exercise, function, checked_outcome(message["outcome"]))
             else:
-                raise Violation(f"an unexpected message {sorted(message)}")
+                raise Violation("a message of no known kind")
+
+    def _finished(self, exercise: Exercise, function: str, outcome: Outcome) -> Outcome:
+        wire = self._child.wire
+        assert wire is not None
+        if wire.pending():
+            raise Violation("a second answer to one request")
+        if outcome.kind == "unloadable":
+            self._unloadable[exercise.slug] = outcome
+        elif exercise.slug not in self._loaded:
+            raise Violation("an answer before your file was loaded")
+        if outcome.kind == "timeout":
+            self._hung(exercise, function)
+        return outcome
 
     def _ended(self, exercise: Exercise, function: str, loaded: bool) -> Outcome:
-        why = self._child.why(self._child.stop(wait=2.0))
+        status = self._child.stop(wait=2.0)
+        why = self._child.why(status)
         if not loaded:
             return self._cache_unloadable(
                 exercise,
@@ -176,10 +192,7 @@ class IsolatedBackend:
             )
         key = (exercise.slug, function)
         self._exits[key] = self._exits.get(key, 0) + 1
-        return _process_ended(
-            f"{function}() ended the Python process running your code ({why}): "
-            "return a value instead of exiting"
-        )
+        return _process_ended(f"{function}() ended the Python process running your code ({why})")
 
     def _cache_unloadable(self, exercise: Exercise, reason: str) -> Outcome:
         outcome = Outcome("unloadable", message=reason)
@@ -201,7 +214,7 @@ class IsolatedBackend:
 
 
 def _process_ended(message: str) -> Outcome:
-    return Outcome("raised", error_type="ProcessEnded", message=message)
+    return Outcome("ended", message=message)
 
 
 class IsolationPlugin:

@@ -24,9 +24,9 @@ from typing import Any
 
 from ftlab.grading.cells import is_cell_file, run_cells
 from ftlab.grading.isolation.sandbox import Limits
+from ftlab.grading.isolation.wire import MAX_MESSAGE
 from ftlab.grading.seam import Outcome, load_module, run_call
-
-MAX_MESSAGE = 64 * 1024**2
+from ftlab.grading.warmup import warm
 
 
 def main(config_json: str) -> None:
@@ -38,6 +38,7 @@ def main(config_json: str) -> None:
     harness = Harness(
         Path(config["root"]), timeout=config["timeout"], send=lambda message: _send(out_fd, message)
     )
+    warm()  # lazy imports and encodings load now, not inside the first timed call
     _apply_limits(Limits.from_dict(config["limits"]), sandboxed=config["sandboxed"])
     _send(out_fd, {"event": "ready"})
     buffer = b""
@@ -96,22 +97,28 @@ class Harness:
 
 
 def _send(fd: int, message: dict[str, Any]) -> None:
-    data = json.dumps(message, allow_nan=False).encode() + b"\n"
-    if len(data) > MAX_MESSAGE and "outcome" in message:
-        size = f"{len(data) / 1024**2:.0f} MB"
-        data = (
-            json.dumps(
-                {
-                    "id": message["id"],
-                    "outcome": {"kind": "not_plain", "message": f"a value too large to send ({size})"},
-                }
-            ).encode()
-            + b"\n"
-        )
-    view = memoryview(data)
+    view = memoryview(_encoded(message))
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def _encoded(message: dict[str, Any]) -> bytes:
+    """One message as a JSON line; an outcome that cannot be sent becomes a "not_plain" one saying why."""
+    try:
+        data = json.dumps(message, allow_nan=False).encode() + b"\n"
+    except (MemoryError, ValueError, RecursionError) as error:
+        if "outcome" not in message:
+            raise
+        return _refusal(message["id"], f"a value that could not be sent ({type(error).__name__})")
+    if len(data) > MAX_MESSAGE and "outcome" in message:
+        return _refusal(message["id"], f"a value too large to send ({len(data) / 1024**2:.0f} MB as JSON)")
+    return data
+
+
+def _refusal(ident: Any, reason: str) -> bytes:
+    outcome = {"kind": "not_plain", "message": f"{reason}; return less data"}
+    return json.dumps({"id": ident, "outcome": outcome}).encode() + b"\n"
 
 
 def _die_with_parent(parent: int) -> None:

@@ -14,9 +14,12 @@ import time
 from typing import Any
 
 from ftlab.errors import FtlabError
+from ftlab.grading.isolation.plain_data import MAX_DEPTH as PLAIN_DEPTH
 from ftlab.grading.seam import Outcome
 
 MAX_MESSAGE = 64 * 1024**2
+MAX_DEPTH = 4 * PLAIN_DEPTH  # as JSON: a dataclass adds levels to what :func:`to_plain` counted
+#: what a child may report; "protocol" and "ended" are the grader's verdicts, never the child's
 _KINDS = {"value", "raised", "missing", "unloadable", "not_plain", "timeout"}
 
 
@@ -33,7 +36,9 @@ class Wire:
 
     def __init__(self, requests: int, answers: int) -> None:
         self.requests, self.answers = requests, answers
-        self._buffer = b""
+        self._buffer = bytearray()
+        self._scanned = 0  # bytes of the buffer known to hold no newline: each byte is looked at once
+        self._ended = False
 
     def send(self, message: dict[str, Any]) -> None:
         """Send one request; a child that is gone is noticed when its answer is read."""
@@ -44,36 +49,59 @@ class Wire:
         except OSError:
             pass
 
+    def pending(self) -> bool:
+        """Whether the child wrote something nobody asked for yet (read without waiting)."""
+        if self._buffer:
+            return True
+        if not self._ended and select.select([self.answers], [], [], 0)[0]:
+            self._read()
+        return bool(self._buffer)
+
     def receive(self, deadline: float | None) -> dict[str, Any] | None:
         """The next message, or None when the child closed its end (it ended).
 
         Raises :class:`Expired` at the deadline, :class:`Violation` for what the protocol forbids.
         """
-        while b"\n" not in self._buffer:
-            if len(self._buffer) > MAX_MESSAGE:
+        while (end := self._buffer.find(b"\n", self._scanned)) < 0:
+            self._scanned = len(self._buffer)
+            if self._scanned > MAX_MESSAGE:
                 raise Violation(f"a message longer than {MAX_MESSAGE // 1024**2} MB")
+            if self._ended:
+                return None
             wait = None if deadline is None else deadline - time.monotonic()
             if wait is not None and wait <= 0:
                 raise Expired
             readable, _, _ = select.select([self.answers], [], [], wait)
             if not readable:
                 raise Expired
-            chunk = os.read(self.answers, 1 << 20)
-            if not chunk:
-                return None
+            self._read()
+        if end > MAX_MESSAGE:
+            raise Violation(f"a message longer than {MAX_MESSAGE // 1024**2} MB")
+        line = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
+        self._scanned = 0
+        return _decoded(line)
+
+    def _read(self) -> None:
+        chunk = os.read(self.answers, 1 << 20)
+        if chunk:
             self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        try:
-            message = json.loads(line, parse_constant=_no_constant)
-        except (ValueError, RecursionError):
-            raise Violation("a line that is not JSON") from None
-        if not isinstance(message, dict):
-            raise Violation("a message that is not a JSON object")
-        return message
+        else:
+            self._ended = True
 
     def close(self) -> None:
         for fd in (self.requests, self.answers):
             os.close(fd)
+
+
+def _decoded(line: bytes) -> dict[str, Any]:
+    try:
+        message = json.loads(line, parse_constant=_no_constant)
+    except (ValueError, RecursionError, MemoryError):
+        raise Violation("a line that is not JSON") from None
+    if not isinstance(message, dict):
+        raise Violation("a message that is not a JSON object")
+    return message
 
 
 def _no_constant(name: str) -> Any:
@@ -104,8 +132,8 @@ def checked_outcome(data: Any) -> Outcome:
 
 def not_plain(value: Any, depth: int = 0) -> str:
     """Why a decoded value is not plain data a grader accepts, or ""."""
-    if depth > 200:
-        return "a value nested more than 200 levels deep"
+    if depth > MAX_DEPTH:
+        return f"a value nested more than {MAX_DEPTH} levels deep"
     if value is None or isinstance(value, (bool, int, float, str)):
         return ""
     if isinstance(value, list):

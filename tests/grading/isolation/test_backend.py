@@ -14,10 +14,11 @@ from ftlab.grading.isolation.backend import MAX_FAILS, IsolatedBackend
 from ftlab.grading.isolation.process import Channel, SandboxFailure
 from ftlab.grading.isolation.sandbox import Sandbox, find_sandbox
 from ftlab.grading.seam import (
+    BrokeProtocol,
     CallTimedOut,
     ExerciseProxy,
-    LearnerException,
     MissingFunction,
+    ProcessEnded,
     ReturnedNotPlain,
     UnloadableExercise,
 )
@@ -114,9 +115,7 @@ def test_exiting_in_a_call_fails_that_call_and_the_next_call_runs(start):
         "import os\ndef build_example(a, b):\n    os._exit(0)\n"
         "def write_jsonl(examples, path):\n    return 7\n"
     )
-    with pytest.raises(
-        LearnerException, match=r"ended the Python process running your code \(exit status 0\)"
-    ):
+    with pytest.raises(ProcessEnded, match=r"ended the Python process running your code \(exit status 0\)"):
         proxy.build_example("a", "b")
     assert proxy.write_jsonl([], "x") == 7
 
@@ -124,7 +123,7 @@ def test_exiting_in_a_call_fails_that_call_and_the_next_call_runs(start):
 def test_a_function_that_keeps_exiting_is_not_run_again(start):
     proxy = start("import os\ndef build_example(a, b):\n    os._exit(3)\n")
     for _ in range(MAX_FAILS + 2):
-        with pytest.raises(LearnerException, match="ended the Python process"):
+        with pytest.raises(ProcessEnded, match="ended the Python process"):
             proxy.build_example("a", "b")
     assert proxy.backend.starts == MAX_FAILS
 
@@ -185,7 +184,7 @@ def test_writing_on_the_private_channel_is_a_violation_not_an_answer(start):
             return "late"
         """
     )
-    with pytest.raises(LearnerException, match="ProtocolViolation"):
+    with pytest.raises(BrokeProtocol, match="wrote on the grader's private channel"):
         proxy.build_example("a", "b")
 
 
@@ -322,7 +321,7 @@ def test_too_much_cpu_ends_the_child_and_says_why(tmp_path, sandbox):
     )
     proxy = _limited(tmp_path, sandbox, source, Limits(cpu_seconds=1))
     try:
-        with pytest.raises(LearnerException, match="used more than 1 s of CPU time"):
+        with pytest.raises(ProcessEnded, match="used more than 1 s of CPU time"):
             proxy.build_example("a", "b")
     finally:
         proxy._backend.close()

@@ -122,3 +122,19 @@ def test_the_harness_speaks_only_on_its_own_descriptors(tmp_path):
     stdout, _ = process.communicate(timeout=30)
     assert [m.get("event") or m["outcome"]["value"] for m in messages] == ["ready", "loaded", "x"]
     assert stdout == b"noise\n"
+
+
+def test_an_outcome_that_cannot_be_encoded_is_sent_as_a_refusal_not_a_crash(monkeypatch):
+    from ftlab.grading.isolation import harness
+
+    unprintable = {"id": "t", "outcome": {"kind": "value", "value": 10**5000}}
+    assert json.loads(harness._encoded(unprintable)) == {
+        "id": "t",
+        "outcome": {
+            "kind": "not_plain",
+            "message": "a value that could not be sent (ValueError); return less data",
+        },
+    }
+    monkeypatch.setattr(harness, "MAX_MESSAGE", 100)
+    large = json.loads(harness._encoded({"id": "t", "outcome": {"kind": "value", "value": "x" * 200}}))
+    assert large["outcome"]["kind"] == "not_plain" and "too large to send" in large["outcome"]["message"]

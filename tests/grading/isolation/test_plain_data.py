@@ -9,7 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ftlab.dataset.problems import Problem
-from ftlab.grading.isolation.plain_data import Handle, NotPlainData, from_plain, register_handle, to_plain
+from ftlab.grading.isolation.plain_data import (
+    MAX_DEPTH,
+    MAX_SIZE,
+    Handle,
+    NotPlainData,
+    from_plain,
+    register_handle,
+    to_plain,
+)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -72,3 +80,43 @@ def test_handles_are_rebuilt_by_their_registered_builder():
     )
     with pytest.raises(ValueError, match="no way to build a 'nope' handle here"):
         from_plain(to_plain(Handle("nope", {})))
+
+
+def test_a_value_nested_too_deep_is_refused_not_a_recursion_error():
+    value: list = []
+    for _ in range(200_000):
+        value = [value]
+    with pytest.raises(NotPlainData) as error:
+        to_plain(value, "the return value")
+    assert error.value.reason.startswith(f"a value nested more than {MAX_DEPTH} levels deep")
+    shallow: list = []
+    for _ in range(MAX_DEPTH - 1):  # MAX_DEPTH lists in all
+        shallow = [shallow]
+    assert to_plain(shallow) == shallow
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "x" * (MAX_SIZE + 1),
+        "é" * (MAX_SIZE // 5),  # as JSON, each is six characters (\\u00e9)
+        [0] * MAX_SIZE,
+        {f"key {n}": None for n in range(MAX_SIZE // 16)},
+    ],
+    ids=["long-string", "non-ascii", "many-items", "many-keys"],
+)
+def test_a_value_larger_than_the_cap_is_refused(value):
+    with pytest.raises(NotPlainData) as error:
+        to_plain(value)
+    assert error.value.reason.startswith(f"a value larger than {MAX_SIZE // 1024**2} MiB")
+
+
+def test_a_value_just_under_the_cap_crosses():
+    value = ["x" * (MAX_SIZE // 4)] * 3
+    assert to_plain(value) == value
+
+
+def test_an_integer_too_long_to_print_is_refused():
+    with pytest.raises(NotPlainData, match="an integer with thousands of digits"):
+        to_plain({"n": 10**5000})
+    assert to_plain(10**1000) == 10**1000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 
 import pytest
@@ -84,3 +85,58 @@ def test_an_answer_of_the_wrong_shape_is_a_violation(answer):
 @pytest.mark.parametrize("value", [[], None, "", 0, False, {}])
 def test_an_empty_return_value_survives_the_wire(value):
     assert checked_outcome(json.loads(json.dumps(Outcome("value", value=value).to_dict()))).value == value
+
+
+@pytest.mark.parametrize("kind", ["protocol", "ended"])
+def test_a_child_cannot_claim_the_graders_own_verdicts(kind):
+    with pytest.raises(Violation, match="no known kind"):
+        checked_outcome({"kind": kind, "message": "all is well"})
+
+
+def test_a_line_longer_than_the_limit_is_refused_without_reading_it_all(wire, monkeypatch):
+    from ftlab.grading.isolation import wire as module
+
+    monkeypatch.setattr(module, "MAX_MESSAGE", 1 << 20)
+    ours, theirs, _ = wire
+    written = []
+
+    def flood() -> None:  # the pipe holds 64 KiB: the writer waits until the wire reads
+        try:
+            for _ in range(64):
+                written.append(os.write(theirs, b"x" * (64 << 10)))
+        except OSError:
+            pass
+
+    writer = threading.Thread(target=flood, daemon=True)
+    writer.start()
+    with pytest.raises(Violation, match="a message longer than 1 MB"):
+        ours.receive(time.monotonic() + 30)
+    assert sum(written) < 3 << 20, "it refused once it had more than the limit, not at the end of the line"
+
+
+def test_each_byte_of_a_long_line_is_scanned_once(wire, monkeypatch):
+    ours, theirs, _ = wire
+    finds = []
+    buffer_find = bytearray.find
+
+    class Counting(bytearray):
+        def find(self, sub, start=0, *rest):
+            finds.append(len(self) - start)
+            return buffer_find(self, sub, start, *rest)
+
+    ours._buffer = Counting()
+    os.write(theirs, b'{"a": "')
+    for _ in range(20):
+        os.write(theirs, b"y" * 4096)
+        with pytest.raises(Expired):
+            ours.receive(time.monotonic() + 0.01)
+    os.write(theirs, b'"}\n')
+    assert ours.receive(time.monotonic() + 5) == {"a": "y" * 20 * 4096}
+    assert sum(finds) <= 20 * 4096 + 100, "the scan does not start over at every chunk"
+
+
+def test_what_the_child_wrote_unasked_is_pending(wire):
+    ours, theirs, _ = wire
+    assert not ours.pending()
+    os.write(theirs, b'{"event": "ready"}\n')
+    assert ours.pending()
