@@ -14,33 +14,20 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import openai
 import pytest
 
-from ftlab.grading.mock_api import MOCK_ADDRESS, loopback
 from ftlab.grading.seam import StudentCodeError, raised_as
-from ftlab.mock import ManualClock, MockServer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "support_tickets.jsonl"
 MODEL = "gpt-4o-mini-2024-07-18"
 POLL = 30.0
 TIMEOUT = 3600.0
 JOB_FAILURE = "Training diverged at step 5: the loss became NaN. (ftlab grader)"
-
-
-@pytest.fixture(scope="module")
-def ftlab_mock_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[MockServer]:
-    """The plugin's mock API, with ids from a fixed seed: job ids and model names in feedback repeat."""
-    address = request.config.stash.get(MOCK_ADDRESS, loopback)
-    host = address(request.config, tmp_path_factory.mktemp("mock", numbered=True))
-    with MockServer(clock=ManualClock(), host=host, seed="ftlab grader ex4") as server:
-        yield server
 
 
 @pytest.fixture

@@ -25,11 +25,11 @@ def summary_md(results: Sequence[Graded], *, sandbox: str = "") -> str:
     graded_count = sum(r.status == "graded" for r in results)
     plural = "s" if len(results) != 1 else ""
     lines = ["# ftlab grades", ""]
+    if sandbox:
+        lines += [f"Learner code ran in: {sandbox}.", ""]
     lines.append(
         f"{len(results)} submission{plural}: {graded_count} graded, {len(results) - graded_count} not graded."
     )
-    if sandbox:
-        lines += ["", f"Learner code ran in: {sandbox}."]
     lines += [
         "",
         "| Submission | Status | " + " | ".join(escaped(exercise_label(c)) for c in columns) + " | Total |",

@@ -151,12 +151,16 @@ class MockApi:
 def ftlab_mock_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[MockServer]:
-    """The mock API on a manual clock, for one grader module, where the backend says to listen."""
+    """The mock API on a manual clock, for one grader module, where the backend says to listen.
+
+    Its ids come from a seed named after the grader module, so the job ids and model names a
+    learner's feedback quotes are the same every time the same submission is graded.
+    """
     from ftlab.mock import ManualClock, MockServer
 
     address = request.config.stash.get(MOCK_ADDRESS, loopback)
     host = address(request.config, tmp_path_factory.mktemp("mock", numbered=True))
-    with MockServer(clock=ManualClock(), host=host) as server:
+    with MockServer(clock=ManualClock(), host=host, seed=request.module.__name__) as server:
         yield server
 
 

@@ -24,6 +24,7 @@ from ftlab.grading.mock_api import ftlab_mock_server, mock_api  # noqa: F401 - f
 from ftlab.grading.recorder import PROPERTY, Recorder
 from ftlab.grading.results import CheckResult
 from ftlab.grading.seam import Backend, ExerciseProxy, StudentCodeError
+from ftlab.grading.selfcheck import register_engine_use
 from ftlab.grading.settings import BACKEND_FACTORY, add_options, impl_root, local_backend
 
 _EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")
@@ -45,6 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_FAILURES] = []
     config.stash.setdefault(BACKEND_FACTORY, local_backend)
     config.pluginmanager.register(Recorder(config), "ftlab-recorder")
+    register_engine_use(config)
     if config.getoption("ftlab_impl"):
         impl_root(config)  # a wrong --impl is a usage error now, not one error per check later
 

@@ -56,7 +56,7 @@ class IsolatedBackend:
         self.shared = list(shared)
         self.limits = limits or Limits()
         self.description = (
-            f"{'sandboxed' if sandbox.isolated else 'unsandboxed'} child process ({self.root.name})"
+            f"{'sandboxed' if sandbox.protected else 'unsandboxed'} child process ({self.root.name})"
         )
         self.notes: list[str] = []
         self.failures: list[str] = []  # the child could not start: the grader's problem, not the learner's

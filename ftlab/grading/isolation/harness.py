@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ftlab.grading.cells import is_cell_file, run_cells
+from ftlab.grading.isolation import blocker, landlock
 from ftlab.grading.isolation.sandbox import Limits
 from ftlab.grading.isolation.wire import MAX_MESSAGE
 from ftlab.grading.seam import Outcome, load_module, run_call
@@ -40,7 +41,8 @@ def main(config_json: str) -> None:
     )
     warm()  # lazy imports and encodings load now, not inside the first timed call
     _apply_limits(Limits.from_dict(config["limits"]), sandboxed=config["sandboxed"])
-    _send(out_fd, {"event": "ready"})
+    blocker.install(config.get("modules", ["ftlab.learner"]))  # the engine is not there; say so plainly
+    _send(out_fd, {"event": "ready", **landlock.apply_from_config(config)})
     buffer = b""
     while True:
         chunk = requests.read(65536)

@@ -1,8 +1,9 @@
 """Plain data: the only values that cross between a grader and the code it grades.
 
 A value is plain when JSON could carry it: None, bool, int, float, str, lists and dicts with
-string keys. Two tagged forms extend that without trusting the other side: dataclasses defined
-inside ``ftlab`` (a ``Scenario``, a ``Decision``) and *handles*, named resources that the side
+string keys. Two tagged forms extend that without trusting the other side: dataclasses of the
+learner API, ``ftlab.learner`` (a ``Scenario``, a ``Decision``: nothing else is ever rebuilt, so
+a value cannot make the other side import or call anything else) and *handles*, named resources that the side
 running the learner's code rebuilds for itself (an OpenAI client pointed at the mock, say).
 Anything else (an object whose ``==`` is always true, a generator, a file) is refused.
 """
@@ -18,6 +19,7 @@ from typing import Any
 from ftlab.errors import FtlabError
 
 _TAG = "$ftlab"
+LEARNER_API = "ftlab.learner"
 MAX_DEPTH = 100
 MAX_SIZE = 16 * 1024**2
 MAX_INT_BITS = 13_000  # about 3,900 digits: Python refuses to print more than 4,300
@@ -161,7 +163,7 @@ def _plain_tagged(value: object, depth: int, budget: _Budget) -> dict[str, Any]:
     if isinstance(value, Handle):
         return {_TAG: "handle", "kind": value.kind, "params": _plain(value.params, depth + 1, budget)}
     cls = type(value)
-    if dataclasses.is_dataclass(value) and cls.__module__.split(".")[0] == "ftlab":
+    if dataclasses.is_dataclass(value) and _crosses(cls.__module__):
         fields = {}
         for f in dataclasses.fields(value):
             try:
@@ -171,6 +173,11 @@ def _plain_tagged(value: object, depth: int, budget: _Budget) -> dict[str, Any]:
                 raise
         return {_TAG: "dataclass", "class": f"{cls.__module__}:{cls.__qualname__}", "fields": fields}
     raise _Refused(value)
+
+
+def _crosses(module: str) -> bool:
+    """Whether dataclasses of ``module`` may cross: the learner API's, nothing else."""
+    return module == LEARNER_API or module.startswith(LEARNER_API + ".")
 
 
 def from_plain(value: Any, *, handles: bool = True) -> Any:
@@ -183,12 +190,13 @@ def from_plain(value: Any, *, handles: bool = True) -> Any:
     if tag == "float":
         return float(value["repr"])
     if tag == "dataclass":
-        module, _, name = value["class"].partition(":")
-        if module.split(".")[0] != "ftlab":
+        module, _, name = str(value.get("class", "")).partition(":")
+        cls = getattr(importlib.import_module(module), name, None) if _crosses(module) else None
+        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
             raise ValueError(
-                f"refusing to rebuild {value['class']}: only ftlab's own dataclasses cross the boundary"
+                f"refusing to rebuild {value.get('class')!r}: only the learner API's dataclasses"
+                f" ({LEARNER_API}) cross the boundary"
             )
-        cls = getattr(importlib.import_module(module), name)
         return cls(**{k: from_plain(v, handles=handles) for k, v in value["fields"].items()})
     if tag == "handle":
         handle = Handle(value["kind"], from_plain(value["params"], handles=handles))

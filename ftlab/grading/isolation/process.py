@@ -10,9 +10,6 @@ key or token of the grader's reaches it. What it prints goes to a private log, n
 
 from __future__ import annotations
 
-import atexit
-import functools
-import importlib
 import json
 import os
 import shutil
@@ -28,6 +25,7 @@ from typing import Any
 
 from ftlab.errors import FtlabError
 from ftlab.grading.isolation.landlock import hand_over, readable_copy, runtime_paths, site_packages
+from ftlab.grading.isolation.library import child_library, child_modules
 from ftlab.grading.isolation.sandbox import (
     HARNESS_LIB,
     SYSTEM_FILES,
@@ -35,7 +33,6 @@ from ftlab.grading.isolation.sandbox import (
     Limits,
     Mount,
     Sandbox,
-    harness_package,
 )
 from ftlab.grading.isolation.wire import Expired, Violation, Wire
 
@@ -43,15 +40,8 @@ STARTUP_TIMEOUT = 60.0
 SANDBOX_ROOT = "/submission"
 SANDBOX_WORKDIR = "/tmp/work"
 #: The child's whole program; its configuration is written into it, so it reads no command line.
-#: Until harness.main sends ``{"event": "ready", **landlock.apply_from_config(config)}`` itself, the
-#: boot wraps its ``_send`` to do so (applying Landlock is idempotent, so both together are harmless).
 _BOOT = (
-    "import sys; sys.path[:0] = {paths!r}; "
-    "import ftlab.grading.isolation.harness as h, ftlab.grading.isolation.landlock as ll; "
-    "send = h._send; "
-    "h._send = lambda fd, m: send(fd, {{**m, **ll.apply_from_config({landlock})}} "
-    "if m == {{'event': 'ready'}} else m); "
-    "h.main({config!r})"
+    "import sys; sys.path[:0] = {paths!r}; from ftlab.grading.isolation.harness import main; main({config!r})"
 )
 
 
@@ -106,9 +96,10 @@ class HarnessProcess:
             "sandboxed": self.sandbox.isolated,
             "parent": 0 if self.sandbox.isolated else os.getpid(),
             "landlock": landlock,
+            "modules": child_modules(),
         }
         paths = [lib] + (site_packages() if self.sandbox.python else [])
-        boot = _BOOT.format(paths=paths, landlock={"landlock": landlock}, config=json.dumps(config))
+        boot = _BOOT.format(paths=paths, config=json.dumps(config))
         argv = [sys.executable, "-I", "-B", "-X", "utf8", "-c", boot]
         command = self.sandbox.command(argv, mounts=self._mounts(), workdir=workdir)
         try:
@@ -258,21 +249,3 @@ class GrantingWire(Wire):
     def send(self, message: dict[str, Any]) -> None:
         self._grant()
         super().send(message)
-
-
-@functools.cache
-def child_library() -> Path:
-    """The world-readable folder holding the ``ftlab`` modules the child imports.
-
-    ``ftlab.grading.isolation.library.child_library`` when it exists; until then a readable copy
-    of the whole package (temporary: it holds the engine), removed when this process ends.
-    """
-    try:
-        library = importlib.import_module("ftlab.grading.isolation.library")
-    except ImportError:
-        folder = Path(tempfile.mkdtemp(prefix="ftlab-lib-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        readable_copy(harness_package(), folder / "ftlab")
-        folder.chmod(0o755)
-        return folder
-    return Path(library.child_library())

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from ftlab.errors import FtlabError
+from ftlab.grading.isolation.plain_data import LEARNER_API
 from ftlab.grading.isolation.plain_data import MAX_DEPTH as PLAIN_DEPTH
 from ftlab.grading.seam import Outcome
 
@@ -143,6 +144,6 @@ def not_plain(value: Any, depth: int = 0) -> str:
         return "a handle (a resource the grader hands in); return plain data only"
     if tag == "float" and value.get("repr") not in ("inf", "-inf", "nan"):
         return "a malformed float"
-    if tag == "dataclass" and not str(value.get("class", "")).startswith("ftlab."):
-        return "an object of a class outside ftlab"
+    if tag == "dataclass" and not str(value.get("class", "")).startswith(LEARNER_API + "."):
+        return f"an object of a class outside {LEARNER_API}"
     return next((p for p in (not_plain(v, depth + 1) for v in value.values()) if p), "")

@@ -18,6 +18,7 @@ from ftlab.grading.isolation.plain_data import (
     register_handle,
     to_plain,
 )
+from ftlab.learner import Decision
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -65,11 +66,15 @@ def test_anything_else_is_refused_saying_where(value, message):
     assert str(error.value).startswith(message)
 
 
-def test_ftlab_dataclasses_cross_and_others_are_refused():
+def test_only_the_learner_apis_dataclasses_cross_and_nothing_else_is_rebuilt():
+    decision = Decision("rag", "the facts change daily")
+    assert from_plain(to_plain(decision)) == decision
     problem = Problem("invalid_weight", "weight must be 0 or 1", message_index=2, field="weight")
-    assert from_plain(to_plain(problem)) == problem
-    with pytest.raises(ValueError, match="only ftlab's own dataclasses"):
-        from_plain({"$ftlab": "dataclass", "class": "os:system", "fields": {}})
+    with pytest.raises(NotPlainData, match="Problem"):
+        to_plain(problem)  # an engine dataclass: the learner's side could not rebuild it
+    for forged in ("os:system", "ftlab.dataset.problems:Problem", "ftlab.learner:break_even"):
+        with pytest.raises(ValueError, match="only the learner API's dataclasses"):
+            from_plain({"$ftlab": "dataclass", "class": forged, "fields": {}})
 
 
 def test_handles_are_rebuilt_by_their_registered_builder():
