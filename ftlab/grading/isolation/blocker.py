@@ -9,6 +9,8 @@ Python finds them in ``sys.modules`` without asking any finder.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from importlib.machinery import ModuleSpec
@@ -96,3 +98,21 @@ def uninstall(blocker: EngineBlocker) -> None:
     for module in blocker.hooked:
         vars(module).pop("__getattr__", None)
     blocker.hooked.clear()
+
+
+#: A file of ftlab's outside the learner API, named in an error (``.../ftlab/dataset/records.py``).
+_ENGINE_FILE = re.compile(r"\bftlab/(?!learner\b)[\w/]+\.py\b")
+ENGINE_FILE_NOTE = (
+    "exercise code may not use ftlab's engine: its files are not there when your work is graded;"
+    " import only from ftlab.learner"
+)
+
+
+def explained(outcome: Any) -> Any:
+    """``outcome`` with a note when its error came from reaching for an engine file on disk."""
+    text = f"{getattr(outcome, 'message', '')}\n{getattr(outcome, 'traceback', '')}"
+    if outcome.kind not in ("raised", "unloadable") or not _ENGINE_FILE.search(text):
+        return outcome
+    if outcome.kind == "unloadable":
+        return dataclasses.replace(outcome, message=f"{outcome.message} ({ENGINE_FILE_NOTE})")
+    return dataclasses.replace(outcome, notes=[*outcome.notes, ENGINE_FILE_NOTE])

@@ -73,7 +73,7 @@ class Harness:
         source = self.source(slug)
         module = self._load(source)
         if isinstance(module, Outcome):
-            self.send({"id": ident, "outcome": module.to_dict()})
+            self.send({"id": ident, "outcome": blocker.explained(module).to_dict()})
             return
         if slug not in self._announced:  # before the call: if it ends the process, the import did not
             self._announced.add(slug)
@@ -85,7 +85,7 @@ class Harness:
             outcome = run_call(
                 target, request["args"], request["kwargs"], source=source, timeout=self.timeout
             )
-        self.send({"id": ident, "outcome": outcome.to_dict()})
+        self.send({"id": ident, "outcome": blocker.explained(outcome).to_dict()})
 
     def _load(self, source: Path) -> Any:
         if source not in self._modules:

@@ -102,3 +102,20 @@ def test_in_the_child_every_way_to_reach_an_answer_key_gets_the_plain_message(st
     first, message = result.stdout.splitlines()
     assert first == f"EngineNotAvailable {module}"
     assert message.startswith(f'exercise code may not use ftlab\'s engine: "{module}" is not available')
+
+
+def test_an_error_from_reaching_for_an_engine_file_on_disk_says_the_engine_is_off_limits():
+    from ftlab.grading.isolation.blocker import ENGINE_FILE_NOTE, explained
+    from ftlab.grading.outcomes import Outcome
+
+    missing = "FileNotFoundError: [Errno 2] No such file or directory: '/ftlab/lib/ftlab/dataset/records.py'"
+    unloadable = explained(Outcome("unloadable", message=missing))
+    assert unloadable.message.endswith(f"({ENGINE_FILE_NOTE})")
+    raised = explained(Outcome("raised", error_type="PermissionError", message="/x/ftlab/tokens/cost.py"))
+    assert raised.notes == [ENGINE_FILE_NOTE]
+    for untouched in (
+        Outcome("raised", error_type="ValueError", message="bad record"),
+        Outcome("raised", error_type="OSError", message="/srv/ftlab/learner/decisions.py"),
+        Outcome("value", value="ftlab/dataset/records.py"),
+    ):
+        assert explained(untouched) == untouched
