@@ -1,11 +1,12 @@
 """The harness process: one child running learner code, started in the sandbox, spoken to over a wire.
 
-What the child can see (bubblewrap): the Python runtime, the ftlab package (mounted at
-``/ftlab/lib``), the submission (read-only, at ``/submission``), and the run's temporary folder
-at its own path, writable: every ``tmp_path`` a grader hands to the learner's code lives there,
-and so does anything a grader sets up to be reached from inside, such as the mock API's Unix
-socket. Other host paths can be handed in as :class:`Channel`. Its environment is clean: no API
-key or token of the grader's reaches it. What it prints goes to a private log, never to the wire.
+What the child can see (bubblewrap): the Python runtime, the child library (the learner API and
+the harness, not the engine: :mod:`ftlab.grading.isolation.library`, mounted at ``/ftlab/lib``),
+the submission (read-only, at ``/submission``), and the run's temporary folder at its own path,
+writable: every ``tmp_path`` a grader hands to the learner's code lives there, and so does
+anything a grader sets up to be reached from inside, such as the mock API's Unix socket. Other
+host paths can be handed in as :class:`Channel`. Its environment is clean: no API key or token
+of the grader's reaches it. What it prints goes to a private log, never to the wire.
 """
 
 from __future__ import annotations

@@ -1,11 +1,14 @@
-"""Where learner code runs: a bubblewrap sandbox when the machine has one, else a plain child process.
+"""Where learner code runs: a bubblewrap sandbox, else an unprivileged user or a plain child process.
 
 bubblewrap (``bwrap``, the sandbox Flatpak is built on) gives the child its own user, network,
 process and mount namespaces: it sees only the mounts listed here (the Python runtime, the
-harness, the submission and the grader's temporary folder), and it has no network at all.
-Where ``bwrap`` is missing or cannot create namespaces (macOS, a locked-down container), the
-child is a plain process: same protocol, limits and clean environment, but it can read what
-the user running the grader can read and reach the network. :func:`find_sandbox` says which.
+child library with the learner API and the harness, the submission and the grader's temporary
+folder), and it has no network at all. Where ``bwrap`` is missing or cannot create namespaces
+(macOS, a locked-down container), a grader running as root starts the child as an unprivileged
+user, and the child confines itself with Landlock where the kernel has it
+(:mod:`ftlab.grading.isolation.landlock`); otherwise it is a plain process: same protocol,
+limits and clean environment, but it can read what the user running the grader can read and
+reach the network. :func:`find_sandbox` says which, and :meth:`Sandbox.describe` says it plainly.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-HARNESS_LIB = "/ftlab/lib"  # where the ftlab package is mounted inside the sandbox
+HARNESS_LIB = "/ftlab/lib"  # where the child library (learner API + harness) is mounted in the sandbox
 SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = (
     "/etc/ld.so.cache",
@@ -97,7 +100,7 @@ class Sandbox:
                 "(no network; only the submission, the Python runtime and the harness are visible)"
             )
         who = (
-            f"unprivileged user {self.user}"
+            f"child process run as the unprivileged user {self.user}"
             if self.kind == "unprivileged"
             else "child process running as you"
         )
