@@ -233,8 +233,7 @@ CASES = [
             prompt_tokens=1500,
         ),
         "rag+fine-tune",
-        "revisit Task 1 for facts that change often, and Task 2 for a stable behaviour"
-        " a prompt can't get: this task needs an answer to both questions",
+        "revisit Task 1 for facts that change often, and Task 2 for a stable behaviour a prompt can't get",
         task=4,
         hidden=True,
     ),
@@ -249,7 +248,7 @@ CASES = [
             prompt_tokens=700,
         ),
         "rag",
-        "revisit Task 1: how often does a menu change, and where should this week's come from?",
+        "revisit Task 1: how often do small facts like these change?",
         task=1,
         hidden=True,
     ),
