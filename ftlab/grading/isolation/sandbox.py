@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import os
-import pwd
 import shutil
 import site
 import subprocess
@@ -25,6 +24,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from ftlab.grading.isolation.account import child_account
 
 HARNESS_LIB = "/ftlab/lib"  # where the child library (learner API + harness) is mounted in the sandbox
 SYSTEM_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -232,42 +233,19 @@ def find_sandbox(*, enabled: bool = True, mode: str = "auto") -> Sandbox:
 
 def unprivileged(reason: str, *, landlock: int) -> Sandbox:
     """A child running as ``FTLAB_GRADER_USER`` (default ``nobody``), no supplementary groups."""
-    name = os.environ.get("FTLAB_GRADER_USER", "nobody")
-    try:
-        entry = pwd.getpwnam(name)
-        uid, gid = entry.pw_uid, entry.pw_gid
-    except KeyError:
-        if "FTLAB_GRADER_USER" in os.environ:
-            return Sandbox("process", reason=f"FTLAB_GRADER_USER={name}: no such user on this machine")
-        uid = gid = 65534
-    if uid == 0:
-        return Sandbox("process", reason=f"FTLAB_GRADER_USER={name} is root, not an unprivileged user")
-    python = _python_for(uid, gid)
-    if not python:
-        version = f"{sys.version_info.major}.{sys.version_info.minor}"
-        reach = f"{sys.executable} is out of its reach"
-        return Sandbox("process", reason=f"no Python {version} here that the user {name} may run ({reach})")
-    python = "" if python == sys.executable else python
+    account = child_account()
+    if isinstance(account, str):
+        return Sandbox("process", reason=account, landlock=landlock)  # Landlock alone still confines it
+    python = "" if account.python == sys.executable else account.python
     return Sandbox(
-        "unprivileged", reason=reason, user=name, uid=uid, gid=gid, landlock=landlock, python=python
+        "unprivileged",
+        reason=reason,
+        user=account.name,
+        uid=account.uid,
+        gid=account.gid,
+        landlock=landlock,
+        python=python,
     )
-
-
-@functools.cache
-def _python_for(uid: int, gid: int) -> str:
-    """The grader's Python if ``uid`` may run it, else a system Python of the same version, else ""."""
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    for python in (sys.executable, f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"):
-        code = f"import sys; assert '%d.%d' % sys.version_info[:2] == {version!r}"
-        try:
-            done = subprocess.run([python, "-I", "-S", "-c", code], capture_output=True, timeout=30,
-                                  user=uid, group=gid, extra_groups=[], env={"PATH": "/usr/bin:/bin"},
-                                  cwd="/")  # fmt: skip
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if done.returncode == 0:
-            return python
-    return ""
 
 
 def harness_package() -> Path:
