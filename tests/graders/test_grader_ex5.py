@@ -137,7 +137,10 @@ def test_a_wrong_half_of_a_scenario_keeps_the_other_half(pytester):
 def test_hidden_scenarios_show_their_hint_but_not_the_expected_answer(pytester):
     tests = {t["name"]: t for t in grade(pytester, BUGGY / "ignore_freshness.py")}
     hidden = tests["test_scenario[canteen-menu]"]
-    assert hidden["visibility"] == "hidden" and "how often do small facts like these change" in hidden["feedback"]
+    assert (
+        hidden["visibility"] == "hidden"
+        and "how often do small facts like these change" in hidden["feedback"]
+    )
     assert "'rag'" not in hidden["feedback"] and "you answered" not in hidden["feedback"]
     visible = tests["test_scenario[daily-prices]"]
     assert "expected 'rag', you answered 'prompt'" in visible["feedback"]
