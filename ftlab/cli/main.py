@@ -30,7 +30,6 @@ from ftlab.dataset.webpage import render_page
 from ftlab.errors import ExitCode
 from ftlab.tokens.models import UnknownModel, resolve_model
 
-
 DEBUG_HELP = "show the traceback when ftlab fails inside (exit status 3)"
 
 
@@ -120,7 +119,7 @@ def _unusable(args: argparse.Namespace, path: str, reason: str) -> int:
 
 
 def _write_page(args: argparse.Namespace, report: FileReport) -> int:
-    """``ftlab report -o``: the page written atomically, only over a regular file (or through a symlink to one)."""
+    """``ftlab report -o``: the page written atomically, over a regular file only (or a symlink to one)."""
     writer = atomic_writer(args.output)
     try:
         with writer as stream:

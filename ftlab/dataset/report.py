@@ -30,7 +30,7 @@ def said(text: str) -> str:
 
 
 def safe_data(value: Any) -> Any:
-    """JSON-ready data with every string (keys too) :func:`said`: strict UTF-8 with or without ASCII escapes."""
+    """JSON-ready data with every string (keys too) :func:`said`: strict UTF-8, ASCII escapes or not."""
     if isinstance(value, str):
         return said(value)
     if isinstance(value, dict):

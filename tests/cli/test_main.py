@@ -211,7 +211,8 @@ def test_a_file_in_an_unsearchable_folder_exits_2(tmp_path, capsys):
 
 SURROGATES = (
     '{"messages": [{"role": "\\ud800", "content": "hi"}, {"role": "assistant", "content": "yo"}]}\n'
-    '{"messages": [{"role": "user", "content": "hi", "\\ud800": 1}, {"role": "assistant", "content": "yo"}]}\n'
+    '{"messages": [{"role": "user", "content": "hi", "\\ud800": 1}, '
+    '{"role": "assistant", "content": "yo"}]}\n'
     '{"messages": [{"role": "user\\u0007\\n", "content": "hi"}, {"role": "assistant", "content": "yo"}]}\n'
 )
 
