@@ -24,5 +24,7 @@ class ExitCode(enum.IntEnum):
     FAILED = 1
     #: The command could not run as asked: bad arguments, an unreadable file, a missing extra.
     USAGE = 2
+    #: The command failed inside: a bug or a crash in ftlab or a library, never a verdict on the input.
+    INTERNAL = 3
     #: Stopped by Ctrl+C (128 + SIGINT), as shells report it.
     INTERRUPTED = 130

@@ -10,13 +10,13 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from ftlab.cli.arguments import Subcommands, number
-from ftlab.course.challenge import run_challenge
-from ftlab.course.legs import Responder
-from ftlab.course.scoreboard import render
-from ftlab.course.triage import ChallengeError
 from ftlab.errors import ExitCode
+
+if TYPE_CHECKING:
+    from ftlab.course.legs import Responder
 
 HELP = "the optional challenge: triage done three ways (prompt, RAG, fine-tune), side by side, offline"
 
@@ -60,6 +60,11 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 def challenge_command(args: argparse.Namespace, *, fine_tuned: Responder | None = None) -> int:
     """Run the three legs and print the table (or JSON); 0 when it ran, 2 when an input is unusable."""
+    # Imported here: the legs pull in the openai SDK, which no other command should pay for.
+    from ftlab.course.challenge import run_challenge
+    from ftlab.course.scoreboard import render
+    from ftlab.course.triage import ChallengeError
+
     try:
         results, skipped = run_challenge(
             train=args.train, heldout=args.heldout, docs=args.docs, model=args.model, fine_tuned=fine_tuned

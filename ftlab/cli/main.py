@@ -1,10 +1,15 @@
-"""The ``ftlab`` command: a thin layer of argparse over the engine."""
+"""The ``ftlab`` command: a thin layer of argparse over the engine.
+
+Every command's exit status means one thing (:class:`ftlab.errors.ExitCode`): a crash inside,
+whatever raised it, is one line on stderr and status 3, never a traceback unless ``--debug``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Sequence
 
 from ftlab import __version__
@@ -17,12 +22,15 @@ from ftlab.cli.gradescope import add_gradescope_parser
 from ftlab.cli.mock_server import add_mock_server_parser
 from ftlab.cli.notebook import add_notebook_parser
 from ftlab.cli.train_lora import add_train_lora_parser
-from ftlab.dataset.jsonl import atomic_writer
-from ftlab.dataset.report import DEFAULT_MODEL, render_text, to_json
+from ftlab.dataset.findings import FileReport
+from ftlab.dataset.jsonl import UnwritableOutput, atomic_writer
+from ftlab.dataset.report import DEFAULT_MODEL, render_text, said, to_json
 from ftlab.dataset.validation import UnusableFile, validate_file
 from ftlab.dataset.webpage import render_page
 from ftlab.errors import ExitCode
 from ftlab.tokens.models import UnknownModel, resolve_model
+
+DEBUG_HELP = "show the traceback when ftlab fails inside (exit status 3)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ftlab", description="Build, check and grade fine-tuning datasets and exercises."
     )
     parser.add_argument("--version", action="version", version=f"ftlab {__version__}")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     validate = commands.add_parser(
         "validate",
@@ -57,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_gradescope_parser(commands)
     add_notebook_parser(commands)
     add_dist_parser(commands)
+    for command in commands.choices.values():  # after the command too: ftlab validate x.jsonl --debug
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
     return parser
 
 
@@ -87,25 +98,68 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         report = validate_file(args.file, model=args.model, keep=args.max_lines)
     except UnusableFile as error:
-        if args.json:
-            print(json.dumps({"file": error.path, "error": error.reason}))
-        else:
-            print(f"ftlab {args.command}: {error}", file=sys.stderr)
-        return ExitCode.USAGE
+        return _unusable(args, error.path, error.reason)
+    except OSError as error:  # a name too long, a folder that cannot be searched: before the file opens
+        return _unusable(args, args.file, error.strerror or str(error))
     if getattr(args, "output", None):
-        with atomic_writer(args.output) as stream:
-            stream.write(render_page(report))
-        print(f"{args.output}: dataset report for {report.path} ({'valid' if report.ok else 'not valid'})")
-    elif args.json:
+        return _write_page(args, report)
+    if args.json:
         print(json.dumps(to_json(report), ensure_ascii=False, indent=2))
     else:
         print("\n".join(render_text(report)))
     return ExitCode.OK if report.ok else ExitCode.FAILED
 
 
+def _unusable(args: argparse.Namespace, path: str, reason: str) -> int:
+    if args.json:
+        print(json.dumps({"file": said(path), "error": said(reason)}, ensure_ascii=False))
+    else:
+        print(f"ftlab {args.command}: {said(path)}: {said(reason)}", file=sys.stderr)
+    return ExitCode.USAGE
+
+
+def _write_page(args: argparse.Namespace, report: FileReport) -> int:
+    """``ftlab report -o``: the page written atomically, over a regular file only (or a symlink to one)."""
+    writer = atomic_writer(args.output)
+    try:
+        with writer as stream:
+            stream.write(render_page(report))
+    except UnwritableOutput as error:
+        print(f"ftlab report: {said(error.path)}: {said(error.reason)}", file=sys.stderr)
+        return ExitCode.USAGE
+    except OSError as error:  # the disk full, a write refused
+        print(f"ftlab report: {said(args.output)}: {said(error.strerror or str(error))}", file=sys.stderr)
+        return ExitCode.USAGE
+    through = "" if writer.target == writer.path else f" (through the symlink, to {said(str(writer.target))})"
+    verdict = "valid" if report.ok else "not valid"
+    print(f"{said(args.output)}{through}: dataset report for {said(report.path)} ({verdict})")
+    return ExitCode.OK if report.ok else ExitCode.FAILED
+
+
+def internal_error(error: BaseException, *, debug: bool) -> int:
+    """Say on stderr that ftlab failed inside (the traceback only with ``debug``); the status to exit with."""
+    if debug:
+        traceback.print_exception(error)
+    try:
+        what = str(error)
+    except Exception:  # noqa: BLE001 - an exception whose message cannot be made: name it alone
+        what = ""
+    detail = f"{type(error).__name__}: {what}" if what else type(error).__name__
+    hint = "" if debug else " (run with --debug for the traceback)"
+    print(f"ftlab: internal error: {said(detail)}{hint}", file=sys.stderr)
+    return ExitCode.INTERNAL
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    """Run one ``ftlab`` command; its exit status. Argument errors and ``--help`` exit through argparse."""
+    args = None
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.run(args))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # noqa: BLE001 - tiktoken's PanicException is a BaseException too
+        return internal_error(error, debug=bool(getattr(args, "debug", False)))
 
 
 if __name__ == "__main__":  # pragma: no cover

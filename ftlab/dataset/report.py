@@ -16,9 +16,28 @@ from ftlab.dataset.findings import FileReport, LineProblem
 from ftlab.dataset.formats import PREFERENCE
 from ftlab.dataset.problems import Problem
 from ftlab.dataset.stats import Distribution
+from ftlab.dataset.wording import printable
 
 DEFAULT_MODEL = "gpt-4o-mini"
 STAT_COLUMNS = ("min", "max", "mean", "median", "p5", "p95")
+#: How long a message or a path can be before an output cuts it (far above any the rules write).
+MESSAGE_LIMIT = 2_000
+
+
+def said(text: str) -> str:
+    """A message, a code or a path as every output shows it: :func:`printable`, cut past ``MESSAGE_LIMIT``."""
+    return printable(text, limit=MESSAGE_LIMIT)
+
+
+def safe_data(value: Any) -> Any:
+    """JSON-ready data with every string (keys too) :func:`said`: strict UTF-8, ASCII escapes or not."""
+    if isinstance(value, str):
+        return said(value)
+    if isinstance(value, dict):
+        return {said(k) if isinstance(k, str) else k: safe_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [safe_data(v) for v in value]
+    return value
 
 
 def plural(n: int, word: str) -> str:
@@ -79,7 +98,7 @@ def verdict(report: FileReport) -> str:
 def render_summary(report: FileReport) -> list[str]:
     """The short form: the path, every problem (lines, then the file's), the counts and the verdict."""
     return [
-        report.path,
+        said(report.path),
         *(_problem_line(item) for item in report.problems),
         *(_file_line(problem) for problem in report.file_problems),
         summary_line(report),
@@ -125,11 +144,12 @@ def _table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
 
 
 def _problem_line(item: LineProblem) -> str:
-    return f"  line {item.line}: {item.problem.severity} {item.problem.code}: {item.problem.message}"
+    problem = item.problem
+    return f"  line {item.line}: {problem.severity} {said(problem.code)}: {said(problem.message)}"
 
 
 def _file_line(problem: Problem) -> str:
-    return f"  file: {problem.severity} {problem.code}: {problem.message}"
+    return f"  file: {problem.severity} {said(problem.code)}: {said(problem.message)}"
 
 
 def render_text(report: FileReport) -> list[str]:
@@ -137,7 +157,7 @@ def render_text(report: FileReport) -> list[str]:
     head = f"format: {report.format_label or 'unknown (no example says)'}"
     if report.model:
         head += f" · model: {report.model}"
-    lines = [report.path, head]
+    lines = [said(report.path), head]
     if report.problems or report.file_problems:
         lines += (
             ["", "Problems"]
@@ -147,7 +167,8 @@ def render_text(report: FileReport) -> list[str]:
     codes = code_rows(report)
     if codes:
         rows = [
-            [code, severity, f"{count:,}", line_list(found, count)] for code, severity, count, found in codes
+            [said(code), severity, f"{count:,}", line_list(found, count)]
+            for code, severity, count, found in codes
         ]
         lines += ["", "Problems by code"] + _table(["code", "severity", "count", "lines"], rows, "llrl")
     stats = report.stats
@@ -172,4 +193,4 @@ def render_text(report: FileReport) -> list[str]:
 
 def to_json(report: FileReport) -> dict[str, Any]:
     """The report as plain JSON-ready data (``ftlab validate --json``)."""
-    return {**report.to_dict(), "format_label": report.format_label}
+    return safe_data({**report.to_dict(), "format_label": report.format_label})

@@ -111,9 +111,8 @@ def render_page(report: FileReport) -> str:
     )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>Dataset report: {escape(report.path)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
+        f"<title>Dataset report: {escape(text.said(report.path))}</title>\n"
+        f"<style>{_STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )
 
 
@@ -130,7 +129,11 @@ def _heading(report: FileReport) -> list[str]:
     meta = f"format: {report.format_label or 'unknown'}" + (
         f" · model: {report.model}" if report.model else ""
     )
-    return [f"<h1>Dataset report: {escape(report.path)}</h1>", f'<p class="meta">{escape(meta)}</p>', verdict]
+    return [
+        f"<h1>Dataset report: {escape(text.said(report.path))}</h1>",
+        f'<p class="meta">{escape(meta)}</p>',
+        verdict,
+    ]
 
 
 def _problems(report: FileReport) -> list[str]:
@@ -139,9 +142,10 @@ def _problems(report: FileReport) -> list[str]:
     if not codes and not report.file_problems:
         return []
     rows = [
-        [code, severity, f"{count:,}", text.line_list(lines, count)] for code, severity, count, lines in codes
+        [text.said(code), severity, f"{count:,}", text.line_list(lines, count)]
+        for code, severity, count, lines in codes
     ]
-    rows += [[p.code, p.severity, "file", p.message] for p in report.file_problems]
+    rows += [[text.said(p.code), p.severity, "file", text.said(p.message)] for p in report.file_problems]
     out = [
         "<h2>Problems</h2>",
         _table(["code", "severity", "count", "lines"], rows, ["", "text", "", "text"]),
@@ -149,7 +153,7 @@ def _problems(report: FileReport) -> list[str]:
     if report.problems:
         items = "".join(
             f'<li class="{p.problem.severity}">line {p.line}: '
-            f"<b>{escape(p.problem.code)}</b>: {escape(p.problem.message)}</li>"
+            f"<b>{escape(text.said(p.problem.code))}</b>: {escape(text.said(p.problem.message))}</li>"
             for p in report.problems
         )
         out.append(

@@ -1,4 +1,8 @@
-"""How the dataset rules word what they found: JSON types, paths, key lists, a failed schema check."""
+"""How the dataset rules word what they found: JSON types, paths, key lists, a failed schema check.
+
+Anything taken from a learner's file (a role, a key, a name, the file's own name) reaches a terminal,
+a JSON report or a web page only through :func:`printable`: escaped, and cut when it is long.
+"""
 
 from __future__ import annotations
 
@@ -25,9 +29,54 @@ def dotted(path: Sequence[Any]) -> str:
     return out
 
 
+#: How many characters of a value taken from the input are echoed before it is cut.
+VALUE_LIMIT = 200
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(value: object, limit: int | None = VALUE_LIMIT) -> str:
+    """``value`` as text that any terminal, JSON or HTML output can carry, in strict UTF-8.
+
+    Lone surrogates (what a ``"\\ud800"`` escape or a file name that is not UTF-8 becomes),
+    control and other invisible characters are escaped as Python writes them (``\\ud800``,
+    ``\\x07``, ``\\n``); past ``limit`` characters the value is cut with a note of its length:
+    ``"xxx… (20,000,000 characters)"``. ``None`` never cuts.
+    """
+    text = value if isinstance(value, str) else str(value)
+    size = len(text)
+    if limit is not None and size > limit:
+        text = text[:limit]
+    if not text.isprintable():
+        text = "".join(char if char.isprintable() else _escape(char) for char in text)
+    return text if limit is None or size <= limit else f"{text}… ({size:,} characters)"
+
+
+def _escape(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def names(keys: Iterable[object]) -> str:
-    """Keys quoted and comma-separated: ``'role', 'content'``."""
-    return ", ".join(repr(k) for k in keys)
+    """Keys quoted and comma-separated: ``'role', 'content'`` (escaped, and cut when long)."""
+    return ", ".join(_quoted(k) for k in keys)
+
+
+def _quoted(key: object) -> str:
+    if isinstance(key, str) and len(key) > VALUE_LIMIT:
+        return f"{key[:VALUE_LIMIT]!r}… ({len(key):,} characters)"
+    return printable(repr(key), limit=None)
+
+
+def a_or_an(word: str) -> str:
+    """``word`` after the article it takes: "an assistant", "an object", "a user", "a tool".
+
+    Written for the words the rules use (roles, JSON types): a vowel letter but ``u`` takes "an".
+    """
+    return f"{'an' if word[:1].lower() in ('a', 'e', 'i', 'o') else 'a'} {word}"
 
 
 def expected(error: jsonschema.ValidationError) -> Any:

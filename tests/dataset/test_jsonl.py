@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ftlab.dataset.jsonl import atomic_writer, read_jsonl, write_jsonl
+from ftlab.dataset.jsonl import UnwritableOutput, atomic_writer, read_jsonl, write_jsonl
 from ftlab.dataset.strategies import valid_records
 from ftlab.grading.isolation.handles import Unserializable
 
@@ -118,3 +119,107 @@ def test_a_new_file_gets_ordinary_permissions_and_an_old_one_keeps_its_own(tmp_p
     with atomic_writer(kept) as stream:
         stream.write(json.dumps({}) + "\n")
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
+# Issue 16: encodings named, outputs never replacing what is not a regular file.
+
+RECORD = '{"messages": [{"role": "user", "content": "hi"}]}'
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [
+        ("utf-16", "UTF-16"),
+        ("utf-16-le", "UTF-16"),
+        ("utf-16-be", "UTF-16"),
+        ("utf-32", "UTF-32"),
+        ("utf-32-le", "UTF-32"),
+        ("utf-32-be", "UTF-32"),
+    ],
+)
+def test_a_utf16_or_utf32_file_is_one_problem_naming_its_encoding(tmp_path, encoding, name):
+    lines = lines_of(tmp_path, f"{RECORD}\n{RECORD}\n".encode(encoding))
+    assert [(line.number, line.problem.code, line.problem.message) for line in lines] == [
+        (1, "wrong_encoding", f"this file is {name}; save it as UTF-8")
+    ]
+
+
+def test_a_byte_order_mark_after_the_first_line_is_an_error_naming_its_line(tmp_path):
+    lines = lines_of(tmp_path, f"{RECORD}\n\ufeff{RECORD}\n".encode())
+    assert lines[0].problem is None and lines[1].parsed
+    assert (lines[1].problem.code, lines[1].problem.severity, lines[1].problem.message) == (
+        "bom_mid_file",
+        "error",
+        "line 2 starts with a byte-order mark (U+FEFF): remove it",
+    )
+
+
+def test_cr_only_line_endings_are_named_not_read_as_extra_data(tmp_path):
+    [line] = lines_of(tmp_path, f"{RECORD}\r{RECORD}\r{RECORD}\r".encode())
+    assert line.problem.code == "cr_line_endings"
+    assert line.problem.message == "the file uses CR-only line endings (old Mac style); use LF"
+
+
+def test_a_carriage_return_inside_valid_json_is_whitespace_not_a_line_ending(tmp_path):
+    [line] = lines_of(tmp_path, b'{"a":\r1,\r"b": 2}\n')
+    assert line.record == {"a": 1, "b": 2} and line.problem is None
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [(os.mkfifo, "a named pipe (FIFO)"), (os.mkdir, "a folder")],
+)
+def test_the_atomic_writer_replaces_no_fifo_and_no_folder(tmp_path, make, kind):
+    target = tmp_path / "out"
+    make(target)
+    with pytest.raises(UnwritableOutput, match=rf"is {re.escape(kind)}, not a regular file") as refused:
+        with atomic_writer(target) as stream:
+            stream.write("x")
+    assert isinstance(refused.value, OSError) and refused.value.path == str(target)
+    assert os.path.exists(target) and list(tmp_path.iterdir()) == [target]
+
+
+def test_the_atomic_writer_replaces_no_device():
+    with pytest.raises(UnwritableOutput, match="is a character device"):
+        with atomic_writer("/dev/full") as stream:
+            stream.write("x")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_the_atomic_writer_writes_through_a_symlink_to_a_regular_file(tmp_path):
+    real, link = tmp_path / "real.txt", tmp_path / "link.txt"
+    real.write_text("old", "utf-8")
+    real.chmod(0o640)
+    link.symlink_to(real.name)
+    writer = atomic_writer(link)
+    with writer as stream:
+        stream.write("new")
+    assert writer.target == real and link.is_symlink() and link.read_text("utf-8") == "new"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize(
+    ("output", "says"),
+    [
+        ("missing/out.txt", "the folder {tmp}/missing does not exist"),
+        ("file/out.txt", "{tmp}/file is a file"),
+    ],
+)
+def test_the_atomic_writer_says_which_folder_is_missing_or_not_a_folder(tmp_path, output, says):
+    (tmp_path / "file").write_text("", "utf-8")
+    with pytest.raises(UnwritableOutput, match=re.escape(says.format(tmp=tmp_path))):
+        with atomic_writer(tmp_path / output) as stream:
+            stream.write("x")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in a read-only folder")
+def test_the_atomic_writer_says_it_cannot_write_in_a_read_only_folder(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(UnwritableOutput, match="cannot write in the folder"):
+            with atomic_writer(folder / "out.txt") as stream:
+                stream.write("x")
+    finally:
+        folder.chmod(0o755)

@@ -8,7 +8,18 @@ import pytest
 
 from ftlab.cli.main import main
 from ftlab.dataset.jsonl import write_jsonl
-from ftlab.dataset.report import line_list, number, render_summary, render_text, summary_line, usd
+from ftlab.dataset.report import (
+    MESSAGE_LIMIT,
+    line_list,
+    number,
+    render_summary,
+    render_text,
+    safe_data,
+    said,
+    summary_line,
+    to_json,
+    usd,
+)
 from ftlab.dataset.validation import validate_file
 from tests.paths import DATA
 
@@ -164,3 +175,35 @@ def test_the_counts_include_file_level_errors(tmp_path):
     report = validate_file(path)
     assert report.file_problems and not report.problems
     assert summary_line(report) == f"1 example, {len(report.file_problems)} error, 0 warnings"
+
+
+# Issue 16: what a report echoes from the file is safe to print in every form.
+
+HOSTILE = [
+    {"messages": [{"role": "\ud800", "content": "hi"}, ASSISTANT]},
+    {"messages": [{**USER, "\ud800": 1}, ASSISTANT]},
+    {"messages": [{"role": "user\x1b[2J", "content": "hi"}, ASSISTANT]},
+]
+
+
+def hostile_report(tmp_path, name="h.jsonl"):
+    path = tmp_path / name
+    path.write_text("\n".join(json.dumps(r) for r in HOSTILE) + "\n", "utf-8")
+    return validate_file(path, model="gpt-4o-mini")
+
+
+def test_text_and_json_reports_escape_surrogates_and_control_characters(tmp_path):
+    report = hostile_report(tmp_path, "h\udcff.jsonl")
+    text = "\n".join(render_text(report) + render_summary(report))
+    data = json.dumps(to_json(report), ensure_ascii=False)
+    for out in (text, data):
+        out.encode("utf-8")  # strict
+        assert "\x1b" not in out
+    assert "h\\udcff.jsonl" in text and "\\ud800" in text
+    assert json.loads(data)["file"].endswith("h\\udcff.jsonl")
+    assert any(p.get("field") == "\\ud800" for p in json.loads(data)["problems"])
+
+
+def test_said_cuts_a_message_past_the_limit_and_safe_data_keeps_other_values():
+    assert said("m" * (MESSAGE_LIMIT + 1)) == "m" * MESSAGE_LIMIT + f"… ({MESSAGE_LIMIT + 1:,} characters)"
+    assert safe_data({"\ud800": ["\x07", 1, None, True, 2.5]}) == {"\\ud800": ["\\x07", 1, None, True, 2.5]}

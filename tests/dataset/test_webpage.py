@@ -134,3 +134,14 @@ def test_a_headless_browser_renders_the_histogram(tmp_path):
     )
     assert dom.returncode == 0, dom.stderr
     assert len(bars(dom.stdout)) == len(bars(page.read_text(encoding="utf-8"))) > 0
+
+
+def test_the_page_escapes_surrogates_and_control_characters_from_the_file(tmp_path):
+    path = tmp_path / "h\udcff.jsonl"
+    path.write_text(
+        '{"messages": [{"role": "\\ud800<b>", "content": "hi"}, {"role": "assistant", "content": "yo"}]}\n',
+        "utf-8",
+    )
+    page = render_page(validate_file(path, model="gpt-4o-mini"))
+    page.encode("utf-8")  # strict: a raw surrogate would raise
+    assert "h\\udcff.jsonl" in page and "\\ud800&lt;b&gt;" in page and "<b>\\ud800" not in page

@@ -1,0 +1,120 @@
+"""``ftlab validate``, ``validate --json`` and ``report`` fuzzed in-process (issue 16).
+
+Whatever the file holds (random bytes, or records valid, broken, hostile or arbitrary, joined
+with any line ending, in any encoding), a command ends with 0, 1 or 2, never a crash (3), and
+everything it prints encodes as strict UTF-8. Derandomized: the same cases every run.
+Run in-process through ``ftlab.cli.main.main`` (a subprocess a case would be far too slow).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ftlab.cli.main import main
+from ftlab.dataset.strategies import broken_records, json_values, preference_records, valid_records
+
+FUZZ = settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=700,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+COMMANDS = st.sampled_from(["validate", "json", "report"])
+
+#: Characters that broke outputs before: surrogates, controls, invisible and bidi marks, a BOM.
+HOSTILE_CHARS = st.sampled_from(
+    ["\ud800", "\udcff", "\x00", "\x07", "\x1b[2J", "\n", "\r", "\u2028", "\u202e", "\ufeff", "\xa0"]
+)
+HOSTILE_TEXT = st.lists(HOSTILE_CHARS | st.text(max_size=3), max_size=4).map("".join)
+
+
+@st.composite
+def hostile_records(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid record with a hostile role, key or value put in one of its messages."""
+    record = draw(valid_records(tools=False))
+    message = record["messages"][draw(st.integers(0, len(record["messages"]) - 1))]
+    where = draw(st.sampled_from(["role", "key", "content", "name"]))
+    text = draw(HOSTILE_TEXT)
+    if where == "key":
+        message[text] = draw(json_values(max_leaves=2))
+    else:
+        message[where] = text
+    return record
+
+
+RECORDS = st.one_of(
+    valid_records(),
+    broken_records().map(lambda pair: pair[0]),
+    preference_records(),
+    hostile_records(),
+    json_values(max_leaves=6),
+)
+
+
+@st.composite
+def structured_files(draw: st.DrawFn) -> bytes:
+    """Records as JSON lines, joined by any line ending, maybe with a BOM or in UTF-16."""
+    records = draw(st.lists(RECORDS, max_size=12))
+    ascii_only = draw(st.booleans())
+    lines = [json.dumps(r, ensure_ascii=ascii_only) for r in records]
+    text = draw(st.sampled_from(["\n", "\r\n", "\r"])).join(lines) + draw(st.sampled_from(["\n", "", "\r"]))
+    encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16"]))
+    return text.encode(encoding, errors="surrogatepass")
+
+
+def run(command: str, data: bytes, folder: Path) -> tuple[int, str]:
+    path = folder / "fuzz.jsonl"
+    path.write_bytes(data)
+    argv = {
+        "validate": ["validate", str(path)],
+        "json": ["validate", str(path), "--json"],
+        "report": ["report", str(path), "-o", str(folder / "fuzz.html")],
+    }[command]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(argv)
+    printed = out.getvalue() + err.getvalue()
+    if command == "report" and status in (0, 1):
+        printed += (folder / "fuzz.html").read_text("utf-8", errors="surrogatepass")
+    return status, printed
+
+
+def check(status: int, printed: str) -> None:
+    assert status in (0, 1, 2), printed[-2000:]
+    printed.encode("utf-8")  # strict: a raw surrogate raises UnicodeEncodeError
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
+
+
+@FUZZ
+@given(data=st.binary(max_size=400), command=COMMANDS)
+def test_random_bytes_never_crash_and_print_strict_utf8(folder, data, command):
+    check(*run(command, data, folder))
+
+
+@FUZZ
+@given(data=structured_files(), command=COMMANDS)
+def test_structured_records_never_crash_and_print_strict_utf8(folder, data, command):
+    status, printed = run(command, data, folder)
+    check(status, printed)
+    if command == "json" and status in (0, 1):
+        assert json.loads(printed)["file"].endswith("fuzz.jsonl")
+
+
+@FUZZ
+@given(prefix=structured_files(), noise=st.binary(min_size=1, max_size=60), at=st.integers(0, 10_000))
+def test_records_with_random_bytes_spliced_in_never_crash(folder, prefix, noise, at):
+    at = at % (len(prefix) + 1)
+    check(*run("json", prefix[:at] + noise + prefix[at:], folder))
