@@ -40,6 +40,8 @@ CODES: dict[str, str] = {
 RECORD_KEYS = ("input", "preferred_output", "non_preferred_output")
 OUTPUTS = ("preferred_output", "non_preferred_output")
 INPUT_KEYS = ("messages", "tools", "parallel_tool_calls")
+#: Keys of an older preference format, by their current names.
+RENAMED = {"preferred_completion": "preferred_output", "non_preferred_completion": "non_preferred_output"}
 
 
 @cache
@@ -133,6 +135,14 @@ def _one_text(output: object) -> str | None:
     return None
 
 
+def _rename_hint(keys: list[str]) -> str:
+    old = [key for key in keys if key in RENAMED]
+    if not old:
+        return ""
+    renames = ", ".join(f"{key!r} is now {RENAMED[key]!r}" for key in old)
+    return f" (the older format's keys were renamed: {renames})"
+
+
 def _in_input(problem: Problem) -> Problem:
     return Problem(
         problem.code, f"input.{problem.message}", problem.severity, problem.message_index, problem.field
@@ -152,7 +162,8 @@ def _problem(error: jsonschema.ValidationError, record: object) -> Problem:
         extra = sorted(set(cast(dict[str, Any], record)) - set(RECORD_KEYS))  # only an object has keys
         return Problem(
             "record_unrecognized_key",
-            f"unexpected top-level key(s) {names(extra)}; a preference example has {names(RECORD_KEYS)}",
+            f"unexpected top-level key(s) {names(extra)}; a preference example has {names(RECORD_KEYS)}"
+            + _rename_hint(extra),
             field=extra[0],
         )
     where = dotted(path)

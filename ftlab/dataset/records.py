@@ -4,6 +4,13 @@ The record's shape is a JSON Schema (``schemas/chat_record.schema.json``, valida
 jsonschema); each schema failure becomes a stable code named after the field that failed.
 What a schema cannot say (a tool result that answers no tool call) is checked here by hand.
 The mock API, ``ftlab validate`` and the graders' oracles all call :func:`check_record`.
+
+The rules follow OpenAI's record schemas (openai/openai-openapi f7f4b05): content may be a list of
+content parts (text; images in a user message, for vision fine-tuning: :func:`image_problem`
+refuses them for other models), ``function_call`` may be null, a function message's content may
+be null, ``functions`` holds 1 to 128 definitions and a function's ``strict`` is a boolean.
+Exercise 2 keeps its simpler rules (``schemas/exercise2_record.schema.json``: text content only,
+no null function_call, no limits on ``functions``): :func:`codes`, its oracle, applies those.
 """
 
 from __future__ import annotations
@@ -19,6 +26,11 @@ import jsonschema
 from ftlab.dataset.problems import Problem
 from ftlab.dataset.wording import dotted, expected, found, json_type, missing_keys, names
 from ftlab.values import is_strict_int
+
+CHAT_SCHEMA = "chat_record"
+EXERCISE2_SCHEMA = "exercise2_record"
+#: The models OpenAI fine-tunes on images (vision fine-tuning).
+VISION_MODELS = frozenset({"gpt-4o-2024-08-06"})
 
 #: Every record-level code, in the order a learner meets them, with what it means.
 CODES: dict[str, str] = {
@@ -70,24 +82,27 @@ def _strict_integer(_checker: object, value: object) -> bool:
 
 
 @cache
-def schema() -> dict[str, Any]:
-    """The JSON Schema of one chat-format record, as shipped in the package."""
-    text = resources.files("ftlab.dataset").joinpath("schemas/chat_record.schema.json").read_text("utf-8")
+def schema(name: str = CHAT_SCHEMA) -> dict[str, Any]:
+    """The JSON Schema of one chat-format record, as shipped in the package (or exercise 2's)."""
+    text = resources.files("ftlab.dataset").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
     return json.loads(text)
 
 
 @cache
-def _validator() -> jsonschema.protocols.Validator:
+def _validator(name: str = CHAT_SCHEMA) -> jsonschema.protocols.Validator:
     base = jsonschema.Draft7Validator
     types = base.TYPE_CHECKER.redefine("integer", _strict_integer)
     strict = jsonschema.validators.extend(base, type_checker=types)
-    return strict(schema())
+    return strict(schema(name))
 
 
-def check_record(record: object) -> list[Problem]:
-    """Every rule one training record breaks, in a stable order; empty when it is valid."""
+def check_record(record: object, *, rules: str = CHAT_SCHEMA) -> list[Problem]:
+    """Every rule one training record breaks, in a stable order; empty when it is valid.
+
+    ``rules`` names the schema: OpenAI's (the default) or ``EXERCISE2_SCHEMA``.
+    """
     # Any value may be checked: the validator reports one that is not JSON as a type error.
-    problems = [_problem(error, record) for error in _validator().iter_errors(cast(Any, record))]
+    problems = [_problem(error, record) for error in _validator(rules).iter_errors(cast(Any, record))]
     problems += tool_result_problems(record)
     if any(p.code == "missing_messages_list" for p in problems):
         problems = [
@@ -98,8 +113,31 @@ def check_record(record: object) -> list[Problem]:
 
 
 def codes(record: object) -> list[str]:
-    """The distinct codes a record breaks, sorted: what exercise 2 must return."""
-    return sorted({p.code for p in check_record(record)})
+    """The distinct codes a record breaks under exercise 2's rules, sorted: what it must return."""
+    return sorted({p.code for p in check_record(record, rules=EXERCISE2_SCHEMA)})
+
+
+def image_problem(record: object, model: str) -> list[Problem]:
+    """An image content part in an example for ``model``, refused unless it is a vision model."""
+    if model in VISION_MODELS or not isinstance(record, Mapping):
+        return []
+    prompt = record.get("input")
+    messages = prompt.get("messages") if isinstance(prompt, Mapping) else record.get("messages")
+    for index, message in enumerate(messages if isinstance(messages, list) else ()):
+        content = message.get("content") if isinstance(message, Mapping) else None
+        if isinstance(content, list) and any(
+            isinstance(part, Mapping) and part.get("type") == "image_url" for part in content
+        ):
+            return [
+                Problem(
+                    "images_not_supported",
+                    f"messages[{index}] has an image, but {model} cannot be fine-tuned on images; "
+                    f"only {names(sorted(VISION_MODELS))} can (vision fine-tuning)",
+                    message_index=index,
+                    field="content",
+                )
+            ]
+    return []
 
 
 def _problem(error: jsonschema.ValidationError, record: object) -> Problem:
@@ -173,6 +211,13 @@ def _field_sentence(code: str, field: str, path: Sequence[Any], error: jsonschem
     value = found(error) if len(path) == 3 else None
     if code == "unrecognized_role":
         return f"role {json.dumps(found(error))} is not one of {names(ROLES)}"
+    if code == "missing_content" and len(path) > 3:
+        return f'{dotted(path[2:])}: {_short(error)} (a content part is {{"type": "text", "text": "..."}})'
+    if code == "missing_content" and isinstance(value, list):
+        return (
+            'content given as a list must hold content parts {"type": "text", "text": "..."} '
+            "(and, in a user message, image parts for vision fine-tuning)"
+        )
     if code == "missing_content":
         return "content must be text with at least one non-whitespace character" + (
             f", got {json_type(value)}" if not isinstance(value, str) else ""
@@ -217,7 +262,9 @@ def _short(error: jsonschema.ValidationError) -> str:
         return f"must be {json.dumps(expected(error))}, got {json.dumps(found(error))}"
     if error.validator == "minItems":
         return "must not be empty"
-    return error.message
+    if error.validator == "maxItems":
+        return f"must hold at most {error.validator_value} items, got {len(cast(list[Any], error.instance))}"
+    return error.message[:200]
 
 
 def _article(type_name: object) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ftlab.dataset import limits
 from ftlab.dataset.findings import FileReport, LineProblem
 from ftlab.dataset.formats import (
     CHAT,
@@ -31,9 +32,10 @@ from ftlab.dataset.formats import (
 )
 from ftlab.dataset.jsonl import Line, read_jsonl
 from ftlab.dataset.problems import Problem
+from ftlab.dataset.records import image_problem
 from ftlab.errors import FtlabError
 from ftlab.tokens.cost import estimate_from_token_counts
-from ftlab.tokens.counting import token_counts
+from ftlab.tokens.counting import UncountableMessages, token_counts
 from ftlab.tokens.models import FineTunableModel, resolve_model
 
 #: OpenAI refuses a training file with fewer examples than this.
@@ -51,6 +53,9 @@ CODES: dict[str, str] = {
     "example_too_long": (
         "(warning) the example has more tokens than the model's training context: it will be truncated"
     ),
+    "uncountable_example": "the tokenizer cannot encode a value (such as a million spaces in a row)",
+    "images_not_supported": "an image content part, for a model that cannot be fine-tuned on images",
+    **limits.CODES,
 }
 
 
@@ -130,10 +135,17 @@ class _Reading:
             return
         self.report.n_examples += 1
         record = line.record
+        problems = limits.value_problems(record)
+        if problems:  # walking such a value further could exhaust the stack, or count infinity
+            for problem in problems:
+                self.report.add(LineProblem(line.number, problem))
+            return
         kind = record_kind(record)
         in_format = self.formats.sees(kind, line.number)
         checked_as = kind or self.formats.kind or CHAT
         problems = check_example(record, checked_as)
+        if self.spec is not None and not any(p.is_error for p in problems):
+            problems += image_problem(record, self.spec.name)
         for problem in problems:
             self.report.add(LineProblem(line.number, problem))
         if in_format and not any(p.is_error for p in problems):
@@ -204,7 +216,13 @@ def _count(report: FileReport, line: int, messages: list[Any], spec: FineTunable
     if spec is None:
         report.stats.add(messages)
         return None
-    counts = token_counts(messages, spec.name)
+    try:
+        counts = token_counts(messages, spec.name)
+    except UncountableMessages as exc:
+        report.add(
+            LineProblem(line, Problem("uncountable_example", str(exc), message_index=exc.message_index))
+        )
+        return None
     report.stats.add(messages, counts.total, counts.assistant)
     if counts.total > spec.training_context:
         report.stats.n_over_context += 1
@@ -225,6 +243,9 @@ def _count(report: FileReport, line: int, messages: list[Any], spec: FineTunable
 
 def _file_problems(report: FileReport, formats: _Formats, n_trained: int) -> list[Problem]:
     problems = []
+    too_large = limits.file_too_large(report.path)
+    if too_large is not None:
+        problems.append(too_large)
     n = report.n_examples
     if n < MIN_EXAMPLES:
         problems.append(

@@ -35,12 +35,24 @@ def create_file(ctx: Context) -> dict[str, Any]:
     filename = upload.filename or "upload"
     if purpose == "fine-tune" and not filename.lower().endswith(".jsonl"):
         raise errors.ApiError(400, "Invalid file format for Fine-Tuning API. Must be .jsonl", param="file")
+    if _upload_size(upload.stream) > MAX_BYTES:
+        raise errors.ApiError(413, f"File is too large: the limit is {MAX_BYTES // 2**20} MB.", param="file")
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise errors.ApiError(413, f"File is too large: the limit is {MAX_BYTES // 2**20} MB.", param="file")
     stored = StoredFile(ctx.server.ids.file(), filename, purpose, data, int(ctx.now))
     ctx.key_state.files[stored.id] = stored
     return stored.to_json()
+
+
+def _upload_size(stream: Any) -> int:
+    """An upload's size from its spooled stream's end, without reading it (0 if it cannot seek)."""
+    try:
+        end = stream.seek(0, 2)
+        stream.seek(0)
+    except (AttributeError, OSError, ValueError):
+        return 0
+    return int(end)
 
 
 def list_files(ctx: Context) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from ftlab.dataset.jsonl import read_jsonl
 from ftlab.dataset.validation import validate_file
 from ftlab.errors import FtlabError
 from ftlab.tokens.cost import estimate_from_token_counts, resolve_epochs
-from ftlab.tokens.counting import count_tokens
+from ftlab.tokens.counting import UncountableMessages, count_tokens
 from ftlab.tokens.models import UnknownModel, resolve_model
 
 #: OpenAI refuses a training file with fewer examples than this.
@@ -102,7 +102,7 @@ _cache_lock = threading.Lock()
 
 def _inspect(data: bytes, model: str, param: str) -> Dataset | JobError:
     with _on_disk(data) as path:
-        report = validate_file(path)
+        report = validate_file(path, model=model)
         if report.errors:
             return _format_error(report.errors[0].line, report.errors[0].problem, param)
         refused = next((p for p in report.file_problems if p.is_error), None)
@@ -119,7 +119,11 @@ def _inspect(data: bytes, model: str, param: str) -> Dataset | JobError:
         # validated above: every line read is an object with its messages
         records = [cast("dict[str, Any]", line.record) for line in read_jsonl(path) if line.parsed]
         examples = tuple(tuple(record["messages"]) for record in records)
-    return Dataset(model, examples, tuple(count_tokens(list(messages), model) for messages in examples))
+    try:  # validated with the model above, so every example counts; this is a second guard
+        counts = tuple(count_tokens(list(messages), model) for messages in examples)
+    except UncountableMessages as exc:
+        return JobError(f"invalid_{param}", f"The job failed due to an invalid file. {exc}", param)
+    return Dataset(model, examples, counts)
 
 
 def epochs_for(n_examples: int, requested: int | str) -> int:

@@ -5,17 +5,26 @@ Rules (deterministic, the same for every model ftlab counts):
 - every value of a message is encoded, and a ``name`` costs 1 token more;
 - strings are encoded as ordinary text (special-token text such as "<|endoftext|>" counts as
   the plain text it is, as the API treats it); ``None`` values count nothing;
-- other values (``tool_calls``, ``function_call``, content parts, numbers, booleans) are
-  encoded as compact JSON (``separators=(",", ":")``, keys in their given order, non-ASCII kept);
+- ``content`` given as a list of content parts counts each text part's text, and each image part
+  ``IMAGE_TOKENS`` (what a low-detail image costs gpt-4o; a detailed one costs more, by its size,
+  which ftlab does not fetch);
+- other values (``tool_calls``, ``function_call``, numbers, booleans) are encoded as compact JSON
+  (``separators=(",", ":")``, keys in their given order, non-ASCII kept; a number too large for a
+  float, such as ``1e400``, is written ``Infinity``: ``ftlab validate`` refuses such a line);
 - ``weight`` counts nothing: it steers training and is never shown to the model.
 A training example's top-level ``tools``/``functions`` are not counted, as in OpenAI's
 data-preparation notebook.
+
+Text the tokenizer itself cannot encode (tiktoken panics on about a million whitespace characters
+in a row) raises ``UncountableMessages`` naming the message and field, like any other value that
+cannot be counted: never tiktoken's own ``PanicException``.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +40,13 @@ TOKENS_PER_NAME = 1
 REPLY_PRIMING = 3
 UNSENT_KEYS = frozenset({"weight"})
 GENERATED_KEYS = ("content", "tool_calls", "function_call")
+IMAGE_TOKENS = 85
+_PASSED_ON = (KeyboardInterrupt, SystemExit, GeneratorExit)
+_WHITESPACE_RUN = re.compile(r"\s+")
+#: tiktoken panics on a run of about 1,000,000 whitespace characters (a regex backtracking limit);
+#: runs half that long are refused before the tokenizer sees them (its panic prints to stderr).
+LONGEST_WHITESPACE_RUN = 500_000
+_TOO_MUCH_WHITESPACE = re.compile(rf"\s{{{LONGEST_WHITESPACE_RUN},}}")
 
 
 class UncountableMessages(FtlabError, TypeError):
@@ -83,9 +99,43 @@ def value_tokens(value: object, encoding: tiktoken.Encoding) -> int:
     """Tokens of one message value under the rules above."""
     if value is None:
         return 0
+    if type(value) is list and value and all(_is_part(part) for part in value):
+        return sum(value_tokens(part.get("text"), encoding) or IMAGE_TOKENS for part in value)
     if not isinstance(value, str):
-        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return len(encoding.encode_ordinary(value))
+        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _encoded_length(value, encoding)
+
+
+def _encoded_length(text: str, encoding: tiktoken.Encoding) -> int:
+    if len(text) >= LONGEST_WHITESPACE_RUN and _TOO_MUCH_WHITESPACE.search(text):
+        raise UncountableMessages(_whitespace_failure(text))
+    return len(encoding.encode_ordinary(text))
+
+
+def _is_part(part: object) -> bool:
+    """A content part: ``{"type": "text", "text": "..."}`` or ``{"type": "image_url", ...}``."""
+    if type(part) is not dict:
+        return False
+    kind = part.get("type")
+    return (kind == "text" and type(part.get("text")) is str) or kind == "image_url"
+
+
+def tokenizer_failure(exc: BaseException, value: object) -> str:
+    """Why the tokenizer failed on a value, for a learner (whitespace runs named, as they cause it)."""
+    if isinstance(exc, _PASSED_ON):
+        raise exc
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    if _TOO_MUCH_WHITESPACE.search(text):
+        return _whitespace_failure(text)
+    return f"the tokenizer cannot encode this value ({type(exc).__name__}: {str(exc)[:200]})"
+
+
+def _whitespace_failure(text: str) -> str:
+    longest = max(len(m.group()) for m in _WHITESPACE_RUN.finditer(text))
+    return (
+        f"a run of {longest:,} whitespace characters that the tokenizer cannot encode; "
+        "no real example has one (shorten it)"
+    )
 
 
 @dataclass(frozen=True)
@@ -104,7 +154,6 @@ def token_counts(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-
     without and with ``trained_only``.
     """
     encoding = encoding_for_model(model)
-    encode = encoding.encode_ordinary
     total = REPLY_PRIMING
     assistant = trained = 0
     for index, message in enumerate(messages if type(messages) is list else _messages(messages)):
@@ -118,7 +167,7 @@ def token_counts(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-
         for key, value in message.items():
             if key in UNSENT_KEYS:
                 continue
-            tokens = len(encode(value)) if type(value) is str else _counted(value, encoding, index, key)
+            tokens = _counted(value, encoding, index, key)
             total += tokens
             if key == "name" and value is not None:
                 total += TOKENS_PER_NAME
@@ -184,6 +233,13 @@ def _messages(messages: object) -> Iterable[Any]:
 
 def _counted(value: object, encoding: tiktoken.Encoding, index: int | None, key: str) -> int:
     try:
+        if type(value) is str:
+            return _encoded_length(value, encoding)
         return value_tokens(value, encoding)
-    except (TypeError, ValueError) as exc:
+    except UncountableMessages as exc:
+        raise UncountableMessages(exc.detail, message_index=index, field=str(key)) from None
+    except (TypeError, ValueError, RecursionError) as exc:
         raise UncountableMessages(f"value is not JSON ({exc})", message_index=index, field=str(key)) from None
+    except BaseException as exc:  # noqa: BLE001 - tiktoken panics with a BaseException (pyo3)
+        detail = tokenizer_failure(exc, value)
+        raise UncountableMessages(detail, message_index=index, field=str(key)) from None

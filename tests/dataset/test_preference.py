@@ -158,3 +158,14 @@ def test_the_input_as_a_chat_record_and_the_conversation():
     assert input_record({**VALID, "input": {"messages": []}}) is None
     assert conversation(VALID) == VALID["input"]["messages"] + GOOD
     assert conversation(VALID, "non_preferred_output")[-1] == BAD[0]
+
+
+def test_the_older_completion_keys_get_a_hint_about_the_rename():
+    old = {
+        "input": {"messages": [{"role": "user", "content": "hi"}]},
+        "preferred_completion": [{"role": "assistant", "content": "a"}],
+        "non_preferred_completion": [{"role": "assistant", "content": "b"}],
+    }
+    messages = " ".join(p.message for p in check_preference_record(old))
+    assert "'preferred_completion' is now 'preferred_output'" in messages
+    assert "'non_preferred_completion' is now 'non_preferred_output'" in messages

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 from hypothesis import given
 
-from ftlab.dataset.records import CODES, check_record, codes, schema
+from ftlab.dataset.records import CODES, check_record, codes, image_problem, schema
 from ftlab.dataset.strategies import GRADING, broken_records, valid_records
 from tests.paths import ROOT
 
@@ -109,3 +109,104 @@ def test_problems_serialise_without_empty_fields():
 def test_a_name_ending_in_a_newline_is_invalid_though_a_python_dollar_would_allow_it():
     record = {"messages": [{"role": "user", "content": "hi", "name": "bob\n"}, BOT]}
     assert codes(record) == ["invalid_name"]
+
+
+# Issue 16, item 10: OpenAI's record schemas (openai/openai-openapi f7f4b05) ------------------------
+PARTS = [{"type": "text", "text": "What is in this picture?"}]
+IMAGE = {"type": "image_url", "image_url": {"url": "https://example.com/cat.png", "detail": "low"}}
+CALL = {"role": "assistant", "content": None, "function_call": {"name": "f", "arguments": "{}"}}
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        # ChatCompletionRequest{System,User,Assistant,Tool}Message.content: a string or an array of parts
+        {"messages": [{"role": "system", "content": PARTS}, {"role": "user", "content": PARTS}, BOT]},
+        {"messages": [USER, {"role": "assistant", "content": PARTS}]},
+        # ChatCompletionRequestUserMessage: image_url parts (vision fine-tuning)
+        {"messages": [{"role": "user", "content": [*PARTS, IMAGE]}, BOT]},
+        # ChatCompletionRequestAssistantMessage.function_call is nullable
+        {"messages": [USER, {**BOT, "function_call": None}]},
+        # ChatCompletionRequestFunctionMessage.content is required but nullable
+        {"messages": [USER, CALL, {"role": "function", "name": "f", "content": None}, BOT]},
+    ],
+    ids=["text-parts", "assistant-parts", "image-part", "null-function-call", "null-function-content"],
+)
+def test_what_openais_schema_allows_is_valid(record):
+    assert check_record(record) == []
+
+
+@pytest.mark.parametrize(
+    ("record", "code", "words"),
+    [
+        # CreateChatCompletionRequest.functions: minItems 1, maxItems 128
+        ({"messages": [USER, BOT], "functions": []}, "invalid_tools", "must not be empty"),
+        (
+            {"messages": [USER, BOT], "functions": [{"name": f"f{i}"} for i in range(129)]},
+            "invalid_tools",
+            "at most 128 items, got 129",
+        ),
+        # FunctionObject.strict: boolean
+        (
+            {
+                "messages": [USER, BOT],
+                "tools": [{"type": "function", "function": {"name": "f", "strict": "yes"}}],
+            },
+            "invalid_tools",
+            "tools[0].function.strict",
+        ),
+        # an image is a user's part only; a part needs a known type
+        (
+            {"messages": [{"role": "system", "content": [IMAGE]}, USER, BOT]},
+            "missing_content",
+            "content parts",
+        ),
+        (
+            {"messages": [{"role": "user", "content": [{"type": "txt"}]}, BOT]},
+            "missing_content",
+            "content parts",
+        ),
+        ({"messages": [{"role": "user", "content": []}, BOT]}, "missing_content", "content parts"),
+        # a null function_call is no call: the assistant still needs content
+        (
+            {"messages": [USER, {"role": "assistant", "function_call": None}]},
+            "message_missing_key",
+            "content",
+        ),
+    ],
+    ids=[
+        "no-functions",
+        "129-functions",
+        "strict-string",
+        "system-image",
+        "unknown-part",
+        "no-parts",
+        "null-call",
+    ],
+)
+def test_what_openais_schema_forbids_is_refused(record, code, words):
+    problems = check_record(record)
+    assert [p.code for p in problems] == [code]
+    assert words in problems[0].message
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"messages": [{"role": "user", "content": PARTS}, BOT]},
+        {"messages": [USER, {**BOT, "function_call": None}]},
+        {"messages": [USER, BOT], "functions": []},
+    ],
+)
+def test_exercise_2_keeps_its_own_simpler_rules(record):
+    assert codes(record) != sorted({p.code for p in check_record(record)})
+
+
+@pytest.mark.parametrize("model", ["gpt-4o-mini-2024-07-18", "gpt-4.1-2025-04-14"])
+def test_an_image_is_refused_for_a_model_without_vision_fine_tuning_naming_it(model):
+    (problem,) = image_problem({"messages": [{"role": "user", "content": [IMAGE]}, BOT]}, model)
+    assert problem.code == "images_not_supported" and model in problem.message
+
+
+def test_an_image_is_accepted_for_the_vision_model():
+    assert image_problem({"messages": [{"role": "user", "content": [IMAGE]}, BOT]}, "gpt-4o-2024-08-06") == []

@@ -214,4 +214,93 @@ def test_every_code_about_a_file_is_catalogued(tmp_path):
     for records in ([CHAT] * 3, [silent] * 12, [CHAT] * 12 + [PAIR] + [long]):
         report = validate_file(jsonl(tmp_path, records), model="gpt-3.5-turbo")
         seen |= {p.code for p in report.file_problems} | set(report.counts())
+    image = {
+        "messages": [
+            {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "u"}}]},
+            ASSISTANT,
+        ]
+    }
+    spaces = {"messages": [{"role": "user", "content": "a" + " " * 1_000_000 + "b"}, ASSISTANT]}
+    path = jsonl(tmp_path, [image, spaces, {"messages": [USER, {**ASSISTANT, "weight": 1}]}])
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"weight": 1', '"weight": 1e400'), encoding="utf-8"
+    )
+    report = validate_file(path, model="gpt-4o-mini")
+    seen |= set(report.counts()) | {"file_too_large", "line_too_long"}  # too big to make here: see below
+    seen |= set(validate_file(jsonl(tmp_path, [_nested(70)])).counts())
     assert seen == set(validation.CODES)
+
+
+def _nested(depth):
+    value: object = "deep"
+    for _ in range(depth):
+        value = [value]
+    return {
+        "messages": [
+            USER,
+            {
+                **ASSISTANT,
+                "tool_calls": [
+                    {"id": "a", "type": "function", "function": {"name": "f", "arguments": "{}", "x": value}}
+                ],
+            },
+        ]
+    }
+
+
+# Issue 16 ----------------------------------------------------------------------------------------
+def test_a_million_spaces_in_a_row_is_a_problem_on_its_line_not_a_tokenizer_panic(tmp_path):
+    for run in (" ", "\t", "\u00a0"):
+        records = [CHAT, {"messages": [{"role": "user", "content": "a" + run * 1_000_000 + "b"}, ASSISTANT]}]
+        report = validate_file(jsonl(tmp_path, records), model="gpt-4o-mini")
+        (item,) = report.errors
+        assert item.line == 2 and item.problem.code == "uncountable_example"
+        assert (
+            "a run of 1,000,000 whitespace characters that the tokenizer cannot encode"
+            in item.problem.message
+        )
+
+
+@pytest.mark.parametrize("key", ["tool_calls", "function_call"])
+def test_a_number_too_large_for_a_float_is_a_problem_on_its_line(tmp_path, key):
+    call = {"name": "f", "arguments": "{}", "extra": 1}
+    value = [{"id": "c", "type": "function", "function": call}] if key == "tool_calls" else call
+    line = dumps({"messages": [USER, {"role": "assistant", "content": None, key: value}]}).replace(
+        '"extra": 1', '"extra": 1e400'
+    )
+    path = tmp_path / "inf.jsonl"
+    path.write_text(dumps(CHAT) + "\n" + line + "\n", encoding="utf-8")
+    report = validate_file(path, model="gpt-4o-mini")
+    assert [(p.line, p.problem.code) for p in report.errors] == [(2, "non_finite_number")]
+    assert "1e400" in report.errors[0].problem.message
+
+
+@pytest.mark.parametrize(("depth", "refused"), [(50, False), (70, True), (900, True)])
+def test_nesting_deeper_than_64_levels_is_a_problem_on_its_line(tmp_path, depth, refused):
+    report = validate_file(jsonl(tmp_path, [CHAT, _nested(depth)]), model="gpt-4o-mini")
+    codes = [(p.line, p.problem.code) for p in report.errors]
+    assert codes == ([(2, "nested_too_deep")] if refused else [])
+    if refused:
+        assert "more than 64 levels deep" in report.errors[0].problem.message
+
+
+def test_a_file_over_openais_512_mb_upload_limit_is_refused_without_being_read(tmp_path, monkeypatch):
+    path = jsonl(tmp_path, [CHAT] * 12)
+    monkeypatch.setattr(validation.limits, "MAX_FILE_BYTES", path.stat().st_size - 1)
+    report = validate_file(path)
+    assert [p.code for p in report.file_problems if p.is_error] == ["file_too_large"]
+    assert not report.ok
+
+
+def test_a_file_within_the_upload_limit_has_no_size_problem(tmp_path):
+    report = validate_file(jsonl(tmp_path, [CHAT] * 12))
+    assert "file_too_large" not in {p.code for p in report.file_problems}
+
+
+def test_an_image_in_a_file_for_a_model_without_vision_is_refused_naming_the_model(tmp_path):
+    image = {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}
+    records = [{"messages": [{"role": "user", "content": [image]}, ASSISTANT]}] * 12
+    refused = validate_file(jsonl(tmp_path, records), model="gpt-4o-mini")
+    assert {p.problem.code for p in refused.errors} == {"images_not_supported"}
+    assert "gpt-4o-mini-2024-07-18 cannot be fine-tuned on images" in refused.errors[0].problem.message
+    assert validate_file(jsonl(tmp_path, records), model="gpt-4o-2024-08-06").errors == []

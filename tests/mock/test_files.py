@@ -123,3 +123,30 @@ def test_one_key_never_sees_another_keys_files(mock: MockServer) -> None:
     with pytest.raises(openai.NotFoundError):
         theirs.files.content(mine.id)
     assert mock.uploads("key-b") == []
+
+
+def test_an_upload_over_the_size_limit_is_refused_with_413(
+    mock: MockServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ftlab.mock import endpoints
+
+    data = good_file(12)
+    monkeypatch.setattr(endpoints, "MAX_BYTES", len(data) - 1)
+    response = httpx2.post(
+        f"{mock.base_url}/files",
+        headers={"Authorization": "Bearer k"},
+        data={"purpose": "fine-tune"},
+        files={"file": ("train.jsonl", data)},
+    )
+    assert response.status_code == 413 and response.json()["error"]["param"] == "file"
+    assert mock.uploads("k") == []
+
+
+def test_an_uploads_size_is_read_from_its_stream_without_reading_it() -> None:
+    import io
+
+    from ftlab.mock.endpoints import _upload_size
+
+    stream = io.BytesIO(b"x" * 1000)
+    assert _upload_size(stream) == 1000 and stream.tell() == 0
+    assert _upload_size(object()) == 0

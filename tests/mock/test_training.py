@@ -135,3 +135,33 @@ def test_a_preference_file_is_refused_for_a_supervised_job_in_words_not_a_crash(
     outcome = inspect_file(jsonl([record] * 12), "gpt-4o-mini-2024-07-18")
     assert isinstance(outcome, JobError) and outcome.code == "invalid_training_file"
     assert "preference (DPO) format" in outcome.message
+
+
+# Issue 16: the mock's check survives what the engine's validation survives ---------------------
+def test_a_million_spaces_fail_the_job_with_the_line_instead_of_crashing() -> None:
+    records = [example(i) for i in range(12)]
+    records[3] = example(3, question="a" + " " * 1_000_000 + "b")
+    outcome = inspect_file(jsonl(records), "gpt-4o-mini-2024-07-18")
+    assert isinstance(outcome, JobError)
+    assert "Example 4" in outcome.message and "1,000,000 whitespace characters" in outcome.message
+
+
+def test_a_number_too_large_for_a_float_fails_the_job_instead_of_crashing() -> None:
+    records = [example(i) for i in range(12)]
+    records[0]["messages"][-1]["function_call"] = {"name": "f", "arguments": "{}", "extra": 1}
+    data = jsonl(records).replace(b'"extra": 1', b'"extra": 1e400')
+    outcome = inspect_file(data, "gpt-4o-mini-2024-07-18")
+    assert isinstance(outcome, JobError) and "Example 1" in outcome.message and "1e400" in outcome.message
+
+
+def test_an_image_fails_a_job_on_a_model_without_vision_naming_the_model() -> None:
+    records = [example(i) for i in range(12)]
+    records[0]["messages"][1]["content"] = [
+        {"type": "image_url", "image_url": {"url": "https://e.com/a.png"}}
+    ]
+    outcome = inspect_file(jsonl(records), "gpt-4o-mini-2024-07-18")
+    assert (
+        isinstance(outcome, JobError)
+        and "gpt-4o-mini-2024-07-18 cannot be fine-tuned on images" in outcome.message
+    )
+    assert isinstance(inspect_file(jsonl(records), "gpt-4o-2024-08-06"), Dataset)

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ftlab.errors import FtlabError
+from ftlab.tokens import counting
 from ftlab.tokens.counting import (
     UncountableMessages,
     assistant_tokens,
@@ -179,7 +180,7 @@ def test_string_messages_count_as_the_cookbook_formula(messages: list[dict], mod
         (None, "expected a list of messages, got NoneType"),
         ([{"role": "user", "content": "hi"}, "hi"], "message 1: expected a message object"),
         ([{"role": "user", "content": {1, 2}}], "message 0, field 'content': value is not JSON"),
-        ([{"role": "user", "content": float("nan")}], "field 'content': value is not JSON"),
+        ([{"role": "user", "content": b"bytes"}], "field 'content': value is not JSON"),
     ],
 )
 def test_input_that_is_not_chat_messages_is_refused_with_its_place(messages: object, match: str) -> None:
@@ -253,3 +254,57 @@ def test_uncountable_messages_are_an_ftlab_error_and_still_a_type_error():
     with pytest.raises(FtlabError) as caught:
         count_tokens("not a list", "gpt-4o-mini")  # type: ignore[arg-type]
     assert isinstance(caught.value, UncountableMessages) and isinstance(caught.value, TypeError)
+
+
+# Issue 16 ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("run", "field"),
+    [(" ", "content"), ("\t", "content"), ("\u00a0", "content"), (" ", "name"), ("\u00a0", "tool_calls")],
+)
+def test_a_million_whitespace_characters_are_uncountable_not_a_panic(run: str, field: str) -> None:
+    text = "a" + run * 1_000_000 + "b"
+    value: object = [{"id": "c", "text": text}] if field == "tool_calls" else text
+    with pytest.raises(UncountableMessages) as caught:
+        count_tokens([{"role": "assistant", field: value}])
+    assert str(caught.value) == (
+        f"message 0, field {field!r}: a run of 1,000,000 whitespace characters that the tokenizer "
+        "cannot encode; no real example has one (shorten it)"
+    )
+
+
+def test_a_tokenizer_panic_is_turned_into_uncountable_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Panic(BaseException):
+        pass
+
+    class Broken:
+        def encode_ordinary(self, text: str) -> list[int]:
+            raise Panic("called `Result::unwrap()` on an `Err` value")
+
+    monkeypatch.setattr(counting, "encoding_for_model", lambda model: Broken())
+    with pytest.raises(UncountableMessages, match=r"message 0, field 'content': the tokenizer cannot encode"):
+        count_tokens([{"content": "hi"}])
+
+
+def test_keyboard_interrupt_in_the_tokenizer_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Interrupted:
+        def encode_ordinary(self, text: str) -> list[int]:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(counting, "encoding_for_model", lambda model: Interrupted())
+    with pytest.raises(KeyboardInterrupt):
+        count_tokens([{"role": "user", "content": "hi"}])
+
+
+def test_a_non_finite_number_counts_as_json_would_write_it_never_raising() -> None:
+    call = {"name": "f", "arguments": "{}", "extra": float("inf")}
+    encoding = counting.encoding_for_model("gpt-4o-mini")
+    expected = len(encoding.encode_ordinary('{"name":"f","arguments":"{}","extra":Infinity}'))
+    assert content_tokens({"content": call}) == expected
+
+
+def test_text_parts_count_their_text_and_image_parts_a_fixed_amount() -> None:
+    encoding = counting.encoding_for_model("gpt-4o-mini")
+    parts = [{"type": "text", "text": "Hello"}, {"type": "image_url", "image_url": {"url": "u"}}]
+    assert (
+        content_tokens({"content": parts}) == len(encoding.encode_ordinary("Hello")) + counting.IMAGE_TOKENS
+    )
