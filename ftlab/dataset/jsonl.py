@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
+from ftlab.dataset import limits
 from ftlab.dataset.problems import Problem
 from ftlab.errors import FtlabError
 
@@ -43,11 +44,16 @@ def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Line]:
     Invalid JSON, invalid UTF-8 and blank lines come back as a ``Line`` with a problem and no
     record; a byte-order mark is stripped with a warning and the line is read (with an error
     after the first line). A UTF-16 or UTF-32 file is one problem on line 1, and CR-only line
-    endings are named as such. Memory stays flat whatever the file's size. Raises ``OSError``
+    endings are named as such; a line longer than the cap (:mod:`ftlab.dataset.limits`) and JSON
+    nested too deep are problems of their own. Memory stays flat whatever the file's size (and
+    a line's length). Raises ``OSError``
     when the file cannot be opened.
     """
     with open(path, "rb") as stream:
-        for number, raw in enumerate(stream, start=1):
+        for number, raw in enumerate(limits.lines(stream), start=1):
+            if isinstance(raw, limits.OverlongLine):
+                yield Line(number, problem=raw.problem())
+                continue
             encoding = _wide_encoding(raw) if number == 1 else None
             if encoding is not None:
                 yield Line(1, problem=Problem("wrong_encoding", f"this file is {encoding}; save it as UTF-8"))
@@ -113,6 +119,8 @@ def _parse(number: int, raw: bytes) -> Line:
         if b"\r" in raw and sum(1 for part in raw.split(b"\r") if part.strip()) > 1:
             return Line(number, problem=_CR_ONLY)
         return Line(number, problem=Problem("invalid_json", f"not valid JSON: {_json_reason(error)}"))
+    except RecursionError:
+        return Line(number, problem=limits.too_deep())
     return Line(number, record, bom, parsed=True)
 
 

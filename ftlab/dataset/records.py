@@ -24,7 +24,7 @@ from typing import Any, cast
 import jsonschema
 
 from ftlab.dataset.problems import Problem
-from ftlab.dataset.wording import dotted, expected, found, json_type, missing_keys, names
+from ftlab.dataset.wording import a_or_an, dotted, expected, found, json_type, missing_keys, names, printable
 from ftlab.values import is_strict_int
 
 CHAT_SCHEMA = "chat_record"
@@ -156,7 +156,9 @@ def _problem(error: jsonschema.ValidationError, record: object) -> Problem:
     index = int(path[1])
     message = cast(dict[str, Any], record)["messages"][index]  # the failure's path runs through it
     where = f"messages[{index}]" + (
-        f" ({message['role']})" if isinstance(message, dict) and isinstance(message.get("role"), str) else ""
+        f" ({printable(message['role'])})"
+        if isinstance(message, dict) and isinstance(message.get("role"), str)
+        else ""
     )
     if len(path) == 2:
         return _message_problem(error, message, index, where)
@@ -200,7 +202,7 @@ def _message_problem(error: jsonschema.ValidationError, message: object, index: 
     extra = sorted(set(message) - allowed)
     return Problem(
         "message_unrecognized_key",
-        f"{where}: {names(extra)} not allowed on a {message['role']} message; allowed: "
+        f"{where}: {names(extra)} not allowed on {a_or_an(printable(message['role']))} message; allowed: "
         f"{names(sorted(allowed))}",
         message_index=index,
         field=extra[0],
@@ -210,7 +212,7 @@ def _message_problem(error: jsonschema.ValidationError, message: object, index: 
 def _field_sentence(code: str, field: str, path: Sequence[Any], error: jsonschema.ValidationError) -> str:
     value = found(error) if len(path) == 3 else None
     if code == "unrecognized_role":
-        return f"role {json.dumps(found(error))} is not one of {names(ROLES)}"
+        return f"role {printable(json.dumps(found(error)))} is not one of {names(ROLES)}"
     if code == "missing_content" and len(path) > 3:
         return f'{dotted(path[2:])}: {_short(error)} (a content part is {{"type": "text", "text": "..."}})'
     if code == "missing_content" and isinstance(value, list):
@@ -223,7 +225,7 @@ def _field_sentence(code: str, field: str, path: Sequence[Any], error: jsonschem
             f", got {json_type(value)}" if not isinstance(value, str) else ""
         )
     if code == "invalid_name":
-        return f"name {json.dumps(found(error))} must be 1-64 letters, digits, '_' or '-'"
+        return f"name {printable(json.dumps(found(error)))} must be 1-64 letters, digits, '_' or '-'"
     if code == "invalid_weight":
         return (
             f"weight must be 0 (don't train on this turn) or 1 (train on it), got {json.dumps(found(error))}"

@@ -43,6 +43,9 @@ def extra() -> None:
 def test_without_the_extra_the_command_says_how_to_install_it_and_exits_2(
     missing: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    for name in MODULES:  # what is installed is imported first: transformers decides at import time
+        if name != missing and importlib.util.find_spec(name) is not None:  # whether accelerate is there
+            importlib.import_module(name)
     monkeypatch.setitem(sys.modules, missing, None)  # makes `import <missing>` fail, installed or not
 
     code = _run(str(tmp_path / "train.jsonl"), "--model", "m", "--out", str(tmp_path / "adapter"))
