@@ -93,24 +93,33 @@ def test_a_child_cannot_claim_the_graders_own_verdicts(kind):
         checked_outcome({"kind": kind, "message": "all is well"})
 
 
-def test_a_line_longer_than_the_limit_is_refused_without_reading_it_all(wire, monkeypatch):
+def test_a_line_longer_than_the_limit_is_refused_without_reading_it_all(monkeypatch):
     from ftlab.grading.isolation import wire as module
 
     monkeypatch.setattr(module, "MAX_MESSAGE", 1 << 20)
-    ours, theirs, _ = wire
+    request_read, request_write = os.pipe()
+    answer_read, theirs = os.pipe()
+    ours = Wire(request_write, answer_read)
     written = []
 
     def flood() -> None:  # the pipe holds 64 KiB: the writer waits until the wire reads
         try:
             for _ in range(64):
                 written.append(os.write(theirs, b"x" * (64 << 10)))
-        except OSError:
+        except OSError:  # the wire closed its end
             pass
 
     writer = threading.Thread(target=flood, daemon=True)
     writer.start()
-    with pytest.raises(Violation, match="a message longer than 1 MB"):
-        ours.receive(time.monotonic() + 30)
+    try:
+        with pytest.raises(Violation, match="a message longer than 1 MB"):
+            ours.receive(time.monotonic() + 30)
+    finally:
+        ours.close()  # the writer's next write fails, so it ends before its pipe's number is reused
+        writer.join(10)
+        os.close(theirs)
+        os.close(request_read)
+    assert not writer.is_alive()
     assert sum(written) < 3 << 20, "it refused once it had more than the limit, not at the end of the line"
 
 
@@ -125,14 +134,16 @@ def test_each_byte_of_a_long_line_is_scanned_once(wire, monkeypatch):
             return buffer_find(self, sub, start, *rest)
 
     ours._buffer = Counting()
-    os.write(theirs, b'{"a": "')
+    # 40 KiB in all: less than a pipe holds, so no write is cut short if a busy machine lets a
+    # receive expire before it reads
+    assert os.write(theirs, b'{"a": "') == 7
     for _ in range(20):
-        os.write(theirs, b"y" * 4096)
+        assert os.write(theirs, b"y" * 2048) == 2048
         with pytest.raises(Expired):
             ours.receive(time.monotonic() + 0.01)
     os.write(theirs, b'"}\n')
-    assert ours.receive(time.monotonic() + 5) == {"a": "y" * 20 * 4096}
-    assert sum(finds) <= 20 * 4096 + 100, "the scan does not start over at every chunk"
+    assert ours.receive(time.monotonic() + 5) == {"a": "y" * 20 * 2048}
+    assert sum(finds) <= 20 * 2048 + 100, "the scan does not start over at every chunk"
 
 
 def test_what_the_child_wrote_unasked_is_pending(wire):
