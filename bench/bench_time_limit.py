@@ -25,7 +25,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, LocalBackend, Outcome, run_call  # noqa: E402
+from ftlab.grading.outcomes import Outcome  # noqa: E402
+from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, LocalBackend, run_call  # noqa: E402
 from ftlab.grading.settings import BACKEND_FACTORY, call_timeout  # noqa: E402
 from ftlab.grading.warmup import warm  # noqa: E402
 

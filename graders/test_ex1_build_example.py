@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ftlab.dataset.records import codes
 from ftlab.dataset.strategies import GRADING, texts
 from ftlab.grading.isolation.handles import unserializable
-from ftlab.grading.seam import StudentCodeError, raised_as
+from ftlab.grading.outcomes import StudentCodeError, raised_as
 
 EMAIL = "Hi, I was charged twice for March. Can you refund one of them?"
 TRIAGE = (

@@ -21,7 +21,7 @@ from typing import Any
 import openai
 import pytest
 
-from ftlab.grading.seam import StudentCodeError, raised_as
+from ftlab.grading.outcomes import StudentCodeError, raised_as
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "support_tickets.jsonl"
 MODEL = "gpt-4o-mini-2024-07-18"

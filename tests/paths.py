@@ -6,6 +6,7 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
+ENGINE = ROOT / "ftlab"
 DATA = ROOT / "data"
 BUGGY = TESTS / "buggy"
 GOLDEN = TESTS / "golden"

@@ -7,7 +7,7 @@ from typing import Literal
 
 import pytest
 
-from ftlab.grading.seam import StudentCodeError
+from ftlab.grading.outcomes import StudentCodeError
 
 Kind = Literal["not_implemented", "learner_code", "check", "grader"]
 MAX_DETAIL = 1500

@@ -21,9 +21,10 @@ from ftlab.grading.exercises import Exercise, UnknownExercise, find
 from ftlab.grading.feedback import classify, describe
 from ftlab.grading.marker import MARKER_POINTS, PointsSpec, marker_call, points_spec
 from ftlab.grading.mock_api import ftlab_mock_server, mock_api  # noqa: F401 - fixtures for graders
+from ftlab.grading.outcomes import StudentCodeError
 from ftlab.grading.recorder import PROPERTY, Recorder
 from ftlab.grading.results import CheckResult
-from ftlab.grading.seam import Backend, ExerciseProxy, StudentCodeError
+from ftlab.grading.seam import Backend, ExerciseProxy
 from ftlab.grading.selfcheck import register_engine_use
 from ftlab.grading.settings import BACKEND_FACTORY, add_options, impl_root, local_backend
 

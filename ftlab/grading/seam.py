@@ -22,19 +22,11 @@ from typing import Any, Protocol
 import ftlab.grading.isolation.handles  # noqa: F401 - registers the standard handles where learner code runs
 from ftlab.grading.exercises import Exercise
 from ftlab.grading.isolation.plain_data import NotPlainData, from_plain, to_plain
-from ftlab.grading.outcomes import (  # noqa: F401 - graders and the backends import them from the seam
-    BrokeProtocol,
-    CallTimedOut,
-    LearnerException,
-    MissingFunction,
+from ftlab.grading.outcomes import (
     Outcome,
-    ProcessEnded,
-    ReturnedNotPlain,
     StudentCodeError,
-    UnloadableExercise,
     class_name,
     nearest_builtin,
-    raised_as,
     reraise,
 )
 from ftlab.grading.time_limit import TimeLimitExceeded, time_limit

@@ -20,8 +20,9 @@ import pytest
 
 from ftlab.grading.engine_use import engine_use_line
 from ftlab.grading.exercises import Exercise, find
+from ftlab.grading.outcomes import Outcome
 from ftlab.grading.results import Scoreboard, load_checks
-from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, Outcome, run_call
+from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, run_call
 from ftlab.grading.settings import BACKEND_FACTORY
 
 _EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")

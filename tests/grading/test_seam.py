@@ -7,11 +7,9 @@ import textwrap
 import pytest
 
 from ftlab.grading.exercises import find
-from ftlab.grading.seam import (
+from ftlab.grading.outcomes import (
     CallTimedOut,
-    ExerciseProxy,
     LearnerException,
-    LocalBackend,
     MissingFunction,
     Outcome,
     ReturnedNotPlain,
@@ -20,6 +18,7 @@ from ftlab.grading.seam import (
     raised_as,
     reraise,
 )
+from ftlab.grading.seam import ExerciseProxy, LocalBackend
 
 EX1 = find("ex1_build_example")
 

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from ftlab.cli.mock_server import main
-from ftlab.grading.seam import Outcome, load_module
+from ftlab.grading.outcomes import Outcome
+from ftlab.grading.seam import load_module
 from ftlab.mock import MockServer
 from tests.mock_helpers import jsonl
 from tests.paths import ROOT

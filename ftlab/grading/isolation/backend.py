@@ -28,7 +28,7 @@ from ftlab.grading.isolation.process import Channel, HarnessProcess, SandboxFail
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
 from ftlab.grading.isolation.wire import Expired, Violation, checked_outcome
 from ftlab.grading.mock_api import MOCK_ADDRESS, unix_socket
-from ftlab.grading.seam import Outcome
+from ftlab.grading.outcomes import Outcome
 from ftlab.grading.settings import BACKEND_FACTORY, call_timeout
 
 GRACE = 2.0

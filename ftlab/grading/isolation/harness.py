@@ -26,7 +26,8 @@ from ftlab.grading.cells import is_cell_file, run_cells
 from ftlab.grading.isolation import blocker, landlock
 from ftlab.grading.isolation.sandbox import Limits
 from ftlab.grading.isolation.wire import MAX_MESSAGE
-from ftlab.grading.seam import Outcome, load_module, run_call
+from ftlab.grading.outcomes import Outcome
+from ftlab.grading.seam import load_module, run_call
 from ftlab.grading.warmup import warm
 
 

@@ -163,7 +163,7 @@ def _plain_tagged(value: object, depth: int, budget: _Budget) -> dict[str, Any]:
     if isinstance(value, Handle):
         return {_TAG: "handle", "kind": value.kind, "params": _plain(value.params, depth + 1, budget)}
     cls = type(value)
-    if dataclasses.is_dataclass(value) and _crosses(cls.__module__):
+    if dataclasses.is_dataclass(value) and crosses(cls.__module__):
         fields = {}
         for f in dataclasses.fields(value):
             try:
@@ -175,7 +175,7 @@ def _plain_tagged(value: object, depth: int, budget: _Budget) -> dict[str, Any]:
     raise _Refused(value)
 
 
-def _crosses(module: str) -> bool:
+def crosses(module: str) -> bool:
     """Whether dataclasses of ``module`` may cross: the learner API's, nothing else."""
     return module == LEARNER_API or module.startswith(LEARNER_API + ".")
 
@@ -191,7 +191,7 @@ def from_plain(value: Any, *, handles: bool = True) -> Any:
         return float(value["repr"])
     if tag == "dataclass":
         module, _, name = str(value.get("class", "")).partition(":")
-        cls = getattr(importlib.import_module(module), name, None) if _crosses(module) else None
+        cls = getattr(importlib.import_module(module), name, None) if crosses(module) else None
         if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
             raise ValueError(
                 f"refusing to rebuild {value.get('class')!r}: only the learner API's dataclasses"

@@ -246,10 +246,3 @@ def unprivileged(reason: str, *, landlock: int) -> Sandbox:
         landlock=landlock,
         python=python,
     )
-
-
-def harness_package() -> Path:
-    """The folder of the ftlab package this process runs (mounted for the harness)."""
-    import ftlab
-
-    return Path(ftlab.__file__).resolve().parent

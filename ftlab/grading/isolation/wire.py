@@ -14,9 +14,9 @@ import time
 from typing import Any
 
 from ftlab.errors import FtlabError
-from ftlab.grading.isolation.plain_data import LEARNER_API
+from ftlab.grading.isolation.plain_data import LEARNER_API, crosses
 from ftlab.grading.isolation.plain_data import MAX_DEPTH as PLAIN_DEPTH
-from ftlab.grading.seam import Outcome
+from ftlab.grading.outcomes import Outcome
 
 MAX_MESSAGE = 64 * 1024**2
 MAX_DEPTH = 4 * PLAIN_DEPTH  # as JSON: a dataclass adds levels to what :func:`to_plain` counted
@@ -144,6 +144,6 @@ def not_plain(value: Any, depth: int = 0) -> str:
         return "a handle (a resource the grader hands in); return plain data only"
     if tag == "float" and value.get("repr") not in ("inf", "-inf", "nan"):
         return "a malformed float"
-    if tag == "dataclass" and not str(value.get("class", "")).startswith(LEARNER_API + "."):
+    if tag == "dataclass" and not crosses(str(value.get("class", "")).partition(":")[0]):
         return f"an object of a class outside {LEARNER_API}"
     return next((p for p in (not_plain(v, depth + 1) for v in value.values()) if p), "")

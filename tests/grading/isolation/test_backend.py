@@ -13,53 +13,20 @@ from ftlab.grading.exercises import find
 from ftlab.grading.isolation.backend import MAX_FAILS, IsolatedBackend
 from ftlab.grading.isolation.process import Channel, SandboxFailure
 from ftlab.grading.isolation.sandbox import Sandbox, find_sandbox
-from ftlab.grading.seam import (
+from ftlab.grading.outcomes import (
     BrokeProtocol,
     CallTimedOut,
-    ExerciseProxy,
     MissingFunction,
     ProcessEnded,
     ReturnedNotPlain,
     UnloadableExercise,
 )
+from ftlab.grading.seam import ExerciseProxy
 from tests.paths import ROOT
 
 EX1 = find("ex1_build_example")
 EX2 = find("ex2_validate_record")
 BEST = find_sandbox()
-KINDS = [pytest.param(Sandbox("process", reason="test"), id="process")]
-KINDS.append(
-    pytest.param(
-        BEST,
-        id="bubblewrap",
-        marks=pytest.mark.skipif(not BEST.isolated, reason=f"no sandbox: {BEST.reason}"),
-    )
-)
-
-
-@pytest.fixture(params=KINDS)
-def sandbox(request: pytest.FixtureRequest) -> Sandbox:
-    return request.param
-
-
-@pytest.fixture
-def start(tmp_path: Path, sandbox: Sandbox):
-    """``start(source, timeout=...)``: a proxy for ex1 running ``source`` in an isolated backend."""
-    backends = []
-
-    def make(source: str, *, timeout: float = 5.0, exercise=EX1, shared=()) -> ExerciseProxy:
-        folder = tmp_path / f"submission{len(backends)}"
-        folder.mkdir()
-        (folder / exercise.filename).write_text(textwrap.dedent(source), encoding="utf-8")
-        backend = IsolatedBackend(folder, sandbox=sandbox, timeout=timeout, shared=list(shared))
-        backends.append(backend)
-        proxy = ExerciseProxy(backend, exercise)
-        proxy.backend = backend  # type: ignore[attr-defined]
-        return proxy
-
-    yield make
-    for backend in backends:
-        backend.close()
 
 
 def test_values_come_back_as_the_same_plain_data(start):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ftlab.grading.cells import Cell, write_cells
 from ftlab.grading.isolation.harness import Harness
-from ftlab.grading.isolation.sandbox import harness_package
+from tests.paths import ROOT
 
 
 def _harness(root: Path) -> tuple[Harness, list[dict]]:
@@ -82,7 +82,7 @@ def test_a_limit_never_rises_above_the_hard_limit_already_set():
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(harness_package().parent)},
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert done.stdout.strip() == "(200, 200)", done.stderr
 
@@ -109,7 +109,7 @@ def test_the_harness_speaks_only_on_its_own_descriptors(tmp_path):
         "parent": os.getpid(),
     }
     process = subprocess.Popen(
-        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(harness_package().parent)!r}); "
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
          f"from ftlab.grading.isolation.harness import main; main({json.dumps(config)!r})"],
         pass_fds=(request_read, answer_write), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip

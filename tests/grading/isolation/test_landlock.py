@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from ftlab.grading.isolation import landlock
-from ftlab.grading.isolation.sandbox import SYSTEM_FILES, SYSTEM_LINKS, harness_package
-from tests.paths import ROOT
+from ftlab.grading.isolation.sandbox import SYSTEM_FILES, SYSTEM_LINKS
+from tests.paths import ENGINE, ROOT
 
 ABI = landlock.abi()
 needs_landlock = pytest.mark.skipif(ABI < 6, reason=f"this kernel's Landlock ABI is {ABI}; the tests need 6+")
@@ -19,14 +19,14 @@ needs_landlock = pytest.mark.skipif(ABI < 6, reason=f"this kernel's Landlock ABI
 def _restricted(code: str, tmp_path) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a Python that first restricts itself to the runtime and ``tmp_path``."""
     read, listed = landlock.runtime_paths([*SYSTEM_LINKS, *SYSTEM_FILES])
-    read.append(str(harness_package()))  # this test's ftlab; its folder (with solutions/) may only be listed
-    listed.append(str(harness_package().parent))
+    read.append(str(ENGINE))  # this test's ftlab; its folder (with solutions/) may only be listed
+    listed.append(str(ROOT))
     prelude = (
         "from ftlab.grading.isolation.landlock import restrict\n"
         f"print(restrict({read!r}, [{str(tmp_path)!r}], listed={listed!r}))\n"
     )
     return subprocess.run([sys.executable, "-c", prelude + code], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(harness_package().parent)})  # fmt: skip
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
 
 
 def test_without_landlock_nothing_is_described():

@@ -17,8 +17,8 @@ import pytest
 from ftlab.errors import FtlabError
 from ftlab.grading.isolation import landlock
 from ftlab.grading.isolation.process import Channel, HarnessProcess, SandboxFailure
-from ftlab.grading.isolation.sandbox import Limits, Sandbox, find_sandbox, harness_package
-from tests.paths import ROOT
+from ftlab.grading.isolation.sandbox import Limits, Sandbox, find_sandbox
+from tests.paths import ENGINE, ROOT
 
 PLAIN = Sandbox("process", reason="test")
 
@@ -182,7 +182,7 @@ def test_a_confined_child_says_it_confined_itself(attacker):
 
 def test_a_confined_child_cannot_read_the_engine_by_its_path_or_through_site_packages(attacker):
     _, call, _ = attacker
-    engine = [harness_package() / "dataset" / "records.py", *_editable_engine()]
+    engine = [ENGINE / "dataset" / "records.py", *_editable_engine()]
     assert all(path.is_file() for path in engine)
     for path in engine:
         assert _denied(call("read", str(path))), path

@@ -13,9 +13,9 @@ from ftlab.grading.isolation.sandbox import (
     Mount,
     Sandbox,
     find_sandbox,
-    harness_package,
     unprivileged,
 )
+from tests.paths import ROOT
 
 BEST = find_sandbox()
 needs_sandbox = pytest.mark.skipif(not BEST.isolated, reason=f"no sandbox: {BEST.reason}")
@@ -54,7 +54,7 @@ def test_limits_survive_a_round_trip():
 @needs_sandbox
 def test_the_sandbox_hides_the_project_and_shows_only_its_mounts(tmp_path):
     (tmp_path / "visible.txt").write_text("yes")
-    solutions = str(harness_package().parent / "solutions")
+    solutions = str(ROOT / "solutions")
     code = f"import os; print(os.path.exists({solutions!r}), os.listdir('/data'))"
     done = _run(BEST, code, mounts=[Mount(tmp_path, "/data")])
     assert done.returncode == 0, done.stderr

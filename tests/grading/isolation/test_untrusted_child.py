@@ -6,28 +6,20 @@ grader-side failure (a :class:`StudentCodeError`), never a value and never a lea
 
 from __future__ import annotations
 
-import textwrap
+import functools
 import time
-from pathlib import Path
 
 import pytest
 
 from ftlab.grading.exercises import find
 from ftlab.grading.isolation.backend import IsolatedBackend
 from ftlab.grading.isolation.process import Channel
-from ftlab.grading.isolation.sandbox import Sandbox, find_sandbox
-from ftlab.grading.seam import BrokeProtocol, ExerciseProxy, ReturnedNotPlain
+from ftlab.grading.isolation.sandbox import find_sandbox
+from ftlab.grading.outcomes import BrokeProtocol, ReturnedNotPlain
+from ftlab.grading.seam import ExerciseProxy
 
 EX1 = find("ex1_build_example")
 BEST = find_sandbox()
-KINDS = [pytest.param(find_sandbox(enabled=False), id="process")]
-KINDS.append(
-    pytest.param(
-        BEST,
-        id="bubblewrap",
-        marks=pytest.mark.skipif(not BEST.isolated, reason=f"no sandbox: {BEST.reason}"),
-    )
-)
 #: Writes forged answers (a value, a raised NotFoundError) to every descriptor the child can write to.
 FORGE = """
 import json, os
@@ -48,23 +40,10 @@ def forge():
 """
 
 
-@pytest.fixture(params=KINDS)
-def start(request: pytest.FixtureRequest, tmp_path: Path):
-    """``start(source)``: a proxy for ex1 running ``source`` in an isolated backend."""
-    backends: list[IsolatedBackend] = []
-    sandbox: Sandbox = request.param
-
-    def make(source: str, *, timeout: float = 10.0, shared: list[Channel] | None = None) -> ExerciseProxy:
-        folder = tmp_path / f"submission{len(backends)}"
-        folder.mkdir()
-        (folder / EX1.filename).write_text(textwrap.dedent(source), encoding="utf-8")
-        backend = IsolatedBackend(folder, sandbox=sandbox, timeout=timeout, shared=shared or [])
-        backends.append(backend)
-        return ExerciseProxy(backend, EX1)
-
-    yield make
-    for backend in backends:
-        backend.close()
+@pytest.fixture
+def start(start):
+    """The isolation tests' ``start`` (conftest.py), with 10 s per call: the big values take a while."""
+    return functools.partial(start, timeout=10.0)
 
 
 def test_a_600_mb_string_is_refused_as_too_large_within_the_time_limit(start):

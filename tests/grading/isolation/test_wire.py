@@ -10,7 +10,7 @@ import time
 import pytest
 
 from ftlab.grading.isolation.wire import Expired, Violation, Wire, checked_outcome
-from ftlab.grading.seam import Outcome
+from ftlab.grading.outcomes import Outcome
 
 
 @pytest.fixture
