@@ -27,7 +27,9 @@ def assignment_header(name: str = "ftlab", assignment_id: int | None = None) -> 
     return f"{name} ({assignment_id})" if assignment_id is not None else name
 
 
-def canvas_csv(results: Sequence[Graded], *, assignment: str = "ftlab", assignment_id: int | None = None) -> str:
+def canvas_csv(
+    results: Sequence[Graded], *, assignment: str = "ftlab", assignment_id: int | None = None
+) -> str:
     """One row per submission, its total score in the assignment column."""
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\r\n")

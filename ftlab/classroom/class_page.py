@@ -106,7 +106,9 @@ def _failed_table(graded: Sequence[Graded]) -> str:
         f"<td>{_e(name)}</td><td>{_e(hint)}</td></tr>"
         for count, exercise, name, hint in rows
     )
-    return "<table><tr><th>Failed by</th><th>Exercise</th><th>Check</th><th>Hint</th></tr>" + body + "</table>"
+    return (
+        "<table><tr><th>Failed by</th><th>Exercise</th><th>Check</th><th>Hint</th></tr>" + body + "</table>"
+    )
 
 
 def class_html(results: Sequence[Graded]) -> str:

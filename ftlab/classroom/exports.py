@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import ftlab
-
 from ftlab.classroom.adjustments import Adjustments, apply_adjustments
 from ftlab.classroom.canvas import canvas_csv
 from ftlab.classroom.checks_table import checks_csv

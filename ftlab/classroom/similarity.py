@@ -186,7 +186,9 @@ def _fragments(first: Code, second: Code, shared: set[int]) -> list[tuple[Span, 
     found = []
     for run in _runs(place for key in shared for place in first.spans[key]):
         inside = [
-            key for key in shared if any(p[0] == run[0] and run[1] <= p[1] <= run[2] for p in first.spans[key])
+            key
+            for key in shared
+            if any(p[0] == run[0] and run[1] <= p[1] <= run[2] for p in first.spans[key])
         ]
         there = _runs(place for key in inside for place in second.spans[key])
         if there:
