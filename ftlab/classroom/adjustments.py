@@ -10,7 +10,6 @@ keeps that check between 0 and its maximum.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import math
 from collections.abc import Sequence
@@ -25,10 +24,6 @@ MARK = "ftlab-adjustment:"  # the nodeid prefix of an adjustment entry
 WHOLE = "adjustment"  # the exercise column of an adjustment on the whole submission
 FIELDS = ("submission", "check or exercise", "points", "reason")
 _TARGET_NAMES = {"check or exercise", "check", "exercise", "target", "check_or_exercise"}
-HELP = (
-    "a CSV of manual adjustments (submission, check or exercise, points, reason), applied to every "
-    "score and shown in the learner's feedback"
-)
 
 
 class AdjustmentError(FtlabError, ValueError):
@@ -164,15 +159,3 @@ def _entry(path: Path, row: Adjustment, exercise: str, points: float) -> CheckRe
         feedback=f"{points:+g} by your instructor: {row.reason}",
         nodeid=f"{MARK}{path.name}:{row.line}",
     )
-
-
-def _argument(text: str) -> Adjustments:
-    try:
-        return load_adjustments(Path(text))
-    except AdjustmentError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def add_adjustments_option(parser: argparse.ArgumentParser) -> None:
-    """``--adjust FILE``: read and checked while the command line is parsed (exit status 2 when bad)."""
-    parser.add_argument("--adjust", type=_argument, default=None, metavar="FILE", help=HELP)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
 from ftlab.classroom.adjustments import (
     AdjustmentError,
-    add_adjustments_option,
     apply_adjustments,
     is_adjustment,
     load_adjustments,
@@ -103,16 +101,6 @@ def test_a_file_without_the_header_or_unreadable_is_refused(tmp_path):
         load_adjustments(path)
     with pytest.raises(AdjustmentError, match="cannot be read"):
         load_adjustments(tmp_path / "missing.csv")
-
-
-def test_the_option_reads_the_file_and_a_bad_one_exits_2_with_the_reason(tmp_path, capsys):
-    parser = argparse.ArgumentParser(prog="ftlab grade")
-    add_adjustments_option(parser)
-    good = parser.parse_args(["--adjust", str(_file(tmp_path, "alice,1,1,why\n"))])
-    assert [row.submission for row in good.adjust.rows] == ["alice"]
-    with pytest.raises(SystemExit) as exit_:
-        parser.parse_args(["--adjust", str(_file(tmp_path, "alice,1,x,why\n", "bad.csv"))])
-    assert exit_.value.code == 2 and "bad.csv, line 2, field 'points'" in capsys.readouterr().err
 
 
 def test_adjustment_entries_are_recognized_and_worth_nothing_at_most(tmp_path):
