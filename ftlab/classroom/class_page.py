@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ftlab.classroom.adjustments import is_adjustment
 from ftlab.classroom.runner import Graded
@@ -84,15 +85,20 @@ def _exercises(graded: Sequence[Graded]) -> str:
 
 
 def failed_most(graded: Sequence[Graded], top: int = TOP_CHECKS) -> list[tuple[int, str, str, str]]:
-    """The checks failed by most graded submissions: ``(count, exercise, title, hint)``, most first."""
+    """The checks failed by most graded submissions: ``(count, exercise, title, hint)``, most first.
+
+    The cases of one parametrized check count as one check, failed by a submission failing any.
+    """
     failed: Counter[tuple[str, str]] = Counter()
     hints: dict[tuple[str, str], tuple[str, str]] = {}
     for result in graded:
+        keys = set()
         for check in result.board.checks:
             if check.status != "passed" and not is_adjustment(check):
-                key = (check.exercise, check.name)
-                failed[key] += 1
-                hints[key] = (title(check), check.hint)
+                key = (check.exercise, check.name.partition("[")[0])
+                keys.add(key)
+                hints.setdefault(key, (title(replace(check, name=key[1])), check.hint))
+        failed.update(keys)
     ranked = sorted(failed.items(), key=lambda item: (-item[1], item[0]))[:top]
     return [(count, key[0], *hints[key]) for key, count in ranked]
 

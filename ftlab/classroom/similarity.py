@@ -226,7 +226,7 @@ def similarity_html(pairs: Sequence[Pair], *, compared: int) -> str:
         f"<title>ftlab: code alike</title><style>{_STYLE}</style></head><body>",
         "<h1>Submissions whose code is unusually alike</h1>",
         f'<p class="lead">{html.escape(LEAD)}</p>',
-        f"<p>{compared} submissions compared; {len(pairs)} pairs at or above "
+        f"<p>{compared} submissions compared; {len(pairs)} pair{'' if len(pairs) == 1 else 's'} at or above "
         f"{THRESHOLD:.0%} alike (shared runs of {SHINGLE} tokens, names ignored, stubs left out).</p>",
     ]
     if not pairs:

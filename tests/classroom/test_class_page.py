@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 
 import pytest
 
@@ -79,3 +80,11 @@ def test_a_headless_browser_renders_the_histogram(tmp_path):
     )
     assert dom.returncode == 0, dom.stderr
     assert len(_bars(dom.stdout)) == len(_bars(page.read_text(encoding="utf-8"))) > 10
+
+
+def test_the_cases_of_one_parametrized_check_count_once_per_submission():
+    graded = alice()
+    case = graded.board.checks[1]
+    graded.board.checks.append(replace(case, name="test_blank_text_is_refused[blank-user]"))
+    rows = {(r[1], r[2]): r[0] for r in failed_most([graded, alice()])}
+    assert rows[("ex1_build_example", "blank text is refused")] == 2
