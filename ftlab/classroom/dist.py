@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,15 @@ from typing import Any
 
 from ftlab.classroom.hidden import HiddenCheckLeft, strip_hidden
 
-STUDENT_FILES = ("pyproject.toml", "README.md", "LICENSE", "lab.ipynb", ".gitignore")
+STUDENT_FILES = ("pyproject.toml", "LICENSE", "lab.ipynb", ".gitignore")
+CACHES = ("__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache")
+LEARNER_SECTIONS = ("Two commands", "For learners", "Part B")  # the README's sections learners get
+_FOR_MAINTAINERS = ("project's own test suite", "maintainers")
+THIS_COPY = (
+    "This is your copy of the lab. The reference solutions are not in it, and neither are the "
+    "hidden checks: `pytest exercises/` shows every other check, and your official grade also "
+    "counts the hidden ones."
+)
 STUDENT_FOLDERS = ("ftlab", "exercises", "graders", "data", "docs")
 INSTRUCTOR_ONLY = ("docs/instructor.md", "docs/grading.md", "docs/ci")
 WORKFLOW = Path("docs/ci/classroom.yml")
@@ -66,6 +75,24 @@ def hidden_left(folder: Path) -> list[str]:
     return list(report["hidden"])
 
 
+def learner_readme(text: str) -> str:
+    """The kit's README for learners: its introduction and the learners' sections, no maintainers' notes."""
+    parts = re.split(r"(?m)^(?=## )", text)
+    kept = [parts[0].rstrip() + "\n\n" + THIS_COPY + "\n\n"] + [
+        part for part in parts[1:] if part.removeprefix("## ").startswith(LEARNER_SECTIONS)
+    ]
+    paragraphs = "".join(kept).split("\n\n")
+    learner = [p for p in paragraphs if not any(words in p for words in _FOR_MAINTAINERS)]
+    return "\n\n".join(learner).rstrip() + "\n"
+
+
+def _remove_caches(out: Path) -> None:
+    """Take out the caches collecting the graders left (pytest, hypothesis, bytecode)."""
+    for folder in sorted(out.rglob("*"), reverse=True):
+        if folder.is_dir() and folder.name in CACHES:
+            shutil.rmtree(folder)
+
+
 def build_student(kit: Path, out: Path) -> list[Path]:
     """Write the student distribution of the kit at ``kit`` into the new folder ``out``; the files written."""
     if out.exists() and any(out.iterdir()):
@@ -74,11 +101,14 @@ def build_student(kit: Path, out: Path) -> list[Path]:
         (kit / "solutions").resolve()
     ):
         raise ValueError("the student distribution cannot go inside solutions/")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
+    ignore = shutil.ignore_patterns("*.pyc", *CACHES)
     out.mkdir(parents=True, exist_ok=True)
     for name in STUDENT_FILES:
         if (kit / name).is_file():
             shutil.copy2(kit / name, out / name)
+    if (kit / "README.md").is_file():
+        readme = learner_readme((kit / "README.md").read_text(encoding="utf-8"))
+        (out / "README.md").write_text(readme, encoding="utf-8")
     for name in STUDENT_FOLDERS:
         if (kit / name).is_dir():
             shutil.copytree(kit / name, out / name, ignore=ignore)
@@ -97,6 +127,7 @@ def build_student(kit: Path, out: Path) -> list[Path]:
         raise HiddenCheckLeft(
             out / "graders", 0, f"{len(left)} hidden checks are still collected ({', '.join(left[:3])})"
         )
+    _remove_caches(out)
     if (kit / WORKFLOW).is_file():
         workflow = out / ".github" / "workflows" / "classroom.yml"
         workflow.parent.mkdir(parents=True)

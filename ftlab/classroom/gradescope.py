@@ -12,6 +12,7 @@ upload lands in ``/autograder/submission``; ``run_autograder`` must leave
 from __future__ import annotations
 
 import json
+import math
 import stat
 import time
 import traceback
@@ -27,16 +28,48 @@ from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT
 KIT_FILES = ("pyproject.toml", "README.md", "LICENSE")
 KIT_FOLDERS = ("ftlab", "graders", "data")  # graders read data/ (the sample training file)
 CONFIG = "ftlab-gradescope.json"
+GRADESCOPE_LIMIT = 600.0  # Gradescope's default time limit for one submission (settings allow up to 40 min)
+MAX_BUDGET = 2400.0 - 60  # the longest budget Gradescope's 40-minute maximum leaves room for
+DEFAULT_BUDGET = GRADESCOPE_LIMIT - 90  # room for the interpreter, the kit's imports and results.json
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 _STAMP = (2026, 1, 1, 0, 0, 0)  # fixed dates: the same kit gives the same zip
 
 SETUP_SH = """\
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image.
+# ftlab needs Python 3.11 or newer: Ubuntu 24.04 has 3.12; on 22.04 (3.10) it comes from the
+# deadsnakes PPA; where neither works the build fails here, saying which image to pick.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends python3 python3-venv python3-pip bubblewrap
-python3 -m venv /autograder/venv
+apt-get install -y --no-install-recommends python3 python3-venv python3-pip bubblewrap ca-certificates
+
+find_python() {
+  for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+      "$candidate" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+PYTHON="$(find_python || true)"
+if [ -z "$PYTHON" ]; then
+  apt-get install -y --no-install-recommends software-properties-common gpg-agent || true
+  if add-apt-repository -y ppa:deadsnakes/ppa && apt-get update; then
+    apt-get install -y --no-install-recommends python3.12 python3.12-venv || true
+  fi
+  PYTHON="$(find_python || true)"
+fi
+if [ -z "$PYTHON" ]; then
+  echo "ftlab needs Python 3.11 or newer and could not install it on this image." >&2
+  echo "In the assignment's autograder settings, pick the Ubuntu 22.04 or 24.04 base image." >&2
+  exit 1
+fi
+echo "ftlab: using $("$PYTHON" --version) at $PYTHON"
+"$PYTHON" -m venv /autograder/venv
 /autograder/venv/bin/python -m pip install --upgrade pip
 /autograder/venv/bin/python -m pip install /autograder/source/kit
 """
@@ -71,14 +104,39 @@ def kit_files(kit: Path) -> list[Path]:
     return sorted(files)
 
 
+def _check(name: str, value: float, most: float) -> None:
+    if not (math.isfinite(value) and 0 < value <= most):
+        raise ValueError(f"{name} must be a number of seconds above 0 and at most {most:g}, got {value!r}")
+
+
 def build_zip(
-    out: Path, *, kit: Path, timeout: float = DEFAULT_CALL_TIMEOUT, visibility: str = "visible"
+    out: Path,
+    *,
+    kit: Path,
+    timeout: float = DEFAULT_CALL_TIMEOUT,
+    visibility: str = "visible",
+    hidden_visibility: str = "after_published",
+    budget: float = DEFAULT_BUDGET,
 ) -> list[str]:
-    """Write the autograder zip for the kit at ``kit``; the names it holds."""
+    """Write the autograder zip for the kit at ``kit``; the names it holds.
+
+    ``budget`` is the seconds one submission may take in all (default: inside Gradescope's
+    10-minute default limit); hidden checks are shown with ``hidden_visibility``.
+    """
     missing = [name for name in ("pyproject.toml", "ftlab", "graders") if not (kit / name).exists()]
     if missing:
         raise FileNotFoundError(f"{kit} is not an ftlab kit: no {', '.join(missing)}")
-    config = {"timeout": timeout, "visibility": visibility}
+    _check("the budget", budget, MAX_BUDGET)
+    _check("the timeout", timeout, budget)
+    for value in (visibility, hidden_visibility):
+        if value not in VISIBILITIES:
+            raise ValueError(f"a visibility must be one of {', '.join(VISIBILITIES)}, got {value!r}")
+    config = {
+        "timeout": timeout,
+        "budget": budget,
+        "visibility": visibility,
+        "hidden_visibility": hidden_visibility,
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = out.with_name(f".{out.name}.tmp")
     with zipfile.ZipFile(temporary, "w") as archive:
@@ -127,10 +185,14 @@ def run(root: Path) -> int:
             timeout=float(config.get("timeout", DEFAULT_CALL_TIMEOUT)),
             sandbox=sandbox,
             jobs=1,
-            budget=1800,
+            budget=float(config.get("budget", DEFAULT_BUDGET)),
         )
         graded = grade_all([one_submission(root / "submission")], settings)[0]
-        data = gradescope(graded, visibility=config.get("visibility", "visible"))
+        data = gradescope(
+            graded,
+            visibility=config.get("visibility", "visible"),
+            hidden_visibility=config.get("hidden_visibility", "after_published"),
+        )
         score = f"{data['score']:g} / {data['max_score']:g}"
         print(f"ftlab: {graded.status}, {score} in {graded.seconds:.1f} s {graded.message}")
         if graded.log:

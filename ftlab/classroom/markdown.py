@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ftlab.classroom.adjustments import is_adjustment
 from ftlab.classroom.runner import Graded
 from ftlab.classroom.views import exercise_columns, explanation, percent, public_checks, title
 from ftlab.grading.results import CheckResult, exercise_label, format_points
@@ -19,8 +20,11 @@ def _score(points: float, max_points: float) -> str:
     return f"{format_points(points)} / {format_points(max_points)}"
 
 
-def summary_md(results: Sequence[Graded], *, sandbox: str = "") -> str:
-    """A Markdown summary for a GitHub Actions step summary: one row per submission."""
+def summary_md(results: Sequence[Graded], *, sandbox: str = "", warnings: Sequence[str] = ()) -> str:
+    """A Markdown summary for a GitHub Actions step summary: one row per submission.
+
+    ``warnings`` (adjustment rows that changed nothing) get a section of their own.
+    """
     columns = exercise_columns(results)
     graded_count = sum(r.status == "graded" for r in results)
     plural = "s" if len(results) != 1 else ""
@@ -50,6 +54,9 @@ def summary_md(results: Sequence[Graded], *, sandbox: str = "") -> str:
             name = escaped(graded.name)
             lines += [f"- **{name}** ({graded.status}): {escaped(m)}" for m in [graded.message] if m]
             lines += [f"- **{name}**: {escaped(n)}" for n in graded.notes]
+    if warnings:
+        lines += ["", "## Adjustments not applied", ""]
+        lines += [f"- {escaped(w)}" for w in warnings]
     if len(results) == 1:
         lines += ["", *feedback_md(results[0], heading="##").splitlines()[2:]]
     return "\n".join(lines).rstrip() + "\n"
@@ -71,6 +78,10 @@ def feedback_md(graded: Graded, *, heading: str = "#") -> str:
         f"| {escaped(exercise_label(g.slug))} | {_score(g.points, g.max_points)} | {len(g.failing)} |"
         for g in board.exercises()
     ]
+    adjusted = [c for c in board.checks if is_adjustment(c)]
+    if adjusted:
+        lines += ["", f"{heading}# Adjustments by your instructor", ""]
+        lines += [f"- {_adjustment(c)}" for c in adjusted]
     failing = [c for c in public_checks(board) if c.status != "passed"]
     if failing:
         lines += ["", f"{heading}# What to fix next", ""]
@@ -97,3 +108,16 @@ def _to_fix(check: CheckResult) -> list[str]:
             "",
         ]
     return lines
+
+
+def _adjustment(check: CheckResult) -> str:
+    """``+1 point on 1. Build a training example: reason``."""
+    target = check.name.partition("[")[2].removesuffix("]")
+    if target == "whole submission":
+        where = "the whole submission"
+    elif target in (check.exercise, check.exercise.split("_", 1)[0]) or target.isdigit():
+        where = exercise_label(check.exercise)
+    else:
+        where = f"{exercise_label(check.exercise)}, check {target.split('::')[-1]}"
+    unit = "point" if abs(check.points) == 1 else "points"
+    return f"{check.points:+g} {unit} on {escaped(where)}: {escaped(check.hint)}"

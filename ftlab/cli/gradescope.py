@@ -7,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ftlab.cli.arguments import Subcommands
+from ftlab.classroom.gradescope import DEFAULT_BUDGET, GRADESCOPE_LIMIT, MAX_BUDGET, VISIBILITIES
+from ftlab.cli.arguments import Subcommands, number
 from ftlab.errors import ExitCode
 from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT
 
@@ -58,16 +59,31 @@ def _add_build(actions: Subcommands) -> None:
     )
     build.add_argument(
         "--timeout",
-        type=float,
+        type=number(float, above=0, maximum=MAX_BUDGET),
         default=DEFAULT_CALL_TIMEOUT,
         metavar="S",
-        help="seconds one call into learner code may take",
+        help=f"seconds one call into learner code may take (default {DEFAULT_CALL_TIMEOUT:g})",
+    )
+    build.add_argument(
+        "--budget",
+        type=number(float, above=0, maximum=MAX_BUDGET),
+        default=DEFAULT_BUDGET,
+        metavar="S",
+        help=f"seconds one whole submission may take (default {DEFAULT_BUDGET:g}, inside Gradescope's "
+        f"default limit of {GRADESCOPE_LIMIT / 60:g} minutes; raise that limit in the assignment's "
+        "settings before raising this)",
     )
     build.add_argument(
         "--visibility",
         default="visible",
-        choices=("visible", "hidden", "after_due_date", "after_published"),
-        help="when students see their results (Gradescope's setting)",
+        choices=VISIBILITIES,
+        help="when students see their results (Gradescope's setting; default visible)",
+    )
+    build.add_argument(
+        "--hidden-visibility",
+        default="after_published",
+        choices=VISIBILITIES,
+        help="when students see the hidden checks' results (default after_published)",
     )
     build.set_defaults(run=build_command)
 
@@ -76,9 +92,21 @@ def build_command(args: argparse.Namespace) -> int:
     """Write the zip; 0 when written, 1 when the kit is not a kit or the zip cannot be written."""
     from ftlab.classroom.gradescope import build_zip
 
+    if args.timeout > args.budget:
+        print(
+            f"ftlab gradescope build: --timeout ({args.timeout:g} s) is longer than --budget "
+            f"({args.budget:g} s)",
+            file=sys.stderr,
+        )
+        return ExitCode.USAGE
     try:
         names = build_zip(
-            Path(args.out), kit=Path(args.kit).resolve(), timeout=args.timeout, visibility=args.visibility
+            Path(args.out),
+            kit=Path(args.kit).resolve(),
+            timeout=args.timeout,
+            visibility=args.visibility,
+            hidden_visibility=args.hidden_visibility,
+            budget=args.budget,
         )
     except (OSError, ValueError) as error:
         print(f"ftlab gradescope build: {error}", file=sys.stderr)

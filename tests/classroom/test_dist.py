@@ -77,3 +77,26 @@ def test_the_command_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     (tmp_path / "x").write_text("x")
     assert main(["dist", "student", str(tmp_path), "--kit", str(ROOT)]) == 1
     assert "is not empty" in capsys.readouterr().err
+
+
+def test_the_distribution_has_no_cache_folders(tmp_path):
+    fresh = tmp_path / "student"  # the shared one has run pytest since
+    build_student(ROOT, fresh)
+    caches = {".hypothesis", "__pycache__", ".pytest_cache"}
+    assert not [p for p in fresh.rglob("*") if p.name in caches or p.suffix == ".pyc"]
+
+
+def test_the_readme_is_written_for_learners(dist):
+    readme = (dist / "README.md").read_text(encoding="utf-8")
+    assert "## For learners" in readme and "pytest exercises/" in readme and "hidden checks" in readme
+    for maintainers in ("## For maintainers", "## For instructors", "project's own test suite", "## Where"):
+        assert maintainers not in readme
+
+
+def test_the_learners_readme_keeps_the_introduction_and_drops_maintainers_paragraphs():
+    from ftlab.classroom.dist import THIS_COPY, learner_readme
+
+    text = (
+        "# Kit\n\nIntro.\n\n## Two commands\n\nRun it.\n\nThe maintainers run more.\n\n## For maintainers\n\n"
+    )
+    assert learner_readme(text) == (f"# Kit\n\nIntro.\n\n{THIS_COPY}\n\n## Two commands\n\nRun it.\n")

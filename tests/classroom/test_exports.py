@@ -68,9 +68,11 @@ def test_a_submission_not_graded_still_gives_valid_gradescope_results():
 def test_no_report_shows_what_a_hidden_check_expected(tmp_path):
     written = write_reports(the_class(), tmp_path)
     write_reports([alice()], tmp_path / "one")
-    texts = [p.read_text(encoding="utf-8") for p in [*written, *(tmp_path / "one").iterdir()]]
+    paths = [*written, *(tmp_path / "one").iterdir()]
+    texts = [p.read_text(encoding="utf-8") for p in paths]
     assert not [t for t in texts if SECRET in t]
-    mentioning = [t for t in texts if "any json value is handled" in t.lower()]
+    per_check = [p.read_text(encoding="utf-8") for p in paths if p.name not in ("checks.csv", "class.html")]
+    mentioning = [t for t in per_check if "any json value is handled" in t.lower()]
     assert len(mentioning) >= 8 and all("(hidden check: details are not shown)" in t for t in mentioning)
 
 
@@ -80,14 +82,20 @@ def test_several_submissions_get_a_folder_each_and_one_gets_none(tmp_path):
         "-carol",
         "alice",
         "bob",
+        "canvas.csv",
+        "checks.csv",
+        "class.html",
         "gradebook.csv",
         "junit.xml",
         "results.json",
+        "similarity.html",
         "summary.md",
     ]
     assert sorted(p.name for p in (tmp_path / "many" / "alice").iterdir()) == ["feedback.md", "results.json"]
     write_reports([alice()], tmp_path / "one", logs=True)
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == [
+        "canvas.csv",
+        "checks.csv",
         "classroom.json",
         "feedback.md",
         "gradebook.csv",
@@ -132,3 +140,72 @@ def test_classroom_results_follow_the_reporters_shape_and_the_golden_file():
     assert SECRET not in json.dumps(data)
     golden("classroom_alice.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     assert classroom(the_class()[1])["status"] == "error"
+
+
+def _huge(graded, size: int = 10 * 1024**2):
+    """``graded`` as if the learner's code returned 10 MB values: every failing check says so."""
+    for check in graded.board.checks:
+        if check.status != "passed":
+            check.feedback = f"{check.hint}\nexpected 3, got {'x' * size!r} (line 12)"
+    return graded
+
+
+def test_the_classroom_payload_stays_under_64_kib_whatever_the_learner_returns():
+    import base64
+
+    from ftlab.classroom.exports import MAX_MESSAGE
+
+    data = classroom(_huge(alice()))
+    payload = base64.b64encode(json.dumps(data).encode())
+    assert len(payload) < 64 * 1024
+    jsonschema.validate(data, CLASSROOM_SCHEMA)
+    cut = [t["message"] for t in data["tests"] if t["message"]]
+    assert max(len(m) for m in cut) < MAX_MESSAGE + 50 and [m for m in cut if "characters cut]" in m]
+
+
+def test_the_classroom_payload_stays_small_with_hundreds_of_failing_checks():
+    import base64
+
+    from ftlab.grading.results import CheckResult
+
+    graded = alice()
+    graded.board.checks = [
+        CheckResult(f"test_{i}", "ex1_build_example", 0, 1, "failed", feedback="y" * 10_000)
+        for i in range(400)
+    ]
+    assert len(base64.b64encode(json.dumps(classroom(graded)).encode())) < 64 * 1024
+
+
+def test_classroom_tests_carry_the_line_where_the_message_names_one():
+    graded = alice()
+    graded.board.checks[1].feedback = "raise ValueError\nZeroDivisionError: division by zero (line 9)"
+    tests = classroom(graded)["tests"]
+    assert tests[1]["line_no"] == 9 and "line_no" not in tests[0]
+
+
+def test_one_class_run_writes_canvas_checks_the_class_page_and_the_similarity_report(tmp_path):
+    from ftlab.classroom.runner import Graded
+    from tests.paths import ROOT
+
+    folders = []
+    for name, rename in (("ana", False), ("ben", True), ("cy", None)):
+        folder = tmp_path / "class" / name
+        folder.mkdir(parents=True)
+        for path in (ROOT / "solutions").glob("ex[12]_*.py"):
+            text = path.read_text(encoding="utf-8")
+            if rename:
+                text = text.replace("messages", "convo").replace("codes", "found")
+            source = ROOT / "exercises" / path.name if rename is None else None
+            (folder / path.name).write_text(source.read_text() if source else text, encoding="utf-8")
+        folders.append(folder)
+    results = [Graded(f.name, str(f), "graded", board=alice().board) for f in folders]
+    out = tmp_path / "out"
+    write_reports(results, out, stubs=ROOT / "exercises")
+    assert (out / "canvas.csv").read_text().splitlines()[2] == "ana,,,ana,,2.50"
+    assert (out / "checks.csv").read_text().count("\n") == 5
+    assert (
+        "<svg" in (out / "class.html").read_text()
+        and "3 submissions graded" in (out / "class.html").read_text()
+    )
+    similar = (out / "similarity.html").read_text()
+    assert "<h2>ana and ben:" in similar and "cy" not in similar.split("<h2>", 1)[1]

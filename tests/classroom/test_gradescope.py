@@ -97,3 +97,76 @@ def test_an_upload_is_always_one_submission(tmp_path):
     assert one_submission(tmp_path).kind == "unknown"
     (tmp_path / "b.ipynb").unlink()
     assert one_submission(tmp_path).kind == "notebook"
+
+
+@pytest.mark.parametrize("value", ["-5", "0", "nan", "inf"])
+def test_a_timeout_that_is_not_a_positive_finite_number_exits_2_with_a_message(tmp_path, capsys, value):
+    from ftlab.cli.main import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(
+            ["gradescope", "build", "--out", str(tmp_path / "a.zip"), "--kit", str(ROOT), "--timeout", value]
+        )
+    assert exit_.value.code == 2 and "argument --timeout: must be" in capsys.readouterr().err
+    assert not (tmp_path / "a.zip").exists()
+
+
+def test_the_budget_fits_gradescopes_default_limit_and_a_timeout_past_it_is_refused(tmp_path, capsys):
+    from ftlab.classroom.gradescope import DEFAULT_BUDGET, GRADESCOPE_LIMIT
+    from ftlab.cli.main import main
+
+    assert DEFAULT_BUDGET < GRADESCOPE_LIMIT == 600
+    zip_path = tmp_path / "a.zip"
+    assert (
+        main(
+            [
+                "gradescope",
+                "build",
+                "--out",
+                str(zip_path),
+                "--kit",
+                str(ROOT),
+                "--timeout",
+                "100",
+                "--budget",
+                "50",
+            ]
+        )
+        == 2
+    )
+    assert "longer than --budget" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="the timeout must be"):
+        build_zip(zip_path, kit=ROOT, timeout=float("nan"))
+
+
+def test_hidden_checks_are_after_published_unless_the_instructor_chooses(autograder_zip, tmp_path):
+    from ftlab.classroom.exports import gradescope
+    from tests.classroom.sample_results import alice
+
+    with zipfile.ZipFile(autograder_zip) as archive:
+        config = json.loads(archive.read("kit/ftlab-gradescope.json"))
+    assert config["hidden_visibility"] == "after_published" and config["budget"] < 600
+    hidden = [t for t in gradescope(alice(), hidden_visibility="hidden")["tests"] if "hidden" in t["tags"]]
+    assert hidden and all(t["visibility"] == "hidden" for t in hidden)
+
+
+def _find_python(folder: Path, version: str) -> subprocess.CompletedProcess[str]:
+    """setup.sh's find_python with only a fake ``python3`` of ``version`` on the PATH."""
+    function = SETUP_SH[SETUP_SH.index("find_python() {") : SETUP_SH.index("\n}\n") + 3]
+    fake = folder / "python3"
+    fake.write_text(
+        f"#!/bin/sh\nexec {sys.executable} -c 'import sys; sys.exit(sys.version_info < ({version}))'\n"
+    )
+    fake.chmod(0o755)
+    return subprocess.run(
+        ["/bin/bash", "-c", f"{function}\nfind_python"],
+        env={"PATH": str(folder)},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_setup_takes_a_python_of_at_least_3_11_and_otherwise_says_which_image_to_pick(tmp_path):
+    assert _find_python(tmp_path, "3, 11").stdout.strip() == str(tmp_path / "python3")
+    assert _find_python(tmp_path, "99, 0").returncode == 1
+    assert "ppa:deadsnakes/ppa" in SETUP_SH and "pick the Ubuntu 22.04 or 24.04 base image" in SETUP_SH
