@@ -158,8 +158,8 @@ def grade_command(args: argparse.Namespace) -> int:
         try:
             return _grade(args)
         except Interrupted as stop:
-            print(f"ftlab grade: {stop}; reports for what was graded are in {args.out}/, "
-                  "and --resume grades the rest", file=sys.stderr)  # fmt: skip
+            print(f"ftlab grade: {stop}; {stop.summary}; reports in {args.out}/; --resume grades the rest",
+                  file=sys.stderr)  # fmt: skip
             return 128 + stop.signum
 
 
@@ -221,8 +221,10 @@ def _grade(args: argparse.Namespace) -> int:
         results = grade_all(
             todo, settings, progress=sys.stderr, finished=lambda g: ledger.save(g, own_folder=in_class)
         )
-    except Interrupted:
-        _report(ledger, sandbox.describe(), args.logs, names)
+    except Interrupted as stop:
+        done = [n for n in ledger.load() if n in names]
+        stop.summary = f"{len(done)} of {len(names)} submissions graded"
+        _report(ledger, sandbox.describe(), args.logs, names, quiet=True)
         raise
     for graded in results:  # those not graded now list every check at zero
         if graded.status != "graded":
@@ -230,7 +232,7 @@ def _grade(args: argparse.Namespace) -> int:
     return _report(ledger, sandbox.describe(), args.logs, names)
 
 
-def _report(ledger: Ledger, sandbox: str, logs: bool, names: set[str]) -> int:
+def _report(ledger: Ledger, sandbox: str, logs: bool, names: set[str], *, quiet: bool = False) -> int:
     """Write the class reports from every record in ``--out``; the exit status for the submissions named."""
     from ftlab.classroom.batch import fill_blank_boards
     from ftlab.classroom.ledger import ordered
@@ -243,6 +245,8 @@ def _report(ledger: Ledger, sandbox: str, logs: bool, names: set[str]) -> int:
     not_graded = [r for r in mine if r.status != "graded"]
     graded = f"{len(mine) - len(not_graded)} of {len(names)} submissions graded"
     others = f" (and {len(everyone) - len(mine)} graded before)" if len(everyone) > len(mine) else ""
+    if quiet:
+        return ExitCode.FAILED
     print(f"ftlab grade: {graded}{others}; reports in {out}/", file=sys.stderr)
     for result in not_graded:
         print(f"  {result.name}: {result.status}: {result.message}", file=sys.stderr)
