@@ -62,10 +62,16 @@ def unique_names(named: Sequence[tuple[str, str]]) -> list[str]:
         safe_name(n + suffix) if len(suffixes[n.casefold()]) > 1 else n
         for n, (_, suffix) in zip(names, named, strict=True)
     ]
-    seen: dict[str, int] = {}
+    taken = {name.casefold() for name in names}
+    seen: set[str] = set()
     unique = []
     for name in names:
-        key = name.casefold()
-        seen[key] = seen.get(key, 0) + 1
-        unique.append(name if seen[key] == 1 else f"{name}-{seen[key]}")
+        chosen, number = name, 1
+        while chosen.casefold() in seen:
+            number += 1
+            chosen = f"{name}-{number}"
+            if chosen.casefold() in taken:  # a learner's own "dup-2" keeps its name
+                chosen = name
+        seen.add(chosen.casefold())
+        unique.append(chosen)
     return unique

@@ -50,3 +50,8 @@ def test_a_glob_names_each_match_by_the_part_its_wildcard_matched():
     assert glob_name("x/*/lab.ipynb", "x/ana/lab.ipynb") == ("ana", True)
     assert glob_name("x/*.py", "x/bob.py") == ("bob", False)
     assert glob_name(str(Path("x", "*", "work", "lab.ipynb")), "x/cy/work/lab.ipynb") == ("cy", True)
+
+
+def test_a_numbered_name_never_takes_a_learners_own_name():
+    named = [("dup", ".py"), ("dup", ".py"), ("dup-2", ".py")]
+    assert unique_names(named) == ["dup", "dup-3", "dup-2"]
