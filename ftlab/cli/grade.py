@@ -23,6 +23,7 @@ from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT
 if TYPE_CHECKING:
     from ftlab.classroom.ledger import Ledger
     from ftlab.classroom.runner import Graded
+    from ftlab.grading.isolation.sandbox import Sandbox
 
 DEFAULT_BUDGET = 600.0
 
@@ -183,7 +184,6 @@ def _grade(args: argparse.Namespace) -> int:
     from ftlab.classroom.batch import Interrupted, Settings, default_jobs, grade_all
     from ftlab.classroom.ledger import Ledger
     from ftlab.classroom.submission import find_submissions, shard
-    from ftlab.grading.isolation.sandbox import find_sandbox
 
     graders = Path(args.graders or "graders").resolve()
     if not graders.is_dir() or not any(graders.glob("test_ex*.py")):
@@ -197,17 +197,9 @@ def _grade(args: argparse.Namespace) -> int:
     elif not submissions:
         print("ftlab grade: no submissions found in " + ", ".join(args.submissions), file=sys.stderr)
         return ExitCode.USAGE
-    mode = "none" if args.no_sandbox else args.sandbox
-    sandbox = find_sandbox(mode=mode)
-    wanted = {"bubblewrap": "bubblewrap", "user": "unprivileged"}.get(mode)
-    if (args.require_sandbox and not sandbox.protected) or (wanted and sandbox.kind != wanted):
-        because = "--require-sandbox" if args.require_sandbox else f"--sandbox {mode}"
-        print(
-            f"ftlab grade: no sandbox available ({sandbox.reason}); refusing because of {because}",
-            file=sys.stderr,
-        )
+    sandbox = _sandbox(args)
+    if sandbox is None:
         return ExitCode.USAGE
-    print(f"ftlab grade: learner code runs in a {sandbox.describe()}", file=sys.stderr)
     out = Path(args.out)
     ledger = Ledger(out)
     ledger.sandbox = sandbox.describe()
@@ -230,6 +222,24 @@ def _grade(args: argparse.Namespace) -> int:
         if graded.status != "graded":
             ledger.save(graded, own_folder=in_class)
     return _report(ledger, sandbox.describe(), args.logs, names)
+
+
+def _sandbox(args: argparse.Namespace) -> Sandbox | None:
+    """The sandbox asked for, said on stderr; None (after saying why) when it cannot be had."""
+    from ftlab.grading.isolation.sandbox import find_sandbox
+
+    mode = "none" if args.no_sandbox else args.sandbox
+    sandbox = find_sandbox(mode=mode)
+    wanted = {"bubblewrap": "bubblewrap", "user": "unprivileged"}.get(mode)
+    if (args.require_sandbox and not sandbox.protected) or (wanted and sandbox.kind != wanted):
+        because = "--require-sandbox" if args.require_sandbox else f"--sandbox {mode}"
+        print(
+            f"ftlab grade: no sandbox available ({sandbox.reason}); refusing because of {because}",
+            file=sys.stderr,
+        )
+        return None
+    print(f"ftlab grade: learner code runs in a {sandbox.describe()}", file=sys.stderr)
+    return sandbox
 
 
 def _report(ledger: Ledger, sandbox: str, logs: bool, names: set[str], *, quiet: bool = False) -> int:
