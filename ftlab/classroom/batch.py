@@ -3,6 +3,8 @@
 Workers come from a ``forkserver`` that has already imported pytest, hypothesis and ftlab, so
 each starts in milliseconds with nothing left over from the one before. A worker that crashes
 or runs past the time budget is killed and its submission marked "error"; the others go on.
+Each result is handed on the moment it comes (to be written down), and when the coordinator is
+interrupted every worker is stopped, with the sandboxed children it started.
 """
 
 from __future__ import annotations
@@ -10,15 +12,18 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from ftlab.classroom.runner import Graded, blank_board, grade_submission, not_graded
 from ftlab.classroom.submission import Submission
+from ftlab.errors import FtlabError
+from ftlab.grading.isolation import process as harness_process
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
 from ftlab.grading.results import load_checks
 
@@ -45,7 +50,27 @@ def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.co
     return multiprocessing.get_context("spawn")
 
 
+class Interrupted(FtlabError):
+    """The grading was stopped by a signal (Ctrl+C, SIGTERM); what finished before it is kept."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.summary = "nothing graded"  # what was done, said by whoever knows
+
+    def __str__(self) -> str:
+        return f"stopped by {signal.Signals(self.signum).name}"
+
+
+def _stop_worker(signum: int, frame: Any) -> None:
+    """A worker told to stop: its sandboxed children go first, with everything they started."""
+    harness_process.stop_all()
+    os._exit(128 + signum)
+
+
 def _work(connection: Any, function: Callable[..., Any], kwargs: dict[str, Any]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the coordinator's to handle
+    signal.signal(signal.SIGTERM, _stop_worker)
     os.environ.pop("PYTEST_ADDOPTS", None)
     os.environ.pop("PYTEST_PLUGINS", None)
     try:
@@ -84,47 +109,76 @@ def run_in_workers(
     context = _context()
     pending = list(enumerate(tasks))
     running: dict[int, tuple[Any, Any, float]] = {}
-    while pending or running:
-        while pending and len(running) < max(1, jobs):
-            index, (function, kwargs) = pending.pop(0)
-            receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_work, args=(sender, function, kwargs), daemon=True)
-            process.start()
-            sender.close()
-            running[index] = (process, receiver, time.monotonic() + budget)
-        now = time.monotonic()
-        wait = max(0.0, min(deadline for _, _, deadline in running.values()) - now)
-        ready = multiprocessing.connection.wait(
-            [r for _, r, _ in running.values()] + [p.sentinel for p, _, _ in running.values()],
-            timeout=min(wait, 1.0),
-        )
-        for index, (process, receiver, deadline) in list(running.items()):
-            result: tuple[str, Any] | None = None
-            if receiver in ready or process.sentinel in ready:
-                try:
-                    result = receiver.recv()
-                except (EOFError, OSError):
-                    process.join(5)
-                    result = (
-                        "crashed",
-                        f"the grading process ended unexpectedly (exit status {process.exitcode})",
-                    )
-            elif time.monotonic() > deadline:
-                result = ("timeout", f"grading took longer than {budget:g} s and was stopped")
-            if result is None:
-                continue
-            if process.is_alive():
-                process.kill()
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, jobs):
+                index, (function, kwargs) = pending.pop(0)
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_work, args=(sender, function, kwargs), daemon=True)
+                running[index] = (process, receiver, time.monotonic() + budget)
+                process.start()
+                sender.close()
+            _collect(running, budget, done)
+    finally:
+        _stop(process for process, _, _ in running.values())
+
+
+def _collect(
+    running: dict[int, tuple[Any, Any, float]], budget: float, done: Callable[[int, tuple[str, Any]], None]
+) -> None:
+    """Wait a little for workers to finish; hand on the result of each that did (or ran out of time)."""
+    now = time.monotonic()
+    wait = max(0.0, min(deadline for _, _, deadline in running.values()) - now)
+    ready = multiprocessing.connection.wait(
+        [r for _, r, _ in running.values()] + [p.sentinel for p, _, _ in running.values()],
+        timeout=min(wait, 1.0),
+    )
+    for index, (process, receiver, deadline) in list(running.items()):
+        result: tuple[str, Any] | None = None
+        if receiver in ready or process.sentinel in ready:
+            try:
+                result = receiver.recv()
+            except (EOFError, OSError):
+                process.join(5)
+                result = (
+                    "crashed",
+                    f"the grading process ended unexpectedly (exit status {process.exitcode})",
+                )
+        elif time.monotonic() > deadline:
+            result = ("timeout", f"grading took longer than {budget:g} s and was stopped")
+        if result is None:
+            continue
+        _stop([process])
+        receiver.close()
+        del running[index]
+        done(index, result)
+
+
+def _stop(processes: Iterable[Any]) -> None:
+    """Stop workers: SIGTERM first (each stops its sandboxed children), then SIGKILL if one lingers."""
+    processes = [p for p in processes if p.pid is not None]
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(5)
+        if process.is_alive():
+            process.kill()
             process.join()
-            receiver.close()
-            del running[index]
-            done(index, result)
 
 
 def grade_all(
-    submissions: Sequence[Submission], settings: Settings, *, progress: TextIO | None = None
+    submissions: Sequence[Submission],
+    settings: Settings,
+    *,
+    progress: TextIO | None = None,
+    finished: Callable[[Graded], None] | None = None,
 ) -> list[Graded]:
-    """Grade every submission; the results come back in the order given."""
+    """Grade every submission; the results come back in the order given.
+
+    ``finished(graded)`` is called with each as it comes (not yet given a blank scoreboard when
+    it could not be graded). Raises :class:`Interrupted` if stopped by a signal on the way.
+    """
     results: list[Graded | None] = [None] * len(submissions)
     bar = Progress(len(submissions), progress)
 
@@ -145,22 +199,29 @@ def grade_all(
             )
         results[index] = record
         bar.advance(record)
+        if finished is not None:
+            finished(record)
 
     tasks = [(_grade, {"submission": s, "settings": settings}) for s in submissions]
-    run_in_workers(tasks, jobs=settings.jobs, budget=settings.budget, done=done)
-    bar.close()
+    try:
+        run_in_workers(tasks, jobs=settings.jobs, budget=settings.budget, done=done)
+    finally:
+        bar.close()
     graded = [r for r in results if r is not None]
-    _fill_blank_boards(graded, settings)
+    fill_blank_boards(graded, settings)
     return graded
 
 
-def _fill_blank_boards(graded: list[Graded], settings: Settings) -> None:
-    """Give submissions that could not be graded every check at zero, so reports show the full maximum."""
+def fill_blank_boards(graded: Sequence[Graded], settings: Settings | None) -> None:
+    """Give submissions that could not be graded every check at zero, so reports show the full maximum.
+
+    Without ``settings`` (no worker may start: an interrupted run), only from a graded board.
+    """
     missing = [g for g in graded if not g.board.checks]
     if not missing:
         return
     template = next((g.board for g in graded if g.board.checks and g.status == "graded"), None)
-    if template is None:
+    if template is None and settings is not None:
         box: list[Any] = []
         run_in_workers(
             [(_blank, {"graders": settings.graders})], jobs=1, budget=120, done=lambda i, r: box.append(r)

@@ -17,11 +17,11 @@ def spreadsheet_text(text: str) -> str:
 
 
 def gradebook_csv(results: Sequence[Graded]) -> str:
-    """One row per submission, one column per exercise, plus status, total and why when not graded."""
+    """One row per submission, one column per exercise, plus status, total, why not graded, the path."""
     columns = exercise_columns(results)
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(["submission", "status", *columns, "score", "max_score", "message"])
+    writer.writerow(["submission", "status", *columns, "score", "max_score", "message", "path"])
     for graded in results:
         scores = {g.slug: format_points(g.points) for g in graded.board.exercises()}
         writer.writerow(
@@ -32,6 +32,7 @@ def gradebook_csv(results: Sequence[Graded]) -> str:
                 format_points(graded.board.points),
                 format_points(graded.board.max_points),
                 spreadsheet_text(graded.message),
+                spreadsheet_text(graded.source),
             ]
         )
     return stream.getvalue()

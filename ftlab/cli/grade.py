@@ -1,14 +1,29 @@
-"""``ftlab grade SUBMISSION... --out DIR``: grade a class in parallel, learner code in a sandbox."""
+"""``ftlab grade SUBMISSION... --out DIR``: grade a class in parallel, learner code in a sandbox.
+
+Each submission's reports are written as it is graded; Ctrl+C or SIGTERM stops the workers and
+writes the class reports for what is done; ``--resume`` grades what is missing; grading into a
+folder that holds a class replaces only the students graded. ``--shard K/N`` grades one slice of
+a class and ``--merge DIR...`` writes the class reports of the slices' folders.
+"""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ftlab.cli.arguments import Subcommands, number
 from ftlab.errors import ExitCode
 from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT
+
+if TYPE_CHECKING:
+    from ftlab.classroom.ledger import Ledger
+    from ftlab.classroom.runner import Graded
+    from ftlab.grading.isolation.sandbox import Sandbox
 
 DEFAULT_BUDGET = 600.0
 
@@ -29,10 +44,11 @@ def add_grade_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "submissions",
-        nargs="+",
+        nargs="*",
         metavar="SUBMISSION",
         help="a submission, a folder of submissions, or a glob",
     )
+    _add_runs(parser)
     parser.add_argument(
         "--out",
         default="grades",
@@ -68,6 +84,39 @@ def add_grade_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
     return parser
 
 
+def shard_spec(text: str) -> tuple[int, int]:
+    """``K/N`` as (K, N), 1 <= K <= N."""
+    index, _, count = text.partition("/")
+    try:
+        k, n = int(index), int(count)
+    except ValueError:
+        k = n = 0
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"{text!r} is not K/N with 1 <= K <= N (for example 2/3)")
+    return k, n
+
+
+def _add_runs(parser: argparse.ArgumentParser) -> None:
+    """Resuming, slicing a class across machines, and merging the slices."""
+    parser.add_argument(
+        "--resume", action="store_true", help="grade only the submissions --out has no results for yet"
+    )
+    parser.add_argument(
+        "--shard",
+        type=shard_spec,
+        default=None,
+        metavar="K/N",
+        help="grade only the K-th of N slices of the class (stable: by a hash of each name)",
+    )
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        default=None,
+        metavar="DIR",
+        help="grade nothing: write the class reports in --out from these --out folders of shards",
+    )
+
+
 def _add_limits(parser: argparse.ArgumentParser) -> None:
     """How many submissions at once, and how long a call and a submission may take."""
     parser.add_argument(
@@ -95,11 +144,46 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
 
 
 def grade_command(args: argparse.Namespace) -> int:
-    """Grade and write the reports; 0 all graded, 1 some not graded, 2 nothing to grade or no sandbox."""
-    from ftlab.classroom.batch import Settings, default_jobs, grade_all
-    from ftlab.classroom.exports import write_reports
-    from ftlab.classroom.submission import find_submissions
-    from ftlab.grading.isolation.sandbox import find_sandbox
+    """Grade and write the reports; 0 all graded, 1 some not graded, 2 nothing to grade or no sandbox.
+
+    130 (Ctrl+C) or 143 (SIGTERM) when stopped, after writing the reports of what was done.
+    """
+    from ftlab.classroom.batch import Interrupted
+
+    if args.merge is not None:
+        return _merge(args)
+    if not args.submissions:
+        print("ftlab grade: name the submissions to grade (or --merge DIR...)", file=sys.stderr)
+        return ExitCode.USAGE
+    with _signals_raise():
+        try:
+            return _grade(args)
+        except Interrupted as stop:
+            print(f"ftlab grade: {stop}; {stop.summary}; reports in {args.out}/; --resume grades the rest",
+                  file=sys.stderr)  # fmt: skip
+            return 128 + stop.signum
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` here (the workers are stopped on the way out)."""
+    from ftlab.classroom.batch import Interrupted
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Interrupted(signum)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from ftlab.classroom.batch import Interrupted, Settings, default_jobs, grade_all
+    from ftlab.classroom.ledger import Ledger
+    from ftlab.classroom.submission import find_submissions, shard
 
     graders = Path(args.graders or "graders").resolve()
     if not graders.is_dir() or not any(graders.glob("test_ex*.py")):
@@ -108,9 +192,42 @@ def grade_command(args: argparse.Namespace) -> int:
         )
         return ExitCode.USAGE
     submissions = find_submissions(args.submissions)
-    if not submissions:
+    if args.shard is not None:
+        submissions = shard(submissions, *args.shard)
+    elif not submissions:
         print("ftlab grade: no submissions found in " + ", ".join(args.submissions), file=sys.stderr)
         return ExitCode.USAGE
+    sandbox = _sandbox(args)
+    if sandbox is None:
+        return ExitCode.USAGE
+    out = Path(args.out)
+    ledger = Ledger(out)
+    ledger.sandbox = sandbox.describe()
+    kept = ledger.load()
+    todo = [s for s in submissions if not (args.resume and s.name in kept)]
+    names = {s.name for s in submissions}
+    in_class = len(names | set(kept)) > 1 or args.shard is not None
+    jobs = args.jobs or default_jobs()
+    settings = Settings(graders=graders, timeout=args.timeout, sandbox=sandbox, jobs=jobs, budget=args.budget)
+    try:
+        results = grade_all(
+            todo, settings, progress=sys.stderr, finished=lambda g: ledger.save(g, own_folder=in_class)
+        )
+    except Interrupted as stop:
+        done = [n for n in ledger.load() if n in names]
+        stop.summary = f"{len(done)} of {len(names)} submissions graded"
+        _report(ledger, sandbox.describe(), args.logs, names, quiet=True)
+        raise
+    for graded in results:  # those not graded now list every check at zero
+        if graded.status != "graded":
+            ledger.save(graded, own_folder=in_class)
+    return _report(ledger, sandbox.describe(), args.logs, names)
+
+
+def _sandbox(args: argparse.Namespace) -> Sandbox | None:
+    """The sandbox asked for, said on stderr; None (after saying why) when it cannot be had."""
+    from ftlab.grading.isolation.sandbox import find_sandbox
+
     mode = "none" if args.no_sandbox else args.sandbox
     sandbox = find_sandbox(mode=mode)
     wanted = {"bubblewrap": "bubblewrap", "user": "unprivileged"}.get(mode)
@@ -120,16 +237,53 @@ def grade_command(args: argparse.Namespace) -> int:
             f"ftlab grade: no sandbox available ({sandbox.reason}); refusing because of {because}",
             file=sys.stderr,
         )
-        return ExitCode.USAGE
+        return None
     print(f"ftlab grade: learner code runs in a {sandbox.describe()}", file=sys.stderr)
-    jobs = args.jobs or default_jobs()
-    settings = Settings(graders=graders, timeout=args.timeout, sandbox=sandbox, jobs=jobs, budget=args.budget)
-    results = grade_all(submissions, settings, progress=sys.stderr)
-    out = Path(args.out)
-    write_reports(results, out, sandbox=sandbox.describe(), logs=args.logs)
-    not_graded = [r for r in results if r.status != "graded"]
-    graded = f"{len(results) - len(not_graded)} of {len(results)} submissions graded"
-    print(f"ftlab grade: {graded}; reports in {out}/", file=sys.stderr)
+    return sandbox
+
+
+def _report(ledger: Ledger, sandbox: str, logs: bool, names: set[str], *, quiet: bool = False) -> int:
+    """Write the class reports from every record in ``--out``; the exit status for the submissions named."""
+    from ftlab.classroom.batch import fill_blank_boards
+    from ftlab.classroom.ledger import ordered
+
+    out = ledger.out
+    everyone = ordered(ledger.load().values())
+    fill_blank_boards(everyone, None)
+    _write_class(everyone, out, sandbox=sandbox, logs=logs)
+    mine = [g for g in everyone if g.name in names]
+    not_graded = [r for r in mine if r.status != "graded"]
+    graded = f"{len(mine) - len(not_graded)} of {len(names)} submissions graded"
+    others = f" (and {len(everyone) - len(mine)} graded before)" if len(everyone) > len(mine) else ""
+    if quiet:
+        return ExitCode.FAILED
+    print(f"ftlab grade: {graded}{others}; reports in {out}/", file=sys.stderr)
     for result in not_graded:
         print(f"  {result.name}: {result.status}: {result.message}", file=sys.stderr)
-    return ExitCode.FAILED if not_graded else ExitCode.OK
+    return ExitCode.FAILED if not_graded or len(mine) < len(names) else ExitCode.OK
+
+
+def _write_class(results: Sequence[Graded], out: Path, *, sandbox: str, logs: bool) -> None:
+    from ftlab.classroom.exports import write_reports
+
+    if len(results) > 1:  # a class: one student's reports at the top would be stale
+        for stale in ("feedback.md", "classroom.json"):
+            (out / stale).unlink(missing_ok=True)
+    write_reports(results, out, sandbox=sandbox, logs=logs)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    """``--merge DIR...``: the class reports of several shards' folders, written in ``--out``."""
+    from ftlab.classroom.ledger import Ledger, UnreadableLedger, merged
+
+    try:
+        results, sandbox = merged([Path(d) for d in args.merge])
+    except UnreadableLedger as error:
+        print(f"ftlab grade: {error}", file=sys.stderr)
+        return ExitCode.USAGE
+    out = Path(args.out)
+    ledger = Ledger(out)
+    for graded in results:
+        ledger.save(graded, own_folder=len(results) > 1)
+    ledger.sandbox = sandbox
+    return _report(ledger, sandbox, args.logs, {g.name for g in results})

@@ -9,6 +9,7 @@ cannot tell the difference because both speak only plain data.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.util
 import sys
@@ -33,6 +34,8 @@ from ftlab.grading.time_limit import TimeLimitExceeded, time_limit
 from ftlab.grading.warmup import warm
 
 DEFAULT_CALL_TIMEOUT = 10.0
+#: what the other checks of an exercise say once one of them has said why its file could not load
+ALREADY_SAID = "see the first check of this exercise that failed for why"
 
 
 class Backend(Protocol):
@@ -67,7 +70,7 @@ class ExerciseProxy:
             plain_kwargs = to_plain(dict(kwargs), "the keyword arguments")
             outcome = self._backend.call(self._exercise, function, plain_args, plain_kwargs)
             try:
-                return reraise(self._exercise, function, outcome)
+                return reraise(self._as_written(outcome), function, outcome)
             except StudentCodeError as error:
                 if self._observe is not None:
                     self._observe(error)
@@ -76,8 +79,28 @@ class ExerciseProxy:
         call.__name__ = function
         return call
 
+    def _as_written(self, outcome: Outcome) -> Exercise:
+        """The exercise, named by the learner's own file when the whole submission is one module."""
+        root = getattr(self._backend, "root", None)
+        if outcome.kind != "unloadable" or not isinstance(root, Path) or not root.is_file():
+            return self._exercise
+        return _NamedExercise(
+            **{f.name: getattr(self._exercise, f.name) for f in dataclasses.fields(Exercise)}, file=root.name
+        )
+
     def __repr__(self) -> str:
         return f"<{self._exercise.slug} via {self._backend.description}>"
+
+
+@dataclasses.dataclass(frozen=True)
+class _NamedExercise(Exercise):
+    """An exercise whose code is in a file the learner named (``my_work.py``, not ``ex1_...py``)."""
+
+    file: str = ""
+
+    @property
+    def filename(self) -> str:
+        return self.file
 
 
 class LocalBackend:
@@ -88,6 +111,7 @@ class LocalBackend:
         self.timeout = timeout
         self.description = f"in-process ({root})"
         self._modules: dict[Path, ModuleType | Outcome] = {}
+        self._said: set[str] = set()  # exercises whose load error a check has reported
 
     def source(self, exercise: Exercise) -> Path:
         """The file that holds an exercise: the root itself when it is a file, else root/slug.py."""
@@ -97,7 +121,7 @@ class LocalBackend:
         warm()  # once per process: the first timed call does not pay for lazy imports
         module = self._load(exercise)
         if isinstance(module, Outcome):
-            return module
+            return once_per_exercise(module, exercise.slug, self._said)
         target = getattr(module, function, None)
         if not callable(target):
             return Outcome("missing")
@@ -105,9 +129,27 @@ class LocalBackend:
 
     def _load(self, exercise: Exercise) -> ModuleType | Outcome:
         path = self.source(exercise)
+        if self.root.is_dir():
+            importable(self.root.resolve())
         if path not in self._modules:
             self._modules[path] = load_module(path)
         return self._modules[path]
+
+
+def once_per_exercise(outcome: Outcome, slug: str, said: set[str]) -> Outcome:
+    """A load error in full the first time an exercise's check meets it; after that, a pointer to it."""
+    if outcome.kind != "unloadable":
+        return outcome
+    if slug not in said:
+        said.add(slug)
+        return outcome
+    return Outcome("unloadable", message=ALREADY_SAID)
+
+
+def importable(folder: Path) -> None:
+    """Let the learner's modules import each other (``import helpers``), as in Jupyter."""
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 
 def load_module(path: Path) -> ModuleType | Outcome:

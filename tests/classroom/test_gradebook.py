@@ -11,7 +11,7 @@ from ftlab.classroom.gradebook import gradebook_csv, spreadsheet_text
 from tests.classroom.sample_results import golden, the_class
 
 
-def test_the_gradebook_has_one_row_per_submission_and_one_column_per_exercise():
+def test_the_gradebook_has_one_row_per_submission_one_column_per_exercise_and_the_path_graded():
     text = gradebook_csv(the_class())
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == [
@@ -22,7 +22,9 @@ def test_the_gradebook_has_one_row_per_submission_and_one_column_per_exercise():
         "score",
         "max_score",
         "message",
+        "path",
     ]
+    assert [r[-1] for r in rows[1:]] == [g.source for g in the_class()]
     assert [r[:6] for r in rows[1:]] == [
         ["alice", "graded", "2", "0.50", "2.50", "7"],
         ["bob", "malformed", "0", "0", "0", "7"],

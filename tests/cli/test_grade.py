@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 from pathlib import Path
@@ -173,3 +174,46 @@ def test_a_forced_sandbox_that_cannot_work_here_refuses_to_grade(tmp_path, capsy
                  "--out", str(out)]) == 2  # fmt: skip
     assert "refusing because of --sandbox user" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_the_matrix_workflow_grades_every_shard_once_and_merges_them_all():
+    import shlex
+
+    import yaml
+
+    from ftlab.cli.main import build_parser
+
+    workflow = yaml.safe_load((ROOT / "docs" / "ci" / "grade-matrix.yml").read_text(encoding="utf-8"))
+    grade, merge = workflow["jobs"]["grade"], workflow["jobs"]["merge"]
+    shards = grade["strategy"]["matrix"]["shard"]
+    assert shards == list(range(1, int(workflow["env"]["SHARDS"]) + 1)) and merge["needs"] == "grade"
+
+    def command(job: dict, **values: str) -> argparse.Namespace:
+        script = "\n".join(step.get("run", "") for step in job["steps"]).replace("\\\n", " ")
+        line = next(line for line in script.splitlines() if line.strip().startswith("ftlab grade"))
+        for name, value in values.items():
+            line = line.replace(name, value)
+        return build_parser().parse_args(shlex.split(line.split("||")[0])[1:])
+
+    sharded = command(grade, **{"${{ matrix.shard }}": "2", "$SHARDS": "4", '"$SUBMISSIONS"': "class"})
+    assert (sharded.shard, sharded.submissions, sharded.require_sandbox) == ((2, 4), ["class"], True)
+    assert command(merge).merge == ["shards/shard-*"]
+    uploads = [s for s in grade["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert uploads[0]["with"]["include-hidden-files"] is True  # the records the merge reads
+
+
+@pytest.mark.parametrize("spec", ["0/3", "4/3", "2", "a/b", "-1/2"])
+def test_a_shard_that_is_not_k_of_n_is_refused(spec, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["grade", "x", "--shard", spec])
+    assert exit_info.value.code == 2 and "--shard" in capsys.readouterr().err
+
+
+def test_merging_a_folder_that_holds_no_grading_says_so(tmp_path, capsys):
+    assert main(["grade", "--merge", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    assert "no grading records here" in capsys.readouterr().err
+
+
+def test_no_submissions_and_no_merge_is_a_usage_error(capsys):
+    assert main(["grade"]) == 2
+    assert "name the submissions to grade" in capsys.readouterr().err

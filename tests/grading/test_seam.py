@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 
 import pytest
@@ -152,4 +153,29 @@ def test_a_value_too_deep_to_cross_is_refused_in_process_too(tmp_path):
         "def build_example(a, b):\n    v = []\n    for _ in range(200_000):\n        v = [v]\n    return v\n",
     )
     with pytest.raises(ReturnedNotPlain, match="returned a value nested more than 100 levels deep"):
+        ex.build_example("a", "b")
+
+
+def test_the_learners_helper_modules_beside_the_exercise_are_importable(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "path", sys.path[:])
+    (tmp_path / "my_helpers.py").write_text("def pair(a, b):\n    return [a, b]\n")
+    ex = proxy(tmp_path, "from my_helpers import pair\ndef build_example(a, b):\n    return pair(a, b)\n")
+    assert ex.build_example("x", "y") == ["x", "y"]
+
+
+def test_a_load_error_is_told_in_full_once_then_pointed_to(tmp_path):
+    ex = proxy(tmp_path, "def build_example(a, b) return 1\n")
+    with pytest.raises(UnloadableExercise, match="SyntaxError on line 1") as first:
+        ex.build_example("a", "b")
+    with pytest.raises(UnloadableExercise) as second:
+        ex.write_jsonl([], "x")
+    assert "SyntaxError" not in str(second.value) and "first check of this exercise" in str(second.value)
+    assert str(first.value).startswith(EX1.filename)
+
+
+def test_a_single_file_that_does_not_load_is_named_as_the_learner_named_it(tmp_path):
+    source = tmp_path / "José García.py"
+    source.write_text("import nothing_by_this_name\n")
+    ex = ExerciseProxy(LocalBackend(source), EX1)
+    with pytest.raises(UnloadableExercise, match="^José García.py could not be loaded: ModuleNotFoundError"):
         ex.build_example("a", "b")

@@ -29,6 +29,7 @@ from ftlab.grading.isolation.sandbox import Limits, Sandbox
 from ftlab.grading.isolation.wire import Expired, Violation, checked_outcome
 from ftlab.grading.mock_api import MOCK_ADDRESS, unix_socket
 from ftlab.grading.outcomes import Outcome
+from ftlab.grading.seam import once_per_exercise
 from ftlab.grading.settings import BACKEND_FACTORY, call_timeout
 
 GRACE = 2.0
@@ -66,6 +67,7 @@ class IsolatedBackend:
         )
         self._loaded: set[str] = set()
         self._unloadable: dict[str, Outcome] = {}
+        self._said: set[str] = set()  # exercises whose load error a check has reported
         self._hangs: dict[tuple[str, str], int] = {}
         self._exits: dict[tuple[str, str], int] = {}
         self._sent = False  # whether this call's request went out (a violation after it is the call's)
@@ -73,6 +75,9 @@ class IsolatedBackend:
     # -- the Backend protocol -----------------------------------------------------------------
 
     def call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome:
+        return once_per_exercise(self._call(exercise, function, args, kwargs), exercise.slug, self._said)
+
+    def _call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome:
         refusal = self._refusal(exercise, function)
         if refusal is not None:
             return refusal

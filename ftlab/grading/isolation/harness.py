@@ -14,27 +14,40 @@ Messages it sends: ``{"event": "ready"}`` once, then per request ``{"id", "event
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import json
 import os
+import re
 import resource
 import signal
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ftlab.grading.cells import is_cell_file, run_cells
+from ftlab.grading.cells import HEADER, is_cell_file, run_cells, split_cells
 from ftlab.grading.isolation import blocker, landlock
 from ftlab.grading.isolation.sandbox import Limits
 from ftlab.grading.isolation.wire import MAX_MESSAGE
 from ftlab.grading.outcomes import Outcome
-from ftlab.grading.seam import load_module, run_call
+from ftlab.grading.seam import importable, load_module, run_call
 from ftlab.grading.warmup import warm
+
+_NOTEBOOK_NAME = re.compile(re.escape(HEADER.split("{", 1)[0]) + r"(.+?), run one by one")
 
 
 def main(config_json: str) -> None:
     """Run the harness with its configuration (JSON, written into the command that starts it)."""
     config = json.loads(config_json)
     _die_with_parent(config["parent"])
+    for stream in (
+        sys.stdout,
+        sys.stderr,
+    ):  # what the learner prints is in the log even if the child is killed
+        stream.reconfigure(line_buffering=True, write_through=True)  # type: ignore[union-attr]
+    signal.signal(
+        signal.SIGINT, signal.default_int_handler
+    )  # a grading worker ignores it; learner code may not
     out_fd = config["out_fd"]
     requests = os.fdopen(config["in_fd"], "rb", buffering=0)
     harness = Harness(
@@ -43,6 +56,7 @@ def main(config_json: str) -> None:
     warm()  # lazy imports and encodings load now, not inside the first timed call
     _apply_limits(Limits.from_dict(config["limits"]), sandboxed=config["sandboxed"])
     blocker.install(config.get("modules", ["ftlab.learner"]))  # the engine is not there; say so plainly
+    harness.open_imports()
     _send(out_fd, {"event": "ready", **landlock.apply_from_config(config)})
     buffer = b""
     while True:
@@ -66,6 +80,13 @@ class Harness:
         self._notes: dict[Path, list[str]] = {}
         self._announced: set[str] = set()
 
+    def open_imports(self) -> None:
+        """Put the submission's folder on the import path: a folder of exercises, a notebook's helpers."""
+        if self.root.is_dir():
+            importable(self.root)
+        elif is_cell_file(self.root):
+            importable(self.root.parent)
+
     def source(self, slug: str) -> Path:
         return self.root if self.root.is_file() else self.root / f"{slug}.py"
 
@@ -86,17 +107,70 @@ class Harness:
             outcome = run_call(
                 target, request["args"], request["kwargs"], source=source, timeout=self.timeout
             )
+            notebook = Notebook.of(source)
+            if notebook is not None and outcome.traceback:
+                outcome = dataclasses.replace(
+                    outcome, traceback=notebook.traceback(outcome.traceback, source)
+                )
         self.send({"id": ident, "outcome": blocker.explained(outcome).to_dict()})
 
     def _load(self, source: Path) -> Any:
         if source not in self._modules:
             if source.is_file() and is_cell_file(source):
-                self._modules[source], self._notes[source] = run_cells(
-                    source, cell_timeout=self.timeout or 60.0
-                )
+                self._modules[source], notes = run_cells(source, cell_timeout=self.timeout or 60.0)
+                notebook = Notebook.of(source)
+                self._notes[source] = notebook.notes(notes) if notebook is not None else notes
             else:
                 self._modules[source] = load_module(source)
         return self._modules[source]
+
+
+class Notebook:
+    """A notebook's cells as written for grading: maps a line of the merged file back to its cell."""
+
+    def __init__(self, name: str, starts: list[tuple[int, int]]) -> None:
+        self.name, self.starts = name, starts  # (cell number, first line in the merged file)
+
+    @classmethod
+    def of(cls, source: Path) -> Notebook | None:
+        """The notebook ``source`` holds the cells of, or None when it is an ordinary module."""
+        if not is_cell_file(source):
+            return None
+        text = source.read_text(encoding="utf-8")
+        match = _NOTEBOOK_NAME.match(text)
+        starts = [(number, first) for number, first, _ in split_cells(text)]
+        return cls(match.group(1) if match else source.name, starts)
+
+    def where(self, line: int) -> str:
+        """``"cell 7, line 1"`` for a line of the merged file."""
+        cell = max(
+            ((n, first) for n, first in self.starts if first <= line), key=lambda c: c[1], default=None
+        )
+        return f"line {line}" if cell is None else f"cell {cell[0]}, line {line - cell[1] + 1}"
+
+    def notes(self, notes: list[str]) -> list[str]:
+        """Notes of :func:`ftlab.grading.cells.run_cells` with their lines counted within each cell."""
+        firsts = dict(self.starts)
+
+        def within(note: str) -> str:
+            match = re.match(r"code cell (\d+)", note)
+            first = firsts.get(int(match.group(1))) if match else None
+            if first is None:
+                return note
+            return re.sub(r"\bline (\d+)", lambda m: f"line {int(m.group(1)) - first + 1}", note)
+
+        return [within(n) for n in notes]
+
+    def traceback(self, text: str, source: Path) -> str:
+        """A traceback's lines in the merged file named as the learner sees them."""
+        pattern = re.compile(rf'File "{re.escape(str(source))}", line (\d+)')
+        return pattern.sub(lambda m: f'File "{self.name}", {self.where(int(m.group(1)))}', text)
+
+
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, SyntaxError):
+        return f"SyntaxError on line {error.lineno}: {error.msg}"
+    return f"{type(error).__name__}: {error}"
 
 
 def _send(fd: int, message: dict[str, Any]) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ftlab.errors import FtlabError
+from ftlab.grading.cells import is_cell_file
 from ftlab.grading.isolation.landlock import hand_over, readable_copy, runtime_paths, site_packages
 from ftlab.grading.isolation.library import child_library, child_modules
 from ftlab.grading.isolation.sandbox import (
@@ -40,6 +41,8 @@ from ftlab.grading.isolation.wire import Expired, Violation, Wire
 STARTUP_TIMEOUT = 60.0
 SANDBOX_ROOT = "/submission"
 SANDBOX_WORKDIR = "/tmp/work"
+#: the process groups of the children this process has running (see :func:`stop_all`)
+_RUNNING: set[int] = set()
 #: The child's whole program; its configuration is written into it, so it reads no command line.
 _BOOT = (
     "import sys; sys.path[:0] = {paths!r}; from ftlab.grading.isolation.harness import main; main({config!r})"
@@ -105,6 +108,7 @@ class HarnessProcess:
         command = self.sandbox.command(argv, mounts=self._mounts(), workdir=workdir)
         try:
             self._process = self._spawn(command, workdir, pass_fds=(request_read, answer_write))
+            _RUNNING.add(self._process.pid)
         finally:
             os.close(request_read)
             os.close(answer_write)
@@ -153,9 +157,11 @@ class HarnessProcess:
         workdir.mkdir(exist_ok=True)
         if self.sandbox.uid >= 0:  # another user: a readable copy of the submission, a folder of its own
             self.private.chmod(0o711)
-            root = self.private / "submission" / self.root.name
-            if not root.exists():
-                readable_copy(self.root, root)
+            folder = self._folder()
+            copy = self.private / "submission" / folder.name
+            if not copy.exists():
+                readable_copy(folder, copy)
+            root = copy if folder == self.root else copy / self.root.name
             os.chown(workdir, self.sandbox.uid, self.sandbox.gid)
             self._grant()
         return str(child_library()), str(root), str(workdir)
@@ -168,7 +174,8 @@ class HarnessProcess:
         if self.sandbox.python:
             read.append(self.sandbox.python)
         write = [workdir] + [str(c.path) for c in self.shared if c.writable]
-        read += [lib, root] + [str(c.path) for c in self.shared if not c.writable]
+        seen = str(Path(root).parent) if self._folder() != self.root else root
+        read += [lib, seen] + [str(c.path) for c in self.shared if not c.writable]
         return {"read": read, "write": write, "listed": listed}
 
     def _grant(self) -> None:
@@ -177,9 +184,14 @@ class HarnessProcess:
             for channel in self.shared:
                 hand_over(channel.path, self.sandbox.uid, self.sandbox.gid)
 
+    def _folder(self) -> Path:
+        """What the child sees of the submission: the root, or a notebook's folder (its helper modules)."""
+        return self.root.parent if self.root.is_file() and is_cell_file(self.root) else self.root
+
     def _mounts(self) -> list[Mount]:
-        target = SANDBOX_ROOT if self.root.is_dir() else f"{SANDBOX_ROOT}/{self.root.name}"
-        mounts = [Mount(child_library(), HARNESS_LIB), Mount(self.root, target)]
+        folder = self._folder()
+        target = SANDBOX_ROOT if folder.is_dir() else f"{SANDBOX_ROOT}/{folder.name}"
+        mounts = [Mount(child_library(), HARNESS_LIB), Mount(folder, target)]
         return mounts + [Mount(c.path, str(c.path), writable=c.writable) for c in self.shared]
 
     def _environment(self, workdir: str) -> dict[str, str]:
@@ -200,6 +212,7 @@ class HarnessProcess:
             self.wire = None
         if process is None:
             return None
+        _RUNNING.discard(process.pid)
         try:
             process.wait(wait)
         except subprocess.TimeoutExpired:
@@ -238,6 +251,16 @@ class HarnessProcess:
         """Stop the child and remove its private folder."""
         self.stop()
         shutil.rmtree(self.private, ignore_errors=True)
+
+
+def stop_all() -> None:
+    """Kill every child this process started that still runs, with whatever it started (on SIGTERM)."""
+    for pid in list(_RUNNING):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    _RUNNING.clear()
 
 
 class GrantingWire(Wire):

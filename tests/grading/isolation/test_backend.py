@@ -308,3 +308,43 @@ def test_too_many_processes_fail_to_start(tmp_path, sandbox):
             proxy.build_example("a", "b")
     finally:
         proxy._backend.close()
+
+
+def test_what_the_learner_printed_is_kept_when_the_child_is_stopped(start):
+    proxy = start(
+        "import time\ndef build_example(a, b):\n    print('progress: started', a)\n    time.sleep(60)\n",
+        timeout=1.0,
+    )
+    with pytest.raises(CallTimedOut):
+        proxy.build_example("x", "y")
+    assert "progress: started x" in proxy.backend.output()
+    proxy.backend.close()
+
+
+def test_a_load_error_is_told_once_per_exercise(start):
+    proxy = start("def build_example(a, b) return 1\n")
+    messages = []
+    for _ in range(3):
+        with pytest.raises(UnloadableExercise) as caught:
+            proxy.build_example("a", "b")
+        messages.append(str(caught.value))
+    assert "SyntaxError" in messages[0] and all("SyntaxError" not in m for m in messages[1:])
+
+
+def test_a_notebooks_helper_modules_are_importable_in_the_sandbox(tmp_path, sandbox):
+    from ftlab.grading.cells import Cell, write_cells
+
+    folder = tmp_path / "staged"
+    folder.mkdir()
+    (folder / "helpers.py").write_text("def pair(a, b):\n    return [a, b]\n")
+    write_cells(
+        [Cell(3, "from helpers import pair\ndef build_example(a, b):\n    return pair(a, b)")],
+        folder / "notebook.py",
+        name="lab.ipynb",
+    )
+    backend = IsolatedBackend(folder / "notebook.py", sandbox=sandbox, timeout=5.0)
+    try:
+        assert ExerciseProxy(backend, EX1).build_example("a", "b") == ["a", "b"]
+        assert backend.notes == []
+    finally:
+        backend.close()

@@ -138,3 +138,33 @@ def test_an_outcome_that_cannot_be_encoded_is_sent_as_a_refusal_not_a_crash(monk
     monkeypatch.setattr(harness, "MAX_MESSAGE", 100)
     large = json.loads(harness._encoded({"id": "t", "outcome": {"kind": "value", "value": "x" * 200}}))
     assert large["outcome"]["kind"] == "not_plain" and "too large to send" in large["outcome"]["message"]
+
+
+def test_notebook_errors_name_the_notebook_its_cell_and_the_line_in_that_cell(tmp_path):
+    path = tmp_path / "notebook.py"
+    cells = [
+        Cell(1, "x = 1\ny = 2"),
+        Cell(5, "z = 3\nprint(undefined)"),
+        Cell(7, "def build_example(a, b):\n    return a / 0"),
+    ]
+    write_cells(cells, path, name="lab.ipynb")
+    harness, sent = _harness(path)
+    harness.handle(_request(0, "build_example", 1, 2))
+    assert sent[0]["notes"] == [
+        "code cell 5 ('z = 3') failed: NameError: name 'undefined' is not defined (line 2)"
+    ]
+    assert 'File "lab.ipynb", cell 7, line 2, in build_example' in sent[1]["outcome"]["traceback"]
+
+
+def test_a_notebooks_helper_modules_are_importable(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "path", sys.path[:])
+    (tmp_path / "helpers.py").write_text("def join(a, b):\n    return a + b\n")
+    (tmp_path / "_private.py").write_text("SEP = '-'\n")
+    path = tmp_path / "notebook.py"
+    code = "from helpers import join\nfrom _private import SEP\n"
+    code += "def build_example(a, b):\n    return join(a, SEP + b)"
+    write_cells([Cell(1, code)], path, name="lab.ipynb")
+    harness, sent = _harness(path)
+    harness.open_imports()
+    harness.handle(_request(0, "build_example", "a", "b"))
+    assert sent[0]["notes"] == [] and sent[1]["outcome"]["value"] == "a-b"
