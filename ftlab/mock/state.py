@@ -68,6 +68,7 @@ class KeyState:
     requests: list[RequestRecord] = field(default_factory=list)
     clock_advances: list[ClockAdvance] = field(default_factory=list)
     faults: FaultBook = field(default_factory=FaultBook)
+    made: dict[str, int] = field(default_factory=dict)  # every file and job id ever made: its number
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def sync(self, now: float, ids: IdMaker) -> None:
@@ -79,11 +80,20 @@ class KeyState:
             results = StoredFile(
                 ids.file(), "step_metrics.csv", "fine-tune-results", job.results_csv(), job.finished_at
             )
-            self.files[results.id] = results
+            self.add_file(results)
             job.result_files = [results.id]
             self.models[job.model_name] = FineTunedModel(
                 job.model_name, job.finished_at, self.organization_id, job.id, job.outcome
             )
+
+    def add_file(self, stored: StoredFile) -> None:
+        """Keep a new file, numbered so that a list cursor on it still works once it is deleted."""
+        self.made[stored.id] = len(self.made)
+        self.files[stored.id] = stored
+
+    def add_job(self, job: Job) -> None:
+        self.made[job.id] = len(self.made)
+        self.jobs[job.id] = job
 
     def file(self, file_id: str) -> StoredFile:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ftlab.mock import errors
@@ -9,9 +10,14 @@ from ftlab.mock.faults import arm_failure
 from ftlab.mock.jobs import ACTIVE, Hyperparameters
 from ftlab.mock.routes import Context, page
 from ftlab.mock.training import UnknownBaseModel, base_model, inspect_file
-from ftlab.values import is_number, is_strict_int
+from ftlab.values import is_finite_number, is_strict_int
 
 MAX_SUFFIX = 64
+#: What a suffix may hold: it becomes part of a model name, which is one segment of a URL path
+#: (``/v1/models/{model}``) and is split on ``:``. Letters, digits, ``-``, ``_`` and ``.``.
+SUFFIX = re.compile(r"^[A-Za-z0-9._-]+$")
+#: OpenAI's metadata limits: 16 pairs, keys up to 64 characters, values up to 512.
+MAX_METADATA, MAX_METADATA_KEY, MAX_METADATA_VALUE = 16, 64, 512
 MAX_SEED = 2_147_483_647
 _RANGES = {"n_epochs": (1, 50), "batch_size": (1, 256)}
 
@@ -60,7 +66,7 @@ def create_job(ctx: Context) -> dict[str, Any]:
     fault = state.faults.take_job_fault() or ctx.server.state.faults.take_job_fault()
     if fault is not None:
         arm_failure(job, fault)
-    state.jobs[job.id] = job
+    state.add_job(job)
     return job.to_json()
 
 
@@ -76,7 +82,9 @@ def list_jobs(ctx: Context) -> dict[str, Any]:
         for j in reversed(ctx.key_state.jobs.values())
         if all((j.metadata or {}).get(k) == v for k, v in wanted.items())
     ]
-    chunk, more = page(jobs, ctx.request.args.get("after"), limit, lambda j: j.id)
+    chunk, more = page(
+        jobs, ctx.request.args.get("after"), limit, lambda j: j.id, made=ctx.key_state.made, newest_first=True
+    )
     return {"object": "list", "data": [j.to_json() for j in chunk], "has_more": more}
 
 
@@ -192,6 +200,15 @@ def _suffix(value: object) -> str | None:
             param="suffix",
             code="string_below_min_length",
         )
+    if not SUFFIX.match(value):
+        bad = next(c for c in value if not SUFFIX.match(c))
+        raise errors.ApiError(
+            400,
+            f"Invalid 'suffix': {value!r} contains {bad!r}. A suffix may hold only letters, digits, "
+            "'-', '_' and '.'.",
+            param="suffix",
+            code="invalid_value",
+        )
     return value
 
 
@@ -212,7 +229,10 @@ def _hyperparameters(body: dict[str, Any]) -> Hyperparameters:
                 f"The ftlab mock simulates supervised fine-tuning only, not method type '{kind}'.",
                 param="method.type",
             )
-        inner = (method.get("supervised") or {}).get("hyperparameters")
+        supervised = method.get("supervised")
+        if supervised is not None and not isinstance(supervised, dict):
+            raise errors.invalid_type("method.supervised", "an object", supervised)
+        inner = (supervised or {}).get("hyperparameters")
         if inner is not None:
             if given is not None and given != inner:
                 raise errors.ApiError(
@@ -232,7 +252,7 @@ def _hyperparameters(body: dict[str, Any]) -> Hyperparameters:
         if value == "auto":
             values[name] = value
         elif name == "learning_rate_multiplier":
-            if not is_number(value):
+            if not is_finite_number(value):  # JSON has no infinity; a NaN or inf from Python is refused too
                 raise errors.invalid_type(param, "a number or 'auto'", value)
             if value <= 0:
                 raise errors.out_of_range(param, float(value), minimum=0)
@@ -254,10 +274,17 @@ def _metadata(value: object) -> dict[str, str] | None:
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
         raise errors.invalid_type("metadata", "an object of strings", value)
-    if len(value) > 16:
+    if len(value) > MAX_METADATA:
         raise errors.ApiError(
-            400, "Invalid 'metadata': too many properties. Expected at most 16.", param="metadata"
+            400,
+            f"Invalid 'metadata': too many properties. Expected at most {MAX_METADATA}.",
+            param="metadata",
         )
+    for key, text in value.items():
+        if len(key) > MAX_METADATA_KEY:
+            raise errors.too_long(f"metadata.{key[:MAX_METADATA_KEY]}…", key, MAX_METADATA_KEY)
+        if len(text) > MAX_METADATA_VALUE:
+            raise errors.too_long(f"metadata.{key}", text, MAX_METADATA_VALUE)
     return dict(value)
 
 
