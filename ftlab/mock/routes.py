@@ -210,6 +210,7 @@ class Router:
             fault = state.faults.take(method, path) or ctx.server.state.faults.take(method, path)
             if fault is not None:
                 raise fault
+        state.settle(ctx.server.clock)
         with state.lock:
             ctx.now = ctx.server.clock.now()
             state.sync(ctx.now, ctx.server.ids)

@@ -187,6 +187,7 @@ class MockServer:
     def key_state(self, api_key: str = DEFAULT_KEY) -> KeyState:
         """Everything held for ``api_key``, brought up to the clock's time. Hold ``.lock`` to read it."""
         state = self.state.get(api_key)
+        state.settle(self.clock)
         with state.lock:
             state.sync(self.clock.now(), self.ids)
         return state

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ftlab.mock import errors
+from ftlab.mock.clock import Clock, runs_by_itself
 from ftlab.mock.faults import FaultBook
 from ftlab.mock.files import StoredFile
 from ftlab.mock.ids import IdMaker
@@ -85,6 +86,23 @@ class KeyState:
             self.models[job.model_name] = FineTunedModel(
                 job.model_name, job.finished_at, self.organization_id, job.id, job.outcome
             )
+
+    def settle(self, clock: Clock) -> None:
+        """On a clock that does not run by itself, wait for the file checks due by now.
+
+        Call it without holding ``lock``: the checks run outside it (:mod:`ftlab.mock.file_check`).
+        """
+        if runs_by_itself(clock):
+            return
+        with self.lock:
+            now = clock.now()
+            due = [
+                job.check
+                for job in self.jobs.values()
+                if job.check is not None and job.created_at + job.timing.validating <= now
+            ]
+        for check in due:
+            check.wait()
 
     def add_file(self, stored: StoredFile) -> None:
         """Keep a new file, numbered so that a list cursor on it still works once it is deleted."""

@@ -2,72 +2,81 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ftlab.mock import errors
 from ftlab.mock.faults import arm_failure
-from ftlab.mock.jobs import ACTIVE, Hyperparameters
-from ftlab.mock.routes import Context, page
+from ftlab.mock.file_check import FileCheck, Outcomes
+from ftlab.mock.jobs import ACTIVE
+from ftlab.mock.parameters import hyperparameters, parse_metadata, parse_suffix
+from ftlab.mock.routes import Context, Deferred, page
 from ftlab.mock.training import UnknownBaseModel, base_model, inspect_file
-from ftlab.values import is_finite_number, is_strict_int
+from ftlab.values import is_strict_int
 
-MAX_SUFFIX = 64
-#: What a suffix may hold: it becomes part of a model name, which is one segment of a URL path
-#: (``/v1/models/{model}``) and is split on ``:``. Letters, digits, ``-``, ``_`` and ``.``.
-SUFFIX = re.compile(r"^[A-Za-z0-9._-]+$")
-#: OpenAI's metadata limits: 16 pairs, keys up to 64 characters, values up to 512.
-MAX_METADATA, MAX_METADATA_KEY, MAX_METADATA_VALUE = 16, 64, 512
 MAX_SEED = 2_147_483_647
-_RANGES = {"n_epochs": (1, 50), "batch_size": (1, 256)}
 
 
-def create_job(ctx: Context) -> dict[str, Any]:
+def create_job(ctx: Context) -> dict[str, Any] | Deferred:
+    """Check the request, then answer ``validating_files`` while the engine checks the files.
+
+    The check runs in the background (:class:`FileCheck`), never under the key's lock; a backend
+    that trains for real plans its run from the checked file, so there the answer waits for the
+    check, still outside the key's lock.
+    """
     body = ctx.json_body()
     state = ctx.key_state
     model = _required_string(body, "model")
     training_file = _required_string(body, "training_file")
     tuned = state.fine_tuned(model)
     base = state.jobs[tuned.job_id].model if tuned else _base_model(model)
-    suffix = _suffix(body.get("suffix"))
-    hyper = _hyperparameters(body)
-    seed = _seed(ctx, body.get("seed"))
-    metadata = _metadata(body.get("metadata"))
+    suffix = parse_suffix(body.get("suffix"))
+    ids = ctx.server.ids
+    fields: dict[str, Any] = {
+        "id": ids.job(),
+        "model": model if tuned else base,
+        "training_file": training_file,
+        "created_at": ctx.now,
+        "organization_id": state.organization_id,
+        "model_name": f"ft:{base}:{ctx.server.org}:{suffix or ''}:{ids.model_tag()}",
+        "ids": ids,
+        "timing": ctx.server.timing,
+        "hyperparameters": hyperparameters(body),
+        "suffix": suffix,
+        "seed": _seed(ctx, body.get("seed")),
+        "metadata": parse_metadata(body.get("metadata")),
+    }
     data = _fine_tune_file(ctx, training_file, "training_file")
-    training = inspect_file(data, base)
     validation_file = body.get("validation_file")
     validation = None
     if validation_file is not None:
         if not isinstance(validation_file, str):
             raise errors.invalid_type("validation_file", "a string", validation_file)
-        validation = inspect_file(
-            _fine_tune_file(ctx, validation_file, "validation_file"), base, param="validation_file"
+        validation = _fine_tune_file(ctx, validation_file, "validation_file")
+    fields["validation_file"] = validation_file
+
+    def check() -> Outcomes:
+        checked = None if validation is None else inspect_file(validation, base, param="validation_file")
+        return inspect_file(data, base), checked
+
+    if ctx.server.backend.real_time:
+        return Deferred(lambda: _add_job(ctx, data, fields, check()))
+    return _add_job(ctx, data, fields, (None, None), FileCheck(check, ctx.server.clock, ctx.now))
+
+
+def _add_job(
+    ctx: Context, data: bytes, fields: dict[str, Any], outcomes: Any, check: FileCheck | None = None
+) -> dict[str, Any]:
+    state = ctx.key_state
+    with state.lock:
+        outcome, validation = outcomes
+        job = ctx.server.backend.new_job(
+            data, ctx.server.clock, outcome=outcome, validation=validation, check=check, **fields
         )
-    ids = ctx.server.ids
-    job = ctx.server.backend.new_job(
-        data,
-        ctx.server.clock,
-        id=ids.job(),
-        model=model if tuned else base,
-        training_file=training_file,
-        created_at=ctx.now,
-        organization_id=state.organization_id,
-        model_name=f"ft:{base}:{ctx.server.org}:{suffix or ''}:{ids.model_tag()}",
-        outcome=training,
-        ids=ids,
-        timing=ctx.server.timing,
-        validation_file=validation_file,
-        validation=validation,
-        hyperparameters=hyper,
-        suffix=suffix,
-        seed=seed,
-        metadata=metadata,
-    )
-    fault = state.faults.take_job_fault() or ctx.server.state.faults.take_job_fault()
-    if fault is not None:
-        arm_failure(job, fault)
-    state.add_job(job)
-    return job.to_json()
+        fault = state.faults.take_job_fault() or ctx.server.state.faults.take_job_fault()
+        if fault is not None:
+            arm_failure(job, fault)
+        state.add_job(job)
+        return job.to_json()
 
 
 def list_jobs(ctx: Context) -> dict[str, Any]:
@@ -183,109 +192,6 @@ def _required_string(body: dict[str, Any], name: str) -> str:
     if not isinstance(value, str):
         raise errors.invalid_type(name, "a string", value)
     return value
-
-
-def _suffix(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise errors.invalid_type("suffix", "a string", value)
-    if len(value) > MAX_SUFFIX:
-        raise errors.too_long("suffix", value, MAX_SUFFIX)
-    if not value:
-        raise errors.ApiError(
-            400,
-            "Invalid 'suffix': string too short. Expected a string with minimum length 1, "
-            "but got an empty string instead.",
-            param="suffix",
-            code="string_below_min_length",
-        )
-    if not SUFFIX.match(value):
-        bad = next(c for c in value if not SUFFIX.match(c))
-        raise errors.ApiError(
-            400,
-            f"Invalid 'suffix': {value!r} contains {bad!r}. A suffix may hold only letters, digits, "
-            "'-', '_' and '.'.",
-            param="suffix",
-            code="invalid_value",
-        )
-    return value
-
-
-def _hyperparameters(body: dict[str, Any]) -> Hyperparameters:
-    """From ``method.supervised.hyperparameters`` or the deprecated top-level ``hyperparameters``."""
-    method = body.get("method")
-    where, given = "hyperparameters", body.get("hyperparameters")
-    if method is not None:
-        if not isinstance(method, dict):
-            raise errors.invalid_type("method", "an object", method)
-        kind = method.get("type")
-        if kind != "supervised":
-            allowed = ["supervised", "dpo", "reinforcement"]
-            if kind not in allowed:
-                raise errors.invalid_value("method.type", kind, allowed)
-            raise errors.ApiError(
-                400,
-                f"The ftlab mock simulates supervised fine-tuning only, not method type '{kind}'.",
-                param="method.type",
-            )
-        supervised = method.get("supervised")
-        if supervised is not None and not isinstance(supervised, dict):
-            raise errors.invalid_type("method.supervised", "an object", supervised)
-        inner = (supervised or {}).get("hyperparameters")
-        if inner is not None:
-            if given is not None and given != inner:
-                raise errors.ApiError(
-                    400,
-                    "Give hyperparameters in 'method' or at the top level (deprecated), not both.",
-                    param="hyperparameters",
-                )
-            where, given = "method.supervised.hyperparameters", inner
-    if given is None:
-        return Hyperparameters()
-    if not isinstance(given, dict):
-        raise errors.invalid_type(where, "an object", given)
-    values: dict[str, Any] = {}
-    for name in ("n_epochs", "batch_size", "learning_rate_multiplier"):
-        value = given.get(name, "auto")
-        param = f"{where}.{name}"
-        if value == "auto":
-            values[name] = value
-        elif name == "learning_rate_multiplier":
-            if not is_finite_number(value):  # JSON has no infinity; a NaN or inf from Python is refused too
-                raise errors.invalid_type(param, "a number or 'auto'", value)
-            if value <= 0:
-                raise errors.out_of_range(param, float(value), minimum=0)
-            values[name] = value
-        else:
-            if not is_strict_int(value):
-                raise errors.invalid_type(param, "an integer or 'auto'", value)
-            low, high = _RANGES[name]
-            if not low <= value <= high:
-                raise errors.out_of_range(param, value, minimum=low, maximum=high)
-            values[name] = value
-    return Hyperparameters(**values)
-
-
-def _metadata(value: object) -> dict[str, str] | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise errors.invalid_type("metadata", "an object of strings", value)
-    if len(value) > MAX_METADATA:
-        raise errors.ApiError(
-            400,
-            f"Invalid 'metadata': too many properties. Expected at most {MAX_METADATA}.",
-            param="metadata",
-        )
-    for key, text in value.items():
-        if len(key) > MAX_METADATA_KEY:
-            raise errors.too_long(f"metadata.{key[:MAX_METADATA_KEY]}…", key, MAX_METADATA_KEY)
-        if len(text) > MAX_METADATA_VALUE:
-            raise errors.too_long(f"metadata.{key}", text, MAX_METADATA_VALUE)
-    return dict(value)
 
 
 def _fine_tune_file(ctx: Context, file_id: str, param: str) -> bytes:
