@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from ftlab.dataset import limits
+from ftlab.errors import FtlabError
 from ftlab.mock import errors
 
 _NOT_JSON = (
@@ -22,7 +23,7 @@ _NOT_JSON = (
 )
 
 
-class _NotJson(ValueError):
+class _NotJson(FtlabError, ValueError):
     """A number JSON cannot carry, met while parsing."""
 
 

@@ -127,34 +127,23 @@ def stream(
         base["usage"] = None
     pieces = re.findall(r"\S+\s*|\s+", reply) or [""]
     for index in range(n):
-        yield _sse(
-            {
-                **base,
-                "choices": [
-                    {
-                        "index": index,
-                        "delta": {"role": "assistant", "content": "", "refusal": None},
-                        "logprobs": None,
-                        "finish_reason": None,
-                    }
-                ],
-            }
-        )
-        for piece in pieces:
-            yield _sse(
-                {
-                    **base,
-                    "choices": [
-                        {"index": index, "delta": {"content": piece}, "logprobs": None, "finish_reason": None}
-                    ],
-                }
-            )
-        yield _sse(
-            {**base, "choices": [{"index": index, "delta": {}, "logprobs": None, "finish_reason": finish}]}
-        )
+        yield from _choice_events(base, index, pieces, finish)
     if counts is not None:
         yield _sse({**base, "choices": [], "usage": _times(counts, n)})
     yield b"data: [DONE]\n\n"
+
+
+def _choice_events(base: dict[str, Any], index: int, pieces: list[str], finish: str) -> Iterator[bytes]:
+    """One choice's events: its role, its pieces of text, its finish."""
+
+    def event(delta: dict[str, Any], reason: str | None = None) -> bytes:
+        choice = {"index": index, "delta": delta, "logprobs": None, "finish_reason": reason}
+        return _sse({**base, "choices": [choice]})
+
+    yield event({"role": "assistant", "content": "", "refusal": None})
+    for piece in pieces:
+        yield event({"content": piece})
+    yield event({}, finish)
 
 
 def _times(counts: dict[str, int], n: int) -> dict[str, int]:

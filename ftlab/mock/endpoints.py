@@ -134,20 +134,7 @@ def create_chat_completion(ctx: Context) -> Deferred:
         raise errors.ApiError(400, "you must provide a model parameter")
     if not isinstance(model, str):
         raise errors.invalid_type("model", "a string", model)
-    messages = body.get("messages")
-    if messages is None:
-        raise errors.missing("messages")
-    if not isinstance(messages, list):
-        raise errors.invalid_type("messages", "an array", messages)
-    if not messages:
-        raise errors.ApiError(
-            400,
-            "Invalid 'messages': empty array. Expected an array with minimum length 1, "
-            "but got an empty array instead.",
-            param="messages",
-            code="empty_array",
-        )
-    messages_check.check_messages(messages)
+    messages = messages_check.messages_of(body)
     streamed, include_usage = messages_check.check_stream(body)
     n = _int_field(body, "n", 1, 1, 128)
     limit = _int_field(body, "max_completion_tokens", 0, 1, 1_000_000) or _int_field(

@@ -22,7 +22,27 @@ PARTS = {
     "file": "file",
 }
 _STRINGS = {"text", "refusal"}
+_NULLABLE = {"assistant", "function"}  # roles whose content may be null (tool calls, a function's result)
 _CONTENT = "one of a string or array of objects"
+
+
+def messages_of(body: dict[str, Any]) -> list[Any]:
+    """A request's ``messages``: a non-empty array of well-formed messages, or OpenAI's 400."""
+    messages = body.get("messages")
+    if messages is None:
+        raise errors.missing("messages")
+    if not isinstance(messages, list):
+        raise errors.invalid_type("messages", "an array", messages)
+    if not messages:
+        raise errors.ApiError(
+            400,
+            "Invalid 'messages': empty array. Expected an array with minimum length 1, "
+            "but got an empty array instead.",
+            param="messages",
+            code="empty_array",
+        )
+    check_messages(messages)
+    return messages
 
 
 def check_messages(messages: Sequence[Any]) -> None:
@@ -38,9 +58,10 @@ def check_messages(messages: Sequence[Any]) -> None:
             raise errors.invalid_type(f"{where}.role", "a string", role)
         if role not in ROLES:
             raise errors.invalid_value(f"{where}.role", role, ROLES)
-        if "content" not in message and role != "assistant":
+        nullable = role in _NULLABLE
+        if "content" not in message and not nullable:
             raise errors.missing(f"{where}.content")
-        _check_content(message.get("content"), f"{where}.content", nullable=role == "assistant")
+        _check_content(message.get("content"), f"{where}.content", nullable=nullable)
         name = message.get("name")
         if name is not None and not isinstance(name, str):
             raise errors.invalid_type(f"{where}.name", "a string", name)
@@ -49,7 +70,7 @@ def check_messages(messages: Sequence[Any]) -> None:
 def check_stream(body: dict[str, Any]) -> tuple[bool, bool]:
     """(streamed, include_usage) from ``stream`` and ``stream_options``, refused if malformed."""
     stream, options = body.get("stream"), body.get("stream_options")
-    if stream is not None and not isinstance(stream, bool):
+    if stream is not None and type(stream) is not bool:
         raise errors.invalid_type("stream", "a boolean", stream)
     if options is None:
         return bool(stream), False
@@ -63,7 +84,7 @@ def check_stream(body: dict[str, Any]) -> tuple[bool, bool]:
             code="invalid_value",
         )
     usage = options.get("include_usage")
-    if usage is not None and not isinstance(usage, bool):
+    if usage is not None and type(usage) is not bool:
         raise errors.invalid_type("stream_options.include_usage", "a boolean", usage)
     return True, bool(usage)
 

@@ -78,26 +78,28 @@ def hyperparameters(body: dict[str, Any]) -> Hyperparameters:
         return Hyperparameters()
     if not isinstance(given, dict):
         raise errors.invalid_type(where, "an object", given)
-    values: dict[str, Any] = {}
-    for name in ("n_epochs", "batch_size", "learning_rate_multiplier"):
-        value = given.get(name, "auto")
-        param = f"{where}.{name}"
-        if value == "auto":
-            values[name] = value
-        elif name == "learning_rate_multiplier":
-            if not is_finite_number(value):  # JSON has no infinity; a NaN or inf from Python is refused too
-                raise errors.invalid_type(param, "a number or 'auto'", value)
-            if value <= 0:
-                raise errors.out_of_range(param, float(value), minimum=0)
-            values[name] = value
-        else:
-            if not is_strict_int(value):
-                raise errors.invalid_type(param, "an integer or 'auto'", value)
-            low, high = _RANGES[name]
-            if not low <= value <= high:
-                raise errors.out_of_range(param, value, minimum=low, maximum=high)
-            values[name] = value
+    values = {name: _hyperparameter(name, given.get(name, "auto"), f"{where}.{name}") for name in _NAMES}
     return Hyperparameters(**values)
+
+
+_NAMES = ("n_epochs", "batch_size", "learning_rate_multiplier")
+
+
+def _hyperparameter(name: str, value: Any, param: str) -> Any:
+    if value == "auto":
+        return value
+    if name == "learning_rate_multiplier":
+        if not is_finite_number(value):  # JSON has no infinity; a NaN or inf from Python is refused too
+            raise errors.invalid_type(param, "a number or 'auto'", value)
+        if value <= 0:
+            raise errors.out_of_range(param, float(value), minimum=0)
+        return value
+    if not is_strict_int(value):
+        raise errors.invalid_type(param, "an integer or 'auto'", value)
+    low, high = _RANGES[name]
+    if not low <= value <= high:
+        raise errors.out_of_range(param, value, minimum=low, maximum=high)
+    return value
 
 
 def parse_metadata(value: object) -> dict[str, str] | None:

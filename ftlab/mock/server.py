@@ -25,6 +25,7 @@ from ftlab.mock.ids import IdMaker
 from ftlab.mock.jobs import Job, Timing
 from ftlab.mock.routes import Router
 from ftlab.mock.state import ClockAdvance, KeyState, Registry, RequestRecord
+from ftlab.tokens.encodings import warm_in_background
 from ftlab.transport import http_library
 
 if TYPE_CHECKING:
@@ -115,6 +116,7 @@ class MockServer:
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, name="ftlab-mock", daemon=True
         )
         self._thread.start()
+        warm_in_background()
         return self
 
     def serve_forever(self) -> None:
@@ -122,6 +124,7 @@ class MockServer:
         if self._httpd is None:
             self.bind()
         assert self._httpd is not None
+        warm_in_background()
         self._httpd.serve_forever(poll_interval=0.2)
 
     def stop(self) -> None:

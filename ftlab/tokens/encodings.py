@@ -151,6 +151,29 @@ _loaded: dict[str, tiktoken.Encoding] = {}
 _load_lock = threading.Lock()
 
 
+def warm_in_background() -> threading.Thread | None:
+    """Start loading every shipped encoding in a daemon thread, once per process (None if started before).
+
+    For servers: their first requests find the encodings loaded, or wait for this same load.
+    """
+    global _warming
+    with _load_lock:
+        if _warming:
+            return None
+        _warming = True
+    thread = threading.Thread(target=_load_all, name="ftlab-warm-encodings", daemon=True)
+    thread.start()
+    return thread
+
+
+def _load_all() -> None:
+    for name in RANK_FILES:
+        get_encoding(name)
+
+
+_warming = False
+
+
 @functools.cache
 def _cached_encoding(name: str) -> tiktoken.Encoding:
     return load_encoding(name)

@@ -151,6 +151,18 @@ def test_parallel_first_callers_share_one_load(monkeypatch: pytest.MonkeyPatch) 
     assert len(got) == 8 and all(encoding is got[0] for encoding in got)
 
 
+def test_warming_in_background_loads_every_encoding_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ftlab.tokens import encodings
+
+    monkeypatch.setattr(encodings, "_warming", False)
+    monkeypatch.setattr(encodings, "_loaded", {})
+    thread = encodings.warm_in_background()
+    assert thread is not None
+    thread.join(60)
+    assert set(encodings._loaded) == set(RANK_FILES)
+    assert encodings.warm_in_background() is None
+
+
 @pytest.mark.parametrize("name", ["o200k_base", "cl100k_base"])
 def test_shipped_hashes_and_urls_are_the_ones_tiktoken_checks(name: str) -> None:
     source = inspect.getsource(openai_public.ENCODING_CONSTRUCTORS[name])
