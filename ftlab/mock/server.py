@@ -87,6 +87,7 @@ class MockServer:
         self._thread: threading.Thread | None = None
         self._http: Any = None
         self._http_lock = threading.Lock()
+        self._warming = False
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -116,7 +117,6 @@ class MockServer:
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, name="ftlab-mock", daemon=True
         )
         self._thread.start()
-        warm_in_background()
         return self
 
     def serve_forever(self) -> None:
@@ -124,7 +124,6 @@ class MockServer:
         if self._httpd is None:
             self.bind()
         assert self._httpd is not None
-        warm_in_background()
         self._httpd.serve_forever(poll_interval=0.2)
 
     def stop(self) -> None:
@@ -274,6 +273,9 @@ class MockServer:
     # --- WSGI ---------------------------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if not self._warming:  # after start-up, so that the first answer is not slowed down
+            self._warming = True
+            warm_in_background()  # the token encodings, once per process
         request = Request(environ)
         started = time.perf_counter()
         try:
