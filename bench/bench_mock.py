@@ -1,7 +1,14 @@
-"""How fast the mock API is ready, and how long a whole fine-tuning job takes with the default clock.
+"""How fast the mock API is ready, how long a whole fine-tuning job takes, and how it holds up under load.
 
 Run: ``python bench/bench_mock.py`` (from the repository root). Prints, against the targets of
-issue 4 (ready within about 1 s; upload 1 MB + create + poll to succeeded well under 1 s):
+issue 12 (mock rows):
+- 50 clients' first chat completions at once, in a fresh server process (the encoding not loaded
+  yet): p50 and p99 latency, target p99 <= 2 s;
+- creating a job on a 50 MB training file: seconds until it answers ``validating_files``, target
+  <= 0.2 s, and the same key's job list sent right after (it must not wait for the check), next to
+  how long the check itself took;
+and against the targets of issue 4 (ready within about 1 s; upload 1 MB + create + poll to succeeded
+well under 1 s):
 - ready: ``ftlab mock-server`` started as a process until it answers, next to a bare
   ``python -c pass`` (the floor no Python server can beat) and an in-process start;
 - lifecycle: upload a 1 MB training file, create a job, poll every 5 ms until it succeeds,
@@ -19,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -30,6 +38,10 @@ sys.path.insert(0, str(ROOT))
 from ftlab.dataset.validation import validate_file  # noqa: E402
 from ftlab.mock import MockServer  # noqa: E402
 
+CONCURRENT_CLIENTS = 50
+CONCURRENT_TARGET = 2.0
+BIG_FILE_MB = 50
+CREATE_TARGET = 0.2
 READY_TARGET = 1.0
 LIFECYCLE_TARGET = 1.0
 RUNS = 5
@@ -132,7 +144,96 @@ def validation_alone(data: bytes, tmp: Path) -> float:
         path.unlink()
 
 
+def _first_chats() -> list[float]:
+    """In this (fresh) process: 50 keys' first chat completions sent at once; each one's seconds."""
+    gate = threading.Barrier(CONCURRENT_CLIENTS)
+    times: list[float] = []
+    with MockServer() as mock:
+        httpx2.get(f"{mock.url}/_mock/health").raise_for_status()
+
+        def one(index: int) -> None:
+            body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"Hello {index}"}]}
+            headers = {"Authorization": f"Bearer sk-bench-{index}"}
+            with httpx2.Client(timeout=300) as http:
+                gate.wait()
+                started = time.perf_counter()
+                http.post(f"{mock.base_url}/chat/completions", json=body, headers=headers).raise_for_status()
+                times.append(time.perf_counter() - started)
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(CONCURRENT_CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return times
+
+
+def first_chats() -> list[float]:
+    """:func:`_first_chats` in a fresh process, so the encoding is not loaded yet."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--first-chats"], env=_env(), check=True, capture_output=True, text=True
+    )
+    return [float(x) for x in json.loads(out.stdout.strip().splitlines()[-1])]
+
+
+def big_job(megabytes: int = BIG_FILE_MB) -> tuple[float, float, float, int]:
+    """(seconds to answer the create, seconds for the same key's list right after, seconds the
+    check took, bytes) for a job on a ``megabytes`` MB training file."""
+    data = b"".join(one_mb_file(1000 + i) for i in range(megabytes))
+    with MockServer() as mock:
+        headers = {"Authorization": "Bearer bench-big"}
+        with httpx2.Client(timeout=600, headers=headers) as http:
+            files = {"file": ("big.jsonl", data)}
+            uploaded = http.post(f"{mock.base_url}/files", files=files, data={"purpose": "fine-tune"}).json()
+            started = time.perf_counter()
+            job = http.post(
+                f"{mock.base_url}/fine_tuning/jobs",
+                json={"training_file": uploaded["id"], "model": "gpt-4o-mini"},
+            ).json()
+            created = time.perf_counter() - started
+            if job.get("status") != "validating_files":
+                raise SystemExit(f"the big job answered {job}")
+            started = time.perf_counter()
+            http.get(f"{mock.base_url}/fine_tuning/jobs").raise_for_status()
+            listed = time.perf_counter() - started
+            while job["status"] == "validating_files":
+                time.sleep(0.05)
+                job = http.get(f"{mock.base_url}/fine_tuning/jobs/{job['id']}").json()
+            checked = time.perf_counter() - started
+    return created, listed, checked, len(data)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def print_load_rows() -> None:
+    times = first_chats()
+    p50, p99 = _percentile(times, 0.50), _percentile(times, 0.99)
+    print(
+        f"mock under load (issue 12): {CONCURRENT_CLIENTS} keys' first chat completions at once, "
+        "fresh process"
+    )
+    print(
+        f"first chats, p99:           {p99:6.3f} s   target {CONCURRENT_TARGET:.1f} s"
+        f"  -> {p99 / CONCURRENT_TARGET:5.2f}x target; p50 {p50:.3f} s, worst {max(times):.3f} s"
+    )
+    created, listed, checked, size = big_job()
+    print(
+        f"create job, {size / 1e6:.0f} MB file:    {created:6.3f} s   target {CREATE_TARGET:.1f} s"
+        f"  -> {created / CREATE_TARGET:5.2f}x target (answers validating_files)"
+    )
+    print(
+        f"  same key's list after it: {listed:6.3f} s   (the check, {checked:.1f} s, runs in the background)"
+    )
+
+
 def main() -> None:
+    if "--first-chats" in sys.argv:
+        print(json.dumps(_first_chats()))
+        return
+    print_load_rows()
     data = one_mb_file()
     lifecycle(
         b"".join(one_mb_file(-1).splitlines(keepends=True)[:50])

@@ -10,9 +10,10 @@ _MODEL = "/v1/models/<model>"
 _JOBS = "/v1/fine_tuning/jobs"
 _JOB = f"{_JOBS}/<job_id>"
 
-#: Every route the mock answers, each method and path once. Only health is public (no API key).
+#: Every route the mock answers, each method and path once. Only health is public (no API key);
+#: only the upload takes a form, every other body is JSON.
 ROUTES: tuple[Route, ...] = (
-    Route("/v1/files", endpoints.create_file, ("POST",)),
+    Route("/v1/files", endpoints.create_file, ("POST",), form=True),
     Route("/v1/files", endpoints.list_files, ("GET",)),
     Route(_FILE, endpoints.retrieve_file, ("GET",)),
     Route(_FILE, endpoints.delete_file, ("DELETE",)),

@@ -96,53 +96,63 @@ def completion(
         "created": created,
         "model": model,
         "choices": [{"index": i, **choice} for i in range(n)],
-        "usage": {
-            **counts,
-            "completion_tokens": counts["completion_tokens"] * n,
-            "total_tokens": counts["prompt_tokens"] + counts["completion_tokens"] * n,
-        },
+        "usage": _times(counts, n),
         "service_tier": "default",
         "system_fingerprint": "fp_ftlab_mock",
     }
 
 
-def stream(ident: str, created: int, model: str, reply: str, n: int, finish: str) -> Iterator[bytes]:
-    """Server-sent events: the role, the reply in word-sized pieces, the finish, then [DONE]."""
-    base = {
+def stream(
+    ident: str,
+    created: int,
+    model: str,
+    reply: str,
+    n: int,
+    finish: str,
+    counts: dict[str, int] | None = None,
+) -> Iterator[bytes]:
+    """Server-sent events: the role, the reply in word-sized pieces, the finish, then [DONE].
+
+    With ``counts`` (``stream_options.include_usage``), every chunk has ``"usage": null`` and a last
+    chunk with no choices carries the usage, as OpenAI sends it.
+    """
+    base: dict[str, Any] = {
         "id": ident,
         "object": "chat.completion.chunk",
         "created": created,
         "model": model,
         "system_fingerprint": "fp_ftlab_mock",
     }
+    if counts is not None:
+        base["usage"] = None
     pieces = re.findall(r"\S+\s*|\s+", reply) or [""]
     for index in range(n):
-        yield _sse(
-            {
-                **base,
-                "choices": [
-                    {
-                        "index": index,
-                        "delta": {"role": "assistant", "content": "", "refusal": None},
-                        "logprobs": None,
-                        "finish_reason": None,
-                    }
-                ],
-            }
-        )
-        for piece in pieces:
-            yield _sse(
-                {
-                    **base,
-                    "choices": [
-                        {"index": index, "delta": {"content": piece}, "logprobs": None, "finish_reason": None}
-                    ],
-                }
-            )
-        yield _sse(
-            {**base, "choices": [{"index": index, "delta": {}, "logprobs": None, "finish_reason": finish}]}
-        )
+        yield from _choice_events(base, index, pieces, finish)
+    if counts is not None:
+        yield _sse({**base, "choices": [], "usage": _times(counts, n)})
     yield b"data: [DONE]\n\n"
+
+
+def _choice_events(base: dict[str, Any], index: int, pieces: list[str], finish: str) -> Iterator[bytes]:
+    """One choice's events: its role, its pieces of text, its finish."""
+
+    def event(delta: dict[str, Any], reason: str | None = None) -> bytes:
+        choice = {"index": index, "delta": delta, "logprobs": None, "finish_reason": reason}
+        return _sse({**base, "choices": [choice]})
+
+    yield event({"role": "assistant", "content": "", "refusal": None})
+    for piece in pieces:
+        yield event({"content": piece})
+    yield event({}, finish)
+
+
+def _times(counts: dict[str, int], n: int) -> dict[str, int]:
+    """The usage of ``n`` choices: the prompt once, the completion ``n`` times."""
+    return {
+        **counts,
+        "completion_tokens": counts["completion_tokens"] * n,
+        "total_tokens": counts["prompt_tokens"] + counts["completion_tokens"] * n,
+    }
 
 
 def truncate(reply: str, limit: int, model: str) -> str:
@@ -172,4 +182,4 @@ def _words(text: str) -> set[str]:
 
 
 def _sse(payload: dict[str, Any]) -> bytes:
-    return b"data: " + json.dumps(payload).encode() + b"\n\n"
+    return b"data: " + json.dumps(payload, allow_nan=False).encode() + b"\n\n"

@@ -17,6 +17,11 @@ class Clock(Protocol):
     def now(self) -> float: ...
 
 
+def runs_by_itself(clock: Clock) -> bool:
+    """False for a clock that moves only when told to (a ``runs_by_itself = False`` attribute)."""
+    return bool(getattr(clock, "runs_by_itself", True))
+
+
 class ScaledClock:
     """Wall time sped up: starts at the real time and runs ``speed`` times faster.
 
@@ -40,6 +45,8 @@ class ScaledClock:
 
 class ManualClock:
     """A clock that moves only when told to: ``clock.advance(60)``. Thread-safe."""
+
+    runs_by_itself = False
 
     def __init__(self, start: float = DEFAULT_START) -> None:
         self._now = float(start)

@@ -7,9 +7,10 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from ftlab.mock import chat, errors
+from ftlab.mock import messages as messages_check
 from ftlab.mock.backend import ChatRequest
 from ftlab.mock.catalog import BASE_MODELS, base_model_json
-from ftlab.mock.files import MAX_BYTES, UPLOAD_PURPOSES, StoredFile
+from ftlab.mock.files import JSONL_PURPOSES, MAX_BYTES, UPLOAD_PURPOSES, StoredFile
 from ftlab.mock.jobs import Job
 from ftlab.mock.routes import Context, Deferred, page
 from ftlab.mock.training import base_model
@@ -33,15 +34,17 @@ def create_file(ctx: Context) -> dict[str, Any]:
     if upload is None:
         raise errors.missing("file")
     filename = upload.filename or "upload"
-    if purpose == "fine-tune" and not filename.lower().endswith(".jsonl"):
-        raise errors.ApiError(400, "Invalid file format for Fine-Tuning API. Must be .jsonl", param="file")
+    if purpose in JSONL_PURPOSES and not filename.lower().endswith(".jsonl"):
+        raise errors.ApiError(
+            400, f"Invalid file format for {JSONL_PURPOSES[purpose]} API. Must be .jsonl", param="file"
+        )
     if _upload_size(upload.stream) > MAX_BYTES:
         raise errors.ApiError(413, f"File is too large: the limit is {MAX_BYTES // 2**20} MB.", param="file")
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise errors.ApiError(413, f"File is too large: the limit is {MAX_BYTES // 2**20} MB.", param="file")
     stored = StoredFile(ctx.server.ids.file(), filename, purpose, data, int(ctx.now))
-    ctx.key_state.files[stored.id] = stored
+    ctx.key_state.add_file(stored)
     return stored.to_json()
 
 
@@ -64,7 +67,10 @@ def list_files(ctx: Context) -> dict[str, Any]:
     files = [f for f in ctx.key_state.files.values() if purpose is None or f.purpose == purpose]
     if order == "desc":
         files.reverse()
-    chunk, more = page(files, ctx.request.args.get("after"), limit, lambda f: f.id)
+    after = ctx.request.args.get("after")
+    chunk, more = page(
+        files, after, limit, lambda f: f.id, made=ctx.key_state.made, newest_first=order == "desc"
+    )
     return {
         "object": "list",
         "data": [f.to_json() for f in chunk],
@@ -128,19 +134,8 @@ def create_chat_completion(ctx: Context) -> Deferred:
         raise errors.ApiError(400, "you must provide a model parameter")
     if not isinstance(model, str):
         raise errors.invalid_type("model", "a string", model)
-    messages = body.get("messages")
-    if messages is None:
-        raise errors.missing("messages")
-    if not isinstance(messages, list):
-        raise errors.invalid_type("messages", "an array", messages)
-    if not messages:
-        raise errors.ApiError(
-            400,
-            "Invalid 'messages': empty array. Expected an array with minimum length 1, "
-            "but got an empty array instead.",
-            param="messages",
-            code="empty_array",
-        )
+    messages = messages_check.messages_of(body)
+    streamed, include_usage = messages_check.check_stream(body)
     n = _int_field(body, "n", 1, 1, 128)
     limit = _int_field(body, "max_completion_tokens", 0, 1, 1_000_000) or _int_field(
         body, "max_tokens", 0, 1, 1_000_000
@@ -156,13 +151,20 @@ def create_chat_completion(ctx: Context) -> Deferred:
     request = ChatRequest(model, counting, job, messages, limit)
     ident, created = ctx.server.ids.completion(), int(ctx.now)
     answered_by = model if tuned is not None else counting  # an alias answers as its snapshot, as OpenAI's do
-    streamed = bool(body.get("stream"))
 
     def respond() -> dict[str, Any] | Response:
         answer = ctx.server.backend.answer(request)
         if streamed:
             return Response(
-                chat.stream(ident, created, answered_by, answer.text, n, answer.finish_reason),
+                chat.stream(
+                    ident,
+                    created,
+                    answered_by,
+                    answer.text,
+                    n,
+                    answer.finish_reason,
+                    answer.usage if include_usage else None,
+                ),
                 content_type="text/event-stream",
             )
         return chat.completion(

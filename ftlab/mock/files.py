@@ -8,6 +8,9 @@ from typing import Any
 #: The purposes OpenAI accepts on upload (``FilePurpose`` in the spec).
 UPLOAD_PURPOSES = ["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
 
+#: The purposes whose files must be JSONL (``.jsonl``), and the API that says so when one is not.
+JSONL_PURPOSES = {"fine-tune": "Fine-Tuning", "batch": "Batch"}
+
 #: OpenAI's limit on one uploaded file.
 MAX_BYTES = 512 * 1024 * 1024
 

@@ -1,9 +1,10 @@
 """A fine-tuning job and its simulated life: validating, queued, running step by step, done.
 
-A job never runs in the background. Its timeline is fixed when it is created (phase lengths
-from :class:`Timing`, step count from the dataset), and :meth:`Job.advance` replays every
-transition due by the clock's current time, each at the simulated moment it happened. So the
-same job looks the same whether it is polled every second or once at the end.
+A job never runs in the background (only its file check may, :mod:`ftlab.mock.file_check`). Its
+timeline is fixed once its files are checked (phase lengths from :class:`Timing`, step count from
+the dataset), and :meth:`Job.advance` replays every transition due by the clock's current time,
+each at the simulated moment it happened. So the same job looks the same whether it is polled
+every second or once at the end.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ftlab.mock.events import Checkpoint, Event
+from ftlab.mock.file_check import FileCheck
 from ftlab.mock.ids import IdMaker
 from ftlab.mock.losses import accuracy, loss_curve
 from ftlab.mock.training import (
@@ -79,7 +81,7 @@ class Job:
     created_at: float
     organization_id: str
     model_name: str
-    outcome: Dataset | JobError
+    outcome: Dataset | JobError | None  # None while ``check`` runs
     ids: IdMaker
     timing: Timing
     validation_file: str | None = None
@@ -88,6 +90,7 @@ class Job:
     suffix: str | None = None
     seed: int = 0
     metadata: dict[str, str] | None = None
+    check: FileCheck | None = None  # the files' check, until the job has taken its outcomes
     fail_at_step: int | None = None
     failure: JobError = MID_RUN_FAILURE
     status: str = "validating_files"
@@ -104,6 +107,7 @@ class Job:
     _run_from_step: int = 0
     _losses: list[float] = field(default_factory=list)
     _planned_tokens: int = 0
+    _checked_at: float = 0.0
 
     def __post_init__(self) -> None:
         self._phase_at = self.created_at
@@ -168,13 +172,17 @@ class Job:
     def advance(self, now: float) -> bool:
         """Replay every transition due by ``now``; True if the job succeeded during this call."""
         was_finished = self.finished
+        if self.check is not None and self.check.done:
+            (self.outcome, self.validation), self._checked_at = self.check.outcomes, self.check.finished_at
+            self.check = None
         while (due := self._next_due()) is not None and due <= now:
             self._fire(due)
         return not was_finished and self.status == "succeeded"
 
     def _next_due(self) -> float | None:
-        if self.status == "validating_files":
-            return self._phase_at + self.timing.validating
+        if self.status == "validating_files":  # not before the check is done
+            ends = max(self._phase_at + self.timing.validating, self._checked_at)
+            return ends if self.check is None else None
         if self.status == "queued":
             return self._phase_at + (self.timing.queued if self.step == 0 else self.timing.requeued)
         if self.status == "running":
@@ -285,12 +293,6 @@ class Job:
         return ("\n".join(rows) + "\n").encode()
 
     def _say(
-        self,
-        at: float,
-        message: str,
-        *,
-        level: str = "info",
-        type: str = "message",
-        data: dict[str, Any] | None = None,
+        self, at: float, message: str, *, level: str = "info", type: str = "message", data: Any = None
     ) -> None:  # noqa: A002
         self.events.append(Event(self.ids.event(), int(at), message, level, type, data or {}))

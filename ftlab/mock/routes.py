@@ -7,10 +7,9 @@ needs an API key is a property of the route, never of its handler's name.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -18,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from ftlab.mock import errors
+from ftlab.mock import bodies, errors
 from ftlab.mock.backend import TrainingBackend
 from ftlab.mock.clock import Clock
 from ftlab.mock.ids import IdMaker
@@ -29,6 +28,9 @@ T = TypeVar("T")
 Handler = Callable[..., "dict[str, Any] | Response | Deferred"]
 
 _KEY = re.compile(r"^[\x21-\x7e]+$")
+
+#: The content types a JSON endpoint accepts a body in.
+JSON_TYPES = ("application/json",)
 
 
 class Host(Protocol):
@@ -48,12 +50,16 @@ class Host(Protocol):
 
 @dataclass(frozen=True)
 class Route:
-    """``handler`` answers ``methods`` on ``path``; a ``public`` route needs no API key."""
+    """``handler`` answers ``methods`` on ``path``; a ``public`` route needs no API key.
+
+    A ``form`` route takes an upload (multipart/form-data); every other route's body must be JSON.
+    """
 
     path: str
     handler: Handler
     methods: tuple[str, ...]
     public: bool = False
+    form: bool = False  # the body is multipart/form-data (an upload), not JSON
 
 
 class Deferred:
@@ -95,29 +101,30 @@ class Context:
             raise errors.bad_key(key)
         self.state = self.server.state.get(key)
 
-    def parse_body(self) -> None:
+    def parse_body(self, *, form: bool = False) -> None:
+        """Read the body: an upload's form fields on a ``form`` route, a JSON value everywhere else."""
         request = self.request
         if request.method not in ("POST", "PUT", "PATCH"):
             return
-        if request.mimetype == "multipart/form-data":
+        if form and request.mimetype == "multipart/form-data":
             self.body = dict(request.form.items())
             for name, upload in request.files.items():
                 self.body[name] = {"filename": upload.filename, "content_type": upload.mimetype}
             return
-        data = request.get_data()
+        try:
+            data = request.get_data()
+        except HTTPException:  # the client sent less than its Content-Length and stopped
+            raise errors.ApiError(
+                400, "The request body ended before the length its Content-Length header announced."
+            ) from None
         if not data.strip():
             self.body = {}
             return
-        try:
-            self.body = json.loads(data)
-        except ValueError:
-            self.body = data.decode("utf-8", "replace")
+        if not form and request.mimetype not in JSON_TYPES:
             raise errors.ApiError(
-                400,
-                "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
-                "using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was "
-                "sent was not valid JSON.)",
-            ) from None
+                400, f"Invalid Content-Type header ({request.mimetype or 'none'}), expected application/json."
+            )
+        self.body = bodies.parse_json(data)
 
     def record(self, status: int) -> None:
         """Log this request for its key (the mock's own /_mock/ calls are not logged)."""
@@ -197,12 +204,13 @@ class Router:
             return json_response(entry.handler(ctx, **values))
         ctx.authenticate()
         state = ctx.key_state
-        ctx.parse_body()
+        ctx.parse_body(form=entry.form)
         if not request.path.startswith("/_mock/"):
             method, path = request.method, request.path
             fault = state.faults.take(method, path) or ctx.server.state.faults.take(method, path)
             if fault is not None:
                 raise fault
+        state.settle(ctx.server.clock)
         with state.lock:
             ctx.now = ctx.server.clock.now()
             state.sync(ctx.now, ctx.server.ids)
@@ -215,22 +223,45 @@ class Router:
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
-    return Response(json.dumps(payload, ensure_ascii=False), status=status, content_type="application/json")
+    """``payload`` as JSON; a non-finite number raises ValueError (JSON has no Infinity or NaN)."""
+    return Response(bodies.dumps(payload), status=status, content_type="application/json")
 
 
 def error_response(error: errors.ApiError) -> Response:
     return Response(
-        json.dumps(error.body()), status=error.status, headers=error.headers, content_type="application/json"
+        bodies.dumps(error.body()),
+        status=error.status,
+        headers=error.headers,
+        content_type="application/json",
     )
 
 
 def page(
-    items: Sequence[T], after: str | None, limit: int, ident: Callable[[T], str]
+    items: Sequence[T],
+    after: str | None,
+    limit: int,
+    ident: Callable[[T], str],
+    *,
+    made: Mapping[str, int] | None = None,
+    newest_first: bool = False,
 ) -> tuple[list[T], bool]:
-    """The ``limit`` items after the one whose id is ``after`` (from the start without it)."""
+    """The ``limit`` items after the one whose id is ``after`` (from the start without it).
+
+    ``made`` numbers every id ever created in this collection (in creation order, deleted ones
+    included), so a cursor that was deleted still pages on from where it stood; ``items`` must then
+    be in creation order (or its reverse, ``newest_first``). Without it, an unknown cursor gives an
+    empty page.
+    """
     start = 0
     if after is not None:
         ids = [ident(item) for item in items]
-        start = ids.index(after) + 1 if after in ids else len(items)
+        if after in ids:
+            start = ids.index(after) + 1
+        elif made is not None and after in made:
+            rank = made[after]
+            ranks = [made.get(i, -1) for i in ids]
+            start = sum(1 for r in ranks if (r > rank if newest_first else r < rank))
+        else:
+            start = len(items)
     chunk = list(items[start : start + limit])
     return chunk, start + limit < len(items)

@@ -25,6 +25,7 @@ from ftlab.mock.ids import IdMaker
 from ftlab.mock.jobs import Job, Timing
 from ftlab.mock.routes import Router
 from ftlab.mock.state import ClockAdvance, KeyState, Registry, RequestRecord
+from ftlab.tokens.encodings import warm_in_background
 from ftlab.transport import http_library
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ class MockServer:
         self._thread: threading.Thread | None = None
         self._http: Any = None
         self._http_lock = threading.Lock()
+        self._warming = False
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -187,6 +189,7 @@ class MockServer:
     def key_state(self, api_key: str = DEFAULT_KEY) -> KeyState:
         """Everything held for ``api_key``, brought up to the clock's time. Hold ``.lock`` to read it."""
         state = self.state.get(api_key)
+        state.settle(self.clock)
         with state.lock:
             state.sync(self.clock.now(), self.ids)
         return state
@@ -270,6 +273,9 @@ class MockServer:
     # --- WSGI ---------------------------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if not self._warming:  # after start-up, so that the first answer is not slowed down
+            self._warming = True
+            warm_in_background()  # the token encodings, once per process
         request = Request(environ)
         started = time.perf_counter()
         try:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ftlab.mock import errors
+from ftlab.mock.clock import Clock, runs_by_itself
 from ftlab.mock.faults import FaultBook
 from ftlab.mock.files import StoredFile
 from ftlab.mock.ids import IdMaker
@@ -68,6 +69,7 @@ class KeyState:
     requests: list[RequestRecord] = field(default_factory=list)
     clock_advances: list[ClockAdvance] = field(default_factory=list)
     faults: FaultBook = field(default_factory=FaultBook)
+    made: dict[str, int] = field(default_factory=dict)  # every file and job id ever made: its number
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def sync(self, now: float, ids: IdMaker) -> None:
@@ -79,11 +81,37 @@ class KeyState:
             results = StoredFile(
                 ids.file(), "step_metrics.csv", "fine-tune-results", job.results_csv(), job.finished_at
             )
-            self.files[results.id] = results
+            self.add_file(results)
             job.result_files = [results.id]
             self.models[job.model_name] = FineTunedModel(
                 job.model_name, job.finished_at, self.organization_id, job.id, job.outcome
             )
+
+    def settle(self, clock: Clock) -> None:
+        """On a clock that does not run by itself, wait for the file checks due by now.
+
+        Call it without holding ``lock``: the checks run outside it (:mod:`ftlab.mock.file_check`).
+        """
+        if runs_by_itself(clock):
+            return
+        with self.lock:
+            now = clock.now()
+            due = [
+                job.check
+                for job in self.jobs.values()
+                if job.check is not None and job.created_at + job.timing.validating <= now
+            ]
+        for check in due:
+            check.wait()
+
+    def add_file(self, stored: StoredFile) -> None:
+        """Keep a new file, numbered so that a list cursor on it still works once it is deleted."""
+        self.made[stored.id] = len(self.made)
+        self.files[stored.id] = stored
+
+    def add_job(self, job: Job) -> None:
+        self.made[job.id] = len(self.made)
+        self.jobs[job.id] = job
 
     def file(self, file_id: str) -> StoredFile:
         try:

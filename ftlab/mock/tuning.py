@@ -6,62 +6,77 @@ from typing import Any
 
 from ftlab.mock import errors
 from ftlab.mock.faults import arm_failure
-from ftlab.mock.jobs import ACTIVE, Hyperparameters
-from ftlab.mock.routes import Context, page
+from ftlab.mock.file_check import FileCheck, Outcomes
+from ftlab.mock.jobs import ACTIVE
+from ftlab.mock.parameters import hyperparameters, parse_metadata, parse_suffix
+from ftlab.mock.routes import Context, Deferred, page
 from ftlab.mock.training import UnknownBaseModel, base_model, inspect_file
-from ftlab.values import is_number, is_strict_int
+from ftlab.values import is_strict_int
 
-MAX_SUFFIX = 64
 MAX_SEED = 2_147_483_647
-_RANGES = {"n_epochs": (1, 50), "batch_size": (1, 256)}
 
 
-def create_job(ctx: Context) -> dict[str, Any]:
+def create_job(ctx: Context) -> dict[str, Any] | Deferred:
+    """Check the request, then answer ``validating_files`` while the engine checks the files.
+
+    The check runs in the background (:class:`FileCheck`), never under the key's lock; a backend
+    that trains for real plans its run from the checked file, so there the answer waits for the
+    check, still outside the key's lock.
+    """
     body = ctx.json_body()
     state = ctx.key_state
     model = _required_string(body, "model")
     training_file = _required_string(body, "training_file")
     tuned = state.fine_tuned(model)
     base = state.jobs[tuned.job_id].model if tuned else _base_model(model)
-    suffix = _suffix(body.get("suffix"))
-    hyper = _hyperparameters(body)
-    seed = _seed(ctx, body.get("seed"))
-    metadata = _metadata(body.get("metadata"))
+    suffix = parse_suffix(body.get("suffix"))
+    ids = ctx.server.ids
+    fields: dict[str, Any] = {
+        "id": ids.job(),
+        "model": model if tuned else base,
+        "training_file": training_file,
+        "created_at": ctx.now,
+        "organization_id": state.organization_id,
+        "model_name": f"ft:{base}:{ctx.server.org}:{suffix or ''}:{ids.model_tag()}",
+        "ids": ids,
+        "timing": ctx.server.timing,
+        "hyperparameters": hyperparameters(body),
+        "suffix": suffix,
+        "seed": _seed(ctx, body.get("seed")),
+        "metadata": parse_metadata(body.get("metadata")),
+    }
     data = _fine_tune_file(ctx, training_file, "training_file")
-    training = inspect_file(data, base)
     validation_file = body.get("validation_file")
     validation = None
     if validation_file is not None:
         if not isinstance(validation_file, str):
             raise errors.invalid_type("validation_file", "a string", validation_file)
-        validation = inspect_file(
-            _fine_tune_file(ctx, validation_file, "validation_file"), base, param="validation_file"
+        validation = _fine_tune_file(ctx, validation_file, "validation_file")
+    fields["validation_file"] = validation_file
+
+    def check() -> Outcomes:
+        checked = None if validation is None else inspect_file(validation, base, param="validation_file")
+        return inspect_file(data, base), checked
+
+    if ctx.server.backend.real_time:
+        return Deferred(lambda: _add_job(ctx, data, fields, check()))
+    return _add_job(ctx, data, fields, (None, None), FileCheck(check, ctx.server.clock, ctx.now))
+
+
+def _add_job(
+    ctx: Context, data: bytes, fields: dict[str, Any], outcomes: Any, check: FileCheck | None = None
+) -> dict[str, Any]:
+    state = ctx.key_state
+    with state.lock:
+        outcome, validation = outcomes
+        job = ctx.server.backend.new_job(
+            data, ctx.server.clock, outcome=outcome, validation=validation, check=check, **fields
         )
-    ids = ctx.server.ids
-    job = ctx.server.backend.new_job(
-        data,
-        ctx.server.clock,
-        id=ids.job(),
-        model=model if tuned else base,
-        training_file=training_file,
-        created_at=ctx.now,
-        organization_id=state.organization_id,
-        model_name=f"ft:{base}:{ctx.server.org}:{suffix or ''}:{ids.model_tag()}",
-        outcome=training,
-        ids=ids,
-        timing=ctx.server.timing,
-        validation_file=validation_file,
-        validation=validation,
-        hyperparameters=hyper,
-        suffix=suffix,
-        seed=seed,
-        metadata=metadata,
-    )
-    fault = state.faults.take_job_fault() or ctx.server.state.faults.take_job_fault()
-    if fault is not None:
-        arm_failure(job, fault)
-    state.jobs[job.id] = job
-    return job.to_json()
+        fault = state.faults.take_job_fault() or ctx.server.state.faults.take_job_fault()
+        if fault is not None:
+            arm_failure(job, fault)
+        state.add_job(job)
+        return job.to_json()
 
 
 def list_jobs(ctx: Context) -> dict[str, Any]:
@@ -76,7 +91,9 @@ def list_jobs(ctx: Context) -> dict[str, Any]:
         for j in reversed(ctx.key_state.jobs.values())
         if all((j.metadata or {}).get(k) == v for k, v in wanted.items())
     ]
-    chunk, more = page(jobs, ctx.request.args.get("after"), limit, lambda j: j.id)
+    chunk, more = page(
+        jobs, ctx.request.args.get("after"), limit, lambda j: j.id, made=ctx.key_state.made, newest_first=True
+    )
     return {"object": "list", "data": [j.to_json() for j in chunk], "has_more": more}
 
 
@@ -175,90 +192,6 @@ def _required_string(body: dict[str, Any], name: str) -> str:
     if not isinstance(value, str):
         raise errors.invalid_type(name, "a string", value)
     return value
-
-
-def _suffix(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise errors.invalid_type("suffix", "a string", value)
-    if len(value) > MAX_SUFFIX:
-        raise errors.too_long("suffix", value, MAX_SUFFIX)
-    if not value:
-        raise errors.ApiError(
-            400,
-            "Invalid 'suffix': string too short. Expected a string with minimum length 1, "
-            "but got an empty string instead.",
-            param="suffix",
-            code="string_below_min_length",
-        )
-    return value
-
-
-def _hyperparameters(body: dict[str, Any]) -> Hyperparameters:
-    """From ``method.supervised.hyperparameters`` or the deprecated top-level ``hyperparameters``."""
-    method = body.get("method")
-    where, given = "hyperparameters", body.get("hyperparameters")
-    if method is not None:
-        if not isinstance(method, dict):
-            raise errors.invalid_type("method", "an object", method)
-        kind = method.get("type")
-        if kind != "supervised":
-            allowed = ["supervised", "dpo", "reinforcement"]
-            if kind not in allowed:
-                raise errors.invalid_value("method.type", kind, allowed)
-            raise errors.ApiError(
-                400,
-                f"The ftlab mock simulates supervised fine-tuning only, not method type '{kind}'.",
-                param="method.type",
-            )
-        inner = (method.get("supervised") or {}).get("hyperparameters")
-        if inner is not None:
-            if given is not None and given != inner:
-                raise errors.ApiError(
-                    400,
-                    "Give hyperparameters in 'method' or at the top level (deprecated), not both.",
-                    param="hyperparameters",
-                )
-            where, given = "method.supervised.hyperparameters", inner
-    if given is None:
-        return Hyperparameters()
-    if not isinstance(given, dict):
-        raise errors.invalid_type(where, "an object", given)
-    values: dict[str, Any] = {}
-    for name in ("n_epochs", "batch_size", "learning_rate_multiplier"):
-        value = given.get(name, "auto")
-        param = f"{where}.{name}"
-        if value == "auto":
-            values[name] = value
-        elif name == "learning_rate_multiplier":
-            if not is_number(value):
-                raise errors.invalid_type(param, "a number or 'auto'", value)
-            if value <= 0:
-                raise errors.out_of_range(param, float(value), minimum=0)
-            values[name] = value
-        else:
-            if not is_strict_int(value):
-                raise errors.invalid_type(param, "an integer or 'auto'", value)
-            low, high = _RANGES[name]
-            if not low <= value <= high:
-                raise errors.out_of_range(param, value, minimum=low, maximum=high)
-            values[name] = value
-    return Hyperparameters(**values)
-
-
-def _metadata(value: object) -> dict[str, str] | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise errors.invalid_type("metadata", "an object of strings", value)
-    if len(value) > 16:
-        raise errors.ApiError(
-            400, "Invalid 'metadata': too many properties. Expected at most 16.", param="metadata"
-        )
-    return dict(value)
 
 
 def _fine_tune_file(ctx: Context, file_id: str, param: str) -> bytes:

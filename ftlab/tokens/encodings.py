@@ -134,8 +134,44 @@ def load_encoding(name: str, path: str | os.PathLike[str] | None = None) -> tikt
 
 
 def get_encoding(name: str) -> tiktoken.Encoding:
-    """The shipped encoding, loaded once per process (like ``tiktoken.get_encoding``, offline)."""
-    return _cached_encoding(rank_file(name).encoding)
+    """The shipped encoding, loaded once per process (like ``tiktoken.get_encoding``, offline).
+
+    Thread-safe: the first callers of an encoding not loaded yet wait for one load (about a second)
+    under a lock instead of each loading it (50 parallel first requests to the mock did).
+    """
+    key = rank_file(name).encoding
+    encoding = _loaded.get(key)
+    if encoding is None:
+        with _load_lock:
+            encoding = _loaded[key] = _cached_encoding(key)
+    return encoding
+
+
+_loaded: dict[str, tiktoken.Encoding] = {}
+_load_lock = threading.Lock()
+
+
+def warm_in_background() -> threading.Thread | None:
+    """Start loading every shipped encoding in a daemon thread, once per process (None if started before).
+
+    For servers: their first requests find the encodings loaded, or wait for this same load.
+    """
+    global _warming
+    with _load_lock:
+        if _warming:
+            return None
+        _warming = True
+    thread = threading.Thread(target=_load_all, name="ftlab-warm-encodings", daemon=True)
+    thread.start()
+    return thread
+
+
+def _load_all() -> None:
+    for name in RANK_FILES:
+        get_encoding(name)
+
+
+_warming = False
 
 
 @functools.cache

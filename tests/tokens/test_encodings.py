@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import inspect
 import os
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -117,6 +120,47 @@ def test_loading_restores_an_unset_cache_variable(offline: Path, monkeypatch: py
 def test_get_encoding_loads_once_per_process(offline: Path) -> None:
     assert get_encoding("o200k_base") is get_encoding("o200k_base")
     assert get_encoding("o200k_base").encode("Hello, world!") == [13225, 11, 2375, 0]
+
+
+def test_parallel_first_callers_share_one_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ftlab.tokens import encodings
+
+    loads: list[str] = []
+    gate = threading.Barrier(8)
+
+    @functools.cache
+    def slow_load(name: str) -> object:
+        loads.append(name)
+        time.sleep(0.2)  # long enough that every parallel caller arrives during the load
+        return object()
+
+    monkeypatch.setattr(encodings, "_cached_encoding", slow_load)
+    monkeypatch.setattr(encodings, "_loaded", {}, raising=False)
+    got: list[object] = []
+
+    def first_call() -> None:
+        gate.wait()
+        got.append(encodings.get_encoding("o200k_base"))
+
+    threads = [threading.Thread(target=first_call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert loads == ["o200k_base"]
+    assert len(got) == 8 and all(encoding is got[0] for encoding in got)
+
+
+def test_warming_in_background_loads_every_encoding_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ftlab.tokens import encodings
+
+    monkeypatch.setattr(encodings, "_warming", False)
+    monkeypatch.setattr(encodings, "_loaded", {})
+    thread = encodings.warm_in_background()
+    assert thread is not None
+    thread.join(60)
+    assert set(encodings._loaded) == set(RANK_FILES)
+    assert encodings.warm_in_background() is None
 
 
 @pytest.mark.parametrize("name", ["o200k_base", "cl100k_base"])
