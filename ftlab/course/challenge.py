@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from ftlab.course.leg_cache import LegCache, file_digest, folder_digest, key_of
 from ftlab.course.legs import (
     Leg,
     LegResult,
+    Messages,
     Responder,
     fine_tune_leg,
     mock_fine_tune,
@@ -37,6 +39,7 @@ from ftlab.tokens.models import resolve_model
 MOCK_NOTE = "a model fine-tuned on the mock API, which answers with its closest training example's reply"
 MOCK_ENGINE = "the mock API's fine-tuned model (offline simulation)"
 GIVEN_NOTE = "the given fine-tuned responder"
+PROGRESS_EVERY = 5
 FT_NOTE = "asked with the training data's own short system prompt, no handbook pages"
 
 FilePath = str | os.PathLike[str]
@@ -144,10 +147,25 @@ def _cached(
         log(f"{found.name}: from the cache ({cache.folder}), nothing asked again")
         return found
     leg = make()
-    log(f"{leg.name}: asking {leg.engine} the {len(cases)} held-out emails")
-    result = run_leg(leg, cases)
+    log(f"{leg.name}: sending the {len(cases)} held-out emails to {leg.engine}")
+    result = run_leg(replace(leg, respond=_counted(leg, len(cases), log)), cases)
     cache.save(key, result)
     return result
+
+
+def _counted(leg: Leg, total: int, log: Callable[[str], None]) -> Responder:
+    """``leg``'s responder, saying how far it has got every :data:`PROGRESS_EVERY` emails."""
+    done = [0]
+    started = time.monotonic()
+
+    def respond(messages: Messages) -> str:
+        reply = leg.respond(messages)
+        done[0] += 1
+        if done[0] % PROGRESS_EVERY == 0 or done[0] == total:
+            log(f"{leg.name}: {done[0]}/{total} answered ({time.monotonic() - started:.0f}s)")
+        return reply
+
+    return respond
 
 
 def _prompt(engine: Engine, inputs: Inputs) -> Leg:

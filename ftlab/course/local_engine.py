@@ -80,9 +80,10 @@ class LocalEngine:
         if not (adapter / "adapter_config.json").is_file():
             self.log(f"fine-tune: training a LoRA adapter on {train} (the same training as ftlab train-lora)")
             self.backend.train(train, adapter)
+            self.log(f"fine-tune: adapter saved in {adapter}")
         else:
-            self.log(f"fine-tune: using the adapter already trained on this file, in {adapter}")
-        label = f"{self.model} with the LoRA adapter in {adapter}, on this machine"
+            self.log(f"fine-tune: the adapter trained on this file before is in {adapter}")
+        label = f"{self.model} plus the LoRA adapter trained here on {train}"
         return self._responder(adapter), label, training_seconds(adapter)
 
     def _responder(self, adapter: Path | None) -> Responder:
