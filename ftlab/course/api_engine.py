@@ -15,6 +15,7 @@ from typing import Any
 import openai
 
 from ftlab.course.endpoint import Endpoint
+from ftlab.course.journey import api_message
 from ftlab.course.legs import Messages, Responder
 from ftlab.course.triage import EngineFailed
 
@@ -82,7 +83,9 @@ class ApiEngine:
                     temperature=0,
                 )
             except openai.APIStatusError as error:
-                raise EngineFailed(model, f"the API answered {error.status_code}: {error.message}") from None
+                raise EngineFailed(
+                    model, f"the API answered {error.status_code}: {api_message(error)}"
+                ) from None
             except openai.APIConnectionError:
                 raise EngineFailed(
                     model, f"could not reach {self.endpoint.base_url} (is the server running?)"
