@@ -69,6 +69,14 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         default=1000,
         help="traffic for the break-even line (default: %(default)s)",
     )
+    _add_engine_options(parser)
+    add("--json", action="store_true", help="print the results as JSON")
+    parser.set_defaults(run=challenge_command)
+
+
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """Which model answers (a local one, or the API's), and the options that go with it."""
+    add = parser.add_argument
     engines = parser.add_mutually_exclusive_group()
     engines.add_argument(
         "--local-model",
@@ -99,8 +107,6 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         help="where --local-model and --real keep each leg's results and the adapter "
         "(default: ~/.cache/ftlab/challenge)",
     )
-    add("--json", action="store_true", help="print the results as JSON")
-    parser.set_defaults(run=challenge_command)  # fmt: skip
 
 
 def challenge_command(args: argparse.Namespace, *, fine_tuned: Responder | None = None) -> int:
