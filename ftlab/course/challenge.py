@@ -32,7 +32,8 @@ from ftlab.course.legs import (
     rag_leg,
     run_leg,
 )
-from ftlab.course.triage import PROMPT, Case, ChallengeError, EngineFailed, read_cases
+from ftlab.course.retrieval import read_pages
+from ftlab.course.triage import PROMPT, Case, ChallengeError, EngineFailed, existing, read_cases
 from ftlab.lora.errors import LoraError
 from ftlab.tokens.models import resolve_model
 
@@ -110,6 +111,8 @@ def run_with_engine(
     """
     resolve_model(inputs.model)
     cases = read_cases(inputs.heldout)
+    read_pages(inputs.docs)  # a missing page folder or training file is refused before any model is asked
+    existing(inputs.train)
     base = {"engine": engine.identity(), "heldout": file_digest(inputs.heldout), "prices": inputs.model}
     results = [
         _cached(
@@ -134,8 +137,10 @@ def run_with_engine(
         results.append(
             _cached(cache, key, cases, log, lambda: _fine_tune(engine, inputs, cache.adapter(adapter_key)))
         )
-    except (EngineFailed, LoraError) as error:
-        skipped["fine-tune"] = getattr(error, "reason", None) or str(error)
+    except EngineFailed as error:
+        skipped["fine-tune"] = error.reason
+    except LoraError as error:
+        skipped["fine-tune"] = str(error)
     return results, skipped
 
 

@@ -9,6 +9,7 @@ from ftlab.course.challenge import GIVEN_NOTE, MOCK_NOTE, Inputs, run_challenge,
 from ftlab.course.leg_cache import LegCache
 from ftlab.course.legs import KEYWORD_ENGINE
 from ftlab.course.triage import PROMPT, ChallengeError, EngineFailed, read_cases
+from ftlab.lora.errors import TrainingFailed
 from tests.paths import DATA
 
 TRAIN, HELDOUT, HANDBOOK = (
@@ -134,3 +135,20 @@ def test_an_engine_run_says_how_far_each_leg_has_got(tmp_path):
 def test_the_simulation_takes_a_prompt_of_the_learners_own():
     results, _ = run(fine_tuned=oracle(read_cases(HELDOUT)), prompt="No cue lines at all.")
     assert results[0].category_right == 0 and results[0].engine == KEYWORD_ENGINE
+
+
+def test_a_missing_page_folder_is_refused_before_any_leg_asks_the_engine(tmp_path):
+    engine = FakeEngine(read_cases(HELDOUT))
+    inputs = Inputs(TRAIN, HELDOUT, tmp_path / "no-pages", "gpt-4o-mini")
+    with pytest.raises(ValueError, match="no-pages"):
+        run_with_engine(engine, inputs, LegCache(tmp_path / "cache"), log=lambda _: None)
+    assert engine.asked == 0
+
+
+def test_a_refused_training_skips_the_fine_tune_with_the_trainers_whole_message(tmp_path):
+    class Refusing(FakeEngine):
+        def fine_tuned(self, train, adapter):
+            raise TrainingFailed("out of memory")
+
+    results, skipped = engine_run(Refusing(read_cases(HELDOUT)), LegCache(tmp_path))
+    assert len(results) == 2 and skipped == {"fine-tune": "training failed, nothing was saved: out of memory"}
