@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,11 @@ from ftlab.tokens.prices import request_cost_usd
 Messages = list[dict[str, str]]
 Responder = Callable[[Messages], str]
 MOCK_POLL_SECONDS = 0.05
+KEYWORD_ENGINE = "the keyword responder (offline simulation)"
+PROMPT_NOTE = (
+    "the keyword responder (ftlab/course/responder.py) plays the model: "
+    "it knows only the cue lines of its prompt"
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,8 @@ class Leg:
     build: Callable[[str], Messages]
     respond: Responder
     note: str
+    engine: str = KEYWORD_ENGINE
+    training_seconds: float | None = None  # the one-off training, when it ran on this machine
 
 
 @dataclass(frozen=True)
@@ -59,42 +67,53 @@ class LegResult:
     cost_per_request_usd: float
     one_off_usd: float
     note: str
+    engine: str = KEYWORD_ENGINE
+    seconds_per_request: float = 0.0  # wall time, measured when the leg ran
+    training_seconds: float | None = None  # the one-off training, when it ran on this machine
 
 
-def prompt_leg(model: str) -> Leg:
-    """A good prompt and the keyword responder."""
+def prompt_leg(
+    model: str,
+    prompt: str = PROMPT,
+    *,
+    answer: Responder = respond,
+    engine: str = KEYWORD_ENGINE,
+    note: str = PROMPT_NOTE,
+) -> Leg:
+    """A good prompt, answered by ``answer`` (the keyword responder unless told)."""
     return Leg(
-        "prompt",
-        model,
-        False,
-        0.0,
-        lambda email: [_system(PROMPT), _user(email)],
-        respond,
-        "the keyword responder (ftlab/course/responder.py) plays the model: "
-        "it knows only the cue lines of its prompt",
+        "prompt", model, False, 0.0, lambda email: [_system(prompt), _user(email)], answer, note, engine
     )
 
 
-def rag_leg(model: str, docs: str | os.PathLike[str], *, k: int = 2) -> Leg:
-    """The good prompt plus the ``k`` handbook pages closest to each email, and the keyword responder."""
+def rag_leg(
+    model: str,
+    docs: str | os.PathLike[str],
+    prompt: str = PROMPT,
+    *,
+    k: int = 2,
+    answer: Responder = respond,
+    engine: str = KEYWORD_ENGINE,
+    note: str | None = None,
+) -> Leg:
+    """The prompt plus the ``k`` handbook pages closest to each email, answered by ``answer``."""
     index = Index(read_pages(docs))
 
     def build(email: str) -> Messages:
         pages = "\n\n".join(page.text.strip() for page in index.search(email, k))
-        return [_system(f"{PROMPT}\n\nRelevant pages of the Acme support handbook:\n\n{pages}"), _user(email)]
+        return [_system(f"{prompt}\n\nRelevant pages of the Acme support handbook:\n\n{pages}"), _user(email)]
 
-    return Leg(
-        "rag",
-        model,
-        False,
-        0.0,
-        build,
-        respond,
-        f"the same responder, with the {k} pages of {docs} most like each email (TF-IDF) added to its prompt",
-    )
+    if note is None:
+        note = (
+            f"the same responder, with the {k} pages of {docs} most like each email (TF-IDF) "
+            "added to its prompt"
+        )
+    return Leg("rag", model, False, 0.0, build, answer, note, engine)
 
 
-def fine_tune_leg(model: str, train: str | os.PathLike[str], answer: Responder, *, note: str) -> Leg:
+def fine_tune_leg(
+    model: str, train: str | os.PathLike[str], answer: Responder, *, note: str, engine: str = ""
+) -> Leg:
     """A model fine-tuned on ``train``, asked with the training data's own short system prompt."""
     report = validate_file(existing(train))
     if not report.ok or report.n_examples == 0:
@@ -116,6 +135,7 @@ def fine_tune_leg(model: str, train: str | os.PathLike[str], answer: Responder, 
         lambda email: ([_system(system)] if system else []) + [_user(email)],
         answer,
         note,
+        engine or note,
     )
 
 
@@ -148,12 +168,14 @@ def mock_fine_tune(
 
 
 def run_leg(leg: Leg, cases: Sequence[Case]) -> LegResult:
-    """Ask the leg every held-out email; score its labels and price its requests."""
+    """Ask the leg every held-out email; score its labels, price its requests and time its answers."""
     category_right = priority_right = both_right = 0
-    tokens_in = tokens_out = cost = 0.0
+    tokens_in = tokens_out = cost = waited = 0.0
     for case in cases:
         messages = leg.build(case.email)
+        started = time.perf_counter()
         reply = leg.respond(messages)
+        waited += time.perf_counter() - started
         category, priority = parse_reply(reply)
         category_right += category == case.category
         priority_right += priority == case.priority
@@ -165,6 +187,7 @@ def run_leg(leg: Leg, cases: Sequence[Case]) -> LegResult:
     return LegResult(
         leg.name, n, category_right, priority_right, both_right,
         tokens_in / n, tokens_out / n, cost / n, leg.one_off_usd, leg.note,
+        leg.engine, waited / n, leg.training_seconds,
     )  # fmt: skip
 
 

@@ -43,6 +43,10 @@ class ChallengeError(FtlabError):
         return f"{self.what}: {self.reason}"
 
 
+class EngineFailed(ChallengeError):
+    """The model answering a leg failed (an API refusal, an unreachable server): not the learner's input."""
+
+
 @dataclass(frozen=True)
 class Case:
     """One held-out email and its reference answer's category and priority."""
@@ -82,6 +86,19 @@ def read_cases(path: str | os.PathLike[str]) -> list[Case]:
     if not cases:
         raise ChallengeError(str(path), "no held-out examples")
     return cases
+
+
+def read_prompt(path: str | os.PathLike[str] | None) -> str:
+    """The prompt in a text file (``--prompt FILE``), or the default :data:`PROMPT` when no file is given."""
+    if path is None:
+        return PROMPT
+    try:
+        text = existing(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ChallengeError(str(path), "not UTF-8 text; save the prompt as a plain text file") from None
+    if not text.strip():
+        raise ChallengeError(str(path), "the prompt file is empty")
+    return text.strip()
 
 
 def existing(path: str | os.PathLike[str]) -> Path:

@@ -11,7 +11,8 @@ import pytest
 
 from ftlab.cli.challenge import add_challenge_parser, main
 from ftlab.course import challenge
-from ftlab.course.triage import SIMULATION_NOTE, ChallengeError, read_cases
+from ftlab.course.scoreboard import render
+from ftlab.course.triage import PROMPT, SIMULATION_NOTE, ChallengeError, read_cases
 from tests.paths import DATA, ROOT
 
 TRAIN, HELDOUT, HANDBOOK = (
@@ -108,3 +109,56 @@ def test_python_dash_m_runs_the_same_command():
         and "ftlab challenge: " in done.stderr
         and "missing.jsonl: no such file" in done.stderr
     )
+
+
+def test_the_default_output_is_the_scoreboard_with_only_the_engine_labels_added(capsys):
+    cases = read_cases(HELDOUT)
+    parsed = args()
+    assert parsed.run(parsed, fine_tuned=oracle(cases)) == 0
+    out = capsys.readouterr().out.splitlines()
+    results, skipped = challenge.run_challenge(
+        train=TRAIN, heldout=HELDOUT, docs=HANDBOOK, model="gpt-4o-mini", fine_tuned=oracle(cases)
+    )
+    start = out.index("Answered by:")
+    assert out[start + 1 : start + 4] == [
+        "- prompt: the keyword responder (offline simulation)",
+        "- rag: the keyword responder (offline simulation)",
+        f"- fine-tune: {challenge.GIVEN_NOTE}",
+    ]
+    assert out[:start] + out[start + 5 :] == render(
+        results, model="gpt-4o-mini", requests_per_day=1000, skipped=skipped
+    )
+
+
+def test_a_prompt_file_replaces_the_prompt_in_the_simulation(capsys, tmp_path):
+    (tmp_path / "mine.txt").write_text("You triage emails.\n- billing: invoice, refund, charged.\n")
+    parsed = args("--prompt", str(tmp_path / "mine.txt"), "--json")
+    assert parsed.run(parsed, fine_tuned=oracle(read_cases(HELDOUT))) == 0
+    prompt = json.loads(capsys.readouterr().out)["results"][0]
+    billing = sum(case.category == "billing" for case in read_cases(HELDOUT))
+    assert prompt["name"] == "prompt" and prompt["category_right"] == billing
+
+
+def test_a_missing_prompt_file_exits_2_naming_it(capsys, tmp_path):
+    parsed = args("--prompt", str(tmp_path / "nope.txt"))
+    assert parsed.run(parsed) == 2
+    assert f"{tmp_path / 'nope.txt'}: no such file" in capsys.readouterr().err
+
+
+def test_show_prompt_prints_the_default_prompt_to_start_from(capsys):
+    parsed = args("--show-prompt")
+    assert parsed.run(parsed) == 0
+    assert capsys.readouterr().out == PROMPT + "\n"
+
+
+def test_a_fine_tuned_model_id_without_real_is_refused(capsys):
+    parsed = args("--ft-model", "ft:x")
+    assert parsed.run(parsed) == 2
+    assert "--ft-model" in capsys.readouterr().err
+
+
+def test_the_help_tells_learners_to_pass_a_prompt_file_not_to_edit_code(capsys):
+    with pytest.raises(SystemExit):
+        args("--help")
+    out = capsys.readouterr().out
+    assert "--prompt FILE" in out and "--show-prompt" in out and ".py" not in out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from ftlab.course import legs as legs_module
@@ -83,3 +85,18 @@ def test_a_mock_job_that_fails_is_a_challenge_error_with_the_jobs_reason(monkeyp
     ):
         with mock_fine_tune(TRAIN, "gpt-4o-mini"):
             pass
+
+
+def test_a_result_names_its_engine_and_carries_the_wall_time_and_training_time():
+    cases = [Case("Site down!", "outage", "P1")]
+    leg = fine_tune_leg("gpt-4o-mini", TRAIN, lambda m: "Category: outage", note="n", engine="the engine")
+    result = run_leg(dataclasses.replace(leg, training_seconds=7.0), cases)
+    assert (result.engine, result.training_seconds) == ("the engine", 7.0) and result.seconds_per_request >= 0
+
+
+def test_the_prompt_and_rag_legs_send_the_given_prompt_to_the_given_responder():
+    seen = []
+    leg = rag_leg("gpt-4o-mini", HANDBOOK, "MY PROMPT", answer=lambda m: seen.append(m) or "", engine="e")
+    run_leg(leg, [Case("Refund please", "billing", "P2")])
+    assert seen[0][0]["content"].startswith("MY PROMPT\n\nRelevant pages") and leg.engine == "e"
+    assert prompt_leg("gpt-4o-mini", "MINE").build("hi")[0] == {"role": "system", "content": "MINE"}

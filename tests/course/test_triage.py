@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ftlab.course.triage import ChallengeError, parse_reply, read_cases
+from ftlab.course.triage import PROMPT, ChallengeError, parse_reply, read_cases, read_prompt
 from ftlab.errors import FtlabError
 from tests.paths import DATA
 
@@ -52,3 +52,24 @@ def test_a_held_out_answer_without_labels_names_its_line(tmp_path):
 def test_a_challenge_error_is_an_ftlab_error_that_names_what_and_why():
     error = ChallengeError("train.jsonl", "no such file")
     assert isinstance(error, FtlabError) and str(error) == "train.jsonl: no such file"
+
+
+def test_without_a_prompt_file_the_default_prompt_is_used():
+    assert read_prompt(None) == PROMPT
+
+
+def test_a_prompt_file_gives_its_text_without_surrounding_blank_lines(tmp_path):
+    (tmp_path / "p.txt").write_text("\nYou triage.\n- billing: invoice.\n\n")
+    assert read_prompt(tmp_path / "p.txt") == "You triage.\n- billing: invoice."
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"), [(None, "no such file"), (b"  \n", "empty"), (b"\xff\xfe", "not UTF-8")]
+)
+def test_an_unusable_prompt_file_is_refused_naming_it(tmp_path, content, reason):
+    path = tmp_path / "p.txt"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ChallengeError, match=reason) as caught:
+        read_prompt(path)
+    assert caught.value.what == str(path)
