@@ -1,0 +1,135 @@
+"""The learner's screen: how a graded pytest run ends, so that a terminal shows what matters.
+
+A graded run (``pytest exercises/``, one exercise file, ``-k``, or ``pytest graders/ --impl ...``)
+ends with a short failure section (one line per failing check: its exercise, task, points, hint
+and the first line of what went wrong), the scoreboard and "What to fix next". pytest's own
+per-check failure sections and its short test summary (the ``FAILED ...`` list) are left out for
+graded checks; ``-v`` or ``--ftlab-debug`` keeps them (full detail), still above the scoreboard.
+Reports of checks that carry no points (the project's own tests) are never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ftlab.grading.results import CheckResult, format_points
+
+#: failing checks listed under "What to fix next:"; the section above the scoreboard lists them all
+NEXT_STEPS = 5
+#: the longest a failure's first line of detail may be on the screen (the rest: ``-v``)
+MAX_DETAIL = 140
+#: pytest's outcome names (keys of the terminal reporter's ``stats``) a graded check can fail with
+FAILED_KEYS = ("failed", "error")
+FULL_DETAIL = "full feedback for each check: add -v (and pytest's tracebacks: --ftlab-debug)"
+_PARAMETERS = re.compile(r"\[.*\]$")
+#: a traceback line into the learner's file: ``File "/x/ex1_build_example.py", line 2, in build_example``
+_FRAME = re.compile(r'File "(?:[^"]*/)?([^"/]+)", line (\d+), in (\S+)')
+_NOT_SHOWN = "(hidden check: details are not shown)"
+_NOT_IMPLEMENTED = "not implemented yet"
+
+
+@dataclass
+class FailingCheck:
+    """One failing check on the screen: a parametrized check's failing cases share one line."""
+
+    first: CheckResult
+    cases: int = 1
+    points: float = 0.0
+    max_points: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return self.first.name if self.cases == 1 else _PARAMETERS.sub("", self.first.name)
+
+    def key(self) -> tuple[str, str, int | None, str]:
+        return (self.first.exercise, _PARAMETERS.sub("", self.first.name), self.first.task, self.first.hint)
+
+    def line(self, *, detail: bool) -> str:
+        """``ex1 task 1 test_x (0/2): hint``, with ``-> what went wrong`` when ``detail``."""
+        number = self.first.exercise.split("_", 1)[0]
+        task = f" task {self.first.task}" if self.first.task else ""
+        cases = f"{self.cases} cases, " if self.cases > 1 else ""
+        score = f"{cases}{format_points(self.points)}/{format_points(self.max_points)}"
+        text = f"{number}{task} {self.name} ({score}): {self.first.hint}"
+        said = first_detail(self.first) if detail else ""
+        return f"{text} -> {said}" if said else text
+
+
+def failing_checks(checks: list[CheckResult]) -> list[FailingCheck]:
+    """The checks that did not pass, in run order, consecutive cases of one parametrized check merged."""
+    merged: list[FailingCheck] = []
+    for check in checks:
+        if check.status == "passed":
+            continue
+        one = FailingCheck(check, 1, check.points, check.max_points)
+        if merged and merged[-1].key() == one.key():
+            last = merged[-1]
+            last.cases += 1
+            last.points += check.points
+            last.max_points += check.max_points
+        else:
+            merged.append(one)
+    return merged
+
+
+def first_detail(check: CheckResult) -> str:
+    """The first line of what went wrong (after the hint), cut to fit; empty for a hidden check's."""
+    detail = check.feedback.removeprefix(check.hint)
+    lines = [line.strip() for line in detail.splitlines() if line.strip()]
+    if not lines or lines[0] == _NOT_SHOWN:
+        return ""
+    if lines[0].startswith(_NOT_IMPLEMENTED):
+        return _NOT_IMPLEMENTED
+    text = lines[0] if len(lines[0]) <= MAX_DETAIL else lines[0][: MAX_DETAIL - 3] + "..."
+    frames = [m for line in lines[1:] if (m := _FRAME.search(line))]
+    return f"{text} ({frames[-1][1]}, line {frames[-1][2]}, in {frames[-1][3]})" if frames else text
+
+
+def failure_section(checks: list[CheckResult]) -> list[str]:
+    """The lines under the failure section's title: one per failing check, then where the rest is."""
+    return [f"  {c.line(detail=True)}" for c in failing_checks(checks)] + ["", FULL_DETAIL]
+
+
+def next_steps(checks: list[CheckResult]) -> list[str]:
+    """The lines under "What to fix next:": the first failing checks with their hints."""
+    failing = failing_checks(checks)
+    lines = [f"  {c.line(detail=False)}" for c in failing[:NEXT_STEPS]]
+    if len(failing) > NEXT_STEPS:
+        lines.append(f"  ... and {len(failing) - NEXT_STEPS} more, listed above")
+    return lines
+
+
+def is_graded(report: Any, property_name: str) -> bool:
+    """Whether a test report is a graded check's (it carries the check under ``property_name``)."""
+    return any(name == property_name for name, _ in getattr(report, "user_properties", ()))
+
+
+@dataclass
+class HiddenReports:
+    """Graded checks' failed reports, taken out of pytest's terminal stats while it writes its summary."""
+
+    stats: dict[str, list[Any]]
+    taken: dict[str, list[Any]]
+
+    def restore(self) -> None:
+        """Put the reports back (the final "N failed" line counts them)."""
+        for key, reports in self.taken.items():
+            self.stats[key] = reports
+
+
+def hide_graded(stats: dict[str, list[Any]], property_name: str) -> HiddenReports:
+    """Leave out of ``stats`` the failed reports of graded checks; the others stay, in order."""
+    taken: dict[str, list[Any]] = {}
+    for key in FAILED_KEYS:
+        reports = stats.get(key)
+        if reports and any(is_graded(r, property_name) for r in reports):
+            taken[key] = reports
+            stats[key] = [r for r in reports if not is_graded(r, property_name)]
+    return HiddenReports(stats, taken)
+
+
+def full_detail(config: Any) -> bool:
+    """Whether this run asked for pytest's own per-check sections (``-v`` or ``--ftlab-debug``)."""
+    return bool(config.getoption("ftlab_debug")) or (config.getoption("verbose") or 0) > 0
