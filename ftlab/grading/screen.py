@@ -32,7 +32,7 @@ _NOT_IMPLEMENTED = "not implemented yet"
 
 @dataclass
 class FailingCheck:
-    """One failing check on the screen: a parametrized check's failing cases share one line."""
+    """One failing check on the screen: a parametrized check's cases that fail alike share one line."""
 
     first: CheckResult
     cases: int = 1
@@ -43,8 +43,10 @@ class FailingCheck:
     def name(self) -> str:
         return self.first.name if self.cases == 1 else _PARAMETERS.sub("", self.first.name)
 
-    def key(self) -> tuple[str, str, int | None, str]:
-        return (self.first.exercise, _PARAMETERS.sub("", self.first.name), self.first.task, self.first.hint)
+    def key(self) -> tuple[str, str, int | None, str, str]:
+        """What cases must share to share a line: their check, task and hint, and what went wrong."""
+        first = self.first
+        return (first.exercise, _PARAMETERS.sub("", first.name), first.task, first.hint, first_detail(first))
 
     def line(self, *, detail: bool) -> str:
         """``ex1 task 1 test_x (0/2): hint``, with ``-> what went wrong`` when ``detail``."""
@@ -58,7 +60,7 @@ class FailingCheck:
 
 
 def failing_checks(checks: list[CheckResult]) -> list[FailingCheck]:
-    """The checks that did not pass, in run order, consecutive cases of one parametrized check merged."""
+    """The checks that did not pass, in run order; consecutive cases failing alike share a line."""
     merged: list[FailingCheck] = []
     for check in checks:
         if check.status == "passed":

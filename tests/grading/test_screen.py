@@ -49,9 +49,13 @@ def test_the_failing_cases_of_one_parametrized_check_share_a_line_and_add_their_
     assert next_steps(checks) == ["  ex2 task 2 test_c (3 cases, 0.50/3): fix c"]
 
 
-def test_cases_with_different_hints_keep_their_own_lines():
+def test_cases_with_different_hints_or_failures_keep_their_own_lines():
     checks = [_check("test_c[a]", hint="rule a"), _check("test_c[b]", hint="rule b")]
-    assert [c.name for c in failing_checks(checks)] == ["test_c[a]", "test_c[b]"]
+    checks += [
+        _check("test_c[c]", hint="c", feedback="got 1"),
+        _check("test_c[d]", hint="c", feedback="got 2"),
+    ]
+    assert [c.name for c in failing_checks(checks)] == ["test_c[a]", "test_c[b]", "test_c[c]", "test_c[d]"]
 
 
 def test_what_to_fix_next_stops_after_a_few_and_says_how_many_more_are_above():
