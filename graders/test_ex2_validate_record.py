@@ -202,7 +202,7 @@ def test_valid_records_have_no_codes(exercise, record):
 @pytest.mark.parametrize(("record", "hint"), BROKEN)
 @pytest.mark.points(
     1,
-    hint="Tasks 1-3: each record breaks the rule its own hint names (Task 2.4 is Task 2's rule 4)",
+    hint="Tasks 1-3: compare your codes with the rule this record's own hint names",
 )
 def test_each_broken_record_gives_its_codes(exercise, record, hint):
     expected = codes(record)

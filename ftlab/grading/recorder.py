@@ -57,13 +57,15 @@ class Recorder:
                 terminalreporter.write_line(line)
 
     def write_screen(self, terminalreporter: Any, *, short: bool) -> None:
-        """The failure section (unless pytest's full one was shown), the scoreboard, what to fix next."""
+        """The failure section (unless pytest's own was shown, or it all fits below), the scoreboard,
+        what to fix next."""
         board = self.board
         failing = [c for c in board.checks if c.status != "passed"]
+        section = failure_section(board.checks) if short else []
         terminalreporter.ensure_newline()
-        if short and failing:
+        if section:
             terminalreporter.section(f"ftlab: {len(failing)} check{'s' if len(failing) != 1 else ''} to fix")
-            for line in failure_section(board.checks):
+            for line in section:
                 terminalreporter.write_line(line)
         terminalreporter.section("ftlab scoreboard")
         for line in board.lines():
@@ -71,7 +73,7 @@ class Recorder:
         if failing:
             terminalreporter.write_line("")
             terminalreporter.write_line("What to fix next:")
-            for line in next_steps(board.checks):
+            for line in next_steps(board.checks, pointer=short):
                 terminalreporter.write_line(line)
 
     def notes(self) -> list[str]:

@@ -22,7 +22,7 @@ NEXT_STEPS = 5
 MAX_DETAIL = 140
 #: pytest's outcome names (keys of the terminal reporter's ``stats``) a graded check can fail with
 FAILED_KEYS = ("failed", "error")
-FULL_DETAIL = "full feedback for each check: add -v (and pytest's tracebacks: --ftlab-debug)"
+FULL_DETAIL = "(each check's full feedback: add -v; pytest's tracebacks too: --ftlab-debug)"
 _PARAMETERS = re.compile(r"\[.*\]$")
 #: a traceback line into the learner's file: ``File "/x/ex1_build_example.py", line 2, in build_example``
 _FRAME = re.compile(r'File "(?:[^"]*/)?([^"/]+)", line (\d+), in (\S+)')
@@ -48,14 +48,14 @@ class FailingCheck:
         first = self.first
         return (first.exercise, _PARAMETERS.sub("", first.name), first.task, first.hint, first_detail(first))
 
-    def line(self, *, detail: bool) -> str:
-        """``ex1 task 1 test_x (0/2): hint``, with ``-> what went wrong`` when ``detail``."""
+    def line(self) -> str:
+        """``ex1 task 1 test_x (0/2): hint -> what went wrong``."""
         number = self.first.exercise.split("_", 1)[0]
         task = f" task {self.first.task}" if self.first.task else ""
         cases = f"{self.cases} cases, " if self.cases > 1 else ""
         score = f"{cases}{format_points(self.points)}/{format_points(self.max_points)}"
         text = f"{number}{task} {self.name} ({score}): {self.first.hint}"
-        said = first_detail(self.first) if detail else ""
+        said = first_detail(self.first)
         return f"{text} -> {said}" if said else text
 
 
@@ -84,23 +84,25 @@ def first_detail(check: CheckResult) -> str:
         return ""
     if lines[0].startswith(_NOT_IMPLEMENTED):
         return _NOT_IMPLEMENTED
-    text = lines[0] if len(lines[0]) <= MAX_DETAIL else lines[0][: MAX_DETAIL - 3] + "..."
+    first = lines[0].rstrip(":")
+    text = first if len(first) <= MAX_DETAIL else first[: MAX_DETAIL - 3] + "..."
     frames = [m for line in lines[1:] if (m := _FRAME.search(line))]
     return f"{text} ({frames[-1][1]}, line {frames[-1][2]}, in {frames[-1][3]})" if frames else text
 
 
 def failure_section(checks: list[CheckResult]) -> list[str]:
-    """The lines under the failure section's title: one per failing check, then where the rest is."""
-    return [f"  {c.line(detail=True)}" for c in failing_checks(checks)] + ["", FULL_DETAIL]
-
-
-def next_steps(checks: list[CheckResult]) -> list[str]:
-    """The lines under "What to fix next:": the first failing checks with their hints."""
+    """One line per failing check; none when they all fit under "What to fix next" anyway."""
     failing = failing_checks(checks)
-    lines = [f"  {c.line(detail=False)}" for c in failing[:NEXT_STEPS]]
+    return [f"  {c.line()}" for c in failing] if len(failing) > NEXT_STEPS else []
+
+
+def next_steps(checks: list[CheckResult], *, pointer: bool = False) -> list[str]:
+    """The lines under "What to fix next:": the first failing checks, then (``pointer``) where more is."""
+    failing = failing_checks(checks)
+    lines = [f"  {c.line()}" for c in failing[:NEXT_STEPS]]
     if len(failing) > NEXT_STEPS:
         lines.append(f"  ... and {len(failing) - NEXT_STEPS} more, listed above")
-    return lines
+    return lines + ([FULL_DETAIL] if pointer and failing else [])
 
 
 def is_graded(report: Any, property_name: str) -> bool:

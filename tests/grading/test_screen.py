@@ -64,9 +64,18 @@ def test_what_to_fix_next_stops_after_a_few_and_says_how_many_more_are_above():
     assert lines[-1] == "  ... and 3 more, listed above"
 
 
-def test_the_failure_section_adds_what_went_wrong_and_where_full_detail_is():
-    lines = failure_section([_check("test_b", feedback="expected ['x'], got []"), _check("test_ok", 1.0)])
-    assert lines == ["  ex2 task 2 test_b (0/1): fix test_b -> expected ['x'], got []", "", FULL_DETAIL]
+def test_each_line_adds_what_went_wrong_and_the_end_says_where_full_detail_is():
+    lines = next_steps([_check("test_b", feedback="expected ['x'], got []"), _check("ok", 1.0)], pointer=True)
+    assert lines == ["  ex2 task 2 test_b (0/1): fix test_b -> expected ['x'], got []", FULL_DETAIL]
+
+
+def test_the_failure_section_lists_every_failing_check_only_when_they_do_not_all_fit_below():
+    few = [_check(f"test_{n}") for n in range(NEXT_STEPS)]
+    assert failure_section(few) == []
+    many = [*few, _check("test_last"), _check("test_ok", 1.0)]
+    assert failure_section(many) == [
+        f"  ex2 task 2 test_{n} (0/1): fix test_{n}" for n in [*range(NEXT_STEPS), "last"]
+    ]
 
 
 def test_the_detail_of_a_stub_a_hidden_check_and_the_learners_exception():
@@ -170,9 +179,9 @@ def test_a_project_test_failing_in_a_graded_run_keeps_its_own_failure_section(py
             "*= FAILURES =*",
             "*assert 1 == 2*",
             "FAILED test_plain.py::test_plain*",
-            "*ftlab: 1 check to fix*",
-            "  ex1 task 1 test_hi (0/1): say hi -> it did not say hi*",
             "*ftlab scoreboard*",
+            "What to fix next:",
+            "  ex1 task 1 test_hi (0/1): say hi -> it did not say hi*",
         ]
     )
     assert "FAILED exercises/" not in result.stdout.str()
