@@ -2,10 +2,11 @@
 
 A graded run (``pytest exercises/``, one exercise file, ``-k``, or ``pytest graders/ --impl ...``)
 ends with a short failure section (one line per failing check: its exercise, task, points, hint
-and the first line of what went wrong), the scoreboard and "What to fix next". pytest's own
-per-check failure sections and its short test summary (the ``FAILED ...`` list) are left out for
-graded checks; ``-v`` or ``--ftlab-debug`` keeps them (full detail), still above the scoreboard.
-Reports of checks that carry no points (the project's own tests) are never touched.
+and the first line of what went wrong; left out when they all fit below), the scoreboard and
+"What to fix next" (the first few of those lines). pytest's own per-check failure sections and
+its short test summary (the ``FAILED ...`` list) are left out for graded checks; ``-v`` or
+``--ftlab-debug`` keeps them (full detail), still above the scoreboard. Reports of checks that
+carry no points (the project's own tests) are never touched.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from ftlab.grading.results import CheckResult, format_points
 
-#: failing checks listed under "What to fix next:"; the section above the scoreboard lists them all
+#: failing checks listed under "What to fix next:"; when there are more, the section above lists all
 NEXT_STEPS = 5
 #: the longest a failure's first line of detail may be on the screen (the rest: ``-v``)
 MAX_DETAIL = 140
