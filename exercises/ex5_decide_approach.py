@@ -2,7 +2,7 @@
 
 The most useful skill in this module is knowing when fine-tuning is the right tool. Here you
 write that judgement down as a rule a colleague could check. You get a ``Scenario`` (read its
-fields in ``ftlab/learner/decisions.py``: what knowledge the task needs and how often it changes, whether
+fields with ``help(Scenario)``: what knowledge the task needs and how often it changes, whether
 the win is a consistent style or format, how many good examples exist, the traffic, the prompt
 length) and return a ``Decision``: one of ``"prompt"``, ``"rag"``, ``"fine-tune"`` or
 ``"rag+fine-tune"``, with a short reason. docs/decide.md explains the rule with worked examples.

@@ -59,92 +59,92 @@ VALID = [
 BROKEN = [
     pytest.param(
         ["not", "an", "object"],
-        "a line that isn't a JSON object is 'data_type' (and nothing else)",
+        "Task 1.1: a line that isn't a JSON object is 'data_type' (and nothing else)",
         id="data_type",
     ),
     pytest.param(
         {"messages": [USER, "just a string", ASSISTANT]},
-        "a message that isn't a dict is 'data_type' too",
+        "Task 2.1: a message that isn't a dict is 'data_type' too",
         id="data_type-message",
     ),
     pytest.param(
         {"messages": []},
-        "an empty messages list is 'missing_messages_list', with no message-level codes",
+        "Task 1.2: an empty messages list is 'missing_messages_list', with no message-level codes",
         id="missing_messages_list",
     ),
     pytest.param(
         {"message": [USER, ASSISTANT]},
-        "a misspelt 'message' key is both 'missing_messages_list' and 'record_unrecognized_key'",
+        "Tasks 1.2-1.3: a misspelt 'message' key is 'missing_messages_list' and 'record_unrecognized_key'",
         id="record_unrecognized_key",
     ),
     pytest.param(
         {"messages": [{"content": "hi"}, ASSISTANT]},
-        "a message with no 'role' is 'message_missing_key'",
+        "Task 2.2: a message with no 'role' is 'message_missing_key'",
         id="message_missing_key",
     ),
     pytest.param(
         {"messages": [USER, {"role": "assistant"}]},
-        "an assistant without content (and without tool_calls) is 'message_missing_key'",
+        "Task 2.2: an assistant without content (and without tool_calls) is 'message_missing_key'",
         id="message_missing_key-content",
     ),
     pytest.param(
         {"messages": [{**USER, "weight": 1}, ASSISTANT]},
-        "'weight' is only allowed on assistant messages: 'message_unrecognized_key'",
+        "Task 2.3: 'weight' is only allowed on assistant messages: 'message_unrecognized_key'",
         id="message_unrecognized_key",
     ),
     pytest.param(
         {"messages": [{"role": "human", "content": "hi"}, ASSISTANT]},
-        "roles are system, user, assistant, tool, function: 'human' is 'unrecognized_role'",
+        "Task 2.4: roles are system, user, assistant, tool, function: 'human' is 'unrecognized_role'",
         id="unrecognized_role",
     ),
     pytest.param(
         {"messages": [{**USER, "content": "   "}, ASSISTANT]},
-        "whitespace-only content is 'missing_content'",
+        "Task 2.5: whitespace-only content is 'missing_content'",
         id="missing_content",
     ),
     pytest.param(
         {"messages": [USER, {**ASSISTANT, "content": 42}]},
-        "content must be a string: a number is 'missing_content'",
+        "Task 2.5: content must be a string: a number is 'missing_content'",
         id="missing_content-number",
     ),
     pytest.param(
         {"messages": [{**USER, "name": "Jane Doe"}, ASSISTANT]},
-        "a name with a space is 'invalid_name' (letters, digits, _ and - only)",
+        "Task 2.6: a name with a space is 'invalid_name' (letters, digits, _ and - only)",
         id="invalid_name",
     ),
     pytest.param(
         {"messages": [USER, {**ASSISTANT, "weight": 2}]},
-        "weight must be 0 or 1: 2 is 'invalid_weight'",
+        "Task 2.7: weight must be 0 or 1: 2 is 'invalid_weight'",
         id="invalid_weight",
     ),
     pytest.param(
         {"messages": [USER, {**ASSISTANT, "weight": True}]},
-        "True is not the integer 1 here: 'invalid_weight'",
+        "Task 2.7: True is not the integer 1 here: 'invalid_weight'",
         id="invalid_weight-bool",
     ),
     pytest.param(
         {"messages": [USER, {**RESULT, "tool_call_id": "call_9"}, ASSISTANT], "tools": TOOLS},
-        "a tool result must answer an earlier tool call: 'invalid_tool_calls'",
+        "Task 3.2: a tool result must answer an earlier tool call: 'invalid_tool_calls'",
         id="invalid_tool_calls",
     ),
     pytest.param(
         {"messages": [USER, {"role": "assistant", "tool_calls": []}, ASSISTANT]},
-        "an empty tool_calls list is 'invalid_tool_calls'",
+        "Task 3.2: an empty tool_calls list is 'invalid_tool_calls'",
         id="invalid_tool_calls-empty",
     ),
     pytest.param(
         {"messages": [USER, ASSISTANT], "tools": [{"type": "function"}]},
-        "each tool needs a 'function' with a 'name': 'invalid_tools'",
+        "Task 3.3: each tool needs a 'function' with a 'name': 'invalid_tools'",
         id="invalid_tools",
     ),
     pytest.param(
         {"messages": [USER, ASSISTANT], "parallel_tool_calls": "yes"},
-        "parallel_tool_calls must be True or False: 'invalid_tools'",
+        "Task 3.3: parallel_tool_calls must be True or False: 'invalid_tools'",
         id="invalid_tools-parallel",
     ),
     pytest.param(
         {"messages": [SYSTEM, USER]},
-        "with no assistant message there is nothing to learn: 'example_missing_assistant_message'",
+        "Task 3.1: with no assistant message there is nothing to learn: 'example_missing_assistant_message'",
         id="example_missing_assistant_message",
     ),
 ]
@@ -200,7 +200,10 @@ def test_valid_records_have_no_codes(exercise, record):
 
 
 @pytest.mark.parametrize(("record", "hint"), BROKEN)
-@pytest.mark.points(1, hint="compare your codes with the rules in the exercise's docstring")
+@pytest.mark.points(
+    1,
+    hint="Tasks 1-3: compare your codes with the rule this record's own hint names",
+)
 def test_each_broken_record_gives_its_codes(exercise, record, hint):
     expected = codes(record)
     got = exercise.validate_record(copy.deepcopy(record))
@@ -210,7 +213,7 @@ def test_each_broken_record_gives_its_codes(exercise, record, hint):
 @pytest.mark.points(
     1,
     visibility="hidden",
-    hint="revisit records that break several rules at once: every code they break, sorted, each once",
+    hint="Tasks 1-3: revisit records breaking several rules at once: every code they break, sorted, once",
 )
 @pytest.mark.parametrize("record", HIDDEN)
 def test_records_breaking_several_rules(exercise, record):
@@ -235,7 +238,9 @@ def test_codes_are_sorted_and_distinct(exercise):
 # Property checks: agree with the engine on records hypothesis makes --------------------------------
 
 
-@pytest.mark.points(3, hint="some valid record got a code: compare the falsifying example with the rules")
+@pytest.mark.points(
+    3, hint="Tasks 1-3: some valid record got a code: compare the falsifying example with the rules"
+)
 @GRADING
 @given(record=valid_records())
 def test_every_valid_record_passes(exercise, record):
@@ -245,7 +250,7 @@ def test_every_valid_record_passes(exercise, record):
     )
 
 
-@pytest.mark.points(4, hint="a record broken in exactly one way must give exactly that one code")
+@pytest.mark.points(4, hint="Tasks 1-3: a record broken in exactly one way must give exactly that one code")
 @GRADING
 @given(case=broken_records())
 def test_a_record_broken_one_way_gives_exactly_that_code(exercise, case):
@@ -259,6 +264,7 @@ def test_a_record_broken_one_way_gives_exactly_that_code(exercise, case):
 
 @pytest.mark.points(
     1,
+    task=1,
     visibility="hidden",
     hint="revisit what validate_record does with a line that is JSON but not an object (null, a number)",
 )

@@ -21,19 +21,20 @@ import pytest
 from ftlab.grading.engine_use import engine_use_line
 from ftlab.grading.exercises import Exercise, find
 from ftlab.grading.outcomes import Outcome
+from ftlab.grading.recorder import ENGINE_USE_PLUGIN
 from ftlab.grading.results import Scoreboard, load_checks
 from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT, run_call
 from ftlab.grading.settings import BACKEND_FACTORY
 
 _EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")
-ENGINE_USE_PLUGIN = "ftlab-engine-use"
 
 
 class EngineUseNote:
     """One line under the scoreboard per graded exercise file that imports ftlab's engine.
 
     Registered by the ftlab plugin; it learns the files from the test reports, so it works with
-    xdist too (the reports reach the main process).
+    xdist too (the reports reach the main process). The recorder writes the lines, last on the
+    screen (:mod:`ftlab.grading.recorder`).
     """
 
     def __init__(self, config: pytest.Config) -> None:
@@ -45,13 +46,9 @@ class EngineUseNote:
         if _EXERCISE_FILE.match(Path(where).name):
             self.files.setdefault(where, self.config.rootpath / where)
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        lines = [line for path in self.files.values() if (line := engine_use_line(path))]
-        if lines:
-            terminalreporter.write_line("")
-            for line in lines:
-                terminalreporter.write_line(line)
+    def lines(self) -> list[str]:
+        """One line per exercise file of this run that imports the engine (the recorder shows them)."""
+        return [line for path in self.files.values() if (line := engine_use_line(path))]
 
 
 def register_engine_use(config: pytest.Config) -> None:

@@ -1,4 +1,4 @@
-"""The recorder: every graded check of a run on the scoreboard, in its JSON, and the next steps listed."""
+"""The recorder: every graded check of a run on the scoreboard and in its JSON (the screen: test_screen)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ftlab.grading.recorder import NEXT_STEPS, PROPERTY, Recorder, next_steps
+from ftlab.grading.recorder import PROPERTY, Recorder
 from ftlab.grading.results import CheckResult
 
 
@@ -43,13 +43,3 @@ def test_an_xdist_worker_leaves_the_json_to_the_main_process(pytester):
     config.workerinput = {"workerid": "gw0"}  # type: ignore[attr-defined]
     Recorder(config).write_json()
     assert not (pytester.path / "board.json").exists()
-
-
-def test_next_steps_name_the_exercise_task_points_and_hint():
-    assert next_steps([_check("test_b", task=2)]) == ["  ex2 task 2 test_b (0/1): fix test_b"]
-
-
-def test_next_steps_stop_after_a_dozen_and_say_how_many_more():
-    lines = next_steps([_check(f"test_{n}") for n in range(NEXT_STEPS + 3)])
-    assert len(lines) == NEXT_STEPS + 1
-    assert lines[-1] == "  ... and 3 more (each failure above has its hint)"
