@@ -26,8 +26,15 @@ import pytest
 
 from ftlab.dataset import limits
 from ftlab.dataset.findings import FileReport
-from ftlab.dataset.quality import DUPLICATE, FORMAT_DRIFT, OVERLAP, SECRET, SYSTEM_PROMPT, QualityReport
-from ftlab.dataset.quality import assess_file
+from ftlab.dataset.quality import (
+    DUPLICATE,
+    FORMAT_DRIFT,
+    OVERLAP,
+    SECRET,
+    SYSTEM_PROMPT,
+    QualityReport,
+    assess_file,
+)
 from ftlab.dataset.validation import validate_file
 from ftlab.grading.settings import impl_root
 

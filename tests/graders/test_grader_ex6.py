@@ -81,13 +81,18 @@ def test_the_grader_reads_the_files_the_exercise_names():
     names = runpy.run_path(str(ROOT / "exercises" / "ex6_your_dataset.py"))
     grader = runpy.run_path(str(GRADER))
     reference = runpy.run_path(str(SOLUTIONS / "ex6_your_dataset.py"))
-    assert (names["DATASET"], names["HELDOUT"]) == (grader["DATASET"], grader["HELDOUT"]) == (DATASET, HELDOUT)
+    assert (
+        (names["DATASET"], names["HELDOUT"]) == (grader["DATASET"], grader["HELDOUT"]) == (DATASET, HELDOUT)
+    )
     assert (reference["DATASET"], reference["HELDOUT"]) == (DATASET, HELDOUT)
 
 
 def test_a_missing_heldout_file_loses_only_the_heldout_points(pytester):
     tests = grade(pytester, submission(pytester.path / "sub", reference_lines(DATASET)))
-    assert lost(tests) == {"test_the_heldout_file_is_there", "test_no_heldout_example_is_in_the_training_file"}
+    assert lost(tests) == {
+        "test_the_heldout_file_is_there",
+        "test_no_heldout_example_is_in_the_training_file",
+    }
 
 
 # What the grader refuses to read ----------------------------------------------------------------
@@ -161,4 +166,6 @@ def test_a_wrong_dataset_loses_exactly_its_named_points(pytester, variant, caugh
     wrong = runpy.run_path(str(BUGGY / f"{variant}.py"))["wrong"]
     train, heldout = wrong(reference_lines(DATASET), reference_lines(HELDOUT))
     tests = grade(pytester, submission(pytester.path / variant, train, heldout))
-    assert lost(tests) == caught_by, [(t["name"], t.get("feedback", "")) for t in tests if t["name"] in lost(tests)]
+    assert lost(tests) == caught_by, [
+        (t["name"], t.get("feedback", "")) for t in tests if t["name"] in lost(tests)
+    ]
