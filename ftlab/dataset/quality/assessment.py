@@ -1,7 +1,8 @@
 """The quality pass over a whole file: every chat example fed to each check, then their warnings.
 
-Memory stays O(examples): each check keeps a few digests, numbers or a short signature per
-example, never the records and never a pairwise matrix.
+Memory stays O(examples), never O(file): per example, a few digests, lengths and line numbers,
+an interned answer shape, and (past ``similarity.EXACT_LIMIT`` examples) a 256-byte MinHash
+signature with its band keys; never the records, never a pairwise matrix.
 """
 
 from __future__ import annotations
@@ -11,9 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ftlab.dataset.jsonl import read_jsonl
+from ftlab.dataset.quality import labels
+from ftlab.dataset.quality.conflicts import SameInputs, near_warnings
+from ftlab.dataset.quality.drift import Answer, FormatDrift
 from ftlab.dataset.quality.duplicates import ExactDuplicates
 from ftlab.dataset.quality.examples import chat_example
+from ftlab.dataset.quality.normalize import digest, normalize
+from ftlab.dataset.quality.outliers import Lengths
+from ftlab.dataset.quality.overlap import overlap_warnings
+from ftlab.dataset.quality.prompts import SystemPrompts
 from ftlab.dataset.quality.results import QualityReport, QualityWarning
+from ftlab.dataset.quality.secrets import SecretFinder
+from ftlab.dataset.quality.similarity import NearInputs
 
 
 @dataclass
@@ -22,6 +32,12 @@ class Assessor:
 
     examples: int = 0
     _exact: ExactDuplicates = field(default_factory=ExactDuplicates)
+    _inputs: SameInputs = field(default_factory=SameInputs)
+    _near: NearInputs = field(default_factory=NearInputs)
+    _drift: FormatDrift = field(default_factory=FormatDrift)
+    _prompts: SystemPrompts = field(default_factory=SystemPrompts)
+    _lengths: Lengths = field(default_factory=Lengths)
+    _secrets: SecretFinder = field(default_factory=SecretFinder)
 
     def add(self, line: int, record: object) -> None:
         """Assess the record of a 1-based line (anything but a chat record is skipped)."""
@@ -30,12 +46,42 @@ class Assessor:
             return
         self.examples += 1
         self._exact.add(example)
+        self._inputs.add(example)
+        prompt = normalize(example.prompt)
+        self._near.add(line, prompt, digest(prompt))
+        self._drift.add(line, example.answers)
+        self._prompts.add(line, example.system)
+        self._lengths.add(line, example.prompt, example.answers)
+        self._secrets.add(example)
 
     def report(self, validation: Sequence[object | None] | None = None) -> QualityReport:
         """Every warning, in order of the first line each is about."""
-        found: list[QualityWarning] = [*self._exact.warnings()]
+        usual, share = self._drift.dominant()
+        in_shape = [answer for answer in self._drift.answers if answer.shape == usual]
+        positions = labels.label_positions(usual, in_shape)
+        counts = labels.label_counts(in_shape, usual, positions[0] if positions else None)
+        last: dict[int, Answer] = {answer.line: answer for answer in self._drift.answers}
+        found: list[QualityWarning] = [
+            *self._exact.warnings(),
+            *self._inputs.warnings(last, positions),
+            *near_warnings(self._near.pairs(), last, positions),
+            *self._drift.warnings(),
+            *self._prompts.warnings(),
+            *self._lengths.warnings(),
+            *labels.imbalance_warnings(in_shape, usual, positions[0] if positions else None, counts),
+            *self._secrets.warnings(),
+        ]
+        if validation is not None:
+            found += overlap_warnings(validation, self._exact.groups, self._inputs.groups, self._near)
         found.sort(key=lambda w: (w.lines[0] if w.lines else 0, w.code))
-        return QualityReport(warnings=tuple(found), examples=self.examples)
+        return QualityReport(
+            warnings=tuple(found),
+            examples=self.examples,
+            dominant_format=usual.describe() if usual is not None else "",
+            format_share=share,
+            system_prompts=self._prompts.distinct,
+            labels=counts,
+        )
 
 
 def assess(

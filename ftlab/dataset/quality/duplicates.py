@@ -13,26 +13,22 @@ from ftlab.dataset.quality.results import DUPLICATE, QualityWarning
 class ExactDuplicates:
     """Groups examples by the digest of their normalised messages (16 bytes and a line each)."""
 
-    _groups: dict[bytes, list[int]] = field(default_factory=dict)
+    groups: dict[bytes, list[int]] = field(default_factory=dict)
 
     def add(self, example: ChatExample) -> None:
-        self._groups.setdefault(example.key, []).append(example.line)
-
-    def lines_of(self, key: bytes) -> list[int]:
-        """The lines of the examples with this digest (empty when none)."""
-        return self._groups.get(key, [])
+        self.groups.setdefault(example.key, []).append(example.line)
 
     def warnings(self) -> list[QualityWarning]:
         found = []
-        for lines in self._groups.values():
+        for lines in self.groups.values():
             if len(lines) > 1:
                 found.append(
                     QualityWarning(
                         DUPLICATE,
                         tuple(lines),
                         f"{line_list(lines).capitalize()} are the same example (ignoring whitespace and "
-                        f"case): keep line {lines[0]} and delete the other {len(lines) - 1}; a duplicate "
-                        "is trained on twice and weighs more than the rest",
+                        f"case): keep line {lines[0]} and delete {line_list(lines[1:])}; a duplicate is "
+                        "trained on again and weighs more than the rest",
                     )
                 )
         return found

@@ -16,3 +16,8 @@ def line_list(lines: Sequence[int], *, shown: int = SHOWN_LINES) -> str:
         head = ", ".join(str(n) for n in lines[:shown])
         return f"lines {head} and {len(lines) - shown} more"
     return f"lines {', '.join(str(n) for n in lines[:-1])} and {lines[-1]}"
+
+
+def subject(lines: Sequence[int], singular: str, plural: str) -> str:
+    """The lines as the subject of a sentence, with the verb agreeing: "Line 4 has", "Lines 4 and 9 have"."""
+    return f"{line_list(lines).capitalize()} {singular if len(lines) == 1 else plural}"

@@ -27,9 +27,8 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
-    """The set of ``size``-word shingles of a normalised text (the whole text when it is shorter)."""
-    found = words(text)
+def shingles(found: list[str], size: int = SHINGLE_WORDS) -> set[str]:
+    """The set of ``size``-word shingles of a text's words (the whole text when it is shorter)."""
     if len(found) <= size:
         return {" ".join(found)} if found else set()
     return {" ".join(found[i : i + size]) for i in range(len(found) - size + 1)}
