@@ -95,6 +95,17 @@ def test_a_missing_heldout_file_loses_only_the_heldout_points(pytester):
     }
 
 
+def test_one_answer_in_another_style_of_24_is_within_the_90_percent(pytester):
+    train = reference_lines(DATASET)
+    record = json.loads(train[4])
+    record["messages"][-1]["content"] = (
+        "Category: Outage.\nPriority: P1.\nSummary: Frankfurt apps lost their database."
+    )
+    train[4] = json.dumps(record, ensure_ascii=False)
+    tests = grade(pytester, submission(pytester.path / "sub", train, reference_lines(HELDOUT)))
+    assert lost(tests) == set()
+
+
 # What the grader refuses to read ----------------------------------------------------------------
 
 
