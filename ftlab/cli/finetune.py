@@ -85,7 +85,7 @@ def finetune_command(args: argparse.Namespace) -> int:
 
 
 def _countable(model: str) -> str | None:
-    """The model to count tokens for, as ``ftlab validate --model`` does (None for one it does not know)."""
+    """The model to count tokens for, as ``ftlab validate --model`` does (None when ftlab knows none)."""
     try:
         return resolve_model(model).name
     except UnknownModel:
