@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from ftlab.cli.arguments import Subcommands
 from ftlab.course.endpoint import Endpoint, EndpointRefused, choose, unused_key_note
-from ftlab.course.finetuning import HELDOUT, NEAREST_NOTE, heldout_question
 from ftlab.course.journey import (
     PACE,
     api_for,
@@ -52,8 +51,8 @@ def add_finetune_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
     parser.add_argument("--suffix", help="a name to put in the fine-tuned model's name")
     parser.add_argument(
         "--question",
-        help="what to ask the new model (default: the first question of the held-out file that the "
-        f"dataset does not ask; {HELDOUT})",
+        help="what to ask the new model (default: the first question of "
+        "data/support_tickets_heldout.jsonl that the dataset does not ask)",
     )
     parser.add_argument(
         "--real", action="store_true", help="use the real OpenAI API (needs OPENAI_API_KEY; costs money)"
@@ -143,7 +142,7 @@ def _train_and_ask(
     client: openai.OpenAI, endpoint: Endpoint, args: argparse.Namespace, job_ids: list[str]
 ) -> None:
     """Upload, train and ask, printing each step; the job's id goes into ``job_ids`` once it exists."""
-    from ftlab.course.finetuning import ask, follow, submit
+    from ftlab.course.finetuning import NEAREST_NOTE, ask, follow, heldout_question, submit
 
     poll, timeout = PACE[endpoint.kind]
     uploaded, job = submit(client, args.dataset, args.model, suffix=args.suffix)

@@ -137,7 +137,10 @@ def test_fewer_than_ten_examples_is_the_error_openai_gives(tmp_path):
 
 
 def test_fewer_than_fifty_examples_is_a_warning(tmp_path):
-    report = validate_file(jsonl(tmp_path, [CHAT] * 49))
+    distinct = [
+        {"messages": [SYSTEM, {**USER, "content": f"Invoice {n} is wrong."}, ASSISTANT]} for n in range(49)
+    ]
+    report = validate_file(jsonl(tmp_path, distinct))
     assert [(p.code, p.severity) for p in report.file_problems] == [("few_examples", "warning")]
     assert report.ok and report.n_warnings == 1
     assert validate_file(jsonl(tmp_path, [CHAT] * 50)).file_problems == []

@@ -34,9 +34,17 @@ def test_odd_messages_are_skipped_not_fatal():
         1, {"messages": [5, None, {"role": 3, "content": {"a": 1}}, {"role": "assistant"}]}
     )
     assert example is not None
-    assert example.answers == ("",)
+    assert example.answers == ()
 
 
 def test_tool_calls_count_as_text_of_their_message():
     text = content_text({"role": "assistant", "tool_calls": [{"function": {"name": "f"}}]})
     assert '"name": "f"' in text
+
+
+def test_an_assistant_message_that_only_calls_a_tool_is_not_an_answer():
+    call = {"role": "assistant", "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f"}}]}
+    record = {"messages": [{"role": "user", "content": "Q"}, call, {"role": "assistant", "content": "A"}]}
+    example = chat_example(1, record)
+    assert example is not None and example.answers == ("A",)
+    assert '"name": "f"' in example.prompt

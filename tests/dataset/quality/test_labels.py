@@ -8,9 +8,10 @@ def _file(categories: list[str]) -> list[dict[str, object]]:
     return [chat(email(n), triage(category)) for n, category in enumerate(categories)]
 
 
-def test_the_first_short_field_of_the_pattern_is_the_label_and_is_counted():
+def test_the_first_short_field_of_the_pattern_is_the_label_counted_whatever_its_case():
     report = assess(_file(["billing"] * 5 + ["bug"] * 3 + ["Billing"]))
     assert report.labels == {"billing": 6, "bug": 3}
+    assert assess(_file(["Billing"] + ["bug"] * 3 + ["billing"] * 5)).labels == {"Billing": 6, "bug": 3}
 
 
 def test_a_rare_label_is_imbalance_naming_its_lines():
