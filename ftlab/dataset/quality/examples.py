@@ -54,7 +54,9 @@ def chat_example(line: int, record: object) -> ChatExample | None:
         if role in _SYSTEM_ROLES:
             system = text if system is None else system
         elif role == "assistant":
-            answers.append(text)
+            written = _written(message)
+            if written.strip():  # a tool call alone is no answer
+                answers.append(written)
             if index < last_answer:
                 prompt.append(text)
         elif index < last_answer or last_answer < 0:
@@ -70,16 +72,23 @@ def _last_answer(messages: list[object]) -> int:
     return -1
 
 
-def content_text(message: Mapping[str, object]) -> str:
-    """A message's text: its string content, its text parts joined, and any tool calls as JSON."""
+def _written(message: Mapping[str, object]) -> str:
+    """What a message says in words: its string content or its text parts joined."""
     content = message.get("content")
-    parts: list[str] = []
     if isinstance(content, str):
-        parts.append(content)
-    elif isinstance(content, list):
-        for part in content:
-            if isinstance(part, Mapping) and isinstance(part.get("text"), str):
-                parts.append(str(part["text"]))
+        return content
+    if isinstance(content, list):
+        return "\n".join(
+            str(part["text"])
+            for part in content
+            if isinstance(part, Mapping) and isinstance(part.get("text"), str)
+        )
+    return ""
+
+
+def content_text(message: Mapping[str, object]) -> str:
+    """A message's text: what it says in words, and any tool calls as JSON."""
+    parts = [_written(message)]
     for key in ("tool_calls", "function_call"):
         if key in message:
             parts.append(_json(message[key]))

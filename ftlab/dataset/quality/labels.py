@@ -43,12 +43,14 @@ def label_counts(answers: Sequence[Answer], usual: Shape | None, position: int |
     """How many answers of the dominant shape carry each label, commonest first."""
     if position is None:
         return {}
-    counts = Counter(
-        answer.values[position].label
-        for answer in answers
-        if answer.shape == usual and answer.values[position].label is not None
-    )
-    return {str(label): count for label, count in counts.most_common()}
+    counts: Counter[str] = Counter()
+    written: dict[str, str] = {}
+    for answer in answers:
+        value = answer.values[position]
+        if answer.shape == usual and value.label is not None and value.text is not None:
+            counts[value.label] += 1
+            written.setdefault(value.label, value.text)
+    return {written[label]: count for label, count in counts.most_common()}
 
 
 def imbalance_warnings(
@@ -65,7 +67,8 @@ def imbalance_warnings(
     for label, count in counts.items():
         if count >= RARE_SHARE * even or count >= RARE_COUNT:
             continue
-        lines = sorted({a.line for a in answers if a.shape == usual and a.values[position].label == label})
+        folded = label.casefold()
+        lines = sorted({a.line for a in answers if a.shape == usual and a.values[position].label == folded})
         found.append(
             QualityWarning(
                 LABEL_IMBALANCE,

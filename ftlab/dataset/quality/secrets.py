@@ -114,7 +114,11 @@ class SecretFinder:
         found = []
         for kind, by_line in self._found.items():
             lines = sorted(by_line)
-            shown = ", ".join(f"{masked} (line {line})" for line in lines[:5] for masked in by_line[line][:1])
+            shown = ", ".join(
+                masked if len(lines) == 1 else f"{masked} (line {line})"
+                for line in lines[:5]
+                for masked in by_line[line][:1]
+            )
             found.append(
                 QualityWarning(
                     SECRET,
