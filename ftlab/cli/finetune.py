@@ -27,6 +27,7 @@ from ftlab.dataset.findings import FileReport
 from ftlab.dataset.report import render_summary, summary_line
 from ftlab.dataset.validation import UnusableFile, validate_file
 from ftlab.errors import ExitCode
+from ftlab.tokens.models import UnknownModel, resolve_model
 
 if TYPE_CHECKING:
     import openai
@@ -49,7 +50,9 @@ def add_finetune_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
     )
     parser.add_argument("--suffix", help="a name to put in the fine-tuned model's name")
     parser.add_argument(
-        "--question", help="what to ask the new model (default: the first example's question)"
+        "--question",
+        help="what to ask the new model (default: the first question of "
+        "data/support_tickets_heldout.jsonl that the dataset does not ask)",
     )
     parser.add_argument(
         "--real", action="store_true", help="use the real OpenAI API (needs OPENAI_API_KEY; costs money)"
@@ -66,7 +69,7 @@ def finetune_command(args: argparse.Namespace) -> int:
         print(f"ftlab finetune: {error}", file=sys.stderr)
         return ExitCode.USAGE
     try:
-        report = validate_file(args.dataset)
+        report = validate_file(args.dataset, model=_countable(args.model))
     except UnusableFile as error:
         print(f"ftlab finetune: {error}", file=sys.stderr)
         return ExitCode.USAGE
@@ -80,6 +83,14 @@ def finetune_command(args: argparse.Namespace) -> int:
         return _run(endpoint, args)
 
 
+def _countable(model: str) -> str | None:
+    """The model to count tokens for, as ``ftlab validate --model`` does (None when ftlab knows none)."""
+    try:
+        return resolve_model(model).name
+    except UnknownModel:
+        return None
+
+
 def _check(report: FileReport, model: str) -> bool:
     """Print the validation summary (and every problem); True when the file can be uploaded."""
     if not report.ok:
@@ -87,7 +98,7 @@ def _check(report: FileReport, model: str) -> bool:
         print("Nothing was uploaded: fix the errors above (try ftlab validate), then run this again.")
         return False
     print(f"{report.path}: {summary_line(report)}")
-    for line in render_summary(report)[1:-2]:  # its warnings: a file that can be uploaded has no error
+    for line in render_summary(report)[1:-2]:  # its warnings (quality ones too): it has no error
         print(line)
     estimate = training_estimate(report.path, model)
     if estimate is not None:
@@ -131,7 +142,7 @@ def _train_and_ask(
     client: openai.OpenAI, endpoint: Endpoint, args: argparse.Namespace, job_ids: list[str]
 ) -> None:
     """Upload, train and ask, printing each step; the job's id goes into ``job_ids`` once it exists."""
-    from ftlab.course.finetuning import ask, follow, submit
+    from ftlab.course.finetuning import NEAREST_NOTE, ask, follow, heldout_question, submit
 
     poll, timeout = PACE[endpoint.kind]
     uploaded, job = submit(client, args.dataset, args.model, suffix=args.suffix)
@@ -140,9 +151,11 @@ def _train_and_ask(
     print(f"Started fine-tuning job {job.id} on {job.model} (Ctrl+C stops the waiting, not the job)")
     done = follow(client, job.id, poll_seconds=poll, timeout_seconds=timeout, on_event=_show_event)
     print(f"Fine-tuned model: {done.fine_tuned_model}")
-    question, system = question_for(args.dataset, args.question)
+    question, system = question_for(args.dataset, args.question or heldout_question(args.dataset))
     print(f"Question: {one_line(question)}")
     answer = ask(client, done.fine_tuned_model, question, system=system)
+    if endpoint.kind == "mock":
+        print(NEAREST_NOTE)
     print("Answer:\n" + "\n".join(f"  {line}" for line in answer.splitlines() or [""]))
 
 

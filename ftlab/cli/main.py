@@ -2,12 +2,16 @@
 
 Every command's exit status means one thing (:class:`ftlab.errors.ExitCode`): a crash inside,
 whatever raised it, is one line on stderr and status 3, never a traceback unless ``--debug``.
+A reader that stops early (``ftlab validate FILE --json | head -1``) ends the command quietly
+with status 141 (128 + SIGPIPE), as a shell reports a command killed by SIGPIPE.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -31,6 +35,8 @@ from ftlab.errors import ExitCode
 from ftlab.tokens.models import UnknownModel, resolve_model
 
 DEBUG_HELP = "show the traceback when ftlab fails inside (exit status 3)"
+#: What a shell reports for a command whose reader went away: killed by SIGPIPE.
+CLOSED_PIPE = 128 + signal.SIGPIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,6 +91,11 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="list at most N lines per problem code (all are counted; default 20)",
     )
+    parser.add_argument(
+        "--validation",
+        metavar="FILE",
+        help="a validation JSONL file: name its examples that are also (or almost) in the training file",
+    )
 
 
 def _model(name: str) -> str:
@@ -96,7 +107,7 @@ def _model(name: str) -> str:
 
 def _validate(args: argparse.Namespace) -> int:
     try:
-        report = validate_file(args.file, model=args.model, keep=args.max_lines)
+        report = validate_file(args.file, model=args.model, keep=args.max_lines, validation=args.validation)
     except UnusableFile as error:
         return _unusable(args, error.path, error.reason)
     except OSError as error:  # a name too long, a folder that cannot be searched: before the file opens
@@ -150,12 +161,27 @@ def internal_error(error: BaseException, *, debug: bool) -> int:
     return ExitCode.INTERNAL
 
 
+def closed_pipe() -> int:
+    """The reader of stdout went away: send the rest of the output nowhere (as the Python docs'
+    note on SIGPIPE advises, so the flush at exit cannot fail again) and exit quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (captured in a test): nothing left to protect
+        pass
+    return CLOSED_PIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``ftlab`` command; its exit status. Argument errors and ``--help`` exit through argparse."""
     args = None
     try:
         args = build_parser().parse_args(argv)
-        return int(args.run(args))
+        status = int(args.run(args))
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return status
+    except BrokenPipeError:
+        return closed_pipe()
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:  # noqa: BLE001 - tiktoken's PanicException is a BaseException too

@@ -7,13 +7,22 @@ three steps themselves. Works with any ``openai.OpenAI`` client: the mock's or t
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import openai
 
+from ftlab.dataset.jsonl import read_jsonl
+from ftlab.dataset.quality.normalize import normalize
 from ftlab.errors import FtlabError
+
+#: Where ``ftlab finetune`` takes its default question: an e-mail the sample training set has not seen.
+HELDOUT = Path("data/support_tickets_heldout.jsonl")
+#: What ``ftlab finetune`` says before the offline mock's answer, so a memorised answer is not read as learnt.
+NEAREST_NOTE = (
+    "(The offline mock's model does not learn: it answers with the reply of its nearest training example.)"
+)
 
 #: Errors that mean "not now" rather than "no": the job is fine, the next poll may work.
 TRANSIENT = (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError)
@@ -121,3 +130,26 @@ def ask(client: openai.OpenAI, model: str, question: str, system: str | None = N
     messages.append({"role": "user", "content": question})
     completion = client.chat.completions.create(model=model, messages=messages)  # type: ignore[arg-type]
     return completion.choices[0].message.content or ""
+
+
+def heldout_question(training: str | Path, heldout: str | Path = HELDOUT) -> str | None:
+    """The question of the first example in ``heldout`` that no example of ``training`` asks.
+
+    A question is an example's last user message; case and whitespace are ignored in comparing.
+    None when the held-out file is missing or unreadable or has no such question.
+    """
+    try:
+        seen = {normalize(q) for q in _questions(training)}
+        return next((q for q in _questions(heldout) if normalize(q) not in seen), None)
+    except OSError:
+        return None
+
+
+def _questions(path: str | Path) -> Iterator[str]:
+    for line in read_jsonl(path):
+        messages = line.record.get("messages") if isinstance(line.record, dict) else None
+        if not isinstance(messages, list):
+            continue
+        asked = [m.get("content") for m in messages if isinstance(m, dict) and m.get("role") == "user"]
+        if asked and isinstance(asked[-1], str) and asked[-1].strip():
+            yield asked[-1]

@@ -8,6 +8,7 @@ from typing import Any
 
 from ftlab.dataset.formats import LABELS
 from ftlab.dataset.problems import Problem
+from ftlab.dataset.quality import QualityReport, QualityWarning
 from ftlab.dataset.stats import DatasetStats
 from ftlab.tokens.cost import CostEstimate
 
@@ -29,7 +30,8 @@ class FileReport:
 
     ``problems`` are found on a line (all of them, or the first ``keep`` of each code);
     ``file_problems`` are about the file as a whole. ``counts()`` counts every line problem,
-    kept or not.
+    kept or not. ``quality`` is the quality pass over the valid chat examples (warnings only,
+    each counted as one warning); None for a file in another format.
     """
 
     path: str
@@ -42,6 +44,7 @@ class FileReport:
     stats: DatasetStats = field(default_factory=DatasetStats)
     cost: CostEstimate | None = None
     keep: int | None = None
+    quality: QualityReport | None = None
     _counts: Counter[str] = field(default_factory=Counter, init=False, repr=False)
     _n_line_errors: int = field(default=0, init=False, repr=False)
 
@@ -68,9 +71,30 @@ class FileReport:
 
     @property
     def n_warnings(self) -> int:
+        """Every warning: on a line, of the file, and of the quality pass."""
+        quality = len(self.quality.warnings) if self.quality is not None else 0
         return (
-            sum(self._counts.values()) - self._n_line_errors + sum(not p.is_error for p in self.file_problems)
+            sum(self._counts.values())
+            - self._n_line_errors
+            + sum(not p.is_error for p in self.file_problems)
+            + quality
         )
+
+    def quality_kept(self) -> list[QualityWarning]:
+        """The quality warnings to list: all, or the first ``keep`` of each code."""
+        if self.quality is None:
+            return []
+        seen: Counter[str] = Counter()
+        kept = []
+        for warning in self.quality.warnings:
+            seen[warning.code] += 1
+            if self.keep is None or seen[warning.code] <= self.keep:
+                kept.append(warning)
+        return kept
+
+    def quality_counts(self) -> Counter[str]:
+        """How many quality warnings of each code (every one, listed or not)."""
+        return Counter(w.code for w in self.quality.warnings) if self.quality is not None else Counter()
 
     @property
     def ok(self) -> bool:
@@ -111,4 +135,10 @@ class FileReport:
             out["problems_kept_per_code"] = self.keep
         if self.cost is not None:
             out["cost"] = self.cost.to_dict()
+        if self.quality is not None:
+            out["quality"] = {
+                **self.quality.to_dict(),
+                "counts": dict(sorted(self.quality_counts().items())),
+                "warnings": [w.to_dict() for w in self.quality_kept()],
+            }
         return out

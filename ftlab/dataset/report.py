@@ -15,6 +15,7 @@ from typing import Any
 from ftlab.dataset.findings import FileReport, LineProblem
 from ftlab.dataset.formats import PREFERENCE
 from ftlab.dataset.problems import Problem
+from ftlab.dataset.quality import QualityWarning
 from ftlab.dataset.stats import Distribution
 from ftlab.dataset.wording import printable
 
@@ -101,9 +102,46 @@ def render_summary(report: FileReport) -> list[str]:
         said(report.path),
         *(_problem_line(item) for item in report.problems),
         *(_file_line(problem) for problem in report.file_problems),
+        *(quality_line(warning) for warning in report.quality_kept()),
+        *_more_quality(report),
         summary_line(report),
         verdict(report),
     ]
+
+
+def quality_line(warning: QualityWarning) -> str:
+    """One quality warning as the terminal shows it: its lines, its code, its sentence."""
+    lines = line_list(list(warning.lines[:10]), len(warning.lines))
+    where = f"line {lines}" if len(warning.lines) == 1 else f"lines {lines}"
+    return f"  {where}: warning {said(warning.code)}: {said(warning.message)}"
+
+
+def _more_quality(report: FileReport) -> list[str]:
+    listed = len(report.quality_kept())
+    total = sum(report.quality_counts().values())
+    return (
+        [f"  … and {total - listed:,} more quality warnings (--max-lines N lists more)"]
+        if total > listed
+        else []
+    )
+
+
+def quality_rows(report: FileReport) -> list[tuple[str, str]]:
+    """The quality pass's overview as (label, value) pairs; none for a file it did not assess."""
+    quality = report.quality
+    if quality is None or not quality.examples:
+        return []
+    rows = [("examples assessed", f"{quality.examples:,}")]
+    if quality.dominant_format:
+        rows.append(
+            ("usual answer shape", f"{quality.dominant_format} ({quality.format_share:.0%} of answers)")
+        )
+    rows.append(("system prompts", f"{quality.system_prompts:,} distinct"))
+    if quality.labels:
+        rows.append(("labels", ", ".join(f"{said(label)} {n:,}" for label, n in quality.labels.items())))
+    counts = report.quality_counts()
+    rows.append(("warnings", ", ".join(f"{code} {n:,}" for code, n in sorted(counts.items())) or "none"))
+    return rows
 
 
 def cost_rows(report: FileReport) -> list[tuple[str, str]]:
@@ -186,6 +224,11 @@ def render_text(report: FileReport) -> list[str]:
             for label, dist in distributions(report)
         ]
         lines += ["", "Distributions"] + _table(["", *STAT_COLUMNS], rows, "l" + "r" * len(STAT_COLUMNS))
+    quality = quality_rows(report)
+    if quality:
+        lines += ["", "Quality (warnings only: they do not stop an upload)"]
+        lines += _table(["", ""], [[label, value] for label, value in quality], "ll")[1:]
+        lines += [quality_line(warning) for warning in report.quality_kept()] + _more_quality(report)
     lines += ["", "Cost"] + _table(["", ""], [[label, value] for label, value in cost_rows(report)], "ll")[1:]
     lines += ["", summary_line(report), verdict(report)]
     return lines

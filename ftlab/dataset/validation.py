@@ -5,8 +5,9 @@ Lines are read one at a time and each example is checked by its format's rules
 of the file as a whole is checked at the end: one format only, at least ``MIN_EXAMPLES``
 examples, something to train on. Given a model, every valid example is also counted in
 tokens: one longer than the model's training context is a warning (it will be truncated),
-and the report carries token distributions and the cost. Memory stays flat: the report
-keeps problems, counts and streaming statistics, never the records.
+and the report carries token distributions and the cost. Valid chat examples also go through
+the quality pass (:mod:`ftlab.dataset.quality`, warnings only; a few bytes kept per example).
+Otherwise memory stays flat: the report keeps problems, counts and statistics, never the records.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ftlab.dataset.formats import (
 )
 from ftlab.dataset.jsonl import Line, read_jsonl
 from ftlab.dataset.problems import Problem
+from ftlab.dataset.quality.assessment import Assessor
 from ftlab.dataset.records import image_problem
 from ftlab.errors import FtlabError
 from ftlab.tokens.cost import estimate_from_token_counts
@@ -125,6 +127,7 @@ class _Reading:
     spec: FineTunableModel | None
     formats: _Formats = field(default_factory=_Formats)
     n_trained: int = 0
+    quality: Assessor = field(default_factory=Assessor)
 
     def take(self, line: Line) -> None:
         """Check one line of the file and add what it shows to the report."""
@@ -156,6 +159,7 @@ class _Reading:
         trained = _count(self.report, line, example_messages(record, checked_as), self.spec)
         if checked_as != CHAT:
             return
+        self.quality.add(line, record)
         self.formats.tools = self.formats.tools or uses_tools(record)
         if trained is None:
             trained = has_trained_turn(record)
@@ -173,9 +177,11 @@ class _Reading:
             )
         )
 
-    def finish(self) -> FileReport:
-        """The report, with what is true of the file as a whole."""
+    def finish(self, validation: list[object | None] | None = None) -> FileReport:
+        """The report, with what is true of the file as a whole (and its overlap with ``validation``)."""
         report = self.report
+        if self.formats.kind == CHAT:
+            report.quality = self.quality.report(validation)
         mixed = self.formats.problem()
         if mixed is not None:
             report.add(mixed)
@@ -188,27 +194,45 @@ class _Reading:
 
 
 def validate_file(
-    path: str | os.PathLike[str], *, model: str | None = None, keep: int | None = None
+    path: str | os.PathLike[str],
+    *,
+    model: str | None = None,
+    keep: int | None = None,
+    validation: str | os.PathLike[str] | None = None,
 ) -> FileReport:
     """Check every line of a JSONL training file against the engine's rules.
 
     With ``model`` (any name ``ftlab.tokens.models.resolve_model`` accepts; UnknownModel otherwise),
     valid examples are counted in tokens, checked against its training context and priced.
-    ``keep`` bounds the problems kept per code (all are counted).
+    ``keep`` bounds the problems kept per code (all are counted). With ``validation`` (a JSONL
+    file), the quality pass also names the validation examples found in the training file.
     """
     spec = resolve_model(model) if model is not None else None
+    held_out = None if validation is None else _records(Path(validation))
     path = Path(path)
-    if not path.exists():
-        raise UnusableFile(path, "no such file")
-    if path.is_dir():
-        raise UnusableFile(path, "is a folder, not a JSONL file")
+    _check_readable(path)
     reading = _Reading(FileReport(str(path), model=spec.name if spec else None, keep=keep), spec)
     try:
         for line in read_jsonl(path):
             reading.take(line)
     except OSError as error:
         raise UnusableFile(path, error.strerror or str(error)) from None
-    return reading.finish()
+    return reading.finish(held_out)
+
+
+def _check_readable(path: Path) -> None:
+    if not path.exists():
+        raise UnusableFile(path, "no such file")
+    if path.is_dir():
+        raise UnusableFile(path, "is a folder, not a JSONL file")
+
+
+def _records(path: Path) -> list[object | None]:
+    _check_readable(path)
+    try:
+        return [line.record if line.parsed else None for line in read_jsonl(path)]
+    except OSError as error:
+        raise UnusableFile(path, error.strerror or str(error)) from None
 
 
 def _count(report: FileReport, line: int, messages: list[Any], spec: FineTunableModel | None) -> bool | None:

@@ -35,6 +35,10 @@ _STYLE = (
     " svg .bar:hover { fill: #2a44c4; }"
     " svg text { font-size: 11px; fill: #586174; }"
     " svg .axis { stroke: #9aa3b5; }\n"
+    ".labels { display: grid; grid-template-columns: max-content 1fr max-content; gap: .2rem .6rem;"
+    " align-items: center; max-width: 40rem; }\n"
+    ".labels .track { background: #eceff4; height: .9rem; }"
+    " .labels .fill { background: #4f6bed; height: 100%; }\n"
 )
 
 
@@ -104,7 +108,7 @@ def _bar(b: Bin, *, x: float, width: float, plot_h: float, tallest: int, label: 
 
 def render_page(report: FileReport) -> str:
     """The whole report as one HTML document."""
-    body = [*_heading(report), *_problems(report), *_examples(report)]
+    body = [*_heading(report), *_problems(report), *_quality(report), *_examples(report)]
     body.append(
         "<h2>Cost</h2>"
         + _table(["", ""], [[label, value] for label, value in text.cost_rows(report)], ["", "text"])
@@ -182,4 +186,48 @@ def _examples(report: FileReport) -> list[str]:
         out.append("<h2>Distributions</h2>" + _table(["", *text.STAT_COLUMNS], rows))
     if stats.tokens.n:
         out.append("<h2>Tokens per example</h2>" + histogram_svg(stats.tokens))
+    return out
+
+
+def label_chart(labels: dict[str, int], *, name: str = "label") -> str:
+    """A horizontal bar per label, in pure HTML and CSS: its name, a bar as wide as its share, its count."""
+    if not labels:
+        return ""
+    most = max(labels.values())
+    rows = []
+    for label, count in labels.items():
+        width = 100 * count / most
+        rows.append(
+            f'<span class="label">{escape(text.said(label))}</span>'
+            f'<span class="track"><span class="fill label-bar" style="width: {width:.1f}%; display: block" '
+            f'data-label="{escape(text.said(label))}" data-count="{count}" '
+            f'title="{escape(text.said(label))}: {count:,}"></span></span>'
+            f'<span class="count">{count:,}</span>'
+        )
+    return (
+        f'<div class="labels" role="img" aria-label="answers per {escape(name)}">' + "".join(rows) + "</div>"
+    )
+
+
+def _quality(report: FileReport) -> list[str]:
+    """The quality pass: its overview, its warnings (each naming its lines) and the label chart."""
+    rows = text.quality_rows(report)
+    if not rows:
+        return []
+    out = [
+        '<h2 id="quality">Quality</h2>',
+        "<p>Warnings only: a file with quality warnings can still be uploaded.</p>",
+        _table(["", ""], [[label, value] for label, value in rows], ["", "text"]),
+    ]
+    kept = report.quality_kept()
+    if kept:
+        items = "".join(
+            f'<li class="warning" data-code="{escape(w.code)}" data-lines="{" ".join(map(str, w.lines))}">'
+            f"<b>{escape(w.code)}</b>: {escape(text.said(w.message))}</li>"
+            for w in kept
+        )
+        out.append(f'<ul class="quality">{items}</ul>')
+    assert report.quality is not None
+    if report.quality.labels:
+        out.append("<h3>Answers per label</h3>" + label_chart(report.quality.labels))
     return out

@@ -1,4 +1,4 @@
-"""The five exercises: one slug each, the same in exercises/, solutions/ and graders/."""
+"""The six exercises: one slug each, the same in exercises/, solutions/ and graders/."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from ftlab.errors import FtlabError
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: its number, slug, title, and the functions a learner completes."""
+    """One exercise: its number, slug, title, and the functions a learner completes (none when the
+    answer is data, as exercise 6's dataset is)."""
 
     number: int
     slug: str
@@ -34,6 +35,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     Exercise(4, "ex4_submit_job", "Submit a fine-tuning job", ("submit_job", "wait_for_job", "ask_model")),
     Exercise(5, "ex5_decide_approach", "Decide: prompt, RAG or fine-tune", ("decide_approach",)),
+    Exercise(6, "ex6_your_dataset", "Your dataset", ()),  # graded as data: exercises/my_dataset*.jsonl
 )
 
 _SLUG = re.compile(r"^(?:test_)?(ex\d+_[a-z0-9_]+)$")

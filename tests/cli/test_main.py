@@ -19,7 +19,8 @@ from tests.paths import DATA, ROOT
 def test_a_valid_file_exits_0_and_says_so(capsys):
     assert main(["validate", str(DATA / "support_tickets.jsonl")]) == 0
     out = capsys.readouterr().out
-    assert "72 examples, 0 errors, 0 warnings" in out and "valid: ready to upload" in out
+    assert "72 examples, 0 errors, 1 warning" in out and "valid: ready to upload" in out
+    assert "warning secret_or_personal_data: Lines 3, 43, 66, 70 and 72 contain" in out
 
 
 def test_the_broken_file_exits_1_naming_every_line_and_code(capsys):

@@ -91,3 +91,22 @@ def test_to_dict_is_json_with_sorted_counts_and_the_keep_bound_only_when_set():
     assert out["file_problems"] == [FILE_WARNING.to_dict()]
     assert [p["line"] for p in out["problems"]] == [4, 5]
     assert "cost" not in out and "problems_kept_per_code" not in FileReport("b.jsonl").to_dict()
+
+
+def test_each_quality_warning_counts_as_one_warning_and_keep_bounds_the_listed_ones_per_code():
+    from ftlab.dataset.quality import DUPLICATE, SECRET, QualityReport, QualityWarning
+
+    warnings = tuple(QualityWarning(DUPLICATE, (n, n + 1), "dup") for n in range(1, 6)) + (
+        QualityWarning(SECRET, (9,), "key"),
+    )
+    report = FileReport("train.jsonl", keep=2, quality=QualityReport(warnings=warnings, examples=10))
+    report.file_problems.append(FILE_WARNING)
+    assert (report.n_warnings, report.ok) == (7, True)
+    assert [w.code for w in report.quality_kept()] == [DUPLICATE, DUPLICATE, SECRET]
+    quality = report.to_dict()["quality"]
+    assert quality["counts"] == {DUPLICATE: 5, SECRET: 1}
+    assert [w["lines"] for w in quality["warnings"]] == [[1, 2], [2, 3], [9]]
+
+
+def test_a_report_without_a_quality_pass_has_no_quality_section():
+    assert "quality" not in FileReport("train.jsonl").to_dict()

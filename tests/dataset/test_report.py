@@ -49,7 +49,7 @@ def test_the_sample_dataset_reads_as_tables():
     assert tokens == [number(summary[k]) for k in ("min", "max", "mean", "median", "p5", "p95")]
     cost = dict(line.strip().split("  ", 1) for line in section(lines, "Cost"))
     assert cost["cost"].strip() == usd(report.cost.cost_usd) and cost["epochs (auto)"].strip() == "3"
-    assert lines[-2:] == ["72 examples, 0 errors, 0 warnings", "valid: ready to upload"]
+    assert lines[-2:] == ["72 examples, 0 errors, 1 warning", "valid: ready to upload"]  # e-mail addresses
 
 
 def test_the_broken_file_lists_each_code_with_its_lines():
@@ -207,3 +207,40 @@ def test_text_and_json_reports_escape_surrogates_and_control_characters(tmp_path
 def test_said_cuts_a_message_past_the_limit_and_safe_data_keeps_other_values():
     assert said("m" * (MESSAGE_LIMIT + 1)) == "m" * MESSAGE_LIMIT + f"… ({MESSAGE_LIMIT + 1:,} characters)"
     assert safe_data({"\ud800": ["\x07", 1, None, True, 2.5]}) == {"\\ud800": ["\\x07", 1, None, True, 2.5]}
+
+
+def test_the_quality_section_names_the_usual_shape_labels_and_each_warning_with_its_lines():
+    report = validate_file(DATA / "quality_problems.jsonl", validation=DATA / "support_tickets_heldout.jsonl")
+    lines = render_text(report)
+    quality = section(lines, "Quality (warnings only: they do not stop an upload)")
+    assert "  usual answer shape  Category: … / Priority: … / Summary: … (100% of answers)" in quality
+    assert "  labels              billing 14, outage 8, account 7, cancellation 1" in quality
+    assert any(line.startswith("  lines 1, 4: warning duplicate_example: Lines 1 and 4") for line in quality)
+    assert any(
+        line.startswith("  line 30: warning label_imbalance: Category 'cancellation'") for line in quality
+    )
+    assert lines[-2] == "30 examples, 0 errors, 10 warnings"
+
+
+def test_the_short_summary_lists_quality_warnings_after_the_files_own():
+    summary = render_summary(validate_file(DATA / "quality_problems.jsonl"))
+    assert summary[1].startswith("  file: warning few_examples")
+    assert summary[2].startswith("  lines 1, 4: warning duplicate_example")
+    assert summary[-2] == "30 examples, 0 errors, 9 warnings"
+
+
+def test_quality_warnings_past_max_lines_are_counted_in_one_line(tmp_path):
+    records = [
+        {
+            "messages": [
+                {"role": "user", "content": f"question {n // 2}"},
+                {"role": "assistant", "content": "a"},
+            ]
+        }
+        for n in range(24)
+    ]
+    path = tmp_path / "pairs.jsonl"
+    write_jsonl(records, path)
+    lines = render_text(validate_file(path, keep=3))
+    assert sum("warning duplicate_example" in line for line in lines) == 3
+    assert "  … and 9 more quality warnings (--max-lines N lists more)" in lines

@@ -137,7 +137,10 @@ def test_fewer_than_ten_examples_is_the_error_openai_gives(tmp_path):
 
 
 def test_fewer_than_fifty_examples_is_a_warning(tmp_path):
-    report = validate_file(jsonl(tmp_path, [CHAT] * 49))
+    distinct = [
+        {"messages": [SYSTEM, {**USER, "content": f"Invoice {n} is wrong."}, ASSISTANT]} for n in range(49)
+    ]
+    report = validate_file(jsonl(tmp_path, distinct))
     assert [(p.code, p.severity) for p in report.file_problems] == [("few_examples", "warning")]
     assert report.ok and report.n_warnings == 1
     assert validate_file(jsonl(tmp_path, [CHAT] * 50)).file_problems == []
@@ -304,3 +307,32 @@ def test_an_image_in_a_file_for_a_model_without_vision_is_refused_naming_the_mod
     assert {p.problem.code for p in refused.errors} == {"images_not_supported"}
     assert "gpt-4o-mini-2024-07-18 cannot be fine-tuned on images" in refused.errors[0].problem.message
     assert validate_file(jsonl(tmp_path, records), model="gpt-4o-2024-08-06").errors == []
+
+
+def test_valid_chat_examples_go_through_the_quality_pass_and_invalid_ones_do_not(tmp_path):
+    broken = {"messages": [SYSTEM, USER]}  # no assistant message: an error, not assessed
+    report = validate_file(jsonl(tmp_path, [CHAT, CHAT, broken, broken]))
+    assert report.quality is not None and report.quality.examples == 2
+    assert [(w.code, w.lines) for w in report.quality.warnings] == [("duplicate_example", (1, 2))]
+
+
+def test_the_validation_file_is_checked_for_overlap_and_a_missing_one_is_unusable(tmp_path):
+    train = jsonl(tmp_path, [CHAT], "train.jsonl")
+    held = jsonl(
+        tmp_path, [{"messages": [SYSTEM, {**USER, "content": "Other."}, ASSISTANT]}, CHAT], "val.jsonl"
+    )
+    report = validate_file(train, validation=held)
+    assert report.quality is not None
+    assert [(w.code, w.lines) for w in report.quality.warnings] == [("validation_overlap", (1,))]
+    assert "Validation line 2 is the same example as training line 1" in report.quality.warnings[0].message
+    with pytest.raises(UnusableFile, match="missing.jsonl: no such file"):
+        validate_file(train, validation=tmp_path / "missing.jsonl")
+
+
+def test_a_preference_file_has_no_quality_pass(tmp_path):
+    record = {
+        "input": {"messages": [USER]},
+        "preferred_output": [ASSISTANT],
+        "non_preferred_output": [{"role": "assistant", "content": "No."}],
+    }
+    assert validate_file(jsonl(tmp_path, [record] * 10)).quality is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -145,3 +146,67 @@ def test_the_page_escapes_surrogates_and_control_characters_from_the_file(tmp_pa
     page = render_page(validate_file(path, model="gpt-4o-mini"))
     page.encode("utf-8")  # strict: a raw surrogate would raise
     assert "h\\udcff.jsonl" in page and "\\ud800&lt;b&gt;" in page and "<b>\\ud800" not in page
+
+
+@pytest.fixture(scope="module")
+def planted():
+    report = validate_file(DATA / "quality_problems.jsonl", validation=DATA / "support_tickets_heldout.jsonl")
+    return report, render_page(report)
+
+
+def label_bars(html: str) -> list[dict[str, str | None]]:
+    return [attrs for tag, attrs in parse(html).tags if "label-bar" in (attrs.get("class") or "")]
+
+
+def test_the_quality_section_lists_each_warning_with_its_code_and_lines(planted):
+    report, html = planted
+    items = [attrs for tag, attrs in parse(html).tags if tag == "li" and attrs.get("data-code")]
+    assert [(i["data-code"], i["data-lines"]) for i in items] == [
+        (w.code, " ".join(map(str, w.lines))) for w in report.quality.warnings
+    ]
+    assert '<h2 id="quality">Quality</h2>' in html
+
+
+def test_the_label_chart_has_a_bar_per_label_as_wide_as_its_share_of_the_commonest(planted):
+    report, html = planted
+    found = [(b["data-label"], int(b["data-count"]), b["style"]) for b in label_bars(html)]
+    assert [(label, count) for label, count, _ in found] == list(report.quality.labels.items())
+    assert found[0][2].startswith("width: 100.0%") and found[-1][2].startswith("width: 7.1%")
+
+
+def test_a_file_without_labels_has_no_label_chart(tmp_path):
+    path = tmp_path / "free.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "messages": [
+                        {"role": "user", "content": f"q {n}"},
+                        {"role": "assistant", "content": f"a {n} b c d"},
+                    ]
+                }
+            )
+            + "\n"
+            for n in range(12)
+        ),
+        "utf-8",
+    )
+    assert label_bars(render_page(validate_file(path))) == []
+
+
+@pytest.mark.skipif(
+    BROWSER is None, reason="no chromium or chrome on this machine to render the page headless"
+)
+def test_a_headless_browser_renders_the_quality_section_and_label_chart(tmp_path, planted):
+    _, html = planted
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    dom = subprocess.run(
+        [BROWSER, "--headless", "--disable-gpu", "--no-sandbox", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert dom.returncode == 0, dom.stderr
+    assert len(label_bars(dom.stdout)) == len(label_bars(html)) == 4
+    assert 'id="quality"' in dom.stdout

@@ -7,6 +7,7 @@ import ast
 import pytest
 
 from ftlab.grading.exercises import EXERCISES, UnknownExercise, find
+from ftlab.grading.results import exercise_label
 from tests.paths import ROOT
 
 PRESENT = [e for e in EXERCISES if (ROOT / "exercises" / e.filename).exists()]
@@ -61,6 +62,12 @@ def test_every_stub_function_raises_not_implemented_and_the_solution_defines_it(
             f"{name} must raise NotImplementedError('...')"
         )
         assert ast.get_docstring(stub_functions[name]), f"{name} needs a docstring"
+
+
+def test_the_dataset_exercise_is_sixth_and_graded_as_data():
+    dataset = find("ex6_your_dataset")
+    assert (dataset.number, dataset.title, dataset.functions) == (6, "Your dataset", ())
+    assert exercise_label(dataset.slug) == "6. Your dataset"
 
 
 def test_at_least_the_first_two_exercises_are_present():

@@ -1,0 +1,113 @@
+"""The quality pass over a whole file: every chat example fed to each check, then their warnings.
+
+Memory stays O(examples), never O(file): per example, a few digests, lengths and line numbers,
+an interned answer shape, and (past ``similarity.EXACT_LIMIT`` examples) a 256-byte MinHash
+signature with its band keys; never the records, never a pairwise matrix.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ftlab.dataset.jsonl import read_jsonl
+from ftlab.dataset.quality import labels
+from ftlab.dataset.quality.conflicts import SameInputs, near_warnings
+from ftlab.dataset.quality.drift import Answer, FormatDrift
+from ftlab.dataset.quality.duplicates import ExactDuplicates
+from ftlab.dataset.quality.examples import chat_example
+from ftlab.dataset.quality.normalize import digest, normalize
+from ftlab.dataset.quality.outliers import Lengths
+from ftlab.dataset.quality.overlap import overlap_warnings
+from ftlab.dataset.quality.prompts import SystemPrompts
+from ftlab.dataset.quality.results import QualityReport, QualityWarning
+from ftlab.dataset.quality.secrets import SecretFinder
+from ftlab.dataset.quality.similarity import NearInputs
+
+
+@dataclass
+class Assessor:
+    """Takes a file's records one at a time (``add``) and reports on them (``report``)."""
+
+    examples: int = 0
+    _exact: ExactDuplicates = field(default_factory=ExactDuplicates)
+    _inputs: SameInputs = field(default_factory=SameInputs)
+    _near: NearInputs = field(default_factory=NearInputs)
+    _drift: FormatDrift = field(default_factory=FormatDrift)
+    _prompts: SystemPrompts = field(default_factory=SystemPrompts)
+    _lengths: Lengths = field(default_factory=Lengths)
+    _secrets: SecretFinder = field(default_factory=SecretFinder)
+
+    def add(self, line: int, record: object) -> None:
+        """Assess the record of a 1-based line (anything but a chat record is skipped)."""
+        example = chat_example(line, record)
+        if example is None:
+            return
+        self.examples += 1
+        self._exact.add(example)
+        self._inputs.add(example)
+        prompt = normalize(example.prompt)
+        self._near.add(line, prompt, digest(prompt))
+        self._drift.add(line, example.answers)
+        self._prompts.add(line, example.system)
+        self._lengths.add(line, example.prompt, example.answers)
+        self._secrets.add(example)
+
+    def report(self, validation: Sequence[object | None] | None = None) -> QualityReport:
+        """Every warning, in order of the first line each is about."""
+        usual, share = self._drift.dominant()
+        in_shape = [answer for answer in self._drift.answers if answer.shape == usual]
+        positions = labels.label_positions(usual, in_shape)
+        counts = labels.label_counts(in_shape, usual, positions[0] if positions else None)
+        last: dict[int, Answer] = {answer.line: answer for answer in self._drift.answers}
+        found: list[QualityWarning] = [
+            *self._exact.warnings(),
+            *self._inputs.warnings(last, positions),
+            *near_warnings(self._near.pairs(), last, positions),
+            *self._drift.warnings(),
+            *self._prompts.warnings(),
+            *self._lengths.warnings(),
+            *labels.imbalance_warnings(in_shape, usual, positions[0] if positions else None, counts),
+            *self._secrets.warnings(),
+        ]
+        if validation is not None:
+            found += overlap_warnings(validation, self._exact.groups, self._inputs.groups, self._near)
+        found.sort(key=lambda w: (w.lines[0] if w.lines else 0, w.code))
+        return QualityReport(
+            warnings=tuple(found),
+            examples=self.examples,
+            dominant_format=usual.describe() if usual is not None else "",
+            format_share=share,
+            system_prompts=self._prompts.distinct,
+            labels=counts,
+        )
+
+
+def assess(
+    records: Sequence[object | None], *, validation: Sequence[object | None] | None = None
+) -> QualityReport:
+    """The quality of a file's records (``records[i]`` is line i+1's parsed JSON, None when unreadable).
+
+    ``validation`` holds the records of a validation file, checked for overlap with the training
+    records. Only chat records are assessed; anything else is skipped, and this never raises.
+    """
+    assessor = Assessor()
+    for index, record in enumerate(records):
+        if record is not None:
+            assessor.add(index + 1, record)
+    return assessor.report(validation)
+
+
+def assess_file(
+    path: str | os.PathLike[str], *, validation: str | os.PathLike[str] | None = None
+) -> QualityReport:
+    """The quality of a JSONL file's records (lines that do not parse are skipped)."""
+    assessor = Assessor()
+    for line in read_jsonl(path):
+        if line.parsed:
+            assessor.add(line.number, line.record)
+    held_out = None
+    if validation is not None:
+        held_out = [line.record if line.parsed else None for line in read_jsonl(validation)]
+    return assessor.report(held_out)

@@ -1,0 +1,120 @@
+"""MinHash signatures of many inputs at once, and their LSH band collisions, in numpy.
+
+The signatures are datasketch's (its ``affine32`` scheme: the MurmurHash3 finaliser, then 64
+permutations ``a * h + b mod 2**32``, with datasketch's own ``a`` and ``b``), computed a batch of
+inputs at a time rather than one ``MinHash`` object each, and the bands are compared by sorting
+rather than through ``MinHashLSH`` (whose in-memory buckets are a Python set each, kilobytes per
+example). Memory: 64 x 4 bytes of signature and 16 x 8 bytes of band keys per input.
+datasketch and numpy are imported only when this module is, which the quality pass does only
+for a file with more than ``similarity.EXACT_LIMIT`` examples.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+from datasketch import MinHash  # type: ignore[import-untyped]
+
+NUM_PERM = 64
+#: 16 bands of 4 rows: a pair with Jaccard 0.8 collides in some band with probability 0.9998.
+BANDS, ROWS = 16, 4
+#: A run of more inputs than this in one bucket is paired only neighbour to neighbour.
+RUN_LIMIT = 32
+_MASK = np.uint64(0xFFFFFFFF)
+_PRIMES = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xC2B2AE3D))
+
+
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    template = MinHash(num_perm=NUM_PERM, scheme="affine32")
+    a, b = template.permutations
+    return a.astype(np.uint32), b.astype(np.uint32)
+
+
+_A, _B = _permutations()
+_WORDS: dict[str, int] = {}
+
+
+def word_hashes(words: Sequence[str]) -> np.ndarray:
+    """A 32-bit CRC of each word (cached: a file's vocabulary repeats)."""
+    if len(_WORDS) > 1_000_000:
+        _WORDS.clear()
+    out = []
+    for word in words:
+        value = _WORDS.get(word)
+        if value is None:
+            value = _WORDS[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
+        out.append(value)
+    return np.array(out, dtype=np.uint64)
+
+
+def shingle_hashes(words: Sequence[str], size: int) -> np.ndarray:
+    """One 32-bit hash per ``size``-word shingle (the whole text as one when it is shorter)."""
+    hashes = word_hashes(words)
+    if len(hashes) <= size:
+        size = len(hashes)
+    count = len(hashes) - size + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for offset in range(size):
+        combined = (combined * _PRIMES[offset % 3] + hashes[offset : offset + count]) & _MASK
+    return combined.astype(np.uint32)
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser (what datasketch applies before its permutations)."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
+
+
+def signatures(batch: Sequence[np.ndarray]) -> np.ndarray:
+    """The MinHash signature (``NUM_PERM`` uint32 values) of each set of shingle hashes in ``batch``."""
+    out = np.full((len(batch), NUM_PERM), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    sizes = np.array([len(h) for h in batch])
+    filled = np.flatnonzero(sizes)
+    if not len(filled):
+        return out
+    flat = _fmix32(np.concatenate([batch[i] for i in filled.tolist()]))
+    with np.errstate(over="ignore"):
+        permuted = flat[:, None] * _A[None, :] + _B[None, :]
+    starts = np.concatenate(([0], np.cumsum(sizes[filled])[:-1]))
+    out[filled] = np.minimum.reduceat(permuted, starts, axis=0)
+    return out
+
+
+def band_keys(signature: np.ndarray) -> np.ndarray:
+    """One 64-bit key per band of each signature (``BANDS`` columns)."""
+    rows = signature.reshape(len(signature), BANDS, ROWS).astype(np.uint64)
+    keys = np.zeros((len(signature), BANDS), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row in range(ROWS):
+            keys = keys * np.uint64(0x100000001B3) ^ rows[:, :, row]
+    return keys
+
+
+def candidate_pairs(keys: np.ndarray) -> Iterator[tuple[int, int]]:
+    """Index pairs ``(i, j)``, ``i < j``, whose signatures share a band key (each pair may repeat)."""
+    for band in range(keys.shape[1]):
+        column = keys[:, band]
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        edges = np.flatnonzero(np.diff(ordered)) + 1
+        for run in np.split(order, edges):
+            if len(run) < 2:
+                continue
+            if len(run) > RUN_LIMIT:
+                yield from zip(run[:-1].tolist(), run[1:].tolist(), strict=True)
+                continue
+            members = sorted(run.tolist())
+            for k, first in enumerate(members):
+                for second in members[k + 1 :]:
+                    yield first, second
+
+
+def similarity(signature: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The estimated Jaccard similarity of the signatures at ``first[k]`` and ``second[k]``."""
+    result: np.ndarray = (signature[first] == signature[second]).mean(axis=1)
+    return result

@@ -1,0 +1,91 @@
+"""System prompts: how many distinct ones a file has, and the lines whose prompt is not the usual one.
+
+Prompts are compared normalised (whitespace and case ignored). An example without a system
+prompt, in a file where most have one, differs too. Kept: a digest and the lines per distinct
+prompt, and the text of the first ``KEPT_TEXTS`` distinct prompts (to say how they differ).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from ftlab.dataset.quality.lines import subject
+from ftlab.dataset.quality.normalize import digest, normalize
+from ftlab.dataset.quality.results import SYSTEM_PROMPT, QualityWarning
+from ftlab.dataset.wording import printable
+
+KEPT_TEXTS = 50
+_NONE = b""
+_QUOTE = 60
+
+
+@dataclass
+class SystemPrompts:
+    """Groups examples by their system prompt (``add``); ``warnings`` names the lines that differ."""
+
+    _lines: dict[bytes, list[int]] = field(default_factory=dict)
+    _texts: dict[bytes, str] = field(default_factory=dict)
+
+    def add(self, line: int, system: str | None) -> None:
+        key = _NONE if system is None else digest(normalize(system))
+        if key not in self._lines and system is not None and len(self._texts) < KEPT_TEXTS:
+            self._texts[key] = system
+        self._lines.setdefault(key, []).append(line)
+
+    @property
+    def distinct(self) -> int:
+        """How many distinct system prompts (an example without one is not counted)."""
+        return len(self._lines) - (_NONE in self._lines)
+
+    def warnings(self) -> list[QualityWarning]:
+        if len(self._lines) < 2:
+            return []
+        usual = max(self._lines, key=lambda key: (len(self._lines[key]), key != _NONE))
+        count = len(self._lines[usual])
+        found = []
+        for key, lines in self._lines.items():
+            if key == usual:
+                continue
+            how = self._how(key, usual)
+            found.append(
+                QualityWarning(
+                    SYSTEM_PROMPT,
+                    tuple(lines),
+                    f"{subject(lines, *how)}, unlike the usual system prompt on {count} lines: the model "
+                    "learns to answer the prompt it is trained with; use the same one everywhere",
+                )
+            )
+        return found
+
+    def _how(self, key: bytes, usual: bytes) -> tuple[str, str]:
+        if key == _NONE:
+            what = "no system prompt"
+        elif usual == _NONE:
+            what = "a system prompt"
+        else:
+            text, usual_text = self._texts.get(key), self._texts.get(usual)
+            what = "another system prompt"
+            if text is not None and usual_text is not None:
+                what += f", which {word_difference(text, usual_text)}"
+        return f"has {what}", f"have {what}"
+
+
+def word_difference(text: str, usual: str) -> str:
+    """Where ``text`` first differs from ``usual``, in words: 'says "…" where the usual says "…"'."""
+    mine, theirs = text.split(), usual.split()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        said = _quote(" ".join(mine[i1:i2]))
+        usual_said = _quote(" ".join(theirs[j1:j2]))
+        if tag == "insert":
+            return f"first differs in lacking {usual_said}"
+        if tag == "delete":
+            return f"first differs in adding {said}"
+        return f"first differs in saying {said} where the usual one says {usual_said}"
+    return "differs only in case or spacing"
+
+
+def _quote(text: str) -> str:
+    return f'"{printable(text, _QUOTE)}"'

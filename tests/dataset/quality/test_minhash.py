@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import numpy as np
+from datasketch import MinHash
+
+from ftlab.dataset.quality import minhash
+
+
+def test_signatures_are_datasketchs_minhash_of_the_same_hashes():
+    words = "the quick brown fox jumps over the lazy dog and runs away".split()
+    hashes = minhash.shingle_hashes(words, 3)
+    expected = MinHash(num_perm=minhash.NUM_PERM, scheme="affine32", hashfunc=int)
+    expected.update_batch([int(h) for h in hashes])
+    assert (minhash.signatures([hashes])[0] == expected.hashvalues).all()
+
+
+def test_a_batch_gives_each_input_its_own_signature_and_an_empty_one_the_maximum():
+    first = minhash.shingle_hashes("a b c d".split(), 3)
+    second = minhash.shingle_hashes("x y z w".split(), 3)
+    batch = minhash.signatures([first, np.zeros(0, dtype=np.uint32), second])
+    assert (batch[0] == minhash.signatures([first])[0]).all()
+    assert (batch[1] == 0xFFFFFFFF).all()
+    assert (batch[2] == minhash.signatures([second])[0]).all()
+
+
+def test_equal_signatures_collide_in_every_band_and_are_fully_similar():
+    hashes = minhash.shingle_hashes("one two three four five".split(), 3)
+    signature = minhash.signatures([hashes, hashes, minhash.shingle_hashes("six seven eight".split(), 3)])
+    pairs = set(minhash.candidate_pairs(minhash.band_keys(signature)))
+    assert pairs == {(0, 1)}
+    assert minhash.similarity(signature, np.array([0]), np.array([1])).tolist() == [1.0]
+
+
+def test_a_crowded_bucket_is_paired_neighbour_to_neighbour_not_all_pairs():
+    hashes = minhash.shingle_hashes("same words in every input".split(), 3)
+    signature = minhash.signatures([hashes] * (minhash.RUN_LIMIT + 5))
+    pairs = set(minhash.candidate_pairs(minhash.band_keys(signature)))
+    assert len(pairs) == minhash.RUN_LIMIT + 4

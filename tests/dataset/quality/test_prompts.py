@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from ftlab.dataset.quality.prompts import SystemPrompts, word_difference
+from ftlab.dataset.quality.results import SYSTEM_PROMPT
+
+
+def test_prompts_are_counted_ignoring_case_and_spacing_and_a_missing_one_is_not_a_prompt():
+    prompts = SystemPrompts()
+    for line, system in enumerate(["Be brief.", "be  BRIEF.", None, "Be kind."], start=1):
+        prompts.add(line, system)
+    assert prompts.distinct == 2
+
+
+def test_each_other_prompt_is_one_warning_naming_its_lines_and_how_it_differs():
+    prompts = SystemPrompts()
+    for line, system in enumerate(["Reply in three lines."] * 3 + [None, "Reply in two lines.", None], 1):
+        prompts.add(line, system)
+    warnings = prompts.warnings()
+    assert [(w.code, w.lines) for w in warnings] == [(SYSTEM_PROMPT, (4, 6)), (SYSTEM_PROMPT, (5,))]
+    assert warnings[0].message.startswith("Lines 4 and 6 have no system prompt, unlike the usual")
+    assert 'saying "two" where the usual one says "three"' in warnings[1].message
+
+
+def test_one_prompt_everywhere_is_no_warning():
+    prompts = SystemPrompts()
+    prompts.add(1, "A")
+    prompts.add(2, "a")
+    assert prompts.warnings() == []
+
+
+def test_a_word_difference_says_what_was_added_or_left_out():
+    assert word_difference("a b c", "a c") == 'first differs in adding "b"'
+    assert word_difference("a c", "a b c") == 'first differs in lacking "b"'
+    assert word_difference("a  b", "a b") == "differs only in case or spacing"
