@@ -115,8 +115,9 @@ def run_in_workers(
                 index, (function, kwargs) = pending.pop(0)
                 receiver, sender = context.Pipe(duplex=False)
                 process = context.Process(target=_work, args=(sender, function, kwargs), daemon=True)
-                running[index] = (process, receiver, time.monotonic() + budget)
+                running[index] = (process, receiver, float("inf"))  # stopped with the rest if interrupted
                 process.start()
+                running[index] = (process, receiver, time.monotonic() + budget)  # once it runs
                 sender.close()
             _collect(running, budget, done)
     finally:
