@@ -215,6 +215,7 @@ def _submission(graded: Graded, visibility: str, hidden_visibility: str) -> dict
     """One submission in the class's ``results.json``."""
     return {
         "name": graded.name,
+        "path": graded.source,
         "status": graded.status,
         "message": graded.message,
         "results": gradescope(graded, visibility=visibility, hidden_visibility=hidden_visibility),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ftlab.classroom.adjustments import AdjustmentError, Adjustments, load_adjustments
+if TYPE_CHECKING:  # the classroom (and pytest under it) loads only when --adjust is given
+    from ftlab.classroom.adjustments import Adjustments
 
 HELP = (
     "a CSV of manual adjustments (submission, check or exercise, points, reason), applied to every "
@@ -14,6 +16,8 @@ HELP = (
 
 
 def _argument(text: str) -> Adjustments:
+    from ftlab.classroom.adjustments import AdjustmentError, load_adjustments
+
     try:
         return load_adjustments(Path(text))
     except AdjustmentError as error:

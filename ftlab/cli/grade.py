@@ -16,11 +16,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ftlab.cli.adjustments import add_adjustments_option
 from ftlab.cli.arguments import Subcommands, number
 from ftlab.errors import ExitCode
 from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT
 
 if TYPE_CHECKING:
+    from ftlab.classroom.adjustments import Adjustments
     from ftlab.classroom.ledger import Ledger
     from ftlab.classroom.runner import Graded
     from ftlab.grading.isolation.sandbox import Sandbox
@@ -59,6 +61,7 @@ def add_grade_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
         "--graders", default=None, metavar="DIR", help="the grader suites (default: ./graders)"
     )
     _add_limits(parser)
+    add_adjustments_option(parser)
     sandbox = parser.add_mutually_exclusive_group()
     sandbox.add_argument(
         "--sandbox",
@@ -216,12 +219,12 @@ def _grade(args: argparse.Namespace) -> int:
     except Interrupted as stop:
         done = [n for n in ledger.load() if n in names]
         stop.summary = f"{len(done)} of {len(names)} submissions graded"
-        _report(ledger, sandbox.describe(), args.logs, names, quiet=True)
+        _report(ledger, sandbox.describe(), args, names, quiet=True)
         raise
     for graded in results:  # those not graded now list every check at zero
         if graded.status != "graded":
             ledger.save(graded, own_folder=in_class)
-    return _report(ledger, sandbox.describe(), args.logs, names)
+    return _report(ledger, sandbox.describe(), args, names)
 
 
 def _sandbox(args: argparse.Namespace) -> Sandbox | None:
@@ -242,15 +245,17 @@ def _sandbox(args: argparse.Namespace) -> Sandbox | None:
     return sandbox
 
 
-def _report(ledger: Ledger, sandbox: str, logs: bool, names: set[str], *, quiet: bool = False) -> int:
-    """Write the class reports from every record in ``--out``; the exit status for the submissions named."""
+def _report(
+    ledger: Ledger, sandbox: str, args: argparse.Namespace, names: set[str], *, quiet: bool = False
+) -> int:
+    """Write the class reports from every record in ``--out`` (``--adjust`` applied); the exit status."""
     from ftlab.classroom.batch import fill_blank_boards
     from ftlab.classroom.ledger import ordered
 
     out = ledger.out
     everyone = ordered(ledger.load().values())
     fill_blank_boards(everyone, None)
-    _write_class(everyone, out, sandbox=sandbox, logs=logs)
+    _write_class(everyone, out, sandbox=sandbox, logs=args.logs, adjustments=args.adjust)
     mine = [g for g in everyone if g.name in names]
     not_graded = [r for r in mine if r.status != "graded"]
     graded = f"{len(mine) - len(not_graded)} of {len(names)} submissions graded"
@@ -263,13 +268,15 @@ def _report(ledger: Ledger, sandbox: str, logs: bool, names: set[str], *, quiet:
     return ExitCode.FAILED if not_graded or len(mine) < len(names) else ExitCode.OK
 
 
-def _write_class(results: Sequence[Graded], out: Path, *, sandbox: str, logs: bool) -> None:
+def _write_class(
+    results: Sequence[Graded], out: Path, *, sandbox: str, logs: bool, adjustments: Adjustments | None
+) -> None:
     from ftlab.classroom.exports import write_reports
 
     if len(results) > 1:  # a class: one student's reports at the top would be stale
         for stale in ("feedback.md", "classroom.json"):
             (out / stale).unlink(missing_ok=True)
-    write_reports(results, out, sandbox=sandbox, logs=logs)
+    write_reports(results, out, sandbox=sandbox, logs=logs, adjustments=adjustments)
 
 
 def _merge(args: argparse.Namespace) -> int:
@@ -286,4 +293,4 @@ def _merge(args: argparse.Namespace) -> int:
     for graded in results:
         ledger.save(graded, own_folder=len(results) > 1)
     ledger.sandbox = sandbox
-    return _report(ledger, sandbox, args.logs, {g.name for g in results})
+    return _report(ledger, sandbox, args, {g.name for g in results})
