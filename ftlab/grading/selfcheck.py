@@ -106,7 +106,7 @@ def check(
         args = [
             str(grader),
             "--impl",
-            str(folder),
+            str(folder if exercise.functions else folder.parent / "exercises"),  # ex6 grades files
             "--ftlab-json",
             str(board),
             "-p",

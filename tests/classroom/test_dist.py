@@ -66,7 +66,7 @@ def test_pytest_exercises_runs_in_the_distribution_without_the_hidden_checks(dis
     assert checks and all(c["visibility"] == "visible" and c["points"] == 0 for c in checks)
     solved = tmp_path / "solved"
     shutil.copytree(dist, solved)
-    for path in (ROOT / "solutions").glob("ex*.py"):
+    for path in [*(ROOT / "solutions").glob("ex*.py"), *(ROOT / "solutions").glob("my_dataset*.jsonl")]:
         shutil.copy(path, solved / "exercises" / path.name)
     done = _pytest(solved)
     assert done.returncode == 0, done.stdout[-2000:]
