@@ -33,7 +33,7 @@ from ftlab.dataset.quality.assessment import Assessor  # noqa: E402
 from ftlab.tokens.counting import encoding_for_model  # noqa: E402
 
 #: The stated memory bound of the quality pass, per example (see ftlab/dataset/quality/assessment.py).
-BOUND_BYTES = 1_000
+BOUND_BYTES = 2_000
 TARGET = 0.5
 
 
