@@ -17,7 +17,6 @@ from ftlab.dataset.quality.conflicts import SameInputs, near_warnings
 from ftlab.dataset.quality.drift import Answer, FormatDrift
 from ftlab.dataset.quality.duplicates import ExactDuplicates
 from ftlab.dataset.quality.examples import chat_example
-from ftlab.dataset.quality.normalize import digest, normalize
 from ftlab.dataset.quality.outliers import Lengths
 from ftlab.dataset.quality.overlap import overlap_warnings
 from ftlab.dataset.quality.prompts import SystemPrompts
@@ -47,10 +46,9 @@ class Assessor:
         self.examples += 1
         self._exact.add(example)
         self._inputs.add(example)
-        prompt = normalize(example.prompt)
-        self._near.add(line, prompt, digest(prompt))
+        self._near.add(line, example.prompt_words, example.prompt_key)
         self._drift.add(line, example.answers)
-        self._prompts.add(line, example.system)
+        self._prompts.add(line, example.system, example.system_key)
         self._lengths.add(line, example.prompt, example.answers)
         self._secrets.add(example)
 
@@ -72,7 +70,7 @@ class Assessor:
             *self._secrets.warnings(),
         ]
         if validation is not None:
-            found += overlap_warnings(validation, self._exact.groups, self._inputs.groups, self._near)
+            found += overlap_warnings(validation, self._exact, self._inputs, self._near)
         found.sort(key=lambda w: (w.lines[0] if w.lines else 0, w.code))
         return QualityReport(
             warnings=tuple(found),

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from ftlab.dataset.quality.drift import Answer
 from ftlab.dataset.quality.examples import ChatExample
 from ftlab.dataset.quality.lines import line_list
-from ftlab.dataset.quality.normalize import digest, normalize
 from ftlab.dataset.quality.results import CONFLICT, NEAR_DUPLICATE, QualityWarning
 from ftlab.dataset.quality.similarity import THRESHOLD, NearPair
 from ftlab.dataset.wording import printable
@@ -23,20 +22,25 @@ from ftlab.dataset.wording import printable
 RULE = f"Jaccard similarity ≥ {THRESHOLD} over 3-word shingles"
 
 
-def input_key(example: ChatExample) -> bytes:
-    """Equal for examples whose system prompt and input are equal once normalised."""
-    return digest(f"{normalize(example.system or '')}\x00{normalize(example.prompt)}")
-
-
 @dataclass
 class SameInputs:
     """Groups examples by input (``add``); ``warnings`` names the groups answered differently."""
 
-    groups: dict[bytes, dict[bytes, list[int]]] = field(default_factory=dict)
+    first: dict[int, tuple[int, int]] = field(default_factory=dict)
+    groups: dict[int, dict[int, list[int]]] = field(default_factory=dict)
 
     def add(self, example: ChatExample) -> None:
-        answers = self.groups.setdefault(input_key(example), {})
-        answers.setdefault(digest(normalize(example.answer)), []).append(example.line)
+        seen = self.first.setdefault(example.input_key, (example.answer_key, example.line))
+        if seen[1] == example.line:
+            return
+        answers = self.groups.setdefault(example.input_key, {seen[0]: [seen[1]]})
+        answers.setdefault(example.answer_key, []).append(example.line)
+
+    def lines_of(self, key: int) -> list[int]:
+        """The lines of the examples with this input digest (empty when none)."""
+        if key in self.groups:
+            return sorted(line for group in self.groups[key].values() for line in group)
+        return [self.first[key][1]] if key in self.first else []
 
     def warnings(self, last: Mapping[int, Answer], positions: Sequence[int]) -> list[QualityWarning]:
         found = []

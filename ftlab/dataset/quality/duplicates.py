@@ -11,16 +11,24 @@ from ftlab.dataset.quality.results import DUPLICATE, QualityWarning
 
 @dataclass
 class ExactDuplicates:
-    """Groups examples by the digest of their normalised messages (16 bytes and a line each)."""
+    """Groups examples by the digest of their normalised messages: a digest and a line each, and a
+    list only for a digest seen twice."""
 
-    groups: dict[bytes, list[int]] = field(default_factory=dict)
+    first: dict[int, int] = field(default_factory=dict)
+    repeats: dict[int, list[int]] = field(default_factory=dict)
 
     def add(self, example: ChatExample) -> None:
-        self.groups.setdefault(example.key, []).append(example.line)
+        line = self.first.setdefault(example.key, example.line)
+        if line != example.line:
+            self.repeats.setdefault(example.key, [line]).append(example.line)
+
+    def lines_of(self, key: int) -> list[int]:
+        """The lines of the examples with this digest (empty when none)."""
+        return self.repeats.get(key) or ([self.first[key]] if key in self.first else [])
 
     def warnings(self) -> list[QualityWarning]:
         found = []
-        for lines in self.groups.values():
+        for lines in self.repeats.values():
             if len(lines) > 1:
                 found.append(
                     QualityWarning(

@@ -5,31 +5,72 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
-from ftlab.dataset.quality.normalize import digest, normalize
+from ftlab.dataset.quality.normalize import digest, normalize, normalized_words
 
 _SYSTEM_ROLES = ("system", "developer")
+#: System prompts repeat from line to line: their digests are remembered (up to this many).
+_SYSTEM_CACHE = 64
+_system_keys: dict[str, int] = {}
+#: The system key of an example without a system prompt (no text hashes to -1).
+NO_SYSTEM = -1
 
 
 @dataclass(frozen=True)
 class ChatExample:
-    """One chat example: its line, system prompt (or None), input text and assistant answers."""
+    """One chat example: its line, system prompt (or None), input text and assistant answers.
+
+    Its keys are 64-bit digests, equal for examples (or their parts) equal once normalised.
+    """
 
     line: int
     system: str | None
     prompt: str
     answers: tuple[str, ...]
-    key: bytes
 
     @property
     def answer(self) -> str:
         """The last assistant answer (the one the input leads to), or "" when there is none."""
         return self.answers[-1] if self.answers else ""
 
-    @property
-    def length(self) -> int:
-        """Characters of the input and answers together."""
-        return len(self.prompt) + sum(len(a) for a in self.answers)
+    @cached_property
+    def prompt_words(self) -> list[str]:
+        return normalized_words(self.prompt)
+
+    @cached_property
+    def normalized_prompt(self) -> str:
+        return " ".join(self.prompt_words)
+
+    @cached_property
+    def prompt_key(self) -> int:
+        return digest(self.normalized_prompt)
+
+    @cached_property
+    def system_key(self) -> int:
+        """``NO_SYSTEM`` without a system prompt."""
+        if self.system is None:
+            return NO_SYSTEM
+        key = _system_keys.get(self.system)
+        if key is None:
+            if len(_system_keys) >= _SYSTEM_CACHE:
+                _system_keys.clear()
+            key = _system_keys[self.system] = digest(normalize(self.system))
+        return key
+
+    @cached_property
+    def input_key(self) -> int:
+        """Equal for examples whose system prompt and input are equal once normalised."""
+        return digest((self.system_key, self.normalized_prompt))
+
+    @cached_property
+    def answer_key(self) -> int:
+        return digest(normalize(self.answer))
+
+    @cached_property
+    def key(self) -> int:
+        """The whole example: system prompt, input (earlier answers and tool calls too) and answer."""
+        return digest((self.system_key, self.prompt_key, self.answer_key))
 
 
 def chat_example(line: int, record: object) -> ChatExample | None:
@@ -42,7 +83,6 @@ def chat_example(line: int, record: object) -> ChatExample | None:
     system: str | None = None
     prompt: list[str] = []
     answers: list[str] = []
-    whole: list[str] = []
     last_answer = _last_answer(messages)
     for index, message in enumerate(messages):
         if not isinstance(message, Mapping):
@@ -50,7 +90,6 @@ def chat_example(line: int, record: object) -> ChatExample | None:
         role = message.get("role")
         role = role if isinstance(role, str) else ""
         text = content_text(message)
-        whole.append(f"{role}\x01{normalize(text)}")
         if role in _SYSTEM_ROLES:
             system = text if system is None else system
         elif role == "assistant":
@@ -61,7 +100,7 @@ def chat_example(line: int, record: object) -> ChatExample | None:
                 prompt.append(text)
         elif index < last_answer or last_answer < 0:
             prompt.append(text)
-    return ChatExample(line, system, "\n".join(prompt), tuple(answers), digest("\x00".join(whole)))
+    return ChatExample(line, system, "\n".join(prompt), tuple(answers))
 
 
 def _last_answer(messages: list[object]) -> int:

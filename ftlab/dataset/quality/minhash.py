@@ -38,15 +38,15 @@ _WORDS: dict[str, int] = {}
 
 def word_hashes(words: Sequence[str]) -> np.ndarray:
     """A 32-bit CRC of each word (cached: a file's vocabulary repeats)."""
-    if len(_WORDS) > 1_000_000:
-        _WORDS.clear()
-    out = []
-    for word in words:
-        value = _WORDS.get(word)
-        if value is None:
-            value = _WORDS[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
-        out.append(value)
-    return np.array(out, dtype=np.uint64)
+    try:
+        return np.array(list(map(_WORDS.__getitem__, words)), dtype=np.uint64)
+    except KeyError:
+        if len(_WORDS) > 1_000_000:
+            _WORDS.clear()
+        for word in words:
+            if word not in _WORDS:
+                _WORDS[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
+        return np.array(list(map(_WORDS.__getitem__, words)), dtype=np.uint64)
 
 
 def shingle_hashes(words: Sequence[str], size: int) -> np.ndarray:
@@ -79,9 +79,10 @@ def signatures(batch: Sequence[np.ndarray]) -> np.ndarray:
         return out
     flat = _fmix32(np.concatenate([batch[i] for i in filled.tolist()]))
     with np.errstate(over="ignore"):
-        permuted = flat[:, None] * _A[None, :] + _B[None, :]
+        permuted = np.multiply.outer(_A, flat)  # one row per permutation: reduceat runs along rows
+        permuted += _B[:, None]
     starts = np.concatenate(([0], np.cumsum(sizes[filled])[:-1]))
-    out[filled] = np.minimum.reduceat(permuted, starts, axis=0)
+    out[filled] = np.minimum.reduceat(permuted, starts, axis=1).T
     return out
 
 
@@ -101,10 +102,11 @@ def candidate_pairs(keys: np.ndarray) -> Iterator[tuple[int, int]]:
         column = keys[:, band]
         order = np.argsort(column, kind="stable")
         ordered = column[order]
-        edges = np.flatnonzero(np.diff(ordered)) + 1
-        for run in np.split(order, edges):
-            if len(run) < 2:
-                continue
+        same = np.flatnonzero(ordered[1:] == ordered[:-1])  # i: ordered[i] == ordered[i + 1]
+        if not len(same):
+            continue
+        for positions in np.split(same, np.flatnonzero(np.diff(same) != 1) + 1):
+            run = order[positions[0] : positions[-1] + 2]
             if len(run) > RUN_LIMIT:
                 yield from zip(run[:-1].tolist(), run[1:].tolist(), strict=True)
                 continue

@@ -8,20 +8,20 @@ not learning. The warning's lines are training lines; the validation lines are i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from ftlab.dataset.quality.conflicts import RULE, input_key
+from ftlab.dataset.quality.conflicts import RULE, SameInputs
+from ftlab.dataset.quality.duplicates import ExactDuplicates
 from ftlab.dataset.quality.examples import chat_example
 from ftlab.dataset.quality.lines import line_list
-from ftlab.dataset.quality.normalize import digest, normalize
 from ftlab.dataset.quality.results import OVERLAP, QualityWarning
 from ftlab.dataset.quality.similarity import NearInputs, cross_pairs
 
 
 def overlap_warnings(
     validation: Sequence[object | None],
-    same_examples: Mapping[bytes, list[int]],
-    same_inputs: Mapping[bytes, Mapping[bytes, list[int]]],
+    same_examples: ExactDuplicates,
+    same_inputs: SameInputs,
     near: NearInputs,
 ) -> list[QualityWarning]:
     """One warning per validation example found in the training file (exactly, by input, or nearly)."""
@@ -31,17 +31,15 @@ def overlap_warnings(
         example = chat_example(index + 1, record) if record is not None else None
         if example is None:
             continue
-        lines = same_examples.get(example.key)
+        lines = same_examples.lines_of(example.key)
         what = "the same example as"
         if not lines:
-            by_answer = same_inputs.get(input_key(example), {})
-            lines = sorted(line for group in by_answer.values() for line in group)
+            lines = same_inputs.lines_of(example.input_key)
             what = "the same input as"
         if lines:
             found.append(_warning(example.line, lines, what))
             continue
-        text = normalize(example.prompt)
-        held.add(example.line, text, digest(text))
+        held.add(example.line, example.prompt_words, example.prompt_key)
     nearly: dict[int, list[int]] = {}
     for pair in cross_pairs(near, held):
         nearly.setdefault(pair.second, []).append(pair.first)

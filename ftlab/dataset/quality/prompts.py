@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from ftlab.dataset.quality.examples import NO_SYSTEM
 from ftlab.dataset.quality.lines import subject
-from ftlab.dataset.quality.normalize import digest, normalize
 from ftlab.dataset.quality.results import SYSTEM_PROMPT, QualityWarning
 from ftlab.dataset.wording import printable
 
 KEPT_TEXTS = 50
-_NONE = b""
+_NONE = NO_SYSTEM
 _QUOTE = 60
 
 
@@ -24,11 +24,11 @@ _QUOTE = 60
 class SystemPrompts:
     """Groups examples by their system prompt (``add``); ``warnings`` names the lines that differ."""
 
-    _lines: dict[bytes, list[int]] = field(default_factory=dict)
-    _texts: dict[bytes, str] = field(default_factory=dict)
+    _lines: dict[int, list[int]] = field(default_factory=dict)
+    _texts: dict[int, str] = field(default_factory=dict)
 
-    def add(self, line: int, system: str | None) -> None:
-        key = _NONE if system is None else digest(normalize(system))
+    def add(self, line: int, system: str | None, key: int) -> None:
+        """Note a line's system prompt (None if none) and its normalised digest (``NO_SYSTEM`` if none)."""
         if key not in self._lines and system is not None and len(self._texts) < KEPT_TEXTS:
             self._texts[key] = system
         self._lines.setdefault(key, []).append(line)
@@ -58,7 +58,7 @@ class SystemPrompts:
             )
         return found
 
-    def _how(self, key: bytes, usual: bytes) -> tuple[str, str]:
+    def _how(self, key: int, usual: int) -> tuple[str, str]:
         if key == _NONE:
             what = "no system prompt"
         elif usual == _NONE:

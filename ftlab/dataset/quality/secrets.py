@@ -27,64 +27,64 @@ _KINDS = {
     "email": "an e-mail address",
     "phone": "a phone number",
 }
-_PATTERN = re.compile(
+_KEYS = re.compile(
     r"(?P<openai>\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,})"
     r"|(?P<aws>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)"
     r"|(?P<github>\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}))"
     r"|(?P<slack>\bxox[abposr]-[A-Za-z0-9\-]{10,})"
     r"|(?P<google>\bAIza[0-9A-Za-z_\-]{35})"
     r"|(?P<private>-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----)"
-    r"|(?P<email>\b[A-Za-z0-9._%+\-]+@(?P<domain>[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})\b)"
-    r"|(?P<phone>(?<![\w+\-./])(?:\+\d{1,3}[ .\-]?)?(?:\(\d{2,4}\)|\d{2,4})"
-    r"(?:[ .\-]\d{2,4}){2,3}(?![\w\-/.]\w))"
 )
+#: Each pattern runs only on a text that passes its cheap test.
+_MAYBE_KEY = re.compile(r"sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|AIza|PRIVATE KEY")
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})\b")
+_PHONE = re.compile(r"[0-9][0-9 .()\-]{7,}[0-9]")  # a "+" or "(" before it is taken in below
+_GLUED = re.compile(r"[\w+\-./]")
 _PLACEHOLDER = re.compile(r"example|xxxx|your|dummy|placeholder|redacted|\*{3}|\.\.\.|<", re.IGNORECASE)
 _RESERVED_DOMAINS = re.compile(
     r"(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost|local)$", re.IGNORECASE
+)
+_US_STYLE = re.compile(r"\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4}")
+_PHONE_WORDS = re.compile(
+    r"phone|call|tel\b|mobile|cell|whatsapp|sms|text me|fax|número|telefon|téléphone", re.IGNORECASE
 )
 
 
 def findings(text: str) -> Iterator[tuple[str, str]]:
     """Each real-looking secret or personal datum in ``text``: its kind's name and the match, masked."""
-    for match in _PATTERN.finditer(text):
-        kind = match.lastgroup if match.lastgroup != "domain" else "email"
-        kind = next(name for name in _KINDS if match.group(name)) if kind not in _KINDS else kind
-        found = match.group(kind)
-        if _placeholder(kind, found, match.group("domain")):
-            continue
-        if kind == "phone" and not _phone_like(found, text[max(0, match.start() - 30) : match.start()]):
-            continue
-        yield _KINDS[kind], mask(found)
+    if _MAYBE_KEY.search(text):
+        for match in _KEYS.finditer(text):
+            kind = str(match.lastgroup)
+            if kind == "private" or not _fake_key(match.group()):
+                yield _KINDS[kind], mask(match.group())
+    if "@" in text:
+        for match in _EMAIL.finditer(text):
+            if not (_RESERVED_DOMAINS.search(match.group(1)) or _PLACEHOLDER.search(match.group())):
+                yield _KINDS["email"], mask(match.group())
+    for match in _PHONE.finditer(text):
+        start, end = match.span()
+        if start and text[start - 1] in "+(":
+            start -= 1
+        glued = (start and _GLUED.match(text[start - 1])) or (end < len(text) and text[end].isalnum())
+        if not glued and _phone(text[start:end], text[max(0, start - 30) : start]):
+            yield _KINDS["phone"], mask(text[start:end])
 
 
-def _placeholder(kind: str, found: str, domain: str | None) -> bool:
-    if kind == "email":
-        return bool(domain and _RESERVED_DOMAINS.search(domain)) or bool(_PLACEHOLDER.search(found))
-    if kind == "phone":
-        return _fake_phone(found)
-    if kind == "private":
-        return False
+def _fake_key(found: str) -> bool:
     body = found.split("-", 1)[-1].split("_", 1)[-1]
     return bool(_PLACEHOLDER.search(found)) or len(set(body)) < 6
 
 
-def _fake_phone(found: str) -> bool:
+def _phone(found: str, before: str) -> bool:
+    """A run of digits is a real-looking phone number: 9 to 15 digits, not a fictional 555 one,
+    written like one (+country, US style) or after a word such as "phone" or "call"."""
     digits = re.sub(r"\D", "", found)
     if not 9 <= len(digits) <= 15 or len(set(digits)) < 4:
-        return True
+        return False
     local = digits[-10:]
-    return "555" in (local[0:3], local[3:6]) if len(local) == 10 else False
-
-
-def _phone_like(found: str, before: str) -> bool:
-    """A number is taken for a phone number by its form (+country, US style) or a word before it."""
+    if len(local) == 10 and "555" in (local[0:3], local[3:6]):
+        return False
     return bool(found.startswith("+") or _US_STYLE.fullmatch(found) or _PHONE_WORDS.search(before))
-
-
-_US_STYLE = re.compile(r"\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4}")
-_PHONE_WORDS = re.compile(
-    r"phone|call|tel\b|mobile|cell|whatsapp|sms|text me|fax|número|telefon|téléphone", re.IGNORECASE
-)
 
 
 def mask(found: str) -> str:
@@ -101,14 +101,25 @@ class SecretFinder:
     """Scans each example's text (``add``); ``warnings`` gives one warning per kind, naming its lines."""
 
     _found: dict[str, dict[int, list[str]]] = field(default_factory=dict)
+    _system: str | None = None
+    _system_found: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, example: ChatExample) -> None:
-        texts = (example.system or "", example.prompt, *example.answers)
-        for text in texts:
-            for kind, masked in findings(text):
-                seen = self._found.setdefault(kind, {}).setdefault(example.line, [])
-                if masked not in seen and len(seen) < 3:
-                    seen.append(masked)
+        found = self._in_system(example.system) + list(
+            findings("\n".join((example.prompt, *example.answers)))
+        )
+        for kind, masked in found:
+            seen = self._found.setdefault(kind, {}).setdefault(example.line, [])
+            if masked not in seen and len(seen) < 3:
+                seen.append(masked)
+
+    def _in_system(self, system: str | None) -> list[tuple[str, str]]:
+        """What a system prompt holds (remembered: the same prompt usually starts every example)."""
+        if system is None:
+            return []
+        if system != self._system:
+            self._system, self._system_found = system, list(findings(system))
+        return self._system_found
 
     def warnings(self) -> list[QualityWarning]:
         found = []

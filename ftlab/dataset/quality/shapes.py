@@ -115,12 +115,12 @@ def _value(text: str) -> Value:
 
 
 def _casing(text: str) -> str:
-    letters = [c for c in text if c.isupper() or c.islower()]
-    if not letters:
+    first = next((c for c in text if c.isupper() or c.islower()), None)
+    if first is None:
         return "none"
-    if len(letters) > 1 and all(c.isupper() for c in letters):
+    if text.isupper() and sum(c.isupper() for c in text) > 1:
         return "upper"
-    return "capital" if letters[0].isupper() else "lower"
+    return "capital" if first.isupper() else "lower"
 
 
 def difference(shape: Shape, usual: Shape) -> str:

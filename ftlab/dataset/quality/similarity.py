@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from ftlab.dataset.quality.normalize import SHINGLE_WORDS, jaccard, shingles, words
+from ftlab.dataset.quality.normalize import SHINGLE_WORDS, jaccard, shingles
 
 #: Near-duplicates: inputs whose 3-word shingle sets have at least this Jaccard similarity.
 THRESHOLD = 0.8
 #: Up to this many inputs are compared exactly, pair by pair; past it, by MinHash.
 EXACT_LIMIT = 300
-_BATCH = 2048
+#: Inputs turned into signatures at once: numpy works on (their shingles x 64) values, ~6 MB at 256.
+_BATCH = 256
 
 
 @dataclass(frozen=True, order=True)
@@ -38,15 +39,14 @@ class NearInputs:
 
     limit: int = EXACT_LIMIT
     _lines: list[int] = field(default_factory=list)
-    _keys: list[bytes] = field(default_factory=list)
+    _keys: list[int] = field(default_factory=list)
     _words: list[list[str]] | None = field(default_factory=list)
     _batch: list[Any] = field(default_factory=list)
     _signatures: list[Any] = field(default_factory=list)
     _minhash: ModuleType | None = None
 
-    def add(self, line: int, text: str, key: bytes) -> None:
-        """Note the normalised input of a line; ``key`` is equal for equal inputs (those are no pair)."""
-        found = words(text)
+    def add(self, line: int, found: list[str], key: int) -> None:
+        """Note the normalised words of a line's input; ``key`` is equal for equal inputs (no pair)."""
         if not found:
             return
         self._lines.append(line)

@@ -1,20 +1,26 @@
 from __future__ import annotations
 
+from ftlab.dataset.quality.examples import NO_SYSTEM
+from ftlab.dataset.quality.normalize import digest, normalize
 from ftlab.dataset.quality.prompts import SystemPrompts, word_difference
 from ftlab.dataset.quality.results import SYSTEM_PROMPT
+
+
+def _add(prompts: SystemPrompts, line: int, system: str | None) -> None:
+    prompts.add(line, system, NO_SYSTEM if system is None else digest(normalize(system)))
 
 
 def test_prompts_are_counted_ignoring_case_and_spacing_and_a_missing_one_is_not_a_prompt():
     prompts = SystemPrompts()
     for line, system in enumerate(["Be brief.", "be  BRIEF.", None, "Be kind."], start=1):
-        prompts.add(line, system)
+        _add(prompts, line, system)
     assert prompts.distinct == 2
 
 
 def test_each_other_prompt_is_one_warning_naming_its_lines_and_how_it_differs():
     prompts = SystemPrompts()
     for line, system in enumerate(["Reply in three lines."] * 3 + [None, "Reply in two lines.", None], 1):
-        prompts.add(line, system)
+        _add(prompts, line, system)
     warnings = prompts.warnings()
     assert [(w.code, w.lines) for w in warnings] == [(SYSTEM_PROMPT, (4, 6)), (SYSTEM_PROMPT, (5,))]
     assert warnings[0].message.startswith("Lines 4 and 6 have no system prompt, unlike the usual")
@@ -23,8 +29,8 @@ def test_each_other_prompt_is_one_warning_naming_its_lines_and_how_it_differs():
 
 def test_one_prompt_everywhere_is_no_warning():
     prompts = SystemPrompts()
-    prompts.add(1, "A")
-    prompts.add(2, "a")
+    _add(prompts, 1, "A")
+    _add(prompts, 2, "a")
     assert prompts.warnings() == []
 
 

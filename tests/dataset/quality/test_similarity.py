@@ -12,7 +12,7 @@ BASE = (
 
 
 def _add(near: NearInputs, line: int, text: str) -> None:
-    near.add(line, text, digest(text))
+    near.add(line, text.split(), digest(text))
 
 
 @pytest.mark.parametrize("limit", [300, 2], ids=["exact", "minhash"])
