@@ -78,7 +78,7 @@ def test_building_twice_gives_the_same_zip(tmp_path):
 
 
 def test_run_by_hand_the_zip_writes_valid_results_for_a_reference_upload(autograder_zip, tmp_path):
-    results = _run_by_hand(autograder_zip, tmp_path, sorted((ROOT / "solutions").glob("ex*.py")))
+    results = _run_by_hand(autograder_zip, tmp_path, sorted([*(ROOT / "solutions").glob("ex*.py"), *(ROOT / "solutions").glob("my_dataset*.jsonl")]))
     jsonschema.validate(results, GRADESCOPE_SCHEMA)
     assert results["score"] == results["max_score"] == sum(t["max_score"] for t in results["tests"]) > 0
 

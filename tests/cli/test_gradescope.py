@@ -25,7 +25,12 @@ def test_the_build_options_go_into_the_zips_config(tmp_path, capsys):
     assert main([*argv, "--visibility", "hidden"]) == 0
     with zipfile.ZipFile(out) as archive:
         config = json.loads(archive.read("kit/ftlab-gradescope.json"))
-    assert config == {"timeout": 7.0, "visibility": "hidden"}
+    assert config == {
+        "timeout": 7.0,
+        "visibility": "hidden",
+        "budget": 510.0,
+        "hidden_visibility": "after_published",
+    }
 
 
 def test_the_autograders_run_script_calls_the_run_subcommand():
