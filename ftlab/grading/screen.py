@@ -61,10 +61,14 @@ class FailingCheck:
 
 
 def failing_checks(checks: list[CheckResult]) -> list[FailingCheck]:
-    """The checks that did not pass, in run order; consecutive cases failing alike share a line."""
+    """The checks that failed, in run order; consecutive cases failing alike share a line.
+
+    Skipped checks (waiting for another check, such as exercise 6's once its file is missing) are
+    not listed: :func:`waiting` counts them in one line.
+    """
     merged: list[FailingCheck] = []
     for check in checks:
-        if check.status == "passed":
+        if check.status in ("passed", "skipped"):
             continue
         one = FailingCheck(check, 1, check.points, check.max_points)
         if merged and merged[-1].key() == one.key():
@@ -75,6 +79,15 @@ def failing_checks(checks: list[CheckResult]) -> list[FailingCheck]:
         else:
             merged.append(one)
     return merged
+
+
+def waiting(checks: list[CheckResult]) -> list[str]:
+    """One line counting the skipped checks (they run once the checks they wait for pass); or none."""
+    count = sum(1 for check in checks if check.status == "skipped")
+    if not count:
+        return []
+    were = "check was" if count == 1 else "checks were"
+    return [f"  ({count} more {were} skipped: they run once the checks above pass)"]
 
 
 def first_detail(check: CheckResult) -> str:
@@ -103,7 +116,7 @@ def next_steps(checks: list[CheckResult], *, pointer: bool = False) -> list[str]
     lines = [f"  {c.line()}" for c in failing[:NEXT_STEPS]]
     if len(failing) > NEXT_STEPS:
         lines.append(f"  ... and {len(failing) - NEXT_STEPS} more, listed above")
-    return lines + ([FULL_DETAIL] if pointer and failing else [])
+    return lines + waiting(checks) + ([FULL_DETAIL] if pointer and failing else [])
 
 
 def is_graded(report: Any, property_name: str) -> bool:

@@ -4,6 +4,7 @@ and what to fix next; pytest's per-check sections and FAILED list stay out (unle
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 import pytest
 
@@ -185,3 +186,11 @@ def test_a_project_test_failing_in_a_graded_run_keeps_its_own_failure_section(py
         ]
     )
     assert "FAILED exercises/" not in result.stdout.str()
+
+
+def test_skipped_checks_are_counted_in_one_line_not_listed_with_their_hints():
+    checks = [_check("test_a"), *(replace(_check(f"test_{n}"), status="skipped") for n in "bcd")]
+    assert next_steps(checks) == [
+        "  ex2 task 2 test_a (0/1): fix test_a",
+        "  (3 more checks were skipped: they run once the checks above pass)",
+    ]
