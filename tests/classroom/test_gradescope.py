@@ -78,7 +78,7 @@ def test_building_twice_gives_the_same_zip(tmp_path):
 
 
 def test_run_by_hand_the_zip_writes_valid_results_for_a_reference_upload(autograder_zip, tmp_path):
-    results = _run_by_hand(autograder_zip, tmp_path, sorted([*(ROOT / "solutions").glob("ex*.py"), *(ROOT / "solutions").glob("my_dataset*.jsonl")]))
+    results = _run_by_hand(autograder_zip, tmp_path, reference_upload())
     jsonschema.validate(results, GRADESCOPE_SCHEMA)
     assert results["score"] == results["max_score"] == sum(t["max_score"] for t in results["tests"]) > 0
 
@@ -170,3 +170,8 @@ def test_setup_takes_a_python_of_at_least_3_11_and_otherwise_says_which_image_to
     assert _find_python(tmp_path, "3, 11").stdout.strip() == str(tmp_path / "python3")
     assert _find_python(tmp_path, "99, 0").returncode == 1
     assert "ppa:deadsnakes/ppa" in SETUP_SH and "pick the Ubuntu 22.04 or 24.04 base image" in SETUP_SH
+
+
+def reference_upload() -> list[Path]:
+    """What a student with the reference answers uploads: the exercise files and the datasets."""
+    return sorted([*(ROOT / "solutions").glob("ex*.py"), *(ROOT / "solutions").glob("my_dataset*.jsonl")])
