@@ -212,3 +212,20 @@ def test_a_class_graded_in_three_shards_and_merged_gives_the_reports_of_one_run(
     assert _comparable(tmp_path / "merged") == _comparable(tmp_path / "one")
     summary = (tmp_path / "merged" / "summary.md").read_text(encoding="utf-8")
     assert summary == (tmp_path / "one" / "summary.md").read_text(encoding="utf-8")
+
+
+def test_one_class_run_writes_the_lms_export_the_check_table_the_class_page_and_the_similarity_report(
+    graders, tmp_path, capsys
+):
+    for name in ("ana", "ben"):
+        _write(tmp_path / "class" / f"{name}.py", RIGHT)
+    _write(tmp_path / "class" / "cid.py", "def build_example(user, assistant):\n    return []\n")
+    out = tmp_path / "out"
+    assert _grade(graders, out, str(tmp_path / "class")) == 0, capsys.readouterr().err
+    canvas = (out / "canvas.csv").read_text(encoding="utf-8")
+    assert all(f"{name},,,{name}," in canvas for name in ("ana", "ben", "cid")), canvas
+    with (out / "checks.csv").open(encoding="utf-8", newline="") as stream:
+        table = list(csv.DictReader(stream))
+    assert [row[next(iter(row))] for row in table] == ["(points possible)", "ana", "ben", "cid"]
+    assert "<svg" in (out / "class.html").read_text(encoding="utf-8")
+    assert (out / "similarity.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
