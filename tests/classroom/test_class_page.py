@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from dataclasses import replace
-
-import pytest
 
 from ftlab.classroom.class_page import bins, class_html, failed_most, histogram_svg
 from ftlab.classroom.runner import Graded
+from tests.browser import needs_browser, rendered_dom
 from tests.classroom.sample_results import alice, the_class
 
 
@@ -56,30 +53,12 @@ def test_an_empty_histogram_has_bars_of_height_zero():
     assert "0 submissions graded" in class_html([Graded("x", "x", "malformed")])
 
 
-BROWSER = next(
-    (
-        shutil.which(name)
-        for name in ("chromium", "chromium-headless-shell", "chromium-browser", "google-chrome", "chrome")
-        if shutil.which(name)
-    ),
-    None,
-)
-
-
-@pytest.mark.skipif(
-    BROWSER is None, reason="no chromium or chrome on this machine to render the page headless"
-)
+@needs_browser
 def test_a_headless_browser_renders_the_histogram(tmp_path):
     page = tmp_path / "class.html"
     page.write_text(class_html([alice(), alice(), *the_class()]), encoding="utf-8")
-    dom = subprocess.run(
-        [BROWSER, "--headless", "--disable-gpu", "--no-sandbox", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert dom.returncode == 0, dom.stderr
-    assert len(_bars(dom.stdout)) == len(_bars(page.read_text(encoding="utf-8"))) > 10
+    dom = rendered_dom(page)
+    assert len(_bars(dom)) == len(_bars(page.read_text(encoding="utf-8"))) > 10
 
 
 def test_the_cases_of_one_parametrized_check_count_once_per_submission():

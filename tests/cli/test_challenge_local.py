@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from ftlab.course.triage import PROMPT
 from ftlab.errors import ExitCode
 from ftlab.lora.extra import MODULES
 from tests import tiny_lm
+from tests.extras import without
 from tests.paths import DATA
 
 TRAIN, HELDOUT, HANDBOOK = (
@@ -131,10 +130,7 @@ def test_a_rerun_with_a_new_prompt_asks_again_but_takes_the_fine_tune_from_the_c
 def test_without_the_extra_it_exits_2_with_the_install_line(
     missing: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in MODULES:  # what is installed is imported first: transformers decides at import time
-        if name != missing and importlib.util.find_spec(name) is not None:  # whether accelerate is there
-            importlib.import_module(name)
-    monkeypatch.setitem(sys.modules, missing, None)  # makes `import <missing>` fail, installed or not
+    without(missing, monkeypatch)
 
     code = _run("--local-model", "HuggingFaceTB/SmolLM2-135M-Instruct", "--cache", str(tmp_path / "cache"))
 

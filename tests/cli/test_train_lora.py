@@ -15,6 +15,7 @@ from ftlab.cli.train_lora import add_train_lora_parser
 from ftlab.errors import ExitCode
 from ftlab.lora.extra import MODULES
 from tests import tiny_lm
+from tests.extras import without
 
 RECORDS = [
     tiny_lm.record(
@@ -43,10 +44,7 @@ def extra() -> None:
 def test_without_the_extra_the_command_says_how_to_install_it_and_exits_2(
     missing: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in MODULES:  # what is installed is imported first: transformers decides at import time
-        if name != missing and importlib.util.find_spec(name) is not None:  # whether accelerate is there
-            importlib.import_module(name)
-    monkeypatch.setitem(sys.modules, missing, None)  # makes `import <missing>` fail, installed or not
+    without(missing, monkeypatch)
 
     code = _run(str(tmp_path / "train.jsonl"), "--model", "m", "--out", str(tmp_path / "adapter"))
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from html.parser import HTMLParser
 
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from ftlab.dataset.stats import Distribution
 from ftlab.dataset.validation import validate_file
 from ftlab.dataset.webpage import histogram_svg, render_page
+from tests.browser import needs_browser, rendered_dom
 from tests.paths import DATA
 
 
@@ -109,32 +108,14 @@ def test_one_value_is_one_bar():
     assert (bar["data-low"], bar["data-high"], bar["data-count"]) == ("42", "42", "5")
 
 
-BROWSER = next(
-    (
-        shutil.which(name)
-        for name in ("chromium", "chromium-headless-shell", "chromium-browser", "google-chrome", "chrome")
-        if shutil.which(name)
-    ),
-    None,
-)
-
-
-@pytest.mark.skipif(
-    BROWSER is None, reason="no chromium or chrome on this machine to render the page headless"
-)
+@needs_browser
 def test_a_headless_browser_renders_the_histogram(tmp_path):
     page = tmp_path / "report.html"
     page.write_text(
         render_page(validate_file(DATA / "support_tickets.jsonl", model="gpt-4o-mini")), encoding="utf-8"
     )
-    dom = subprocess.run(
-        [BROWSER, "--headless", "--disable-gpu", "--no-sandbox", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert dom.returncode == 0, dom.stderr
-    assert len(bars(dom.stdout)) == len(bars(page.read_text(encoding="utf-8"))) > 0
+    dom = rendered_dom(page)
+    assert len(bars(dom)) == len(bars(page.read_text(encoding="utf-8"))) > 0
 
 
 def test_the_page_escapes_surrogates_and_control_characters_from_the_file(tmp_path):
@@ -194,19 +175,11 @@ def test_a_file_without_labels_has_no_label_chart(tmp_path):
     assert label_bars(render_page(validate_file(path))) == []
 
 
-@pytest.mark.skipif(
-    BROWSER is None, reason="no chromium or chrome on this machine to render the page headless"
-)
+@needs_browser
 def test_a_headless_browser_renders_the_quality_section_and_label_chart(tmp_path, planted):
     _, html = planted
     page = tmp_path / "report.html"
     page.write_text(html, encoding="utf-8")
-    dom = subprocess.run(
-        [BROWSER, "--headless", "--disable-gpu", "--no-sandbox", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert dom.returncode == 0, dom.stderr
-    assert len(label_bars(dom.stdout)) == len(label_bars(html)) == 4
+    dom = rendered_dom(page)
+    assert len(label_bars(dom)) == len(label_bars(html)) == 4
     assert 'id="quality"' in dom.stdout
