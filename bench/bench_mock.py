@@ -34,6 +34,9 @@ import httpx2
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).parent))
+
+from rows import Row, emit, wants_json  # noqa: E402
 
 from ftlab.dataset.validation import validate_file  # noqa: E402
 from ftlab.mock import MockServer  # noqa: E402
@@ -208,7 +211,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def print_load_rows() -> None:
+def print_load_rows() -> list[Row]:
     times = first_chats()
     p50, p99 = _percentile(times, 0.50), _percentile(times, 0.99)
     print(
@@ -227,13 +230,32 @@ def print_load_rows() -> None:
     print(
         f"  same key's list after it: {listed:6.3f} s   (the check, {checked:.1f} s, runs in the background)"
     )
+    return [
+        Row(
+            f"mock: {CONCURRENT_CLIENTS} clients' first chat completions at once",
+            f"p99 {p99:.2f} s (p50 {p50:.2f} s)",
+            f"p99 <= {CONCURRENT_TARGET:g} s",
+            p99 <= CONCURRENT_TARGET,
+        ),
+        Row(
+            f"mock: create a job on a {size / 1e6:.0f} MB file",
+            f"{created:.3f} s to answer validating_files",
+            f"<= {CREATE_TARGET:g} s",
+            created <= CREATE_TARGET,
+            f"the check itself: {checked:.1f} s, in the background",
+        ),
+    ]
 
 
 def main() -> None:
     if "--first-chats" in sys.argv:
         print(json.dumps(_first_chats()))
         return
-    print_load_rows()
+    as_rows = wants_json()
+    rows = print_load_rows()
+    if as_rows:  # the table's rows only; the issue-4 lifecycle figures below are not in it
+        emit(rows)
+        return
     data = one_mb_file()
     lifecycle(
         b"".join(one_mb_file(-1).splitlines(keepends=True)[:50])
