@@ -182,4 +182,4 @@ def test_a_headless_browser_renders_the_quality_section_and_label_chart(tmp_path
     page.write_text(html, encoding="utf-8")
     dom = rendered_dom(page)
     assert len(label_bars(dom)) == len(label_bars(html)) == 4
-    assert 'id="quality"' in dom.stdout
+    assert 'id="quality"' in dom
