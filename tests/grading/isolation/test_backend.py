@@ -11,6 +11,7 @@ import pytest
 
 from ftlab.grading.exercises import find
 from ftlab.grading.isolation.backend import MAX_FAILS, IsolatedBackend
+from ftlab.grading.isolation.hangs import MAX_HANGS
 from ftlab.grading.isolation.process import Channel, SandboxFailure
 from ftlab.grading.isolation.sandbox import Sandbox, find_sandbox
 from ftlab.grading.outcomes import (
@@ -115,10 +116,10 @@ def test_a_hung_call_times_out_even_when_it_ignores_the_alarm(start):
 
 def test_a_function_that_keeps_hanging_is_not_run_again(start):
     proxy = start("def build_example(a, b):\n    while True:\n        pass\n", timeout=0.3)
-    for _ in range(MAX_FAILS):
+    for _ in range(MAX_HANGS):
         with pytest.raises(CallTimedOut):
             proxy.build_example("a", "b")
-    with pytest.raises(CallTimedOut, match=f"hung {MAX_FAILS} times; it is not run again"):
+    with pytest.raises(CallTimedOut, match=f"hung {MAX_HANGS} times; it is not run again"):
         proxy.build_example("a", "b")
 
 
@@ -350,3 +351,20 @@ def test_a_notebooks_helper_modules_are_importable_in_the_sandbox(tmp_path, sand
         assert backend.notes == []
     finally:
         backend.close()
+
+
+def test_once_hung_calls_spend_the_budget_the_next_call_gets_a_short_limit_and_says_why(start):
+    proxy = start(
+        "def build_example(a, b):\n    while True:\n        pass\n"
+        "def write_jsonl(examples, path):\n    while True:\n        pass\n",
+        timeout=1.0,
+    )
+    proxy.backend.hangs.seconds = 1.5  # two hangs of ~1 s spend it
+    for _ in range(2):
+        with pytest.raises(CallTimedOut, match=r"timed out after 1 s"):
+            proxy.build_example("a", "b")
+    proxy.backend.hangs.timeout = 10.0  # so that the short limit (2 s) is visibly shorter than the usual
+    with pytest.raises(CallTimedOut, match=r"timed out after 2 s.*limit was cut from 10 s"):
+        proxy.write_jsonl([], "x")
+    with pytest.raises(CallTimedOut, match=r"write_jsonl\(\) hung before.*budget for them; it is not run again"):
+        proxy.write_jsonl([], "x")
