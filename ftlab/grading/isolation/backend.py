@@ -127,7 +127,7 @@ class IsolatedBackend:
         key = (exercise.slug, function)
         refused = self.hangs.refusal(exercise.slug, function)
         if refused is not None:
-            return Outcome("timeout", message=_TIMED_OUT.format(self.timeout) + f" ({refused})")
+            return Outcome("timeout", message=refused)
         if self._exits.get(key, 0) >= MAX_FAILS:
             return _process_ended(
                 f"{function}() ended the Python process running your code {MAX_FAILS} times; "

@@ -12,12 +12,12 @@ before: the budget only counts time spent in calls that timed out.
 from __future__ import annotations
 
 MAX_HANGS = 2  # a function that timed out this many times is not run again
-BUDGET = 30.0  # seconds one submission's hung calls and imports may take in all
+BUDGET = 20.0  # seconds one submission's hung calls and imports may take in all
 MIN_LOAD_TIMEOUT = 30.0
 
 
 def short_limit(timeout: float) -> float:
-    """The limit once the budget is spent: a fifth of the usual one, at least 1 s (still far above the reference's)."""
+    """The limit once the budget is spent: a fifth of the usual one, at least 1 s."""
     return max(1.0, timeout / 5)
 
 
@@ -46,16 +46,18 @@ class HangBudget:
         return max(MIN_LOAD_TIMEOUT, 3 * self.timeout)
 
     def refusal(self, slug: str, function: str) -> str | None:
-        """Why ``function`` is not called again (its timeout message's end), or None to call it."""
+        """Why ``function`` is not called again (a timeout message, after its name), or None to call it."""
         hangs = self._hangs.get((slug, function), 0)
         if hangs >= MAX_HANGS:
-            return f"{function}() hung {hangs} times; it is not run again"
-        if hangs and self.exhausted:
-            return (
-                f"{function}() hung before, and the calls that timed out have used up this submission's "
-                f"{self.seconds:g} s budget for them; it is not run again"
+            why = f"it timed out {hangs} times already"
+        elif hangs and self.exhausted:
+            why = (
+                "it timed out before, and the calls that timed out have used up this submission's "
+                f"{self.seconds:g} s budget for them"
             )
-        return None
+        else:
+            return None
+        return f"was not called again: {why} (is there an endless loop, or a wait that never ends?)"
 
     def hung(self, slug: str, function: str, seconds: float) -> None:
         """A call of ``function`` timed out after ``seconds``."""

@@ -17,7 +17,7 @@ def test_a_function_is_refused_after_it_hung_twice():
     for _ in range(MAX_HANGS):
         assert budget.refusal("ex1", "build_example") is None
         budget.hung("ex1", "build_example", 10.0)
-    assert budget.refusal("ex1", "build_example") == f"build_example() hung {MAX_HANGS} times; it is not run again"
+    assert f"it timed out {MAX_HANGS} times already" in (budget.refusal("ex1", "build_example") or "")
     assert budget.refusal("ex1", "write_jsonl") is None, "only the function that hung"
 
 
