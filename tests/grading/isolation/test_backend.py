@@ -370,3 +370,30 @@ def test_once_hung_calls_spend_the_budget_the_next_call_gets_a_short_limit_and_s
         CallTimedOut, match=r"write_jsonl\(\) was not called again: it timed out before.*budget for them"
     ):
         proxy.write_jsonl([], "x")
+
+
+def test_a_child_that_ignores_the_alarm_and_is_killed_does_not_reset_the_budget(start):
+    proxy = start(
+        """
+        import signal
+        def build_example(a, b):
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)
+            while True:
+                pass
+        def write_jsonl(examples, path):
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)
+            while True:
+                pass
+        """,
+        timeout=0.5,
+    )
+    proxy.backend.hangs.seconds = 2.0  # one hang killed at 0.5 s + the 2 s grace spends it
+    with pytest.raises(CallTimedOut, match=r"timed out after 0\.5 s"):
+        proxy.build_example("a", "b")
+    assert proxy.backend.hangs.exhausted, "the budget lives in the grader, not in the child it killed"
+    with pytest.raises(CallTimedOut, match=r"build_example\(\) was not called again: it timed out before"):
+        proxy.build_example("a", "b")
+    starts = proxy.backend.starts
+    with pytest.raises(CallTimedOut, match=r"timed out after 1 s"):  # the short limit, at least 1 s
+        proxy.write_jsonl([], "x")
+    assert proxy.backend.starts == starts + 1, "killed after its short limit, restarted for the next call"
