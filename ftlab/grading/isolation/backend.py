@@ -13,6 +13,7 @@ through it, and tells ``ftlab.grading.mock_api`` to serve where the sandbox can 
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import shutil
 import tempfile
@@ -24,6 +25,7 @@ from typing import Any
 import pytest
 
 from ftlab.grading.exercises import Exercise
+from ftlab.grading.isolation.hangs import HangBudget
 from ftlab.grading.isolation.process import Channel, HarnessProcess, SandboxFailure
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
 from ftlab.grading.isolation.wire import Expired, Violation, checked_outcome
@@ -33,9 +35,8 @@ from ftlab.grading.seam import once_per_exercise
 from ftlab.grading.settings import BACKEND_FACTORY, call_timeout
 
 GRACE = 2.0
-MIN_LOAD_TIMEOUT = 30.0
 MAX_STARTS = 100
-MAX_FAILS = 3  # a function that hangs or ends the process this many times is not run again
+MAX_FAILS = 3  # a function that ends the process this many times is not run again (hangs: hangs.py)
 _TIMED_OUT = "timed out after {:g} s: is there an endless loop, or a wait that never ends?"
 
 
@@ -68,9 +69,10 @@ class IsolatedBackend:
         self._loaded: set[str] = set()
         self._unloadable: dict[str, Outcome] = {}
         self._said: set[str] = set()  # exercises whose load error a check has reported
-        self._hangs: dict[tuple[str, str], int] = {}
+        self.hangs = HangBudget(timeout)
         self._exits: dict[tuple[str, str], int] = {}
         self._sent = False  # whether this call's request went out (a violation after it is the call's)
+        self._limit = self._load_limit = self._called = 0.0  # this call's limits and when it began
 
     # -- the Backend protocol -----------------------------------------------------------------
 
@@ -85,18 +87,22 @@ class IsolatedBackend:
             self._start()
         ident = secrets.token_hex(16)  # unguessable: a forged answer cannot name the request it answers
         self._sent = False
+        self._limit = limit = self.hangs.limit()
+        started = time.monotonic()
+        call = {"args": args, "kwargs": kwargs, "timeout": limit}
         try:
-            return self._exchange(exercise, function, ident, {"args": args, "kwargs": kwargs})
+            return self._exchange(exercise, function, ident, call)
         except Expired:
             self._child.stop()
             if exercise.slug not in self._loaded:
+                self.hangs.import_hung(time.monotonic() - started)
                 return self._cache_unloadable(
                     exercise,
-                    f"importing it did not finish within {self._load_timeout:g} s "
+                    f"importing it did not finish within {self._load_limit:g} s "
                     "(an endless loop at the top level?)",
                 )
-            self._hung(exercise, function)
-            return Outcome("timeout", message=_TIMED_OUT.format(self.timeout))
+            self.hangs.hung(exercise.slug, function, time.monotonic() - self._called)
+            return Outcome("timeout", message=_TIMED_OUT.format(limit) + self.hangs.note(limit))
         except Violation as violation:
             self._child.stop()  # a fresh child answers the next call
             outcome = Outcome("protocol", message=str(violation))
@@ -119,12 +125,9 @@ class IsolatedBackend:
         if exercise.slug in self._unloadable:
             return self._unloadable[exercise.slug]
         key = (exercise.slug, function)
-        if self._hangs.get(key, 0) >= MAX_FAILS:
-            return Outcome(
-                "timeout",
-                message=_TIMED_OUT.format(self.timeout)
-                + f" ({function}() hung {MAX_FAILS} times; it is not run again)",
-            )
+        refused = self.hangs.refusal(exercise.slug, function)
+        if refused is not None:
+            return Outcome("timeout", message=refused)
         if self._exits.get(key, 0) >= MAX_FAILS:
             return _process_ended(
                 f"{function}() ended the Python process running your code {MAX_FAILS} times; "
@@ -154,7 +157,9 @@ class IsolatedBackend:
         wire.send({"id": ident, "exercise": exercise.slug, "function": function, **call})
         self._sent = True
         loaded = exercise.slug in self._loaded
-        deadline = self._deadline(self.timeout + GRACE if loaded else self._load_timeout)
+        self._load_limit = self.hangs.load_limit()
+        self._called = time.monotonic()
+        deadline = self._deadline(self._limit + GRACE if loaded else self._load_limit)
         while True:
             message = wire.receive(deadline)
             if message is None:
@@ -167,7 +172,8 @@ class IsolatedBackend:
                 self._loaded.add(exercise.slug)
                 notes = message.get("notes", [])
                 self.notes.extend(str(n) for n in (notes if isinstance(notes, list) else []))
-                deadline = self._deadline(self.timeout + GRACE)
+                self._called = time.monotonic()
+                deadline = self._deadline(self._limit + GRACE)
             elif set(message) == {"id", "outcome"}:
                 return self._finished(exercise, function, checked_outcome(message["outcome"]))
             else:
@@ -183,7 +189,10 @@ class IsolatedBackend:
         elif exercise.slug not in self._loaded:
             raise Violation("an answer before your file was loaded")
         if outcome.kind == "timeout":
-            self._hung(exercise, function)
+            self.hangs.hung(exercise.slug, function, time.monotonic() - self._called)
+            note = self.hangs.note(self._limit)
+            if note:
+                outcome = dataclasses.replace(outcome, message=outcome.message + note)
         return outcome
 
     def _ended(self, exercise: Exercise, function: str, loaded: bool) -> Outcome:
@@ -203,15 +212,6 @@ class IsolatedBackend:
         outcome = Outcome("unloadable", message=reason)
         self._unloadable[exercise.slug] = outcome
         return outcome
-
-    def _hung(self, exercise: Exercise, function: str) -> None:
-        key = (exercise.slug, function)
-        self._hangs[key] = self._hangs.get(key, 0) + 1
-
-    @property
-    def _load_timeout(self) -> float:
-        """How long the first call may take, importing the learner's file included."""
-        return max(MIN_LOAD_TIMEOUT, 3 * self.timeout)
 
     def _deadline(self, seconds: float) -> float | None:
         """``seconds`` from now; none at all when calls have no time limit (``--ftlab-timeout 0``)."""

@@ -104,9 +104,8 @@ class Harness:
         if function.startswith("_") or not callable(target):
             outcome = Outcome("missing")
         else:
-            outcome = run_call(
-                target, request["args"], request["kwargs"], source=source, timeout=self.timeout
-            )
+            timeout = float(request.get("timeout", self.timeout))  # shorter once hangs used up their budget
+            outcome = run_call(target, request["args"], request["kwargs"], source=source, timeout=timeout)
             notebook = Notebook.of(source)
             if notebook is not None and outcome.traceback:
                 outcome = dataclasses.replace(

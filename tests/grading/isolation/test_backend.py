@@ -11,6 +11,7 @@ import pytest
 
 from ftlab.grading.exercises import find
 from ftlab.grading.isolation.backend import MAX_FAILS, IsolatedBackend
+from ftlab.grading.isolation.hangs import MAX_HANGS
 from ftlab.grading.isolation.process import Channel, SandboxFailure
 from ftlab.grading.isolation.sandbox import Sandbox, find_sandbox
 from ftlab.grading.outcomes import (
@@ -115,10 +116,10 @@ def test_a_hung_call_times_out_even_when_it_ignores_the_alarm(start):
 
 def test_a_function_that_keeps_hanging_is_not_run_again(start):
     proxy = start("def build_example(a, b):\n    while True:\n        pass\n", timeout=0.3)
-    for _ in range(MAX_FAILS):
+    for _ in range(MAX_HANGS):
         with pytest.raises(CallTimedOut):
             proxy.build_example("a", "b")
-    with pytest.raises(CallTimedOut, match=f"hung {MAX_FAILS} times; it is not run again"):
+    with pytest.raises(CallTimedOut, match=f"was not called again: it timed out {MAX_HANGS} times already"):
         proxy.build_example("a", "b")
 
 
@@ -350,3 +351,49 @@ def test_a_notebooks_helper_modules_are_importable_in_the_sandbox(tmp_path, sand
         assert backend.notes == []
     finally:
         backend.close()
+
+
+def test_once_hung_calls_spend_the_budget_the_next_call_gets_a_short_limit_and_says_why(start):
+    proxy = start(
+        "def build_example(a, b):\n    while True:\n        pass\n"
+        "def write_jsonl(examples, path):\n    while True:\n        pass\n",
+        timeout=1.0,
+    )
+    proxy.backend.hangs.seconds = 1.5  # two hangs of ~1 s spend it
+    for _ in range(2):
+        with pytest.raises(CallTimedOut, match=r"timed out after 1 s"):
+            proxy.build_example("a", "b")
+    proxy.backend.hangs.timeout = 10.0  # so that the short limit (2 s) is visibly shorter than the usual
+    with pytest.raises(CallTimedOut, match=r"timed out after 2 s.*limit was cut from 10 s"):
+        proxy.write_jsonl([], "x")
+    with pytest.raises(
+        CallTimedOut, match=r"write_jsonl\(\) was not called again: it timed out before.*budget for them"
+    ):
+        proxy.write_jsonl([], "x")
+
+
+def test_a_child_that_ignores_the_alarm_and_is_killed_does_not_reset_the_budget(start):
+    proxy = start(
+        """
+        import signal
+        def build_example(a, b):
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)
+            while True:
+                pass
+        def write_jsonl(examples, path):
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)
+            while True:
+                pass
+        """,
+        timeout=0.5,
+    )
+    proxy.backend.hangs.seconds = 2.0  # one hang killed at 0.5 s + the 2 s grace spends it
+    with pytest.raises(CallTimedOut, match=r"timed out after 0\.5 s"):
+        proxy.build_example("a", "b")
+    assert proxy.backend.hangs.exhausted, "the budget lives in the grader, not in the child it killed"
+    with pytest.raises(CallTimedOut, match=r"build_example\(\) was not called again: it timed out before"):
+        proxy.build_example("a", "b")
+    starts = proxy.backend.starts
+    with pytest.raises(CallTimedOut, match=r"timed out after 1 s"):  # the short limit, at least 1 s
+        proxy.write_jsonl([], "x")
+    assert proxy.backend.starts == starts + 1, "killed after its short limit, restarted for the next call"

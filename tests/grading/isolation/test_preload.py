@@ -1,0 +1,31 @@
+"""The forkserver's preload: importing it loads the pytest plugins, openai and the mock, warmed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from ftlab.grading.isolation.preload import MODULES, plugin_modules
+from tests.paths import ROOT
+
+
+def test_the_plugins_it_preloads_include_ftlabs_and_hypothesis():
+    names = plugin_modules()
+    assert "ftlab.grading.plugin" in names
+    assert "_hypothesis_pytestplugin" in names
+
+
+def test_importing_it_leaves_every_worker_module_loaded_and_the_encodings_warm():
+    probe = (
+        "import sys, ftlab.grading.isolation.preload as p, ftlab.grading.warmup as w; "
+        "print(all(m in sys.modules for m in [*p.plugin_modules(), *p.MODULES]), w._warmed)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.split() == ["True", "True"]
+    assert "openai" in MODULES
+
+
+def test_the_child_library_never_holds_it():
+    from ftlab.grading.isolation.library import child_modules
+
+    assert not any(m.endswith("isolation.preload") for m in child_modules())
