@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS: dict[str, list[str]] = {
     "learner_loop": ["bench_learner_loop.py"],
     "grade": ["bench_grade.py"],
+    "looping": ["bench_looping.py"],
     "mock": ["bench_mock.py"],
     "validate": ["bench_validate.py"],
     "quality": ["bench_quality.py"],
