@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator, Sequence
+from itertools import chain
 
 import numpy as np
 from datasketch import MinHash  # type: ignore[import-untyped]
@@ -61,6 +62,24 @@ def shingle_hashes(words: Sequence[str], size: int) -> np.ndarray:
     return combined.astype(np.uint32)
 
 
+def batch_signatures(texts: Sequence[Sequence[str]]) -> np.ndarray:
+    """The signature of each text's 3-word shingles (each text has words), all texts at once:
+    row ``i`` is ``signatures([shingle_hashes(texts[i], 3)])[0]``, without a numpy call per text."""
+    counts = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    hashes = word_hashes(list(chain.from_iterable(texts)))
+    pairs = (hashes[:-1] * _PRIMES[1] + hashes[1:]) & _MASK  # word i and i + 1
+    triples = (pairs[:-1] * _PRIMES[2] + hashes[2:]) & _MASK  # words i, i + 1 and i + 2
+    starts = np.cumsum(counts) - counts
+    # where each text's shingles are in triples + pairs + hashes: from its first word on, in the
+    # first for 3 words or more, else the one shingle in the second (2 words) or third (1 word)
+    source = np.where(counts >= 3, starts, np.where(counts == 2, len(triples), len(triples) + len(pairs)) + starts)
+    sizes = np.maximum(counts - 2, 1)
+    first = np.cumsum(sizes) - sizes
+    picks = np.repeat(source - first, sizes) + np.arange(int(sizes.sum()))
+    shingles = np.concatenate((triples, pairs, hashes))[picks].astype(np.uint32)
+    return _signatures(shingles, sizes)
+
+
 def _fmix32(values: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finaliser (what datasketch applies before its permutations)."""
     values = values ^ (values >> np.uint32(16))
@@ -73,17 +92,22 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
 def signatures(batch: Sequence[np.ndarray]) -> np.ndarray:
     """The MinHash signature (``NUM_PERM`` uint32 values) of each set of shingle hashes in ``batch``."""
     out = np.full((len(batch), NUM_PERM), np.uint32(0xFFFFFFFF), dtype=np.uint32)
-    sizes = np.array([len(h) for h in batch])
+    sizes = np.array([len(h) for h in batch], dtype=np.int64)
     filled = np.flatnonzero(sizes)
-    if not len(filled):
-        return out
-    flat = _fmix32(np.concatenate([batch[i] for i in filled.tolist()]))
+    if len(filled):
+        out[filled] = _signatures(np.concatenate([batch[i] for i in filled.tolist()]), sizes[filled])
+    return out
+
+
+def _signatures(flat: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The signatures of consecutive runs of ``flat`` (of these ``sizes``, none empty)."""
+    flat = _fmix32(flat)
     with np.errstate(over="ignore"):
         permuted = np.multiply.outer(_A, flat)  # one row per permutation: reduceat runs along rows
         permuted += _B[:, None]
-    starts = np.concatenate(([0], np.cumsum(sizes[filled])[:-1]))
-    out[filled] = np.minimum.reduceat(permuted, starts, axis=1).T
-    return out
+    starts = np.cumsum(sizes) - sizes
+    result: np.ndarray = np.minimum.reduceat(permuted, starts, axis=1).T
+    return result
 
 
 def band_keys(signature: np.ndarray) -> np.ndarray:

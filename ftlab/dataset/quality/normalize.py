@@ -15,9 +15,9 @@ def normalize(text: str) -> str:
 
 def normalized_words(text: str) -> list[str]:
     """The words of ``text`` once normalised: what whitespace separates (punctuation stays on its word)."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return text.casefold().split()
+    if text.isascii():  # case folding is lower-casing for ASCII, and much quicker
+        return text.lower().split()
+    return unicodedata.normalize("NFKC", text).casefold().split()
 
 
 def digest(value: str | tuple[object, ...]) -> int:
