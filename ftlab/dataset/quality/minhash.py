@@ -40,14 +40,14 @@ _WORDS: dict[str, int] = {}
 def word_hashes(words: Sequence[str]) -> np.ndarray:
     """A 32-bit CRC of each word (cached: a file's vocabulary repeats)."""
     try:
-        return np.array(list(map(_WORDS.__getitem__, words)), dtype=np.uint64)
+        return np.fromiter(map(_WORDS.__getitem__, words), dtype=np.uint64, count=len(words))
     except KeyError:
         if len(_WORDS) > 1_000_000:
             _WORDS.clear()
         for word in words:
             if word not in _WORDS:
                 _WORDS[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
-        return np.array(list(map(_WORDS.__getitem__, words)), dtype=np.uint64)
+        return np.fromiter(map(_WORDS.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 def shingle_hashes(words: Sequence[str], size: int) -> np.ndarray:

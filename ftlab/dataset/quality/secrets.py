@@ -39,6 +39,7 @@ _KEYS = re.compile(
 _MAYBE_KEY = re.compile(r"sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|AIza|PRIVATE KEY")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})\b")
 _PHONE = re.compile(r"[0-9][0-9 .()\-]{7,}[0-9]")  # a "+" or "(" before it is taken in below
+_NON_DIGITS = re.compile(r"\D")
 _GLUED = re.compile(r"[\w+\-./]")
 _PLACEHOLDER = re.compile(r"example|xxxx|your|dummy|placeholder|redacted|\*{3}|\.\.\.|<", re.IGNORECASE)
 _RESERVED_DOMAINS = re.compile(
@@ -78,7 +79,7 @@ def _fake_key(found: str) -> bool:
 def _phone(found: str, before: str) -> bool:
     """A run of digits is a real-looking phone number: 9 to 15 digits, not a fictional 555 one,
     written like one (+country, US style) or after a word such as "phone" or "call"."""
-    digits = re.sub(r"\D", "", found)
+    digits = _NON_DIGITS.sub("", found)
     if not 9 <= len(digits) <= 15 or len(set(digits)) < 4:
         return False
     local = digits[-10:]

@@ -27,6 +27,17 @@ class Shape:
     keys: tuple[str, ...] = ()
     several_lines: bool = False
 
+    def __eq__(self, other: object) -> bool:
+        """Equal kinds and keys (shapes are interned: most comparisons are of the same object)."""
+        if self is other:
+            return True
+        if not isinstance(other, Shape):
+            return NotImplemented
+        return (self.kind, self.keys, self.several_lines) == (other.kind, other.keys, other.several_lines)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.keys, self.several_lines))
+
     def describe(self) -> str:
         """ "Category: … / Priority: … / Summary: …", "a JSON object with keys a, b", "one line of text"."""
         if self.kind == LINES:
@@ -89,7 +100,10 @@ def answer_shape(text: str) -> tuple[Shape, tuple[Value, ...]]:
                 _value(item) if isinstance(item, str) else _value(json.dumps(item))
                 for item in parsed.values()
             )
-    lines = [line for line in stripped.splitlines() if line.strip()]
+    lines = stripped.splitlines()
+    if len(lines) <= 1:  # most answers: one line (or none)
+        return _ONE_LINE, _text_values(stripped)
+    lines = [line for line in lines if line.strip()]
     if len(lines) >= 2:
         matches = [_KEY_LINE.match(line) for line in lines]
         if all(matches):
@@ -137,12 +151,12 @@ def _style_and_label(text: str) -> tuple[str, str, str | None]:
 
 
 def _casing(text: str) -> str:
-    first = next((c for c in text if c.isupper() or c.islower()), None)
-    if first is None:
-        return "none"
-    if text.isupper() and sum(c.isupper() for c in text) > 1:
-        return "upper"
-    return "capital" if first.isupper() else "lower"
+    for first in text:
+        if first.islower():
+            return "lower"
+        if first.isupper():
+            return "upper" if text.isupper() and sum(c.isupper() for c in text) > 1 else "capital"
+    return "none"
 
 
 def difference(shape: Shape, usual: Shape) -> str:
