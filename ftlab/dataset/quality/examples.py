@@ -36,21 +36,31 @@ class ChatExample:
         "system_key",
     )
 
-    def __init__(self, line: int, system: str | None, prompt: str, answers: tuple[str, ...]) -> None:
+    def __init__(
+        self, line: int, system: str | None, prompt: str, answers: tuple[str, ...], *, keyed: bool = True
+    ) -> None:
+        """With ``keyed=False`` the input's words and digest are left for ``set_prompt_key`` (which a
+        batch of examples is given at once, by :mod:`ftlab.dataset.quality.texts`)."""
         self.line = line
         self.system = system
         self.prompt = prompt
         self.answers = answers
-        self.prompt_words = words = normalized_words(prompt)
-        normalized = " ".join(words)
-        self.prompt_key = digest(normalized)
         #: ``NO_SYSTEM`` without a system prompt.
-        self.system_key = system_key = _system_key(system)
-        #: Equal for examples whose system prompt and input are equal once normalised.
-        self.input_key = digest((system_key, normalized))
+        self.system_key = _system_key(system)
         self.answer_key = digest(normalize(answers[-1])) if answers else _EMPTY
+        #: The input's words once normalised (None when its digest was set from a batch).
+        self.prompt_words: list[str] | None = None
+        if keyed:
+            self.prompt_words = words = normalized_words(prompt)
+            self.set_prompt_key(digest(" ".join(words).encode("utf-8", "surrogatepass")))
+
+    def set_prompt_key(self, key: int) -> None:
+        """Set the input's digest (of its normalised text, in UTF-8) and the keys made with it."""
+        self.prompt_key = key
+        #: Equal for examples whose system prompt and input are equal once normalised.
+        self.input_key = digest((self.system_key, key))
         #: The whole example: system prompt, input (earlier answers and tool calls too) and answer.
-        self.key = digest((system_key, self.prompt_key, self.answer_key))
+        self.key = digest((self.system_key, key, self.answer_key))
 
     @property
     def answer(self) -> str:
@@ -72,8 +82,9 @@ def _system_key(system: str | None) -> int:
     return key
 
 
-def chat_example(line: int, record: object) -> ChatExample | None:
-    """The example in a chat record (``{"messages": [...]}``), or None for anything else."""
+def chat_example(line: int, record: object, *, keyed: bool = True) -> ChatExample | None:
+    """The example in a chat record (``{"messages": [...]}``), or None for anything else (``keyed``:
+    see ``ChatExample``)."""
     if not _mapping(record):
         return None
     messages = record.get("messages")
@@ -99,7 +110,7 @@ def chat_example(line: int, record: object) -> ChatExample | None:
                 prompt.append(text)
         elif index < last_answer or last_answer < 0:
             prompt.append(text)
-    return ChatExample(line, system, "\n".join(prompt), tuple(answers))
+    return ChatExample(line, system, "\n".join(prompt), tuple(answers), keyed=keyed)
 
 
 def _mapping(value: object) -> TypeGuard[Mapping[str, object]]:

@@ -66,7 +66,11 @@ def batch_signatures(texts: Sequence[Sequence[str]]) -> np.ndarray:
     """The signature of each text's 3-word shingles (each text has words), all texts at once:
     row ``i`` is ``signatures([shingle_hashes(texts[i], 3)])[0]``, without a numpy call per text."""
     counts = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    hashes = word_hashes(list(chain.from_iterable(texts)))
+    return word_signatures(word_hashes(list(chain.from_iterable(texts))), counts)
+
+
+def word_signatures(hashes: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``batch_signatures`` from the texts' word hashes end to end (uint64) and their word counts."""
     pairs = (hashes[:-1] * _PRIMES[1] + hashes[1:]) & _MASK  # word i and i + 1
     triples = (pairs[:-1] * _PRIMES[2] + hashes[2:]) & _MASK  # words i, i + 1 and i + 2
     starts = np.cumsum(counts) - counts

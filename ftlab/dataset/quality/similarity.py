@@ -60,6 +60,19 @@ class NearInputs:
         if len(self._batch) >= _BATCH:
             self._flush()
 
+    @property
+    def estimating(self) -> bool:
+        """Past the limit: inputs are compared by their MinHash signatures."""
+        return self._words is None
+
+    def add_signatures(self, lines: list[int], keys: list[int], signature: Any) -> None:
+        """Note a batch of inputs, each with words, by their lines, keys and signatures (``estimating`` only)."""
+        assert self._words is None, "inputs are given by their signatures only past the limit"
+        self._flush()
+        self._lines += lines
+        self._keys += keys
+        self._signatures.append(signature)
+
     def _switch(self) -> None:
         from ftlab.dataset.quality import minhash
 
