@@ -22,7 +22,7 @@ from ftlab.dataset.quality.outliers import Lengths
 from ftlab.dataset.quality.overlap import overlap_warnings
 from ftlab.dataset.quality.prompts import SystemPrompts
 from ftlab.dataset.quality.results import QualityReport, QualityWarning
-from ftlab.dataset.quality.secrets import SecretFinder
+from ftlab.dataset.quality.secrets import SecretFinder, text_of
 from ftlab.dataset.quality.similarity import NearInputs
 
 #: Past ``similarity.EXACT_LIMIT`` examples, inputs are normalised this many at a time.
@@ -53,7 +53,6 @@ class Assessor:
         self._drift.add(line, example.answers)
         self._prompts.add(line, example.system, example.system_key)
         self._lengths.add(line, example.prompt, example.answers)
-        self._secrets.add(example)
         if self._texts is not None:
             self._pending.append(example)
             if len(self._pending) >= _BATCH:
@@ -66,6 +65,7 @@ class Assessor:
             self._texts = texts
 
     def _keyed(self, example: ChatExample) -> None:
+        self._secrets.add(example)
         self._exact.add(example)
         self._inputs.add(example)
         self._near.add(example.line, example.prompt_words or [], example.prompt_key)
@@ -76,8 +76,10 @@ class Assessor:
         if not pending or self._texts is None:
             return
         keys, counts, signature = self._texts.prompt_digests([example.prompt for example in pending])
+        hints = self._texts.secret_hints([text_of(example) for example in pending])
         lines, near_keys = [], []
-        for example, key, count in zip(pending, keys, counts.tolist(), strict=True):
+        for example, key, count, hint in zip(pending, keys, counts.tolist(), hints, strict=True):
+            self._secrets.add(example, scan=hint)
             example.set_prompt_key(key)
             self._exact.add(example)
             self._inputs.add(example)

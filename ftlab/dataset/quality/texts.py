@@ -18,6 +18,7 @@ import numpy as np
 
 from ftlab.dataset.quality import minhash
 from ftlab.dataset.quality.normalize import digest, folded
+from ftlab.dataset.quality.secrets import KEY_HINTS, PHONE_DIGITS
 
 #: Words longer than this many bytes are hashed one by one by zlib (the table covers shorter ones).
 LONG_WORD = 64
@@ -57,6 +58,11 @@ def _crc_tables() -> tuple[np.ndarray, np.ndarray]:
 _SPACE, _SPACE2, _SPACE3 = _whitespace()
 _SHARES, _ZEROS = _crc_tables()
 _EMPTY = digest(b"")
+_HINTS = (b"@", *(hint.encode() for hint in KEY_HINTS))
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[list(b"0123456789")] = True
+_PHONE_CHAR = _DIGIT.copy()  # what secrets' phone pattern matches runs of
+_PHONE_CHAR[list(b" .()-")] = True
 
 
 def prompt_digests(texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndarray]:
@@ -126,3 +132,30 @@ def _word_crcs(raw: np.ndarray, data: bytes, begins: np.ndarray, ends: np.ndarra
     for index in np.flatnonzero(sizes > LONG_WORD).tolist():
         crcs[index] = zlib.crc32(data[begins[index] : ends[index]])
     return crcs.astype(np.uint64)
+
+
+def secret_hints(texts: Sequence[str]) -> list[bool]:
+    """Whether each text may hold what ``secrets.findings`` finds: an "@", a key's hint, or a run of
+    digits, spaces, dots, brackets and dashes with ``PHONE_DIGITS`` digits; a text with none holds
+    nothing it would find."""
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    data = b"\n" + b"\n".join(encoded) + b"\n"
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    starts = np.cumsum(lengths + 1) - lengths
+    found: list[int] = []
+    for hint in _HINTS:
+        at = data.find(hint)
+        while at >= 0:
+            found.append(at)
+            at = data.find(hint, at + 1)
+    raw = np.frombuffer(data, dtype=np.uint8)
+    run = _PHONE_CHAR[raw]
+    begins = np.flatnonzero(run[1:] & ~run[:-1]) + 1
+    ends = np.flatnonzero(run[:-1] & ~run[1:]) + 1
+    digits = np.cumsum(_DIGIT[raw], dtype=np.int64)
+    phones = begins[digits[ends - 1] - digits[begins - 1] >= PHONE_DIGITS]
+    hinted = np.zeros(len(texts), dtype=bool)
+    at_texts = np.searchsorted(starts, np.concatenate((np.array(found, dtype=np.int64), phones)), "right") - 1
+    hinted[at_texts] = True
+    result: list[bool] = hinted.tolist()
+    return result
