@@ -24,6 +24,8 @@ BANDS, ROWS = 16, 4
 #: A run of more inputs than this in one bucket is paired only neighbour to neighbour.
 RUN_LIMIT = 32
 _MASK = np.uint64(0xFFFFFFFF)
+#: Permutations applied at once (their rows of all of a batch's shingles stay in the CPU's cache).
+_GROUP = 16
 _PRIMES = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xC2B2AE3D))
 
 
@@ -106,11 +108,14 @@ def signatures(batch: Sequence[np.ndarray]) -> np.ndarray:
 def _signatures(flat: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """The signatures of consecutive runs of ``flat`` (of these ``sizes``, none empty)."""
     flat = _fmix32(flat)
-    with np.errstate(over="ignore"):
-        permuted = np.multiply.outer(_A, flat)  # one row per permutation: reduceat runs along rows
-        permuted += _B[:, None]
     starts = np.cumsum(sizes) - sizes
-    result: np.ndarray = np.minimum.reduceat(permuted, starts, axis=1).T
+    result = np.empty((len(sizes), NUM_PERM), dtype=np.uint32)
+    permuted = np.empty((_GROUP, len(flat)), dtype=np.uint32)  # a few permutations at a time: in cache
+    for first in range(0, NUM_PERM, _GROUP):
+        rows = slice(first, first + _GROUP)
+        np.multiply(_A[rows, None], flat[None, :], out=permuted)  # reduceat runs along each row
+        permuted += _B[rows, None]
+        result[:, rows] = np.minimum.reduceat(permuted, starts, axis=1).T
     return result
 
 

@@ -108,12 +108,12 @@ def _digests(
     word = ~space
     keep = word.copy()
     keep[1:] |= word[:-1]  # every byte of a word, and the one after it (a space, or the next text's)
-    collapsed = np.where(space, np.uint8(32), raw)[keep].tobytes()
-    position = np.cumsum(keep) - 1
+    kept = np.flatnonzero(keep)
+    collapsed = np.where(space, np.uint8(32), raw)[kept].tobytes()
     last = np.cumsum(counts) - 1
     has = np.flatnonzero(counts)
-    lows = position[begins[last[has] - counts[has] + 1]].tolist()
-    highs = (position[ends[last[has]] - 1] + 1).tolist()
+    lows = np.searchsorted(kept, begins[last[has] - counts[has] + 1]).tolist()
+    highs = (np.searchsorted(kept, ends[last[has]] - 1) + 1).tolist()
     keys = [_EMPTY] * len(counts)
     for index, low, high in zip(has.tolist(), lows, highs, strict=True):
         keys[index] = digest(collapsed[low:high])
@@ -152,8 +152,13 @@ def secret_hints(texts: Sequence[str]) -> list[bool]:
     run = _PHONE_CHAR[raw]
     begins = np.flatnonzero(run[1:] & ~run[:-1]) + 1
     ends = np.flatnonzero(run[:-1] & ~run[1:]) + 1
-    digits = np.cumsum(_DIGIT[raw], dtype=np.int64)
-    phones = begins[digits[ends - 1] - digits[begins - 1] >= PHONE_DIGITS]
+    long = (ends - begins) >= PHONE_DIGITS
+    begins, ends = begins[long], ends[long]
+    phones = begins[:0]
+    if len(begins):  # the digits in [begin, end) of each long enough run
+        bounds = np.stack((begins, ends), axis=1).ravel()
+        digits = np.add.reduceat(_DIGIT[raw], bounds, dtype=np.int64)[::2]
+        phones = begins[digits >= PHONE_DIGITS]
     hinted = np.zeros(len(texts), dtype=bool)
     at_texts = np.searchsorted(starts, np.concatenate((np.array(found, dtype=np.int64), phones)), "right") - 1
     hinted[at_texts] = True
