@@ -26,14 +26,14 @@ class Answer(NamedTuple):
     """One assistant answer: its line, its position among the example's answers, shape and values."""
 
     line: int
-    index: int
+    number: int
     of: int
     shape: Shape
     values: tuple[Value, ...]
 
     def name(self) -> str:
         """ "Line 4's answer", or "Line 4's answer 2 (of 3)" in a conversation."""
-        return f"Line {self.line}'s answer" + (f" {self.index} (of {self.of})" if self.of > 1 else "")
+        return f"Line {self.line}'s answer" + (f" {self.number} (of {self.of})" if self.of > 1 else "")
 
 
 @dataclass

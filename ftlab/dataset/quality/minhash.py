@@ -78,7 +78,8 @@ def word_signatures(hashes: np.ndarray, counts: np.ndarray) -> np.ndarray:
     starts = np.cumsum(counts) - counts
     # where each text's shingles are in triples + pairs + hashes: from its first word on, in the
     # first for 3 words or more, else the one shingle in the second (2 words) or third (1 word)
-    source = np.where(counts >= 3, starts, np.where(counts == 2, len(triples), len(triples) + len(pairs)) + starts)
+    short = np.where(counts == 2, len(triples), len(triples) + len(pairs))
+    source = np.where(counts >= 3, starts, short + starts)
     sizes = np.maximum(counts - 2, 1)
     first = np.cumsum(sizes) - sizes
     picks = np.repeat(source - first, sizes) + np.arange(int(sizes.sum()))

@@ -97,6 +97,15 @@ def _phone(found: str, before: str) -> bool:
     return bool(found.startswith("+") or _US_STYLE.fullmatch(found) or _PHONE_WORDS.search(before))
 
 
+def phone_hint(digits: int, plus: bool, before: str) -> bool:
+    """Whether a run of digits, spaces, dots, brackets and dashes may be a phone number ``findings``
+    reports: it has this many ``digits``, ``plus`` when a "+" is right before its first digit, and
+    ``before`` holds at least the 31 characters before that digit."""
+    if not PHONE_DIGITS <= digits <= PHONE_MAX:
+        return False
+    return plus or digits == 10 or bool(_PHONE_WORDS.search(before))  # 10: written US style
+
+
 def mask(found: str) -> str:
     """The match with only its first and last characters shown ("sk-p…9aQ", "to…@fastmail.com")."""
     if "@" in found:

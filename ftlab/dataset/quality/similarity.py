@@ -66,7 +66,7 @@ class NearInputs:
         return self._words is None
 
     def add_signatures(self, lines: list[int], keys: list[int], signature: Any) -> None:
-        """Note a batch of inputs, each with words, by their lines, keys and signatures (``estimating`` only)."""
+        """Note a batch of inputs that have words: their lines, keys and signatures (``estimating`` only)."""
         assert self._words is None, "inputs are given by their signatures only past the limit"
         self._flush()
         self._lines += lines

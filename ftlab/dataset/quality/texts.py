@@ -18,7 +18,7 @@ import numpy as np
 
 from ftlab.dataset.quality import minhash
 from ftlab.dataset.quality.normalize import digest, folded
-from ftlab.dataset.quality.secrets import KEY_HINTS, PHONE_DIGITS
+from ftlab.dataset.quality.secrets import KEY_HINTS, PHONE_DIGITS, phone_hint
 
 #: Words longer than this many bytes are hashed one by one by zlib (the table covers shorter ones).
 LONG_WORD = 64
@@ -28,7 +28,8 @@ def _whitespace() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ASCII bytes ``str.split`` splits at (a table of 256), and the UTF-8 codes of the other
     characters it splits at, as integers: those of two bytes, and those of three."""
     table = np.zeros(256, dtype=bool)
-    two, three = [], []
+    two: list[int] = []
+    three: list[int] = []
     for code in range(0x3001):  # U+3000 is the last whitespace character
         char = chr(code)
         if char.isspace():
@@ -154,13 +155,26 @@ def secret_hints(texts: Sequence[str]) -> list[bool]:
     ends = np.flatnonzero(run[:-1] & ~run[1:]) + 1
     long = (ends - begins) >= PHONE_DIGITS
     begins, ends = begins[long], ends[long]
-    phones = begins[:0]
     if len(begins):  # the digits in [begin, end) of each long enough run
         bounds = np.stack((begins, ends), axis=1).ravel()
         digits = np.add.reduceat(_DIGIT[raw], bounds, dtype=np.int64)[::2]
-        phones = begins[digits >= PHONE_DIGITS]
+        many = digits >= PHONE_DIGITS
+        found += _phones(data, begins[many].tolist(), ends[many].tolist(), digits[many].tolist())
     hinted = np.zeros(len(texts), dtype=bool)
-    at_texts = np.searchsorted(starts, np.concatenate((np.array(found, dtype=np.int64), phones)), "right") - 1
+    at_texts = np.searchsorted(starts, np.array(found, dtype=np.int64), "right") - 1
     hinted[at_texts] = True
     result: list[bool] = hinted.tolist()
     return result
+
+
+def _phones(data: bytes, begins: list[int], ends: list[int], digits: list[int]) -> list[int]:
+    """The runs (by where they begin) that may be a phone number, by ``secrets.phone_hint``."""
+    found = []
+    for begin, end, count in zip(begins, ends, digits, strict=True):
+        first = end - len(data[begin:end].lstrip(b" .()-"))
+        window = data[max(0, first - 4 * 32) : first]
+        while window and window[0] & 0xC0 == 0x80:  # not from the middle of a character
+            window = window[1:]
+        if phone_hint(count, data[first - 1] == ord("+"), window.decode("utf-8", "surrogatepass")):
+            found.append(begin)
+    return found
