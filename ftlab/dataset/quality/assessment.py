@@ -2,7 +2,9 @@
 
 Memory stays O(examples), never O(file): per example, a few digests, lengths and line numbers,
 an interned answer shape, and (past ``similarity.EXACT_LIMIT`` examples) a 256-byte MinHash
-signature with its band keys; never the records, never a pairwise matrix.
+signature with its band keys; never the records, never a pairwise matrix. Past that limit the
+examples' texts wait in batches of ``_BATCH`` to be normalised, hashed and scanned together in
+numpy (:mod:`ftlab.dataset.quality.texts`); up to it, one at a time in Python (no numpy import).
 """
 
 from __future__ import annotations
