@@ -9,7 +9,10 @@ traced by Python (tracemalloc) and the peak RSS of both, and of ``assess_file`` 
 the stated bound: O(examples), about ``BOUND_BYTES`` per example, no pairwise matrix. The file
 is bench_validate's generated one, with 1% of its lines repeated so the pass finds duplicates.
 
-    python bench/bench_quality.py [--examples 100000] [--model gpt-4o-mini] [--repeat 2]
+    python bench/bench_quality.py [--examples 100000] [--model gpt-4o-mini] [--repeat 2] [--json]
+
+With ``--json`` (20,000 examples unless ``--examples`` says otherwise) it ends with one JSON line:
+the rows of the summary table (``bench/table.py``).
 """
 
 from __future__ import annotations
@@ -89,40 +92,65 @@ def peak(path: Path, model: str, what: str) -> dict[str, float]:
     return json.loads(out.stdout)
 
 
+def measure(path: Path, examples: int, model: str, repeat: int) -> list[dict[str, object]]:
+    """Print the time and memory the pass adds; return them as the summary table's rows."""
+    without = timed(path, model, repeat, quality=False)
+    with_pass = timed(path, model, repeat, quality=True)
+    added = with_pass / without - 1
+    print(f"ftlab validate without the quality pass: {without:8.2f} s CPU")
+    print(f"ftlab validate with the quality pass:    {with_pass:8.2f} s CPU")
+    verdict = "within" if added <= TARGET else "OVER"
+    print(f"the quality pass adds {added:.0%} (target: at most {TARGET:.0%}; {verdict})")
+    print(f"peak memory, each in a fresh process (bound: about {BOUND_BYTES:,} bytes per example):")
+    rows = {what: peak(path, model, what) for what in ("without", "with", "alone")}
+    for what, label in (
+        ("without", "validate without the pass"),
+        ("with", "validate with the pass"),
+        ("alone", "assess_file alone"),
+    ):
+        traced, rss = rows[what]["traced_mib"], rows[what]["rss_mib"]
+        print(f"  {label:27} {traced:8.1f} MiB traced by Python at peak, {rss:8.1f} MiB RSS")
+    extra = (rows["with"]["traced_mib"] - rows["without"]["traced_mib"]) * 2**20 / examples
+    bound = BOUND_BYTES * examples / 2**20
+    print(
+        f"  the pass's share: {extra:,.0f} bytes per example traced "
+        f"(bound {BOUND_BYTES:,}: {bound:.0f} MiB for this file)"
+    )
+    size = f"{examples:,} examples"
+    return [
+        {
+            "row": f"quality pass: time added to ftlab validate ({size})",
+            "measured": f"+{added:.0%} ({without:.2f} -> {with_pass:.2f} s CPU)",
+            "target": f"<= +{TARGET:.0%}",
+            "peer": f"validate without the pass: {without:.2f} s CPU",
+            "met": added <= TARGET,
+        },
+        {
+            "row": f"quality pass: memory per example ({size})",
+            "measured": f"{extra:,.0f} bytes/example traced",
+            "target": f"<= {BOUND_BYTES:,} bytes/example",
+            "peer": "",
+            "met": extra <= BOUND_BYTES,
+        },
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--examples", type=int, default=100_000)
+    parser.add_argument("--examples", type=int, help="default 100,000; 20,000 with --json")
     parser.add_argument("--model", default="gpt-4o-mini")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--json", action="store_true", help="end with the summary table's rows as JSON")
     args = parser.parse_args()
+    examples = args.examples or (20_000 if args.json else 100_000)
     with tempfile.TemporaryDirectory(prefix="ftlab-bench-") as folder:
-        path = make_file(Path(folder, "big.jsonl"), args.examples)
+        path = make_file(Path(folder, "big.jsonl"), examples)
         encoding_for_model(args.model)
         size = path.stat().st_size / 2**20
-        print(f"{args.examples:,} examples ({size:.1f} MiB), model {args.model}, best of {args.repeat}")
-        without = timed(path, args.model, args.repeat, quality=False)
-        with_pass = timed(path, args.model, args.repeat, quality=True)
-        added = with_pass / without - 1
-        print(f"ftlab validate without the quality pass: {without:8.2f} s CPU")
-        print(f"ftlab validate with the quality pass:    {with_pass:8.2f} s CPU")
-        verdict = "within" if added <= TARGET else "OVER"
-        print(f"the quality pass adds {added:.0%} (target: at most {TARGET:.0%}; {verdict})")
-        print(f"peak memory, each in a fresh process (bound: about {BOUND_BYTES:,} bytes per example):")
-        rows = {what: peak(path, args.model, what) for what in ("without", "with", "alone")}
-        for what, label in (
-            ("without", "validate without the pass"),
-            ("with", "validate with the pass"),
-            ("alone", "assess_file alone"),
-        ):
-            row = rows[what]
-            traced, rss = row["traced_mib"], row["rss_mib"]
-            print(f"  {label:27} {traced:8.1f} MiB traced by Python at peak, {rss:8.1f} MiB RSS")
-        extra = (rows["with"]["traced_mib"] - rows["without"]["traced_mib"]) * 2**20 / args.examples
-        bound = BOUND_BYTES * args.examples / 2**20
-        print(
-            f"  the pass's share: {extra:,.0f} bytes per example traced "
-            f"(bound {BOUND_BYTES:,}: {bound:.0f} MiB for this file)"
-        )
+        print(f"{examples:,} examples ({size:.1f} MiB), model {args.model}, best of {args.repeat}")
+        rows = measure(path, examples, args.model, args.repeat)
+    if args.json:
+        print(json.dumps(rows))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 Memory stays O(examples), never O(file): per example, a few digests, lengths and line numbers,
 an interned answer shape, and (past ``similarity.EXACT_LIMIT`` examples) a 256-byte MinHash
-signature with its band keys; never the records, never a pairwise matrix.
+signature with its band keys; never the records, never a pairwise matrix. Past that limit the
+examples' texts wait in batches of ``_BATCH`` to be normalised, hashed and scanned together in
+numpy (:mod:`ftlab.dataset.quality.texts`); up to it, one at a time in Python (no numpy import).
 """
 
 from __future__ import annotations
@@ -10,19 +12,23 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from ftlab.dataset.jsonl import read_jsonl
 from ftlab.dataset.quality import labels
 from ftlab.dataset.quality.conflicts import SameInputs, near_warnings
 from ftlab.dataset.quality.drift import Answer, FormatDrift
 from ftlab.dataset.quality.duplicates import ExactDuplicates
-from ftlab.dataset.quality.examples import chat_example
+from ftlab.dataset.quality.examples import ChatExample, chat_example
 from ftlab.dataset.quality.outliers import Lengths
 from ftlab.dataset.quality.overlap import overlap_warnings
 from ftlab.dataset.quality.prompts import SystemPrompts
 from ftlab.dataset.quality.results import QualityReport, QualityWarning
-from ftlab.dataset.quality.secrets import SecretFinder
+from ftlab.dataset.quality.secrets import SecretFinder, text_of
 from ftlab.dataset.quality.similarity import NearInputs
+
+#: Past ``similarity.EXACT_LIMIT`` examples, inputs are normalised this many at a time.
+_BATCH = 256
 
 
 @dataclass
@@ -37,23 +43,56 @@ class Assessor:
     _prompts: SystemPrompts = field(default_factory=SystemPrompts)
     _lengths: Lengths = field(default_factory=Lengths)
     _secrets: SecretFinder = field(default_factory=SecretFinder)
+    _pending: list[ChatExample] = field(default_factory=list)
+    _texts: ModuleType | None = None
 
     def add(self, line: int, record: object) -> None:
         """Assess the record of a 1-based line (anything but a chat record is skipped)."""
-        example = chat_example(line, record)
+        example = chat_example(line, record, keyed=self._texts is None)
         if example is None:
             return
         self.examples += 1
-        self._exact.add(example)
-        self._inputs.add(example)
-        self._near.add(line, example.prompt_words, example.prompt_key)
         self._drift.add(line, example.answers)
         self._prompts.add(line, example.system, example.system_key)
         self._lengths.add(line, example.prompt, example.answers)
+        if self._texts is not None:
+            self._pending.append(example)
+            if len(self._pending) >= _BATCH:
+                self._settle()
+            return
+        self._keyed(example)
+        if self._near.estimating:  # past similarity.EXACT_LIMIT: inputs normalised a batch at a time
+            from ftlab.dataset.quality import texts
+
+            self._texts = texts
+
+    def _keyed(self, example: ChatExample) -> None:
         self._secrets.add(example)
+        self._exact.add(example)
+        self._inputs.add(example)
+        self._near.add(example.line, example.prompt_words or [], example.prompt_key)
+
+    def _settle(self) -> None:
+        """Give the examples waiting for their input's digest and signature theirs, all at once."""
+        pending, self._pending = self._pending, []
+        if not pending or self._texts is None:
+            return
+        keys, counts, signature = self._texts.prompt_digests([example.prompt for example in pending])
+        hints = self._texts.secret_hints([text_of(example) for example in pending])
+        lines, near_keys = [], []
+        for example, key, count, hint in zip(pending, keys, counts.tolist(), hints, strict=True):
+            self._secrets.add(example, scan=hint)
+            example.set_prompt_key(key)
+            self._exact.add(example)
+            self._inputs.add(example)
+            if count:
+                lines.append(example.line)
+                near_keys.append(key)
+        self._near.add_signatures(lines, near_keys, signature)
 
     def report(self, validation: Sequence[object | None] | None = None) -> QualityReport:
         """Every warning, in order of the first line each is about."""
+        self._settle()
         usual, share = self._drift.dominant()
         in_shape = [answer for answer in self._drift.answers if answer.shape == usual]
         positions = labels.label_positions(usual, in_shape)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ftlab.dataset.quality.results import FORMAT_DRIFT, QualityWarning
-from ftlab.dataset.quality.shapes import Shape, Style, Value, answer_shape, difference, quoted
+from ftlab.dataset.quality.shapes import TEXT, Shape, Style, Value, answer_shape, difference, quoted
 from ftlab.dataset.wording import printable
 
 #: A style (casing, end punctuation) is the rule for a value once this share of answers follow it.
@@ -21,19 +22,18 @@ STYLE_SHARE = 0.8
 MIN_ANSWERS = 5
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(NamedTuple):
     """One assistant answer: its line, its position among the example's answers, shape and values."""
 
     line: int
-    index: int
+    number: int
     of: int
     shape: Shape
     values: tuple[Value, ...]
 
     def name(self) -> str:
         """ "Line 4's answer", or "Line 4's answer 2 (of 3)" in a conversation."""
-        return f"Line {self.line}'s answer" + (f" {self.index} (of {self.of})" if self.of > 1 else "")
+        return f"Line {self.line}'s answer" + (f" {self.number} (of {self.of})" if self.of > 1 else "")
 
 
 @dataclass
@@ -48,8 +48,9 @@ class FormatDrift:
         texts = tuple(text for text in texts if text.strip())
         for index, text in enumerate(texts, start=1):
             shape, values = answer_shape(text)
-            shape = self._shapes.setdefault(shape, shape)
-            values = self._values.setdefault(values, values)
+            if shape.kind != TEXT:  # a text answer's shape and values are interned already
+                shape = self._shapes.setdefault(shape, shape)
+                values = self._values.setdefault(values, values)
             self.answers.append(Answer(line, index, len(texts), shape, values))
 
     def dominant(self) -> tuple[Shape | None, float]:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from typing import TypeGuard
 
 from ftlab.dataset.quality.normalize import digest, normalize, normalized_words
 
@@ -17,65 +16,76 @@ _system_keys: dict[str, int] = {}
 NO_SYSTEM = -1
 
 
-@dataclass(frozen=True)
 class ChatExample:
     """One chat example: its line, system prompt (or None), input text and assistant answers.
 
-    Its keys are 64-bit digests, equal for examples (or their parts) equal once normalised.
+    Its keys are 64-bit digests, equal for examples (or their parts) equal once normalised. Every
+    field is computed once, when the example is made (one pass over its texts).
     """
 
-    line: int
-    system: str | None
-    prompt: str
-    answers: tuple[str, ...]
+    __slots__ = (
+        "answer_key",
+        "answers",
+        "input_key",
+        "key",
+        "line",
+        "prompt",
+        "prompt_key",
+        "prompt_words",
+        "system",
+        "system_key",
+    )
+
+    def __init__(
+        self, line: int, system: str | None, prompt: str, answers: tuple[str, ...], *, keyed: bool = True
+    ) -> None:
+        """With ``keyed=False`` the input's words and digest are left for ``set_prompt_key`` (which a
+        batch of examples is given at once, by :mod:`ftlab.dataset.quality.texts`)."""
+        self.line = line
+        self.system = system
+        self.prompt = prompt
+        self.answers = answers
+        #: ``NO_SYSTEM`` without a system prompt.
+        self.system_key = _system_key(system)
+        self.answer_key = digest(normalize(answers[-1])) if answers else _EMPTY
+        #: The input's words once normalised (None when its digest was set from a batch).
+        self.prompt_words: list[str] | None = None
+        if keyed:
+            self.prompt_words = words = normalized_words(prompt)
+            self.set_prompt_key(digest(" ".join(words).encode("utf-8", "surrogatepass")))
+
+    def set_prompt_key(self, key: int) -> None:
+        """Set the input's digest (of its normalised text, in UTF-8) and the keys made with it."""
+        self.prompt_key = key
+        #: Equal for examples whose system prompt and input are equal once normalised.
+        self.input_key = digest((self.system_key, key))
+        #: The whole example: system prompt, input (earlier answers and tool calls too) and answer.
+        self.key = digest((self.system_key, key, self.answer_key))
 
     @property
     def answer(self) -> str:
         """The last assistant answer (the one the input leads to), or "" when there is none."""
         return self.answers[-1] if self.answers else ""
 
-    @cached_property
-    def prompt_words(self) -> list[str]:
-        return normalized_words(self.prompt)
 
-    @cached_property
-    def normalized_prompt(self) -> str:
-        return " ".join(self.prompt_words)
-
-    @cached_property
-    def prompt_key(self) -> int:
-        return digest(self.normalized_prompt)
-
-    @cached_property
-    def system_key(self) -> int:
-        """``NO_SYSTEM`` without a system prompt."""
-        if self.system is None:
-            return NO_SYSTEM
-        key = _system_keys.get(self.system)
-        if key is None:
-            if len(_system_keys) >= _SYSTEM_CACHE:
-                _system_keys.clear()
-            key = _system_keys[self.system] = digest(normalize(self.system))
-        return key
-
-    @cached_property
-    def input_key(self) -> int:
-        """Equal for examples whose system prompt and input are equal once normalised."""
-        return digest((self.system_key, self.normalized_prompt))
-
-    @cached_property
-    def answer_key(self) -> int:
-        return digest(normalize(self.answer))
-
-    @cached_property
-    def key(self) -> int:
-        """The whole example: system prompt, input (earlier answers and tool calls too) and answer."""
-        return digest((self.system_key, self.prompt_key, self.answer_key))
+_EMPTY = digest("")
 
 
-def chat_example(line: int, record: object) -> ChatExample | None:
-    """The example in a chat record (``{"messages": [...]}``), or None for anything else."""
-    if not isinstance(record, Mapping):
+def _system_key(system: str | None) -> int:
+    if system is None:
+        return NO_SYSTEM
+    key = _system_keys.get(system)
+    if key is None:
+        if len(_system_keys) >= _SYSTEM_CACHE:
+            _system_keys.clear()
+        key = _system_keys[system] = digest(normalize(system))
+    return key
+
+
+def chat_example(line: int, record: object, *, keyed: bool = True) -> ChatExample | None:
+    """The example in a chat record (``{"messages": [...]}``), or None for anything else (``keyed``:
+    see ``ChatExample``)."""
+    if not _mapping(record):
         return None
     messages = record.get("messages")
     if not isinstance(messages, list):
@@ -85,7 +95,7 @@ def chat_example(line: int, record: object) -> ChatExample | None:
     answers: list[str] = []
     last_answer = _last_answer(messages)
     for index, message in enumerate(messages):
-        if not isinstance(message, Mapping):
+        if not _mapping(message):
             continue
         role = message.get("role")
         role = role if isinstance(role, str) else ""
@@ -100,13 +110,18 @@ def chat_example(line: int, record: object) -> ChatExample | None:
                 prompt.append(text)
         elif index < last_answer or last_answer < 0:
             prompt.append(text)
-    return ChatExample(line, system, "\n".join(prompt), tuple(answers))
+    return ChatExample(line, system, "\n".join(prompt), tuple(answers), keyed=keyed)
+
+
+def _mapping(value: object) -> TypeGuard[Mapping[str, object]]:
+    """A mapping (a dict, as JSON gives, checked first: the ABC check is slow)."""
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def _last_answer(messages: list[object]) -> int:
     for index in range(len(messages) - 1, -1, -1):
         message = messages[index]
-        if isinstance(message, Mapping) and message.get("role") == "assistant":
+        if _mapping(message) and message.get("role") == "assistant":
             return index
     return -1
 
@@ -127,7 +142,10 @@ def _written(message: Mapping[str, object]) -> str:
 
 def content_text(message: Mapping[str, object]) -> str:
     """A message's text: what it says in words, and any tool calls as JSON."""
-    parts = [_written(message)]
+    text = _written(message)
+    if "tool_calls" not in message and "function_call" not in message:
+        return text
+    parts = [text]
     for key in ("tool_calls", "function_call"):
         if key in message:
             parts.append(_json(message[key]))

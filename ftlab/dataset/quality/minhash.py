@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator, Sequence
+from itertools import chain
 
 import numpy as np
 from datasketch import MinHash  # type: ignore[import-untyped]
@@ -23,6 +24,8 @@ BANDS, ROWS = 16, 4
 #: A run of more inputs than this in one bucket is paired only neighbour to neighbour.
 RUN_LIMIT = 32
 _MASK = np.uint64(0xFFFFFFFF)
+#: Permutations applied at once (their rows of all of a batch's shingles stay in the CPU's cache).
+_GROUP = 16
 _PRIMES = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xC2B2AE3D))
 
 
@@ -39,14 +42,14 @@ _WORDS: dict[str, int] = {}
 def word_hashes(words: Sequence[str]) -> np.ndarray:
     """A 32-bit CRC of each word (cached: a file's vocabulary repeats)."""
     try:
-        return np.array(list(map(_WORDS.__getitem__, words)), dtype=np.uint64)
+        return np.fromiter(map(_WORDS.__getitem__, words), dtype=np.uint64, count=len(words))
     except KeyError:
         if len(_WORDS) > 1_000_000:
             _WORDS.clear()
         for word in words:
             if word not in _WORDS:
                 _WORDS[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
-        return np.array(list(map(_WORDS.__getitem__, words)), dtype=np.uint64)
+        return np.fromiter(map(_WORDS.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 def shingle_hashes(words: Sequence[str], size: int) -> np.ndarray:
@@ -61,6 +64,29 @@ def shingle_hashes(words: Sequence[str], size: int) -> np.ndarray:
     return combined.astype(np.uint32)
 
 
+def batch_signatures(texts: Sequence[Sequence[str]]) -> np.ndarray:
+    """The signature of each text's 3-word shingles (each text has words), all texts at once:
+    row ``i`` is ``signatures([shingle_hashes(texts[i], 3)])[0]``, without a numpy call per text."""
+    counts = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    return word_signatures(word_hashes(list(chain.from_iterable(texts))), counts)
+
+
+def word_signatures(hashes: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``batch_signatures`` from the texts' word hashes end to end (uint64) and their word counts."""
+    pairs = (hashes[:-1] * _PRIMES[1] + hashes[1:]) & _MASK  # word i and i + 1
+    triples = (pairs[:-1] * _PRIMES[2] + hashes[2:]) & _MASK  # words i, i + 1 and i + 2
+    starts = np.cumsum(counts) - counts
+    # where each text's shingles are in triples + pairs + hashes: from its first word on, in the
+    # first for 3 words or more, else the one shingle in the second (2 words) or third (1 word)
+    short = np.where(counts == 2, len(triples), len(triples) + len(pairs))
+    source = np.where(counts >= 3, starts, short + starts)
+    sizes = np.maximum(counts - 2, 1)
+    first = np.cumsum(sizes) - sizes
+    picks = np.repeat(source - first, sizes) + np.arange(int(sizes.sum()))
+    shingles = np.concatenate((triples, pairs, hashes))[picks].astype(np.uint32)
+    return _signatures(shingles, sizes)
+
+
 def _fmix32(values: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finaliser (what datasketch applies before its permutations)."""
     values = values ^ (values >> np.uint32(16))
@@ -73,17 +99,25 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
 def signatures(batch: Sequence[np.ndarray]) -> np.ndarray:
     """The MinHash signature (``NUM_PERM`` uint32 values) of each set of shingle hashes in ``batch``."""
     out = np.full((len(batch), NUM_PERM), np.uint32(0xFFFFFFFF), dtype=np.uint32)
-    sizes = np.array([len(h) for h in batch])
+    sizes = np.array([len(h) for h in batch], dtype=np.int64)
     filled = np.flatnonzero(sizes)
-    if not len(filled):
-        return out
-    flat = _fmix32(np.concatenate([batch[i] for i in filled.tolist()]))
-    with np.errstate(over="ignore"):
-        permuted = np.multiply.outer(_A, flat)  # one row per permutation: reduceat runs along rows
-        permuted += _B[:, None]
-    starts = np.concatenate(([0], np.cumsum(sizes[filled])[:-1]))
-    out[filled] = np.minimum.reduceat(permuted, starts, axis=1).T
+    if len(filled):
+        out[filled] = _signatures(np.concatenate([batch[i] for i in filled.tolist()]), sizes[filled])
     return out
+
+
+def _signatures(flat: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The signatures of consecutive runs of ``flat`` (of these ``sizes``, none empty)."""
+    flat = _fmix32(flat)
+    starts = np.cumsum(sizes) - sizes
+    result = np.empty((len(sizes), NUM_PERM), dtype=np.uint32)
+    permuted = np.empty((_GROUP, len(flat)), dtype=np.uint32)  # a few permutations at a time: in cache
+    for first in range(0, NUM_PERM, _GROUP):
+        rows = slice(first, first + _GROUP)
+        np.multiply(_A[rows, None], flat[None, :], out=permuted)  # reduceat runs along each row
+        permuted += _B[rows, None]
+        result[:, rows] = np.minimum.reduceat(permuted, starts, axis=1).T
+    return result
 
 
 def band_keys(signature: np.ndarray) -> np.ndarray:

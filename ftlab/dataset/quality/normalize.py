@@ -15,12 +15,17 @@ def normalize(text: str) -> str:
 
 def normalized_words(text: str) -> list[str]:
     """The words of ``text`` once normalised: what whitespace separates (punctuation stays on its word)."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return text.casefold().split()
+    return folded(text).split()
 
 
-def digest(value: str | tuple[object, ...]) -> int:
+def folded(text: str) -> str:
+    """``text`` with Unicode compatibility forms folded and case folded (its whitespace as it was)."""
+    if text.isascii():  # case folding is lower-casing for ASCII, and much quicker
+        return text.lower()
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def digest(value: str | bytes | tuple[object, ...]) -> int:
     """A 64-bit fingerprint kept instead of the text: equal texts, equal digests (Python's own hash:
     the same within one run, which is all the pass compares; a collision is a 1 in 10^10 chance
     in a 100,000-example file)."""

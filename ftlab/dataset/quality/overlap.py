@@ -39,7 +39,7 @@ def overlap_warnings(
         if lines:
             found.append(_warning(example.line, lines, what))
             continue
-        held.add(example.line, example.prompt_words, example.prompt_key)
+        held.add(example.line, example.prompt_words or [], example.prompt_key)
     nearly: dict[int, list[int]] = {}
     for pair in cross_pairs(near, held):
         nearly.setdefault(pair.second, []).append(pair.first)

@@ -35,10 +35,15 @@ _KEYS = re.compile(
     r"|(?P<google>\bAIza[0-9A-Za-z_\-]{35})"
     r"|(?P<private>-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----)"
 )
-#: Each pattern runs only on a text that passes its cheap test.
+#: Each pattern runs only on a text that passes its cheap test: for keys, one of these hints.
 _MAYBE_KEY = re.compile(r"sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|AIza|PRIVATE KEY")
+#: Every key ``_KEYS`` finds holds one of these (fewer and looser than ``_MAYBE_KEY``, for a quick scan).
+KEY_HINTS = ("sk-", "AKIA", "ASIA", "gh", "_pat_", "xox", "AIza", "PRIVATE")
+#: A phone number has at least this many digits (and at most ``PHONE_MAX``).
+PHONE_DIGITS, PHONE_MAX = 9, 15
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})\b")
 _PHONE = re.compile(r"[0-9][0-9 .()\-]{7,}[0-9]")  # a "+" or "(" before it is taken in below
+_NON_DIGITS = re.compile(r"\D")
 _GLUED = re.compile(r"[\w+\-./]")
 _PLACEHOLDER = re.compile(r"example|xxxx|your|dummy|placeholder|redacted|\*{3}|\.\.\.|<", re.IGNORECASE)
 _RESERVED_DOMAINS = re.compile(
@@ -70,6 +75,11 @@ def findings(text: str) -> Iterator[tuple[str, str]]:
             yield _KINDS["phone"], mask(text[start:end])
 
 
+def text_of(example: ChatExample) -> str:
+    """The text of an example that is scanned (besides its system prompt): its input and answers."""
+    return "\n".join((example.prompt, *example.answers))
+
+
 def _fake_key(found: str) -> bool:
     body = found.split("-", 1)[-1].split("_", 1)[-1]
     return bool(_PLACEHOLDER.search(found)) or len(set(body)) < 6
@@ -78,13 +88,22 @@ def _fake_key(found: str) -> bool:
 def _phone(found: str, before: str) -> bool:
     """A run of digits is a real-looking phone number: 9 to 15 digits, not a fictional 555 one,
     written like one (+country, US style) or after a word such as "phone" or "call"."""
-    digits = re.sub(r"\D", "", found)
-    if not 9 <= len(digits) <= 15 or len(set(digits)) < 4:
+    digits = _NON_DIGITS.sub("", found)
+    if not PHONE_DIGITS <= len(digits) <= PHONE_MAX or len(set(digits)) < 4:
         return False
     local = digits[-10:]
     if len(local) == 10 and "555" in (local[0:3], local[3:6]):
         return False
     return bool(found.startswith("+") or _US_STYLE.fullmatch(found) or _PHONE_WORDS.search(before))
+
+
+def phone_hint(digits: int, plus: bool, before: str) -> bool:
+    """Whether a run of digits, spaces, dots, brackets and dashes may be a phone number ``findings``
+    reports: it has this many ``digits``, ``plus`` when a "+" is right before its first digit, and
+    ``before`` holds at least the 31 characters before that digit."""
+    if not PHONE_DIGITS <= digits <= PHONE_MAX:
+        return False
+    return plus or digits == 10 or bool(_PHONE_WORDS.search(before))  # 10: written US style
 
 
 def mask(found: str) -> str:
@@ -104,10 +123,12 @@ class SecretFinder:
     _system: str | None = None
     _system_found: list[tuple[str, str]] = field(default_factory=list)
 
-    def add(self, example: ChatExample) -> None:
-        found = self._in_system(example.system) + list(
-            findings("\n".join((example.prompt, *example.answers)))
-        )
+    def add(self, example: ChatExample, *, scan: bool = True) -> None:
+        """Note what an example holds; ``scan=False`` when its text is known to hold nothing
+        (see ``texts.secret_hints``): then only its system prompt is looked at."""
+        found = self._in_system(example.system)
+        if scan:
+            found = found + list(findings(text_of(example)))
         for kind, masked in found:
             seen = self._found.setdefault(kind, {}).setdefault(example.line, [])
             if masked not in seen and len(seen) < 3:

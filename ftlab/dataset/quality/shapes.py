@@ -27,6 +27,17 @@ class Shape:
     keys: tuple[str, ...] = ()
     several_lines: bool = False
 
+    def __eq__(self, other: object) -> bool:
+        """Equal kinds and keys (shapes are interned: most comparisons are of the same object)."""
+        if self is other:
+            return True
+        if not isinstance(other, Shape):
+            return NotImplemented
+        return (self.kind, self.keys, self.several_lines) == (other.kind, other.keys, other.several_lines)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.keys, self.several_lines))
+
     def describe(self) -> str:
         """ "Category: … / Priority: … / Summary: …", "a JSON object with keys a, b", "one line of text"."""
         if self.kind == LINES:
@@ -89,12 +100,32 @@ def answer_shape(text: str) -> tuple[Shape, tuple[Value, ...]]:
                 _value(item) if isinstance(item, str) else _value(json.dumps(item))
                 for item in parsed.values()
             )
-    lines = [line for line in stripped.splitlines() if line.strip()]
-    matches = [_KEY_LINE.match(line) for line in lines]
-    if len(lines) >= 2 and all(matches):
-        keys = tuple(m.group(1) for m in matches if m)
-        return Shape(LINES, keys), tuple(_value(m.group(2)) for m in matches if m)
-    return Shape(TEXT, several_lines=len(lines) > 1), (_value(stripped),)
+    lines = stripped.splitlines()
+    if len(lines) <= 1:  # most answers: one line (or none)
+        return _ONE_LINE, _text_values(stripped)
+    lines = [line for line in lines if line.strip()]
+    if len(lines) >= 2:
+        matches = [_KEY_LINE.match(line) for line in lines]
+        if all(matches):
+            keys = tuple(m.group(1) for m in matches if m)
+            return Shape(LINES, keys), tuple(_value(m.group(2)) for m in matches if m)
+    return (_SEVERAL_LINES if len(lines) > 1 else _ONE_LINE), _text_values(stripped)
+
+
+_ONE_LINE, _SEVERAL_LINES = Shape(TEXT), Shape(TEXT, several_lines=True)
+#: The values of text answers, by their style and label: most answers share one of a few.
+_TEXT_VALUES: dict[tuple[str, str, str | None], tuple[Value]] = {}
+
+
+def _text_values(text: str) -> tuple[Value]:
+    """``(_value(text),)``, the same tuple for every text of the same style and label."""
+    found = _style_and_label(text)
+    values = _TEXT_VALUES.get(found)
+    if values is None:
+        if len(_TEXT_VALUES) > 10_000:
+            _TEXT_VALUES.clear()
+        values = _TEXT_VALUES[found] = (Value(Style(found[0], found[1]), found[2]),)
+    return values
 
 
 def _json_object(text: str) -> dict[str, object] | None:
@@ -106,21 +137,26 @@ def _json_object(text: str) -> dict[str, object] | None:
 
 
 def _value(text: str) -> Value:
+    casing, end, label = _style_and_label(text)
+    return Value(Style(casing, end), label)
+
+
+def _style_and_label(text: str) -> tuple[str, str, str | None]:
+    """A value's casing, end punctuation and, when it is short enough to be a label, its words."""
     text = text.strip()
-    short = " ".join(text.split())
-    is_label = len(short) <= LABEL_CHARS and len(short.split()) <= LABEL_WORDS
-    return Value(
-        Style(_casing(text), text[-1] if text and text[-1] in _ENDS else ""), short if is_label else None
-    )
+    words = text.split(None, LABEL_WORDS)  # more than LABEL_WORDS words: no label, whatever its length
+    short = " ".join(words) if len(words) <= LABEL_WORDS else None
+    is_label = short is not None and len(short) <= LABEL_CHARS
+    return _casing(text), text[-1] if text and text[-1] in _ENDS else "", short if is_label else None
 
 
 def _casing(text: str) -> str:
-    first = next((c for c in text if c.isupper() or c.islower()), None)
-    if first is None:
-        return "none"
-    if text.isupper() and sum(c.isupper() for c in text) > 1:
-        return "upper"
-    return "capital" if first.isupper() else "lower"
+    for first in text:
+        if first.islower():
+            return "lower"
+        if first.isupper():
+            return "upper" if text.isupper() and sum(c.isupper() for c in text) > 1 else "capital"
+    return "none"
 
 
 def difference(shape: Shape, usual: Shape) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from ftlab.dataset.quality.normalize import SHINGLE_WORDS, jaccard, shingles
+from ftlab.dataset.quality.normalize import jaccard, shingles
 
 #: Near-duplicates: inputs whose 3-word shingle sets have at least this Jaccard similarity.
 THRESHOLD = 0.8
@@ -41,7 +41,7 @@ class NearInputs:
     _lines: list[int] = field(default_factory=list)
     _keys: list[int] = field(default_factory=list)
     _words: list[list[str]] | None = field(default_factory=list)
-    _batch: list[Any] = field(default_factory=list)
+    _batch: list[list[str]] = field(default_factory=list)
     _signatures: list[Any] = field(default_factory=list)
     _minhash: ModuleType | None = None
 
@@ -56,10 +56,22 @@ class NearInputs:
             if len(self._words) > self.limit:
                 self._switch()
             return
-        assert self._minhash is not None
-        self._batch.append(self._minhash.shingle_hashes(found, SHINGLE_WORDS))
+        self._batch.append(found)
         if len(self._batch) >= _BATCH:
             self._flush()
+
+    @property
+    def estimating(self) -> bool:
+        """Past the limit: inputs are compared by their MinHash signatures."""
+        return self._words is None
+
+    def add_signatures(self, lines: list[int], keys: list[int], signature: Any) -> None:
+        """Note a batch of inputs that have words: their lines, keys and signatures (``estimating`` only)."""
+        assert self._words is None, "inputs are given by their signatures only past the limit"
+        self._flush()
+        self._lines += lines
+        self._keys += keys
+        self._signatures.append(signature)
 
     def _switch(self) -> None:
         from ftlab.dataset.quality import minhash
@@ -67,7 +79,7 @@ class NearInputs:
         self._minhash = minhash
         stored, self._words = self._words or [], None
         for found in stored:
-            self._batch.append(minhash.shingle_hashes(found, SHINGLE_WORDS))
+            self._batch.append(found)
             if len(self._batch) >= _BATCH:
                 self._flush()
 
@@ -80,7 +92,7 @@ class NearInputs:
     def _flush(self) -> None:
         if self._batch:
             assert self._minhash is not None
-            self._signatures.append(self._minhash.signatures(self._batch))
+            self._signatures.append(self._minhash.batch_signatures(self._batch))
             self._batch = []
 
     def pairs(self) -> list[NearPair]:

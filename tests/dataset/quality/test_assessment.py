@@ -3,8 +3,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from ftlab.dataset import quality
 from ftlab.dataset.quality import DUPLICATE, assess, assess_file
+from ftlab.dataset.quality.normalize import digest, normalized_words
+from tests.dataset.quality.helpers import chat, email, triage
 from tests.paths import ROOT
 
 DATA = ROOT / "data"
@@ -73,3 +77,36 @@ def test_a_large_file_is_assessed_by_minhash_with_the_same_findings(tmp_path: Pa
         (quality.NEAR_DUPLICATE, (8, 351)),
         (quality.DUPLICATE, (11, 400)),
     ]
+
+
+def _past_the_limit() -> list[dict[str, object]]:
+    """700 distinct examples, then a duplicate, a near-duplicate and a secret past EXACT_LIMIT."""
+    records: list[dict[str, object]] = [
+        chat(f"{email(n)} Ünïcode  CAFÉ\u00a0{n}", triage("bug" if n % 2 else "billing")) for n in range(700)
+    ]
+    records[450] = records[20]
+    records[500] = chat(f"{email(30)} ünïcode café 30 again", triage("billing"))
+    records[600] = chat(email(600) + " mail tom.becker@fastmail.com", triage("billing"))
+    return records
+
+
+def test_past_the_limit_the_numpy_batch_finds_what_the_word_by_word_path_finds(monkeypatch):
+    from ftlab.dataset.quality import minhash, texts
+
+    records = _past_the_limit()
+    batched = assess(records)
+    assert [(w.code, w.lines) for w in batched.warnings if w.code != quality.LABEL_IMBALANCE] == [
+        (DUPLICATE, (21, 451)),
+        (quality.NEAR_DUPLICATE, (31, 501)),
+        (quality.SECRET, (601,)),
+    ]
+
+    def word_by_word(batch):
+        words = [normalized_words(text) for text in batch]
+        keys = [digest(" ".join(found).encode("utf-8", "surrogatepass")) for found in words]
+        counts = np.array([len(found) for found in words])
+        return keys, counts, minhash.batch_signatures([found for found in words if found])
+
+    monkeypatch.setattr(texts, "prompt_digests", word_by_word)
+    monkeypatch.setattr(texts, "secret_hints", lambda batch: [True] * len(batch))
+    assert assess(records) == batched

@@ -36,3 +36,10 @@ def test_a_crowded_bucket_is_paired_neighbour_to_neighbour_not_all_pairs():
     signature = minhash.signatures([hashes] * (minhash.RUN_LIMIT + 5))
     pairs = set(minhash.candidate_pairs(minhash.band_keys(signature)))
     assert len(pairs) == minhash.RUN_LIMIT + 4
+
+
+def test_a_batch_of_texts_gets_each_texts_own_signature_whatever_its_length():
+    batch = [["one"], ["one", "two"], "a b c".split(), "the quick brown fox jumps".split(), ["one", "two"]]
+    signature = minhash.batch_signatures(batch)
+    for row, words in enumerate(batch):
+        assert (signature[row] == minhash.signatures([minhash.shingle_hashes(words, 3)])[0]).all()

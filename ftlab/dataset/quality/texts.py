@@ -1,0 +1,180 @@
+"""The inputs of a batch of examples normalised at once, in numpy: each one's digest and signature.
+
+What :func:`~ftlab.dataset.quality.normalize.normalized_words`, the digest of the words joined
+and :func:`~ftlab.dataset.quality.minhash.word_hashes` do text by text and word by word in Python,
+done for a batch of texts by a few numpy operations on their UTF-8 bytes, with the same results:
+the same words (what ``str.split`` separates), the same digest of each normalised text's UTF-8
+bytes, and the same CRC-32 of each word, computed from a table of each byte's share in it (CRC-32
+is linear: a word's CRC is the XOR of its bytes' shares, by their distance from its end, and the
+CRC of as many zero bytes). Imported only past ``similarity.EXACT_LIMIT`` examples, like numpy.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from ftlab.dataset.quality import minhash
+from ftlab.dataset.quality.normalize import digest, folded
+from ftlab.dataset.quality.secrets import KEY_HINTS, PHONE_DIGITS, phone_hint
+
+#: Words longer than this many bytes are hashed one by one by zlib (the table covers shorter ones).
+LONG_WORD = 64
+
+
+def _whitespace() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ASCII bytes ``str.split`` splits at (a table of 256), and the UTF-8 codes of the other
+    characters it splits at, as integers: those of two bytes, and those of three."""
+    table = np.zeros(256, dtype=bool)
+    two: list[int] = []
+    three: list[int] = []
+    for code in range(0x3001):  # U+3000 is the last whitespace character
+        char = chr(code)
+        if char.isspace():
+            if char.isascii():
+                table[code] = True
+            else:
+                encoded = char.encode()
+                (two if len(encoded) == 2 else three).append(int.from_bytes(encoded, "big"))
+    return table, np.array(two, dtype=np.uint32), np.array(three, dtype=np.uint32)
+
+
+def _crc_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Each byte's share in a word's CRC-32 by its distance from the end (row ``distance * 256 +
+    byte``), and the CRC-32 of ``n`` zero bytes, for words up to ``LONG_WORD`` bytes."""
+    zeros = np.array([zlib.crc32(bytes(n)) for n in range(LONG_WORD + 1)], dtype=np.uint32)
+    shares = np.array(
+        [
+            zlib.crc32(bytes([byte]) + bytes(distance)) ^ int(zeros[distance + 1])
+            for distance in range(LONG_WORD)
+            for byte in range(256)
+        ],
+        dtype=np.uint32,
+    )
+    return shares, zeros
+
+
+_SPACE, _SPACE2, _SPACE3 = _whitespace()
+_SHARES, _ZEROS = _crc_tables()
+_EMPTY = digest(b"")
+_HINTS = (b"@", *(hint.encode() for hint in KEY_HINTS))
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[list(b"0123456789")] = True
+_PHONE_CHAR = _DIGIT.copy()  # what secrets' phone pattern matches runs of
+_PHONE_CHAR[list(b" .()-")] = True
+
+
+def prompt_digests(texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """For each text, the digest of its normalised text's UTF-8 bytes (what ``ChatExample`` keeps
+    as ``prompt_key``) and its number of words; and the MinHash signature of each text that has words."""
+    encoded = [folded(text).encode("utf-8", "surrogatepass") for text in texts]
+    data = b" " + b" ".join(encoded) + b"   "  # a space before, between and after the texts
+    raw = np.frombuffer(data, dtype=np.uint8)
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    starts = np.cumsum(lengths + 1) - lengths
+    space = _SPACE[raw]
+    if not data.isascii():
+        _mark_other_spaces(raw, space)
+    word = ~space
+    begins = np.flatnonzero(word[1:] & space[:-1]) + 1
+    ends = np.flatnonzero(word[:-1] & space[1:]) + 1
+    counts = np.bincount(np.searchsorted(starts, begins, side="right") - 1, minlength=len(texts))
+    keys = _digests(raw, space, begins, ends, counts)
+    if not len(begins):
+        return keys, counts, np.zeros((0, minhash.NUM_PERM), dtype=np.uint32)
+    hashes = _word_crcs(raw, data, begins, ends)
+    return keys, counts, minhash.word_signatures(hashes, counts[counts > 0])
+
+
+def _mark_other_spaces(raw: np.ndarray, space: np.ndarray) -> None:
+    """Mark the bytes of the non-ASCII whitespace characters (their UTF-8 starts with C2, E1-E3)."""
+    leads = np.flatnonzero((raw == 0xC2) | ((raw >= 0xE1) & (raw <= 0xE3)))
+    leads = leads[leads < len(raw) - 2]
+    if not len(leads):
+        return
+    code = (raw[leads].astype(np.uint32) << 16) | (raw[leads + 1].astype(np.uint32) << 8) | raw[leads + 2]
+    two = leads[np.isin(code >> 8, _SPACE2)]
+    three = leads[np.isin(code, _SPACE3)]
+    for found, size in ((two, 2), (three, 3)):
+        for offset in range(size):
+            space[found + offset] = True
+
+
+def _digests(
+    raw: np.ndarray, space: np.ndarray, begins: np.ndarray, ends: np.ndarray, counts: np.ndarray
+) -> list[int]:
+    """The digest of each text's words joined by one space, in UTF-8."""
+    word = ~space
+    keep = word.copy()
+    keep[1:] |= word[:-1]  # every byte of a word, and the one after it (a space, or the next text's)
+    kept = np.flatnonzero(keep)
+    collapsed = np.where(space, np.uint8(32), raw)[kept].tobytes()
+    last = np.cumsum(counts) - 1
+    has = np.flatnonzero(counts)
+    lows = np.searchsorted(kept, begins[last[has] - counts[has] + 1]).tolist()
+    highs = (np.searchsorted(kept, ends[last[has]] - 1) + 1).tolist()
+    keys = [_EMPTY] * len(counts)
+    for index, low, high in zip(has.tolist(), lows, highs, strict=True):
+        keys[index] = digest(collapsed[low:high])
+    return keys
+
+
+def _word_crcs(raw: np.ndarray, data: bytes, begins: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The CRC-32 of each word's bytes (``zlib.crc32``), as uint64."""
+    sizes = ends - begins
+    offsets = np.cumsum(sizes) - sizes
+    at = np.repeat(begins - offsets, sizes) + np.arange(int(sizes[-1] + offsets[-1]))
+    distance = np.repeat(ends - 1, sizes) - at
+    np.minimum(distance, LONG_WORD - 1, out=distance)
+    shares = _SHARES[distance * 256 + raw[at]]
+    crcs = np.bitwise_xor.reduceat(shares, offsets) ^ _ZEROS[np.minimum(sizes, LONG_WORD)]
+    for index in np.flatnonzero(sizes > LONG_WORD).tolist():
+        crcs[index] = zlib.crc32(data[begins[index] : ends[index]])
+    return crcs.astype(np.uint64)
+
+
+def secret_hints(texts: Sequence[str]) -> list[bool]:
+    """Whether each text may hold what ``secrets.findings`` finds: an "@", a key's hint, or a run of
+    digits, spaces, dots, brackets and dashes with ``PHONE_DIGITS`` digits; a text with none holds
+    nothing it would find."""
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    data = b"\n" + b"\n".join(encoded) + b"\n"
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    starts = np.cumsum(lengths + 1) - lengths
+    found: list[int] = []
+    for hint in _HINTS:
+        at = data.find(hint)
+        while at >= 0:
+            found.append(at)
+            at = data.find(hint, at + 1)
+    raw = np.frombuffer(data, dtype=np.uint8)
+    run = _PHONE_CHAR[raw]
+    begins = np.flatnonzero(run[1:] & ~run[:-1]) + 1
+    ends = np.flatnonzero(run[:-1] & ~run[1:]) + 1
+    long = (ends - begins) >= PHONE_DIGITS
+    begins, ends = begins[long], ends[long]
+    if len(begins):  # the digits in [begin, end) of each long enough run
+        bounds = np.stack((begins, ends), axis=1).ravel()
+        digits = np.add.reduceat(_DIGIT[raw], bounds, dtype=np.int64)[::2]
+        many = digits >= PHONE_DIGITS
+        found += _phones(data, begins[many].tolist(), ends[many].tolist(), digits[many].tolist())
+    hinted = np.zeros(len(texts), dtype=bool)
+    at_texts = np.searchsorted(starts, np.array(found, dtype=np.int64), "right") - 1
+    hinted[at_texts] = True
+    result: list[bool] = hinted.tolist()
+    return result
+
+
+def _phones(data: bytes, begins: list[int], ends: list[int], digits: list[int]) -> list[int]:
+    """The runs (by where they begin) that may be a phone number, by ``secrets.phone_hint``."""
+    found = []
+    for begin, end, count in zip(begins, ends, digits, strict=True):
+        first = end - len(data[begin:end].lstrip(b" .()-"))
+        window = data[max(0, first - 4 * 32) : first]
+        while window and window[0] & 0xC0 == 0x80:  # not from the middle of a character
+            window = window[1:]
+        if phone_hint(count, data[first - 1] == ord("+"), window.decode("utf-8", "surrogatepass")):
+            found.append(begin)
+    return found
