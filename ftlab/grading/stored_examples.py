@@ -6,8 +6,9 @@ A grader's property check names the values it draws and a function that builds t
     def test_every_valid_record_passes(exercise, record): ...
 
 Its examples are in ``graders/examples/<grader module>.json``: what hypothesis generates from those
-strategies under :data:`ftlab.dataset.strategies.GRADING` (no shrinking), seeded by the check's
-name, with nothing drawn from the constants of whatever modules happen to be loaded. Replaying
+strategies under :data:`ftlab.dataset.strategies.GRADING` (no shrinking), derandomized as
+hypothesis derandomizes the check itself (seeded by its source's digest), with nothing drawn from
+the constants of whatever modules happen to be loaded. Replaying
 them needs no hypothesis at all, so a learner's ``pytest exercises/`` spends its time on their
 code, and every submission meets exactly the same examples. Explicit examples (hypothesis's
 ``@example``) run first, then the stored ones in the order hypothesis generated them; the first
@@ -24,7 +25,6 @@ import importlib
 import inspect
 import json
 import math
-import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,6 +49,8 @@ class Property:
     max_examples: int
     explicit: tuple[Mapping[str, Any], ...]
     store: Path
+    #: the check as written (its digest seeds generation, as hypothesis's derandomize does)
+    test: Callable[..., Any] | None = None
 
 
 class MissingExamples(FtlabError):
@@ -77,7 +79,7 @@ def replayed(
         store = (
             Path(test.__globals__["__file__"]).parent / FOLDER / f"{test.__module__.rsplit('.', 1)[-1]}.json"
         )
-        prop = Property(test.__name__, names, strategies, max_examples, tuple(explicit), store)
+        prop = Property(test.__name__, names, strategies, max_examples, tuple(explicit), store, test)
         signature = inspect.signature(test)
         kept = [p for p in signature.parameters.values() if p.name not in names]
 
@@ -129,13 +131,17 @@ def properties(namespace: Mapping[str, Any]) -> list[Property]:
 def generate(prop: Property) -> list[Any]:
     """The examples hypothesis generates for a check, encoded for the store (imports hypothesis)."""
     from hypothesis import given, seed, settings
+    from hypothesis.internal.conjecture.utils import int_from_bytes
+    from hypothesis.internal.reflection import function_digest
 
     from ftlab.dataset.strategies import GRADING
 
     found: list[Any] = []
+    # the random generator hypothesis's derandomize gives the check itself
+    digest = function_digest(prop.test) if prop.test is not None else prop.name.encode()
 
-    @seed(zlib.crc32(prop.name.encode()))
-    @settings(GRADING, max_examples=prop.max_examples, derandomize=False)
+    @seed(int_from_bytes(digest))
+    @settings(GRADING, max_examples=prop.max_examples)
     @given(**prop.strategies())
     def record(**drawn: Any) -> None:
         found.append(encode({name: drawn[name] for name in prop.names}))
