@@ -160,11 +160,14 @@ def _no_local_constants() -> Iterator[None]:
     if saved is None:  # another hypothesis: nothing of the kind to switch off
         yield
         return
+    cache = getattr(getattr(providers, "CONSTANTS_CACHE", None), "cache", {})
+    cache.clear()  # what earlier runs in this process drew from their local constants
     providers._get_local_constants = lambda: providers.Constants()
     try:
         yield
     finally:
         providers._get_local_constants = saved
+        cache.clear()
 
 
 def encode(value: Any) -> Any:
