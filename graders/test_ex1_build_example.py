@@ -7,15 +7,14 @@ one submission give the same feedback (pytest's explanations show reprs: address
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 from ftlab.dataset.records import codes
-from ftlab.dataset.strategies import GRADING, texts
 from ftlab.grading.isolation.handles import unserializable
 from ftlab.grading.outcomes import StudentCodeError, raised_as
+from ftlab.grading.stored_examples import replayed
 
 EMAIL = "Hi, I was charged twice for March. Can you refund one of them?"
 TRIAGE = (
@@ -100,6 +99,15 @@ def test_non_string_text_is_refused(exercise, args):
         exercise.build_example(*args)
 
 
+def _texts() -> dict[str, Any]:
+    """Texts for the three roles (made once by hypothesis, stored in examples/, replayed)."""
+    from hypothesis import strategies as st
+
+    from ftlab.dataset.strategies import texts
+
+    return {"user": texts(), "assistant": texts(), "system": st.none() | texts()}
+
+
 @pytest.mark.points(
     3,
     task=1,
@@ -108,12 +116,18 @@ def test_non_string_text_is_refused(exercise, args):
         " with the text kept exactly as given"
     ),
 )
-@GRADING
-@given(user=texts(), assistant=texts(), system=st.none() | texts())
-@example(
-    user="  Hi!\n\nMy invoice is wrong.  ",
-    assistant="Category: billing\nPriority: P3\n",
-    system=" Be brief. ",
+@replayed(
+    "user",
+    "assistant",
+    "system",
+    strategies=_texts,
+    explicit=[
+        dict(
+            user="  Hi!\n\nMy invoice is wrong.  ",
+            assistant="Category: billing\nPriority: P3\n",
+            system=" Be brief. ",
+        )
+    ],
 )
 def test_every_built_example_is_valid_and_keeps_the_text(exercise, user, assistant, system):
     example = exercise.build_example(user, assistant, system)

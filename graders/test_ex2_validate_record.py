@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
 
 import pytest
-from hypothesis import given
 
 from ftlab.dataset.records import codes
-from ftlab.dataset.strategies import GRADING, broken_records, valid_records
+from ftlab.grading.stored_examples import replayed
 
 USER = {"role": "user", "content": "My invoice shows the wrong VAT number."}
 ASSISTANT = {
@@ -236,13 +236,25 @@ def test_codes_are_sorted_and_distinct(exercise):
 
 
 # Property checks: agree with the engine on records hypothesis makes --------------------------------
+# (made once and stored in examples/; ftlab.grading.stored_examples replays them)
+
+
+def _valid_records() -> dict[str, Any]:
+    from ftlab.dataset.strategies import valid_records
+
+    return {"record": valid_records()}
+
+
+def _broken_records() -> dict[str, Any]:
+    from ftlab.dataset.strategies import broken_records
+
+    return {"case": broken_records()}
 
 
 @pytest.mark.points(
     3, hint="Tasks 1-3: some valid record got a code: compare the falsifying example with the rules"
 )
-@GRADING
-@given(record=valid_records())
+@replayed("record", strategies=_valid_records)
 def test_every_valid_record_passes(exercise, record):
     got = exercise.validate_record(record)
     assert got == [], (
@@ -251,8 +263,7 @@ def test_every_valid_record_passes(exercise, record):
 
 
 @pytest.mark.points(4, hint="Tasks 1-3: a record broken in exactly one way must give exactly that one code")
-@GRADING
-@given(case=broken_records())
+@replayed("case", strategies=_broken_records)
 def test_a_record_broken_one_way_gives_exactly_that_code(exercise, case):
     record, code = case
     got = exercise.validate_record(record)

@@ -12,14 +12,13 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from ftlab.dataset.jsonl import read_jsonl
-from ftlab.dataset.strategies import GRADING, valid_records
 from ftlab.grading.isolation.handles import repeated
+from ftlab.grading.stored_examples import replayed
 from ftlab.tokens import cost
 from ftlab.tokens import counting as tokens
 from ftlab.tokens.models import FINE_TUNABLE_MODELS, resolve_model
@@ -109,6 +108,39 @@ def _same_estimate(got: object, expected: dict) -> None:
         f"cost_usd is {got['cost_usd']!r}; expected {expected['cost_usd']!r}"
         " (billed tokens x price / 1,000,000, not rounded)"
     )
+
+
+# Property checks draw their examples from these strategies once; they are stored in examples/
+# and replayed (ftlab.grading.stored_examples).
+
+
+def _records() -> dict[str, Any]:
+    from ftlab.dataset.strategies import valid_records
+
+    return {"record": valid_records()}
+
+
+def _records_and_one_more() -> dict[str, Any]:
+    from hypothesis import strategies as st
+
+    from ftlab.dataset.strategies import valid_records
+
+    return {
+        "record": valid_records(),
+        "extra": valid_records(max_turns=1),
+        "model": st.sampled_from(["gpt-4o-mini", "gpt-3.5-turbo"]),
+    }
+
+
+def _short_files() -> dict[str, Any]:
+    from hypothesis import strategies as st
+
+    from ftlab.dataset.strategies import valid_records
+
+    return {
+        "records": st.lists(valid_records(max_turns=2), min_size=1, max_size=3),
+        "n_epochs": st.integers(2, 50),
+    }
 
 
 # Task 1: count_tokens ------------------------------------------------------------------------
@@ -219,8 +251,7 @@ def test_a_tool_calling_conversation_with_weights(exercise):
         " with the task's steps"
     ),
 )
-@GRADING
-@given(record=valid_records())
+@replayed("record", strategies=_records)
 def test_every_training_example_counts_exactly(exercise, record):
     expected = tokens.count_tokens(record["messages"], "gpt-4o-mini")
     got = exercise.count_tokens(record["messages"], "gpt-4o-mini")
@@ -234,12 +265,7 @@ def test_every_training_example_counts_exactly(exercise, record):
     task=1,
     hint="every message adds at least its 3 framing tokens: a longer conversation never counts fewer tokens",
 )
-@GRADING
-@given(
-    record=valid_records(),
-    extra=valid_records(max_turns=1),
-    model=st.sampled_from(["gpt-4o-mini", "gpt-3.5-turbo"]),
-)
+@replayed("record", "extra", "model", strategies=_records_and_one_more)
 def test_adding_a_message_never_lowers_the_count(exercise, record, extra, model):
     before = exercise.count_tokens(record["messages"], model)
     after = exercise.count_tokens(record["messages"] + extra["messages"][-1:], model)
@@ -322,8 +348,7 @@ def test_explicit_epochs_are_used_as_given(exercise, n_epochs):
 @pytest.mark.points(
     2, task=2, hint="billed tokens and cost are billed_tokens_per_epoch (and its price) times the epochs"
 )
-@settings(GRADING, max_examples=30)
-@given(records=st.lists(valid_records(max_turns=2), min_size=1, max_size=3), n_epochs=st.integers(2, 50))
+@replayed("records", "n_epochs", strategies=_short_files, max_examples=30)
 def test_cost_is_linear_in_epochs(exercise, records, n_epochs):
     one = exercise.estimate_training_cost(records, "gpt-4o-mini", 1)
     many = exercise.estimate_training_cost(records, "gpt-4o-mini", n_epochs)

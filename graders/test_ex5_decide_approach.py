@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 from ftlab.course.decide import priced
-from ftlab.dataset.strategies import GRADING
+from ftlab.grading.stored_examples import replayed
 from ftlab.learner import CHANGE_RATES, FACTS, MIN_EXAMPLES, Decision, Scenario
+
+if TYPE_CHECKING:
+    from hypothesis import strategies as st
 
 TRIAGE = "Triage Acme Cloud support emails into Category, Priority and Summary lines"
 
@@ -388,6 +390,8 @@ def test_scenario(exercise, credit, case):
 
 
 # Property checks ------------------------------------------------------------------------------
+# (their examples are made once by hypothesis and stored in examples/; ftlab.grading.stored_examples
+# replays them, the explicit ones first)
 
 
 def scenarios(
@@ -398,6 +402,8 @@ def scenarios(
     training_cost_usd: st.SearchStrategy[float | None] | None = None,
 ) -> st.SearchStrategy[Scenario]:
     """Scenarios of every kind; pass a strategy to pin one field's range."""
+    from hypothesis import strategies as st
+
     return st.builds(
         Scenario,
         task=st.sampled_from(
@@ -422,12 +428,32 @@ def scenarios(
 
 def _fine_tuning_likely() -> st.SearchStrategy[Scenario]:
     """Scenarios where fine-tuning is on the table: a stable behaviour with plenty of examples."""
+    from hypothesis import strategies as st
+
     return st.builds(
         dataclasses.replace,
         scenarios(n_examples=st.integers(50, 5000), training_cost_usd=st.floats(0, 200)),
         consistent_behaviour=st.just(True),
         behaviour_changes=st.sampled_from(["never", "yearly", "monthly"]),
     )
+
+
+def _daily_knowledge() -> dict[str, Any]:
+    from hypothesis import strategies as st
+
+    return {"scenario": scenarios(facts=st.sampled_from(["small", "large"]), facts_change=st.just("daily"))}
+
+
+def _too_few_examples() -> dict[str, Any]:
+    from hypothesis import strategies as st
+
+    return {"scenario": scenarios(n_examples=st.integers(0, MIN_EXAMPLES - 1))}
+
+
+def _fine_tuning_cheaper() -> dict[str, Any]:
+    from hypothesis import strategies as st
+
+    return {"scenario": _fine_tuning_likely(), "cheaper_by": st.floats(0, 1, exclude_max=True)}
 
 
 @pytest.mark.points(
@@ -438,19 +464,23 @@ def _fine_tuning_likely() -> st.SearchStrategy[Scenario]:
         " (retrieve, maybe as well)"
     ),
 )
-@GRADING
-@given(scenario=scenarios(facts=st.sampled_from(["small", "large"]), facts_change=st.just("daily")))
-@example(
-    scenario=Scenario(
-        "Answer in the house format from today's one-page bulletin",
-        facts="small",
-        facts_change="daily",
-        consistent_behaviour=True,
-        prompt_gets_it=False,
-        n_examples=200,
-        requests_per_day=1000,
-        prompt_tokens=1000,
-    )
+@replayed(
+    "scenario",
+    strategies=_daily_knowledge,
+    explicit=[
+        dict(
+            scenario=Scenario(
+                "Answer in the house format from today's one-page bulletin",
+                facts="small",
+                facts_change="daily",
+                consistent_behaviour=True,
+                prompt_gets_it=False,
+                n_examples=200,
+                requests_per_day=1000,
+                prompt_tokens=1000,
+            )
+        )
+    ],
 )
 def test_knowledge_that_changes_daily_is_never_fine_tuned_alone(exercise, scenario):
     decision = _decide(exercise, scenario)
@@ -464,17 +494,21 @@ def test_knowledge_that_changes_daily_is_never_fine_tuned_alone(exercise, scenar
     task=2,
     hint=f"with fewer than {MIN_EXAMPLES} examples a fine-tune is impossible: the API refuses the file",
 )
-@GRADING
-@given(scenario=scenarios(n_examples=st.integers(0, MIN_EXAMPLES - 1)))
-@example(
-    scenario=Scenario(
-        TRIAGE,
-        consistent_behaviour=True,
-        prompt_gets_it=False,
-        n_examples=9,
-        requests_per_day=5000,
-        prompt_tokens=2000,
-    )
+@replayed(
+    "scenario",
+    strategies=_too_few_examples,
+    explicit=[
+        dict(
+            scenario=Scenario(
+                TRIAGE,
+                consistent_behaviour=True,
+                prompt_gets_it=False,
+                n_examples=9,
+                requests_per_day=5000,
+                prompt_tokens=2000,
+            )
+        )
+    ],
 )
 def test_fewer_than_ten_examples_never_fine_tune(exercise, scenario):
     decision = _decide(exercise, scenario)
@@ -489,18 +523,23 @@ def test_fewer_than_ten_examples_never_fine_tune(exercise, scenario):
         " it must never turn a fine-tune into 'no fine-tune'"
     ),
 )
-@GRADING
-@given(scenario=_fine_tuning_likely(), cheaper_by=st.floats(0, 1, exclude_max=True))
-@example(
-    scenario=Scenario(
-        TRIAGE,
-        consistent_behaviour=True,
-        n_examples=100,
-        requests_per_day=100,
-        prompt_tokens=1500,
-        training_cost_usd=100.0,
-    ),
-    cheaper_by=0.001,
+@replayed(
+    "scenario",
+    "cheaper_by",
+    strategies=_fine_tuning_cheaper,
+    explicit=[
+        dict(
+            scenario=Scenario(
+                TRIAGE,
+                consistent_behaviour=True,
+                n_examples=100,
+                requests_per_day=100,
+                prompt_tokens=1500,
+                training_cost_usd=100.0,
+            ),
+            cheaper_by=0.001,
+        )
+    ],
 )
 def test_cheaper_training_never_flips_a_fine_tune_away(exercise, scenario, cheaper_by):
     before = _decide(exercise, scenario)
@@ -523,8 +562,8 @@ def test_cheaper_training_never_flips_a_fine_tune_away(exercise, scenario, cheap
         " (check n_examples before you call break_even: no examples, no training cost)"
     ),
 )
-@GRADING
-@given(scenario=scenarios())
-@example(scenario=Scenario(TRIAGE))
+@replayed(
+    "scenario", strategies=lambda: {"scenario": scenarios()}, explicit=[dict(scenario=Scenario(TRIAGE))]
+)
 def test_every_scenario_gets_a_decision(exercise, scenario):
     _decide(exercise, scenario)

@@ -17,6 +17,9 @@ class Exercise:
     slug: str
     title: str
     functions: tuple[str, ...]
+    #: the lazy loads its functions may trigger, warmed before the first timed call
+    #: (:mod:`ftlab.grading.warmup`): "openai", or the encodings ftlab ships
+    warms: tuple[str, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -31,9 +34,19 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(1, "ex1_build_example", "Build a training example", ("build_example", "write_jsonl")),
     Exercise(2, "ex2_validate_record", "Validate a record", ("validate_record",)),
     Exercise(
-        3, "ex3_estimate_tokens", "Estimate tokens and cost", ("count_tokens", "estimate_training_cost")
+        3,
+        "ex3_estimate_tokens",
+        "Estimate tokens and cost",
+        ("count_tokens", "estimate_training_cost"),
+        warms=("o200k_base", "cl100k_base"),
     ),
-    Exercise(4, "ex4_submit_job", "Submit a fine-tuning job", ("submit_job", "wait_for_job", "ask_model")),
+    Exercise(
+        4,
+        "ex4_submit_job",
+        "Submit a fine-tuning job",
+        ("submit_job", "wait_for_job", "ask_model"),
+        warms=("openai", "o200k_base", "cl100k_base"),  # the in-process mock counts tokens too
+    ),
     Exercise(5, "ex5_decide_approach", "Decide: prompt, RAG or fine-tune", ("decide_approach",)),
     Exercise(6, "ex6_your_dataset", "Your dataset", ()),  # graded as data: exercises/my_dataset*.jsonl
 )

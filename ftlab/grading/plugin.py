@@ -10,6 +10,7 @@ file; ``pytest graders/ --impl solutions`` runs them against the reference answe
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,27 @@ def pytest_configure(config: pytest.Config) -> None:
     register_engine_use(config)
     if config.getoption("ftlab_impl"):
         impl_root(config)  # a wrong --impl is a usage error now, not one error per check later
+
+
+#: hypothesis's pytest plugin, under its entry-point name
+HYPOTHESIS_PLUGIN = "hypothesispytest"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Spare a run that never used hypothesis the import of all of it (a quarter of a second).
+
+    hypothesis's plugin imports hypothesis in its terminal summary, to list what hypothesis's tests
+    wrote. When nothing in this process imported hypothesis (``pytest exercises/``: the graders replay
+    stored examples) and no run of it is reported from elsewhere (xdist workers), there is nothing
+    to list, so the plugin is taken out before the summary.
+    """
+    config = session.config
+    distributed = config.getoption("dist", "no") != "no" or hasattr(config, "workerinput")
+    if "hypothesis" in sys.modules or distributed:
+        return
+    plugin = config.pluginmanager.get_plugin(HYPOTHESIS_PLUGIN)
+    if plugin is not None:
+        config.pluginmanager.unregister(plugin)
 
 
 class GraderModule(ForeignCodeModule):

@@ -31,7 +31,7 @@ from ftlab.grading.outcomes import (
     reraise,
 )
 from ftlab.grading.time_limit import TimeLimitExceeded, time_limit
-from ftlab.grading.warmup import warm
+from ftlab.grading.warmup import warm_only
 
 DEFAULT_CALL_TIMEOUT = 10.0
 #: what the other checks of an exercise say once one of them has said why its file could not load
@@ -118,7 +118,7 @@ class LocalBackend:
         return self.root if self.root.is_file() else self.root / exercise.filename
 
     def call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome:
-        warm()  # once per process: the first timed call does not pay for lazy imports
+        warm_only(exercise.warms)  # once per process: its first timed call does not pay for lazy imports
         module = self._load(exercise)
         if isinstance(module, Outcome):
             return once_per_exercise(module, exercise.slug, self._said)

@@ -1,33 +1,65 @@
-"""Warm-up: every lazy load a learner's call may trigger, done once before any call is timed.
+"""Warm-up: the lazy loads a learner's call may trigger, done once before any call is timed.
 
 The first ``import openai`` and the first load of a tiktoken encoding take seconds on a slow
-machine; inside a timed call they would make the grade depend on the machine's speed. The
-harness warms up before it says "ready" and the in-process backend before its first call.
-Imports only what the sandboxed child may import: the standard library, openai and
-``ftlab.tokens.encodings``.
+machine; inside a timed call they would make the grade depend on the machine's speed. Each
+exercise names what its functions may load (:attr:`ftlab.grading.exercises.Exercise.warms`):
+the in-process backend warms exactly that before the exercise's first call, so checking
+exercise 1 does not pay for openai; :func:`warm` warms everything (the sandboxed harness does,
+for a child that may run any exercise). Imports only what the sandboxed child may import: the
+standard library, openai and ``ftlab.tokens.encodings``.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 
+from ftlab.errors import FtlabError
 from ftlab.tokens.encodings import RANK_FILES, get_encoding
 
 _lock = threading.Lock()
-_warmed = False
+_warmed: set[str] = set()
 _RESOURCES = ("chat", "completions", "embeddings", "files", "fine_tuning", "models", "batches")
+#: the name an exercise gives a lazy load: "openai", or the name of an encoding ftlab ships
+OPENAI = "openai"
+
+
+class UnknownWarmUp(FtlabError, ValueError):
+    """A name of a lazy load this module does not know (a typo in an exercise's ``warms``)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+    def __str__(self) -> str:
+        return f"nothing to warm up by the name {self.name!r}; known: {', '.join(known())}"
 
 
 def warm() -> None:
     """Import openai and its client, and load every encoding ftlab ships; once per process."""
-    global _warmed
+    warm_only((*RANK_FILES, OPENAI))
+
+
+def warm_only(names: Iterable[str]) -> None:
+    """Do the lazy loads named (``"openai"``, ``"o200k_base"``...) that this process has not done yet."""
     with _lock:
-        if _warmed:
-            return
-        _warmed = True
-        for name in RANK_FILES:
-            get_encoding(name)
-        _warm_openai()
+        for name in names:
+            if name not in _warmed:
+                _loader(name)()
+                _warmed.add(name)
+
+
+def known() -> tuple[str, ...]:
+    """Every name :func:`warm_only` accepts."""
+    return (*RANK_FILES, OPENAI)
+
+
+def _loader(name: str) -> Callable[[], object]:
+    if name == OPENAI:
+        return _warm_openai
+    if name in RANK_FILES:
+        return lambda: get_encoding(name)
+    raise UnknownWarmUp(name)
 
 
 def _warm_openai() -> None:

@@ -255,3 +255,33 @@ def test_one_exercise_file_can_be_checked_on_its_own(pytester):
 def test_the_plugin_is_the_top_of_grading_no_engine_module_imports_it():
     graph = grimp.build_graph("ftlab", include_external_packages=False)
     assert graph.find_modules_that_directly_import("ftlab.grading.plugin") == set()
+
+
+SUMMARY_PROBE = """
+import sys
+import pytest
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter, config):
+    plugin = config.pluginmanager.get_plugin("hypothesispytest")
+    terminalreporter.write_line(f"PROBE imported={'hypothesis' in sys.modules} plugin={plugin is not None}")
+"""
+
+
+@pytest.mark.parametrize(
+    ("test_code", "expected"),
+    [
+        ("def test_plain():\n    assert True\n", "PROBE imported=False plugin=False"),
+        (
+            "import hypothesis\n\ndef test_uses_it():\n    assert hypothesis\n",
+            "PROBE imported=True plugin=True",
+        ),
+    ],
+    ids=["no-hypothesis", "hypothesis-imported"],
+)
+def test_hypothesis_is_not_imported_at_the_end_of_a_run_that_never_used_it(pytester, test_code, expected):
+    pytester.makeconftest(SUMMARY_PROBE)
+    pytester.makepyfile(test_code)
+    unused = ("-p", "no:schemathesis", "-p", "no:anyio")  # plugins that import hypothesis themselves
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *unused)
+    result.stdout.fnmatch_lines([expected])

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
+import pytest
+
+from ftlab.grading.exercises import EXERCISES
+from ftlab.grading.warmup import known, warm_only
 from tests.paths import ROOT
 
 PROBE = """
@@ -17,10 +22,52 @@ warmup.warm()
 print(encodings._cached_encoding.cache_info().currsize, len(encodings.RANK_FILES), "openai" in sys.modules)
 """
 
+#: One exercise's first call through the in-process backend, then what is loaded: the encodings
+#: cached and whether openai is imported, measured right before the learner's function runs.
+FIRST_CALL = """
+import json, sys
+from pathlib import Path
+from ftlab.grading import seam
+from ftlab.grading.exercises import find
+from ftlab.tokens import encodings
+seen = {}
+def spy(target, args, kwargs, **where):
+    seen["encodings"] = sorted(encodings._loaded)
+    seen["openai"] = "openai" in sys.modules
+    return seam.Outcome("value", value=None)
+seam.run_call = spy
+exercise = find(sys.argv[1])
+seam.LocalBackend(Path("solutions")).call(exercise, exercise.functions[0], [], {})
+print(json.dumps(seen))
+"""
+
+
+def _run(code: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True
+    )
+    return done.stdout
+
 
 def test_after_warm_up_every_encoding_is_cached_and_openai_is_imported():
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True
-    )
-    cached, shipped, imported = done.stdout.split()
+    cached, shipped, imported = _run(PROBE).split()
     assert int(cached) == int(shipped) > 0 and imported == "True"
+
+
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.functions], ids=lambda e: e.slug)
+def test_an_exercise_first_call_finds_what_it_declares_loaded_and_nothing_else(exercise):
+    seen = json.loads(_run(FIRST_CALL, exercise.slug))
+    assert seen["encodings"] == sorted(w for w in exercise.warms if w != "openai")
+    assert seen["openai"] is ("openai" in exercise.warms)
+
+
+def test_exercise_3_warms_both_encodings_and_exercise_4_openai_too():
+    by_number = {e.number: e.warms for e in EXERCISES}
+    assert set(by_number[3]) == {"o200k_base", "cl100k_base"}
+    assert set(by_number[4]) == {"openai", "o200k_base", "cl100k_base"}
+    assert all(set(warms) <= set(known()) for warms in by_number.values())
+
+
+def test_an_unknown_name_to_warm_is_refused_with_the_names_it_knows():
+    with pytest.raises(ValueError, match="known: o200k_base, cl100k_base, openai"):
+        warm_only(["gpt-9"])
