@@ -18,6 +18,7 @@ the rows of the summary table (``bench/table.py``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import subprocess
@@ -28,24 +29,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_validate import make_record, validate  # noqa: E402
+from bench_validate import make_record, quality_off, validate  # noqa: E402
 
 from ftlab.dataset.jsonl import write_jsonl  # noqa: E402
-from ftlab.dataset.quality import QualityReport  # noqa: E402
-from ftlab.dataset.quality.assessment import Assessor  # noqa: E402
 from ftlab.tokens.counting import encoding_for_model  # noqa: E402
 
 #: The stated memory bound of the quality pass, per example (see ftlab/dataset/quality/assessment.py).
 BOUND_BYTES = 2_000
 TARGET = 0.5
-
-
-def _skip(self: Assessor, line: int, record: object) -> None:
-    """What the quality pass does to an example when it is switched off: nothing."""
-
-
-def _nothing(self: Assessor, validation: object = None) -> QualityReport:
-    return QualityReport()
 
 
 def make_file(path: Path, n: int, seed: int = 0) -> Path:
@@ -58,18 +49,13 @@ def make_file(path: Path, n: int, seed: int = 0) -> Path:
 
 
 def timed(path: Path, model: str, repeat: int, *, quality: bool) -> float:
-    original = Assessor.add, Assessor.report
-    if not quality:
-        Assessor.add, Assessor.report = _skip, _nothing  # type: ignore[method-assign,assignment]
-    try:
+    with contextlib.nullcontext() if quality else quality_off():
         best = float("inf")
         for _ in range(repeat):
             start = time.process_time()
             validate(path, model)
             best = min(best, time.process_time() - start)
         return best
-    finally:
-        Assessor.add, Assessor.report = original  # type: ignore[method-assign]
 
 
 def peak(path: Path, model: str, what: str) -> dict[str, float]:
