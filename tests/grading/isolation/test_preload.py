@@ -18,7 +18,7 @@ def test_the_plugins_it_preloads_include_ftlabs_and_hypothesis():
 def test_importing_it_leaves_every_worker_module_loaded_and_the_encodings_warm():
     probe = (
         "import sys, ftlab.grading.isolation.preload as p, ftlab.grading.warmup as w; "
-        "print(all(m in sys.modules for m in [*p.plugin_modules(), *p.MODULES]), w._warmed)"
+        "print(all(m in sys.modules for m in [*p.plugin_modules(), *p.MODULES]), w._warmed == set(w.known()))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.split() == ["True", "True"]
