@@ -37,7 +37,7 @@ class UnknownWarmUp(FtlabError, ValueError):
 
 def warm() -> None:
     """Import openai and its client, and load every encoding ftlab ships; once per process."""
-    warm_only((*RANK_FILES, OPENAI))
+    warm_only(known())
 
 
 def warm_only(names: Iterable[str]) -> None:
