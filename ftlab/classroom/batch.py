@@ -1,8 +1,9 @@
 """Grading many submissions: one worker process per submission, as many at once as there are cores.
 
-Workers come from a ``forkserver`` that has already imported pytest and its plugins, hypothesis,
-openai and ftlab, with the encodings loaded (:data:`PRELOAD`), so each starts in milliseconds
-warm, with nothing left over from the one before. A worker that crashes
+Workers come from a ``forkserver`` that has already imported pytest and its plugins, openai and
+ftlab, with the encodings loaded (:data:`PRELOAD`; the graders replay stored examples, so
+hypothesis is not needed), so each starts in milliseconds warm, with nothing left over from the
+one before. A worker that crashes
 or runs past the time budget is killed and its submission marked "error"; the others go on.
 Each result is handed on the moment it comes (to be written down), and when the coordinator is
 interrupted every worker is stopped, with the sandboxed children it started.
@@ -32,8 +33,6 @@ from ftlab.grading.results import load_checks
 #: the mock, and warms the encodings (seconds per submission otherwise: bench/bench_grade.py).
 PRELOAD = [
     "ftlab.classroom.runner",
-    "hypothesis",
-    "ftlab.dataset.strategies",
     "ftlab.dataset.records",
     "ftlab.course",
     "ftlab.grading.isolation.preload",
