@@ -45,7 +45,8 @@ class FormatDrift:
     _values: dict[tuple[Value, ...], tuple[Value, ...]] = field(default_factory=dict)
 
     def add(self, line: int, texts: tuple[str, ...]) -> None:
-        texts = tuple(text for text in texts if text.strip())
+        if not all(text and not text.isspace() for text in texts):  # a ChatExample's answers all are
+            texts = tuple(text for text in texts if text and not text.isspace())
         for index, text in enumerate(texts, start=1):
             shape, values = answer_shape(text)
             if shape.kind != TEXT:  # a text answer's shape and values are interned already
@@ -67,8 +68,12 @@ class FormatDrift:
         in_shape = [answer for answer in self.answers if answer.shape == usual]
         rules = _style_rules(usual, in_shape)
         found = []
+        said: dict[tuple[int, int], str] = {}  # how an answer deviates depends on its shape and values only
         for answer in self.answers:
-            how = _deviation(answer, usual, rules, share, len(self.answers))
+            key = (id(answer.shape), id(answer.values))  # interned: most answers share a few
+            how = said.get(key)
+            if how is None:
+                how = said[key] = _deviation(answer, usual, rules, share, len(self.answers))
             if how:
                 found.append(
                     QualityWarning(FORMAT_DRIFT, (answer.line,), f"{answer.name().capitalize()} {how}")

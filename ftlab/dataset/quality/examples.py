@@ -98,18 +98,17 @@ def chat_example(line: int, record: object, *, keyed: bool = True) -> ChatExampl
         if not _mapping(message):
             continue
         role = message.get("role")
-        role = role if isinstance(role, str) else ""
-        text = content_text(message)
-        if role in _SYSTEM_ROLES:
-            system = text if system is None else system
-        elif role == "assistant":
+        if role == "assistant":
             written = _written(message)
-            if written.strip():  # a tool call alone is no answer
+            if written and not written.isspace():  # a tool call alone is no answer
                 answers.append(written)
             if index < last_answer:
-                prompt.append(text)
+                prompt.append(_with_calls(message, written))
+        elif role in _SYSTEM_ROLES:
+            if system is None:
+                system = content_text(message)
         elif index < last_answer or last_answer < 0:
-            prompt.append(text)
+            prompt.append(content_text(message))
     return ChatExample(line, system, "\n".join(prompt), tuple(answers), keyed=keyed)
 
 
@@ -129,7 +128,7 @@ def _last_answer(messages: list[object]) -> int:
 def _written(message: Mapping[str, object]) -> str:
     """What a message says in words: its string content or its text parts joined."""
     content = message.get("content")
-    if isinstance(content, str):
+    if type(content) is str or isinstance(content, str):
         return content
     if isinstance(content, list):
         return "\n".join(
@@ -142,7 +141,11 @@ def _written(message: Mapping[str, object]) -> str:
 
 def content_text(message: Mapping[str, object]) -> str:
     """A message's text: what it says in words, and any tool calls as JSON."""
-    text = _written(message)
+    return _with_calls(message, _written(message))
+
+
+def _with_calls(message: Mapping[str, object], text: str) -> str:
+    """``text`` (what ``message`` says in words) followed by its tool calls as JSON, if any."""
     if "tool_calls" not in message and "function_call" not in message:
         return text
     parts = [text]

@@ -5,8 +5,9 @@ permutations ``a * h + b mod 2**32``, with datasketch's own ``a`` and ``b``), co
 inputs at a time rather than one ``MinHash`` object each, and the bands are compared by sorting
 rather than through ``MinHashLSH`` (whose in-memory buckets are a Python set each, kilobytes per
 example). Memory: 64 x 4 bytes of signature and 16 x 8 bytes of band keys per input.
-datasketch and numpy are imported only when this module is, which the quality pass does only
-for a file with more than ``similarity.EXACT_LIMIT`` examples.
+numpy is imported only when this module is, which the quality pass does only for a file with more
+than ``similarity.EXACT_LIMIT`` examples; datasketch is not imported at all (its permutations are
+drawn here as it draws them).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Iterator, Sequence
 from itertools import chain
 
 import numpy as np
-from datasketch import MinHash  # type: ignore[import-untyped]
 
 NUM_PERM = 64
 #: 16 bands of 4 rows: a pair with Jaccard 0.8 collides in some band with probability 0.9998.
@@ -29,10 +29,14 @@ _GROUP = 16
 _PRIMES = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xC2B2AE3D))
 
 
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    template = MinHash(num_perm=NUM_PERM, scheme="affine32")
-    a, b = template.permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+def _permutations(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's ``MinHash(num_perm=NUM_PERM, scheme="affine32").permutations`` (seed 1), drawn
+    the way it draws them (an odd ``a`` and any ``b`` from ``RandomState(seed)``), without importing
+    datasketch (which imports scipy: seconds); tests/dataset/quality/test_minhash.py compares them."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 _A, _B = _permutations()

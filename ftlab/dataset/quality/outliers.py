@@ -52,12 +52,12 @@ class Lengths:
 
     def add(self, line: int, prompt: str, answers: tuple[str, ...]) -> None:
         """Note an example's input length and its longest answer's (when it has answers)."""
-        if prompt.strip():
+        if prompt and not prompt.isspace():  # has a word (``strip`` would copy the text to say so)
             self._input_lines.append(line)
             self._inputs.append(len(prompt))
-        if any(a.strip() for a in answers):
+        if answers and not all(a.isspace() or not a for a in answers):
             self._answer_lines.append(line)
-            self._answers.append(max(len(a) for a in answers))
+            self._answers.append(max(map(len, answers)))
 
     def warnings(self) -> list[QualityWarning]:
         found = []

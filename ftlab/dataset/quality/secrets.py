@@ -126,7 +126,10 @@ class SecretFinder:
     def add(self, example: ChatExample, *, scan: bool = True) -> None:
         """Note what an example holds; ``scan=False`` when its text is known to hold nothing
         (see ``texts.secret_hints``): then only its system prompt is looked at."""
-        found = self._in_system(example.system)
+        system = example.system
+        if not scan and (system is None or (system == self._system and not self._system_found)):
+            return  # most examples: nothing to scan, and the usual system prompt holds nothing
+        found = self._in_system(system)
         if scan:
             found = found + list(findings(text_of(example)))
         for kind, masked in found:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 LINES, JSON, TEXT = "lines", "json", "text"
 _KEY_LINE = re.compile(r"^\s*([A-Za-z][\w \-]{0,29}?)\s*:\s*(.*?)\s*$")
@@ -26,6 +26,7 @@ class Shape:
     kind: str
     keys: tuple[str, ...] = ()
     several_lines: bool = False
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __eq__(self, other: object) -> bool:
         """Equal kinds and keys (shapes are interned: most comparisons are of the same object)."""
@@ -35,8 +36,12 @@ class Shape:
             return NotImplemented
         return (self.kind, self.keys, self.several_lines) == (other.kind, other.keys, other.several_lines)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.kind, self.keys, self.several_lines)))
+
     def __hash__(self) -> int:
-        return hash((self.kind, self.keys, self.several_lines))
+        """Computed once: every answer's shape is counted."""
+        return self._hash
 
     def describe(self) -> str:
         """ "Category: … / Priority: … / Summary: …", "a JSON object with keys a, b", "one line of text"."""

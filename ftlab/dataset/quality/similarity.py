@@ -3,7 +3,7 @@
 Up to ``EXACT_LIMIT`` inputs, each pair of inputs whose sizes allow it is compared on its set of
 3-word shingles, exactly. Past that, the inputs seen so far and every later one are turned into
 MinHash signatures a batch at a time (:mod:`ftlab.dataset.quality.minhash`, which imports
-datasketch and numpy: a small file never pays for them), and the pairs that share an LSH band
+numpy: a small file never pays for it), and the pairs that share an LSH band
 are compared by their signatures. Each input is paired with at most its most similar earlier
 input, so what is kept stays O(inputs): one signature, band keys and a key each.
 """

@@ -14,6 +14,12 @@ def test_signatures_are_datasketchs_minhash_of_the_same_hashes():
     assert (minhash.signatures([hashes])[0] == expected.hashvalues).all()
 
 
+def test_the_permutations_are_datasketchs_without_importing_it():
+    a, b = MinHash(num_perm=minhash.NUM_PERM, scheme="affine32").permutations
+    assert (minhash._A == a).all() and (minhash._B == b).all()
+    assert minhash._A.dtype == minhash._B.dtype == np.uint32
+
+
 def test_a_batch_gives_each_input_its_own_signature_and_an_empty_one_the_maximum():
     first = minhash.shingle_hashes("a b c d".split(), 3)
     second = minhash.shingle_hashes("x y z w".split(), 3)
