@@ -55,17 +55,26 @@ _PHONE_WORDS = re.compile(
 )
 
 
-def findings(text: str) -> Iterator[tuple[str, str]]:
-    """Each real-looking secret or personal datum in ``text``: its kind's name and the match, masked."""
-    if _MAYBE_KEY.search(text):
+#: What ``findings`` looks for, as bits: keys, e-mail addresses, phone numbers (``ANY``: all three).
+KEYS, EMAILS, PHONES = 1, 2, 4
+ANY = KEYS | EMAILS | PHONES
+
+
+def findings(text: str, scan: int = ANY) -> Iterator[tuple[str, str]]:
+    """Each real-looking secret or personal datum in ``text``: its kind's name and the match, masked.
+
+    ``scan`` (bits of ``ANY``) leaves out the kinds a text is known not to hold (``texts.secret_hints``)."""
+    if scan & KEYS and _MAYBE_KEY.search(text):
         for match in _KEYS.finditer(text):
             kind = str(match.lastgroup)
             if kind == "private" or not _fake_key(match.group()):
                 yield _KINDS[kind], mask(match.group())
-    if "@" in text:
+    if scan & EMAILS and "@" in text:
         for match in _EMAIL.finditer(text):
             if not (_RESERVED_DOMAINS.search(match.group(1)) or _PLACEHOLDER.search(match.group())):
                 yield _KINDS["email"], mask(match.group())
+    if not scan & PHONES:
+        return
     for match in _PHONE.finditer(text):
         start, end = match.span()
         if start and text[start - 1] in "+(":
@@ -123,15 +132,17 @@ class SecretFinder:
     _system: str | None = None
     _system_found: list[tuple[str, str]] = field(default_factory=list)
 
-    def add(self, example: ChatExample, *, scan: bool = True) -> None:
-        """Note what an example holds; ``scan=False`` when its text is known to hold nothing
-        (see ``texts.secret_hints``): then only its system prompt is looked at."""
+    def add(self, example: ChatExample, *, scan: int = ANY) -> None:
+        """Note what an example holds; ``scan`` (bits of ``ANY``, see ``findings``) leaves out what
+        its text is known not to hold (see ``texts.secret_hints``); its system prompt is looked at
+        whatever ``scan`` says."""
+        scan = ANY if scan is True else scan
         system = example.system
         if not scan and (system is None or (system == self._system and not self._system_found)):
             return  # most examples: nothing to scan, and the usual system prompt holds nothing
         found = self._in_system(system)
         if scan:
-            found = found + list(findings(text_of(example)))
+            found = found + list(findings(text_of(example), scan))
         for kind, masked in found:
             seen = self._found.setdefault(kind, {}).setdefault(example.line, [])
             if masked not in seen and len(seen) < 3:

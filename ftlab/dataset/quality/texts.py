@@ -18,7 +18,7 @@ import numpy as np
 
 from ftlab.dataset.quality import minhash
 from ftlab.dataset.quality.normalize import digest, folded
-from ftlab.dataset.quality.secrets import KEY_HINTS, PHONE_DIGITS, phone_hint
+from ftlab.dataset.quality.secrets import EMAILS, KEY_HINTS, KEYS, PHONE_DIGITS, PHONES, phone_hint
 
 #: Words longer than this many bytes are hashed one by one by zlib (the table covers shorter ones).
 LONG_WORD = 64
@@ -139,36 +139,49 @@ def _word_crcs(
     return crcs.astype(np.uint64)
 
 
-def secret_hints(texts: Sequence[str]) -> list[bool]:
-    """Whether each text may hold what ``secrets.findings`` finds: an "@", a key's hint, or a run of
-    digits, spaces, dots, brackets and dashes with ``PHONE_DIGITS`` digits; a text with none holds
-    nothing it would find."""
+def secret_hints(texts: Sequence[str]) -> list[int]:
+    """What each text may hold of what ``secrets.findings`` finds, as its bits (0: nothing): keys
+    when it has a key's hint, e-mail addresses when it has an "@", phone numbers when it has a
+    run of digits, spaces, dots, brackets and dashes with ``PHONE_DIGITS`` digits that may be one.
+    ``findings(text, hint)`` finds what ``findings(text)`` does."""
     encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
     data = b"\n" + b"\n".join(encoded) + b"\n"
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     starts = np.cumsum(lengths + 1) - lengths
-    found: list[int] = []
-    for hint in _HINTS:
-        at = data.find(hint)
-        while at >= 0:
-            found.append(at)
-            at = data.find(hint, at + 1)
+    hinted = np.zeros(len(texts), dtype=np.uint8)
+    for hints, kind in ((_HINTS[:1], EMAILS), (_HINTS[1:], KEYS)):
+        found = []
+        for hint in hints:
+            at = data.find(hint)
+            while at >= 0:
+                found.append(at)
+                at = data.find(hint, at + 1)
+        _mark(hinted, starts, found, kind)
+    _mark(hinted, starts, _phone_runs(data), PHONES)
+    result: list[int] = hinted.tolist()
+    return result
+
+
+def _mark(hinted: np.ndarray, starts: np.ndarray, found: list[int], kind: int) -> None:
+    """Give the texts these offsets of the joined data are in the bit ``kind``."""
+    if found:
+        hinted[np.searchsorted(starts, np.array(found, dtype=np.int64), "right") - 1] |= np.uint8(kind)
+
+
+def _phone_runs(data: bytes) -> list[int]:
+    """Where the runs that may be a phone number begin (with at least ``PHONE_DIGITS`` digits)."""
     raw = np.frombuffer(data, dtype=np.uint8)
     run = _PHONE_CHAR[raw]
     begins = np.flatnonzero(run[1:] & ~run[:-1]) + 1
     ends = np.flatnonzero(run[:-1] & ~run[1:]) + 1
     long = (ends - begins) >= PHONE_DIGITS
     begins, ends = begins[long], ends[long]
-    if len(begins):  # the digits in [begin, end) of each long enough run
-        bounds = np.stack((begins, ends), axis=1).ravel()
-        digits = np.add.reduceat(_DIGIT[raw], bounds, dtype=np.int64)[::2]
-        many = digits >= PHONE_DIGITS
-        found += _phones(data, begins[many].tolist(), ends[many].tolist(), digits[many].tolist())
-    hinted = np.zeros(len(texts), dtype=bool)
-    at_texts = np.searchsorted(starts, np.array(found, dtype=np.int64), "right") - 1
-    hinted[at_texts] = True
-    result: list[bool] = hinted.tolist()
-    return result
+    if not len(begins):
+        return []
+    bounds = np.stack((begins, ends), axis=1).ravel()  # the digits in [begin, end) of each run
+    digits = np.add.reduceat(_DIGIT[raw], bounds, dtype=np.int64)[::2]
+    many = digits >= PHONE_DIGITS
+    return _phones(data, begins[many].tolist(), ends[many].tolist(), digits[many].tolist())
 
 
 def _phones(data: bytes, begins: list[int], ends: list[int], digits: list[int]) -> list[int]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from ftlab.dataset import quality
-from ftlab.dataset.quality import DUPLICATE, assess, assess_file
+from ftlab.dataset.quality import DUPLICATE, assess, assess_file, secrets
 from ftlab.dataset.quality.normalize import digest, normalized_words
 from tests.dataset.quality.helpers import chat, email, triage
 from tests.paths import ROOT
@@ -108,5 +108,5 @@ def test_past_the_limit_the_numpy_batch_finds_what_the_word_by_word_path_finds(m
         return keys, counts, minhash.batch_signatures([found for found in words if found])
 
     monkeypatch.setattr(texts, "prompt_digests", word_by_word)
-    monkeypatch.setattr(texts, "secret_hints", lambda batch: [True] * len(batch))
+    monkeypatch.setattr(texts, "secret_hints", lambda batch: [secrets.ANY] * len(batch))
     assert assess(records) == batched

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from ftlab.dataset.quality import minhash, texts
 from ftlab.dataset.quality.normalize import digest, normalized_words
-from ftlab.dataset.quality.secrets import findings
+from ftlab.dataset.quality.secrets import EMAILS, KEYS, PHONES, findings
 
 #: Texts where the byte-level path could go wrong: every kind of whitespace, case and compatibility
 #: forms, a lone surrogate, words longer than the CRC table and texts without words.
@@ -73,8 +73,14 @@ def test_a_text_with_a_secret_is_hinted_and_a_plain_one_is_not():
         "key sk-proj-4fQ9zL2mT8xVb1Rk7NcW3pYh6GdJs0Ae",
         "ghp_aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hI6",
     ]
-    assert [texts.secret_hints([text])[0] for text in batch] == [False, False, *[True] * 7]
-    assert texts.secret_hints(batch) == [False, False, *[True] * 7]
+    alone = [texts.secret_hints([text])[0] for text in batch]
+    assert alone == texts.secret_hints(batch)
+    assert alone == [0, 0, PHONES, PHONES, PHONES, PHONES, EMAILS, KEYS, KEYS]
+
+
+def test_a_text_is_hinted_for_each_kind_it_may_hold_and_only_those():
+    hints = texts.secret_hints(["mail tom.becker@fastmail.com, call +1 415 867 5309", "sk-x@y", "plain"])
+    assert hints == [EMAILS | PHONES, KEYS | EMAILS, 0]
 
 
 _SECRETISH = st.lists(
@@ -85,7 +91,8 @@ _SECRETISH = st.lists(
 
 
 @given(st.lists(_SECRETISH))
-def test_a_text_without_a_hint_holds_nothing_findings_would_find(batch: list[str]):
+def test_findings_of_the_hinted_kinds_only_are_all_the_findings(batch: list[str]):
     for text, hinted in zip(batch, texts.secret_hints(batch), strict=True):
+        assert list(findings(text, hinted)) == list(findings(text))
         if not hinted:
             assert list(findings(text)) == []
