@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 import tempfile
@@ -36,6 +37,9 @@ class Line:
     record: object = None
     problem: Problem | None = None
     parsed: bool = False
+    #: The record is known to pass ``limits.value_problems`` (no number read as infinity, too few
+    #: brackets on the line to nest too deep): what reading it found out for free.
+    plain: bool = False
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Line]:
@@ -113,15 +117,19 @@ def _parse(number: int, raw: bytes) -> Line:
                 "blank_line", "blank line skipped; JSONL wants exactly one example per line", "warning"
             ),
         )
+    plain = raw.count(b"[") + raw.count(b"{") <= limits.MAX_DEPTH  # no deeper nesting possible
     try:
-        record = _DECODER.decode(text)
+        try:
+            record = _DECODER.decode(text)
+        except _Overflow:  # a number too large for a float: read it as infinity, and say so later
+            record, plain = _LENIENT.decode(text), False
     except (json.JSONDecodeError, ValueError) as error:
         if b"\r" in raw and sum(1 for part in raw.split(b"\r") if part.strip()) > 1:
             return Line(number, problem=_CR_ONLY)
         return Line(number, problem=Problem("invalid_json", f"not valid JSON: {_json_reason(error)}"))
     except RecursionError:
         return Line(number, problem=limits.too_deep())
-    return Line(number, record, bom, parsed=True)
+    return Line(number, record, bom, parsed=True, plain=plain)
 
 
 _CR_ONLY = Problem("cr_line_endings", "the file uses CR-only line endings (old Mac style); use LF")
@@ -131,9 +139,19 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON (use null or a number)")
 
 
-_DECODER = json.JSONDecoder(
-    parse_constant=_reject_constant
-)  # one decoder: json.loads(..., parse_constant=) builds one per line
+class _Overflow(Exception):
+    """A number literal too large for a 64-bit float (such as 1e400)."""
+
+
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if math.isinf(value):
+        raise _Overflow
+    return value
+
+
+_LENIENT = json.JSONDecoder(parse_constant=_reject_constant)  # one each (json.loads builds one a line)
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 
 
 def _json_reason(error: ValueError) -> str:

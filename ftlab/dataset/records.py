@@ -119,13 +119,14 @@ def codes(record: object) -> list[str]:
 
 def image_problem(record: object, model: str) -> list[Problem]:
     """An image content part in an example for ``model``, refused unless it is a vision model."""
-    if model in VISION_MODELS or not isinstance(record, Mapping):
+    if model in VISION_MODELS or not (type(record) is dict or isinstance(record, Mapping)):
         return []
     prompt = record.get("input")
     messages = prompt.get("messages") if isinstance(prompt, Mapping) else record.get("messages")
     for index, message in enumerate(messages if isinstance(messages, list) else ()):
-        content = message.get("content") if isinstance(message, Mapping) else None
-        if isinstance(content, list) and any(
+        # dicts checked first: an isinstance check against the Mapping ABC is slow
+        content = message.get("content") if type(message) is dict or isinstance(message, Mapping) else None
+        if type(content) is not str and isinstance(content, list) and any(
             isinstance(part, Mapping) and part.get("type") == "image_url" for part in content
         ):
             return [
