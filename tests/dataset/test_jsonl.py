@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ftlab.dataset import limits
 from ftlab.dataset.jsonl import UnwritableOutput, atomic_writer, read_jsonl, write_jsonl
 from ftlab.dataset.strategies import valid_records
 from ftlab.grading.isolation.handles import Unserializable
@@ -46,6 +47,18 @@ def test_a_byte_order_mark_is_stripped_with_a_warning(tmp_path):
 def test_json_null_is_a_parsed_line_not_a_missing_one(tmp_path):
     [line] = lines_of(tmp_path, b"null\n")
     assert line.parsed and line.record is None and line.problem is None
+
+
+def test_a_line_is_plain_only_when_value_problems_cannot_find_anything(tmp_path):
+    deep = "[" * (limits.MAX_DEPTH + 1) + "]" * (limits.MAX_DEPTH + 1)
+    shallow = "[" * limits.MAX_DEPTH + "]" * limits.MAX_DEPTH
+    lines = ['{"a": [1.5, "1e400"]}', '{"a": 1e400}', '{"a": [-1e999]}', deep, shallow]
+    path = tmp_path / "f.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    read = list(read_jsonl(path))
+    assert [line.plain for line in read] == [True, False, False, False, True]
+    assert [bool(limits.value_problems(line.record)) for line in read] == [False, True, True, True, False]
+    assert read[1].record == {"a": float("inf")}
 
 
 def test_messages_say_where_the_json_breaks(tmp_path):
