@@ -126,7 +126,7 @@ def image_problem(record: object, model: str) -> list[Problem]:
     for index, message in enumerate(messages if isinstance(messages, list) else ()):
         # dicts checked first: an isinstance check against the Mapping ABC is slow
         content = message.get("content") if type(message) is dict or isinstance(message, Mapping) else None
-        if type(content) is not str and isinstance(content, list) and any(
+        if isinstance(content, list) and any(
             isinstance(part, Mapping) and part.get("type") == "image_url" for part in content
         ):
             return [
