@@ -139,7 +139,7 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON (use null or a number)")
 
 
-class _Overflow(Exception):
+class _Overflow(FtlabError):
     """A number literal too large for a 64-bit float (such as 1e400)."""
 
 
