@@ -9,6 +9,7 @@ file; ``pytest graders/ --impl solutions`` runs them against the reference answe
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from pathlib import Path
@@ -28,12 +29,14 @@ from ftlab.grading.results import CheckResult
 from ftlab.grading.seam import Backend, ExerciseProxy
 from ftlab.grading.selfcheck import register_engine_use
 from ftlab.grading.settings import BACKEND_FACTORY, add_options, impl_root, local_backend
+from ftlab.grading.warmup import warm_only
 
 _EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")
 _BACKENDS = pytest.StashKey[dict[Path, Backend]]()
 _SPEC = pytest.StashKey[PointsSpec]()
 _CREDIT = pytest.StashKey[PartialCredit]()
 _RECORDED = pytest.StashKey[bool]()
+_FROZEN = pytest.StashKey[bool]()
 #: the grader-side failures (:class:`StudentCodeError`) of the calls the running check made
 _FAILURES = pytest.StashKey[list[StudentCodeError]]()
 
@@ -51,6 +54,41 @@ def pytest_configure(config: pytest.Config) -> None:
     register_engine_use(config)
     if config.getoption("ftlab_impl"):
         impl_root(config)  # a wrong --impl is a usage error now, not one error per check later
+    config.add_cleanup(lambda: _thaw(config))  # registered first, runs last: after pytest's gc.collect()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Before the first check of a grading run: warm up, then keep what is loaded out of the collector's way.
+
+    The in-process backend would warm each exercise's lazy loads before its first call anyway
+    (:mod:`ftlab.grading.warmup`); done here, once, the first check's time is its own. What is
+    loaded by then (pytest, the graders, openai, the encodings) lives as long as the process, so
+    ``gc.freeze()`` spares every later full collection (pytest runs two at the end) a walk
+    through it; the cleanup that runs last thaws it, for a process that goes on after pytest.
+    """
+    config = session.config
+    graded = [_exercise_of(item) for item in session.items if _SPEC in item.stash]
+    if not graded or config.option.collectonly:
+        return
+    if config.stash[BACKEND_FACTORY] is local_backend:
+        warm_only(sorted({name for exercise in graded for name in exercise.warms}))
+    config.stash[_FROZEN] = True
+    gc.freeze()
+
+
+def _thaw(config: pytest.Config) -> None:
+    """Give frozen objects back to the collector, unless the process ends now (``pytest`` is the
+    program): its exit's last collection then spares them too."""
+    if config.stash.get(_FROZEN, False) and not _pytest_is_the_program():
+        gc.unfreeze()
+
+
+def _pytest_is_the_program() -> bool:
+    main_spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    if getattr(main_spec, "name", "") == "pytest.__main__":  # python -m pytest
+        return True
+    return bool(sys.argv) and Path(sys.argv[0]).stem in ("pytest", "py.test")
 
 
 #: hypothesis's pytest plugin, under its entry-point name
