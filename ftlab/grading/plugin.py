@@ -54,19 +54,15 @@ def pytest_configure(config: pytest.Config) -> None:
     register_engine_use(config)
     if config.getoption("ftlab_impl"):
         impl_root(config)  # a wrong --impl is a usage error now, not one error per check later
+    _SESSIONS.append(config)
     config.add_cleanup(lambda: _thaw(config))  # registered first, runs last: after pytest's gc.collect()
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Before the first check of a grading run: warm up, then keep what is loaded out of the collector's way.
-
-    The in-process backend would warm each exercise's lazy loads before its first call anyway
-    (:mod:`ftlab.grading.warmup`); done here, once, the first check's time is its own. What is
-    loaded by then (pytest, the graders, openai, the encodings) lives as long as the process, so
-    ``gc.freeze()`` spares every later full collection (pytest runs two at the end) a walk
-    through it; the cleanup that runs last thaws it, for a process that goes on after pytest.
-    """
+    """Before a grading run's first check: its exercises' lazy loads (:mod:`ftlab.grading.warmup`),
+    then ``gc.freeze()``: what is loaded by now (pytest, graders, openai, encodings) lives as long as
+    the process, and later full collections (pytest runs two at the end) need not walk it."""
     config = session.config
     graded = [_exercise_of(item) for item in session.items if _SPEC in item.stash]
     if not graded or config.option.collectonly:
@@ -77,10 +73,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.freeze()
 
 
+#: the pytest sessions configured in this process, outermost first (pytester and the notebook's
+#: self-check run one inside another)
+_SESSIONS: list[pytest.Config] = []
+
+
 def _thaw(config: pytest.Config) -> None:
-    """Give frozen objects back to the collector, unless the process ends now (``pytest`` is the
-    program): its exit's last collection then spares them too."""
-    if config.stash.get(_FROZEN, False) and not _pytest_is_the_program():
+    """Give frozen objects back to the collector, unless the process ends now (the outermost
+    session of ``pytest`` the program): its exit's last collection then spares them too."""
+    outermost = _SESSIONS[0] is config
+    _SESSIONS.remove(config)
+    if config.stash.get(_FROZEN, False) and not (outermost and _pytest_is_the_program()):
         gc.unfreeze()
 
 

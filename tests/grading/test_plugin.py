@@ -336,3 +336,31 @@ def test_a_process_that_goes_on_after_pytest_gets_its_frozen_objects_back(pytest
     pytester.makepyfile(probe=THAW_PROBE)
     result = pytester.run(sys.executable, "probe.py", "exercises/")
     result.stdout.fnmatch_lines(["*ftlab scoreboard*", "FROZEN AFTER 0"])
+
+
+NESTED_PROBE = """
+import gc
+
+import pytest
+
+
+class Seen:
+    frozen = []
+
+    def pytest_runtest_call(self, item):
+        self.frozen.append(gc.get_freeze_count())
+
+
+def test_an_inner_grading_run_leaves_nothing_frozen():
+    seen = Seen()
+    pytest.main(["-q", "-p", "no:cacheprovider", "exercises/"], plugins=[seen])
+    assert len(seen.frozen) == 3 and min(seen.frozen) > 0
+    assert gc.get_freeze_count() == 0
+"""
+
+
+def test_a_grading_run_inside_a_pytest_session_gets_its_frozen_objects_back(pytester):
+    make_kit(pytester, GRADER)
+    pytester.makepyfile(test_outer=NESTED_PROBE)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_outer.py")
+    result.stdout.fnmatch_lines(["*1 passed*"])
