@@ -9,7 +9,6 @@ file; ``pytest graders/ --impl solutions`` runs them against the reference answe
 
 from __future__ import annotations
 
-import gc
 import re
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ from ftlab.grading.compat import ForeignCodeModule
 from ftlab.grading.credit import PartialCredit
 from ftlab.grading.exercises import Exercise, UnknownExercise, find
 from ftlab.grading.feedback import classify, describe
+from ftlab.grading.freezer import freeze, track
 from ftlab.grading.marker import MARKER_POINTS, PointsSpec, marker_call, points_spec
 from ftlab.grading.mock_api import ftlab_mock_server, mock_api  # noqa: F401 - fixtures for graders
 from ftlab.grading.outcomes import StudentCodeError
@@ -36,7 +36,6 @@ _BACKENDS = pytest.StashKey[dict[Path, Backend]]()
 _SPEC = pytest.StashKey[PointsSpec]()
 _CREDIT = pytest.StashKey[PartialCredit]()
 _RECORDED = pytest.StashKey[bool]()
-_FROZEN = pytest.StashKey[bool]()
 #: the grader-side failures (:class:`StudentCodeError`) of the calls the running check made
 _FAILURES = pytest.StashKey[list[StudentCodeError]]()
 
@@ -54,8 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
     register_engine_use(config)
     if config.getoption("ftlab_impl"):
         impl_root(config)  # a wrong --impl is a usage error now, not one error per check later
-    _SESSIONS.append(config)
-    config.add_cleanup(lambda: _thaw(config))  # registered first, runs last: after pytest's gc.collect()
+    track(config)  # what the run freezes (ftlab.grading.freezer) is thawed at its very end
 
 
 @pytest.hookimpl(trylast=True)
@@ -69,29 +67,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     if config.stash[BACKEND_FACTORY] is local_backend:
         warm_only(sorted({name for exercise in graded for name in exercise.warms}))
-    config.stash[_FROZEN] = True
-    gc.freeze()
-
-
-#: the pytest sessions configured in this process, outermost first (pytester and the notebook's
-#: self-check run one inside another)
-_SESSIONS: list[pytest.Config] = []
-
-
-def _thaw(config: pytest.Config) -> None:
-    """Give frozen objects back to the collector, unless the process ends now (the outermost
-    session of ``pytest`` the program): its exit's last collection then spares them too."""
-    outermost = _SESSIONS[0] is config
-    _SESSIONS.remove(config)
-    if config.stash.get(_FROZEN, False) and not (outermost and _pytest_is_the_program()):
-        gc.unfreeze()
-
-
-def _pytest_is_the_program() -> bool:
-    main_spec = getattr(sys.modules.get("__main__"), "__spec__", None)
-    if getattr(main_spec, "name", "") == "pytest.__main__":  # python -m pytest
-        return True
-    return bool(sys.argv) and Path(sys.argv[0]).stem in ("pytest", "py.test")
+    freeze(config)
 
 
 #: hypothesis's pytest plugin, under its entry-point name
@@ -147,6 +123,7 @@ def _grader_module(file_path: Path, parent: pytest.Collector) -> GraderModule | 
     grader = file_path.parent.parent / "graders" / f"test_{file_path.name}"
     if not grader.is_file():
         return None
+    freeze(parent.config)  # a grading run: pytest's objects need not be walked while graders import
     return GraderModule.from_parent(
         parent, path=file_path, grader_path=grader, impl_root=file_path.parent.resolve()
     )

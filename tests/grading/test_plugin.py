@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import textwrap
 
 import grimp
@@ -318,49 +317,3 @@ def test_before_the_first_check_its_exercises_lazy_loads_are_done_and_frozen(pyt
     (pytester.path / "graders" / f"test_{slug}.py").write_text(WARM_PROBE, encoding="utf-8")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s", "exercises/")
     assert result.ret == 0 and f"{slug}.py {expected}\n" in result.stdout.str()
-
-
-THAW_PROBE = """
-import gc
-import sys
-
-import pytest
-
-pytest.main(["-q", "-p", "no:cacheprovider", *sys.argv[1:]])
-print("FROZEN AFTER", gc.get_freeze_count())
-"""
-
-
-def test_a_process_that_goes_on_after_pytest_gets_its_frozen_objects_back(pytester):
-    make_kit(pytester, GRADER)
-    pytester.makepyfile(probe=THAW_PROBE)
-    result = pytester.run(sys.executable, "probe.py", "exercises/")
-    result.stdout.fnmatch_lines(["*ftlab scoreboard*", "FROZEN AFTER 0"])
-
-
-NESTED_PROBE = """
-import gc
-
-import pytest
-
-
-class Seen:
-    frozen = []
-
-    def pytest_runtest_call(self, item):
-        self.frozen.append(gc.get_freeze_count())
-
-
-def test_an_inner_grading_run_leaves_nothing_frozen():
-    seen = Seen()
-    pytest.main(["-q", "-p", "no:cacheprovider", "exercises/"], plugins=[seen])
-    assert len(seen.frozen) == 3 and min(seen.frozen) > 0
-    assert gc.get_freeze_count() == 0
-"""
-
-
-def test_a_grading_run_inside_a_pytest_session_gets_its_frozen_objects_back(pytester):
-    make_kit(pytester, GRADER)
-    pytester.makepyfile(test_outer=NESTED_PROBE)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_outer.py")
-    result.stdout.fnmatch_lines(["*1 passed*"])
