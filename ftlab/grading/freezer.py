@@ -49,7 +49,7 @@ def thaw(config: pytest.Config) -> None:
 
 def pytest_is_the_program() -> bool:
     """Whether this process is ``pytest`` or ``python -m pytest`` (and ends when pytest returns)."""
-    main_spec = getattr(sys.modules.get("__main__"), "__spec__", None)
-    if getattr(main_spec, "name", "") == "pytest.__main__":
+    main = sys.modules.get("__main__")
+    if getattr(getattr(main, "__spec__", None), "name", "") == "pytest.__main__":
         return True
-    return bool(sys.argv) and Path(sys.argv[0]).stem in ("pytest", "py.test")
+    return Path(getattr(main, "__file__", None) or "").stem in ("pytest", "py.test")  # the console script
