@@ -11,7 +11,8 @@ puts the reference answers (``solutions/``) in its ``exercises/``, and times, ea
 
 The runs are a learner's: Python caches bytecode (``PYTHONDONTWRITEBYTECODE`` is unset for them),
 pytest's temporary folders are the bench's own (``TMPDIR``), and a first, untimed run of each
-command compiles what later runs reuse, as the first run after installing does. Each line also
+command compiles what later runs reuse, and fills the per-user cache of decoded token ranks
+(``ftlab/tokens/encodings.py``), as the first run after installing does. Each line also
 shows the CPU time (user + system) of the best run, which a busy machine inflates less than wall
 time. A run of the reference answers that is not full marks stops the bench.
 With ``--json`` the last line of output is a JSON list of rows for ``bench/table.py``.

@@ -365,8 +365,11 @@ def test_cost_is_linear_in_epochs(exercise, records, n_epochs):
 # Every n where the rule changes its answer, the edges of its three regimes, and points inside
 # each: the learner's estimate must resolve "auto" to the engine's epochs at all of them. The
 # rule is a step function of n, so this decides it for every n from 1 to 30,000. Examples are
-# sent as a handle (one example repeated n times), so a check costs what counting n tiny
-# examples costs and nothing more.
+# sent as a handle (one example repeated n times). The example has no messages: task 1's first
+# check fixes its count (just the reply priming, 3 tokens), and counting it encodes nothing, so
+# the 190,000 examples of the sweep cost the learner's loop and little more, while every n, the
+# example count, the epochs and the billed tokens are checked as with any other example.
+NO_MESSAGES: dict[str, Any] = {"messages": []}
 REGIMES = [
     ("small files (n * 3 < 100)", list(range(1, 34)), "with n * 3 < 100 the epochs are min(25, 100 // n)"),
     (
@@ -391,11 +394,11 @@ REGIMES = [
     ),
 )
 def test_auto_epochs_match_the_rule_for_every_n_up_to_30000(exercise, credit):
-    per_example = tokens.example_tokens(TINY, "gpt-4o-mini")
+    per_example = tokens.example_tokens(NO_MESSAGES, "gpt-4o-mini")
     for label, sizes, hint in REGIMES:
         with credit.check(label, hint=hint):
             for n in sizes:
-                got = exercise.estimate_training_cost(repeated(TINY, n), "gpt-4o-mini")
+                got = exercise.estimate_training_cost(repeated(NO_MESSAGES, n), "gpt-4o-mini")
                 epochs = cost.auto_epochs(n)
                 assert got["n_examples"] == n, f"{n} examples counted as {got['n_examples']!r}"
                 assert got["n_epochs"] == epochs, (

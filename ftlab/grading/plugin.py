@@ -20,6 +20,7 @@ from ftlab.grading.compat import ForeignCodeModule
 from ftlab.grading.credit import PartialCredit
 from ftlab.grading.exercises import Exercise, UnknownExercise, find
 from ftlab.grading.feedback import classify, describe
+from ftlab.grading.freezer import freeze, track
 from ftlab.grading.marker import MARKER_POINTS, PointsSpec, marker_call, points_spec
 from ftlab.grading.mock_api import ftlab_mock_server, mock_api  # noqa: F401 - fixtures for graders
 from ftlab.grading.outcomes import StudentCodeError
@@ -28,6 +29,7 @@ from ftlab.grading.results import CheckResult
 from ftlab.grading.seam import Backend, ExerciseProxy
 from ftlab.grading.selfcheck import register_engine_use
 from ftlab.grading.settings import BACKEND_FACTORY, add_options, impl_root, local_backend
+from ftlab.grading.warmup import warm_only
 
 _EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")
 _BACKENDS = pytest.StashKey[dict[Path, Backend]]()
@@ -51,6 +53,21 @@ def pytest_configure(config: pytest.Config) -> None:
     register_engine_use(config)
     if config.getoption("ftlab_impl"):
         impl_root(config)  # a wrong --impl is a usage error now, not one error per check later
+    track(config)  # what the run freezes (ftlab.grading.freezer) is thawed at its very end
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Before a grading run's first check: its exercises' lazy loads (:mod:`ftlab.grading.warmup`),
+    then ``gc.freeze()``: what is loaded by now (pytest, graders, openai, encodings) lives as long as
+    the process, and later full collections (pytest runs two at the end) need not walk it."""
+    config = session.config
+    graded = [_exercise_of(item) for item in session.items if _SPEC in item.stash]
+    if not graded or config.option.collectonly:
+        return
+    if config.stash[BACKEND_FACTORY] is local_backend:
+        warm_only(sorted({name for exercise in graded for name in exercise.warms}))
+    freeze(config)
 
 
 #: hypothesis's pytest plugin, under its entry-point name
@@ -106,6 +123,7 @@ def _grader_module(file_path: Path, parent: pytest.Collector) -> GraderModule | 
     grader = file_path.parent.parent / "graders" / f"test_{file_path.name}"
     if not grader.is_file():
         return None
+    freeze(parent.config)  # a grading run: pytest's objects need not be walked while graders import
     return GraderModule.from_parent(
         parent, path=file_path, grader_path=grader, impl_root=file_path.parent.resolve()
     )

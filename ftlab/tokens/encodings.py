@@ -12,6 +12,12 @@ never loads), then written to a fresh private directory that exists only while t
 it. ``TIKTOKEN_CACHE_DIR`` points there for that moment only, under a lock, and is restored
 afterwards; a tiktoken load running in another thread during that moment would use that
 directory as its cache.
+
+Decoding a rank file (base64, 200,000 lines) is half a load, so the ranks tiktoken decoded are
+kept in a per-user cache (:func:`cache_path`: per rank file, ftlab, tiktoken and Python), written
+atomically as a sha256 line over a ``marshal`` dump. A later load hands intact cached ranks to the
+same constructor in place of tiktoken's decoding; a damaged or foreign cache file is never used,
+and is rebuilt from the shipped file. Without a usable cache folder nothing is cached.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import marshal
 import os
+import sys
 import tempfile
 import threading
 import zlib
@@ -28,10 +36,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import tiktoken
 from tiktoken_ext import openai_public
 
+from ftlab import __version__
 from ftlab.errors import FtlabError
 
 _CACHE_ENV = "TIKTOKEN_CACHE_DIR"
@@ -125,11 +135,19 @@ def read_ranks(name: str, path: str | os.PathLike[str] | None = None) -> bytes:
 
 
 def load_encoding(name: str, path: str | os.PathLike[str] | None = None) -> tiktoken.Encoding:
-    """Build an encoding from a verified rank file (the shipped one unless ``path`` is given)."""
+    """Build an encoding from a verified rank file (the shipped one unless ``path`` is given).
+
+    The shipped file's decoded ranks come from the per-user cache when it holds an intact copy.
+    """
     spec = rank_file(name)
-    data = read_ranks(name, path)
-    with _served_from_cache(spec, data):
-        params = openai_public.ENCODING_CONSTRUCTORS[name]()
+    ranks = _cache_read(spec) if path is None else None
+    params = _constructed_with(spec, ranks) if ranks is not None else None
+    if params is None:
+        data = read_ranks(name, path)
+        with _served_from_cache(spec, data):
+            params = openai_public.ENCODING_CONSTRUCTORS[name]()
+        if path is None:
+            _cache_write(spec, params["mergeable_ranks"])
     return tiktoken.Encoding(**params)
 
 
@@ -139,9 +157,9 @@ def get_encoding(name: str) -> tiktoken.Encoding:
     Thread-safe: the first callers of an encoding not loaded yet wait for one load (about a second)
     under a lock instead of each loading it (50 parallel first requests to the mock did).
     """
-    key = rank_file(name).encoding
-    encoding = _loaded.get(key)
+    encoding = _loaded.get(name) if type(name) is str else None
     if encoding is None:
+        key = rank_file(name).encoding
         with _load_lock:
             encoding = _loaded[key] = _cached_encoding(key)
     return encoding
@@ -193,3 +211,90 @@ def _served_from_cache(spec: RankFile, data: bytes) -> Iterator[None]:
                 del os.environ[_CACHE_ENV]
             else:
                 os.environ[_CACHE_ENV] = saved
+
+
+def cache_dir() -> Path | None:
+    """Where decoded ranks are kept: ``$FTLAB_CACHE_DIR``, ``$XDG_CACHE_HOME/ftlab`` or ``~/.cache/ftlab``."""
+    explicit = os.environ.get("FTLAB_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except (RuntimeError, KeyError):  # no HOME and no passwd entry (a sandbox)
+        return None
+    return Path(base) / "ftlab"
+
+
+def cache_path(spec: RankFile) -> Path | None:
+    """The cache file of one rank file's decoded ranks, for this ftlab, tiktoken and Python."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    python = f"py{sys.version_info[0]}{sys.version_info[1]}m{marshal.version}"
+    tool = f"ftlab{__version__}-tiktoken{getattr(tiktoken, '__version__', '0')}"
+    return folder / f"{spec.encoding}-{spec.sha256[:16]}-{tool}-{python}.ranks"
+
+
+_HEADER = b"ftlab-ranks sha256="
+
+
+def _cache_read(spec: RankFile) -> dict[bytes, int] | None:
+    """The cached ranks of a rank file, or None when the cache file is absent, damaged or not ours."""
+    path = cache_path(spec)
+    try:
+        if path is None or not _ours(path):
+            return None
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    head, newline, payload = blob.partition(b"\n")
+    if not newline or head != _HEADER + hashlib.sha256(payload).hexdigest().encode():
+        return None
+    try:
+        ranks = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return ranks if type(ranks) is dict and ranks else None
+
+
+def _ours(path: Path) -> bool:
+    """A file this user owns that no one else may write (a cache someone else could edit is not used)."""
+    info = path.stat()
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _cache_write(spec: RankFile, ranks: dict[bytes, int]) -> None:
+    """Keep decoded ranks in the cache: written whole to a private temporary file, then renamed."""
+    path, temp = cache_path(spec), None
+    if path is None:
+        return
+    payload = marshal.dumps(ranks)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(_HEADER + hashlib.sha256(payload).hexdigest().encode() + b"\n")
+            out.write(payload)
+        os.replace(temp, path)
+    except OSError:  # a read-only or full disk: the next load decodes the shipped file again
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+
+
+def _constructed_with(spec: RankFile, ranks: dict[bytes, int]) -> dict[str, Any] | None:
+    """tiktoken's constructor's parameters, its ``load_tiktoken_bpe`` of this very file (URL and
+    sha256) answered with ``ranks``; None if the constructor did not ask for that file."""
+    original = openai_public.load_tiktoken_bpe
+
+    def cached(url: str, expected_hash: str | None = None) -> dict[bytes, int]:
+        if (url, expected_hash) == (spec.url, spec.sha256):
+            return ranks
+        return original(url, expected_hash)
+
+    with _env_lock:
+        openai_public.load_tiktoken_bpe = cached
+        try:
+            params = openai_public.ENCODING_CONSTRUCTORS[spec.encoding]()
+        finally:
+            openai_public.load_tiktoken_bpe = original
+    return params if params.get("mergeable_ranks") is ranks else None

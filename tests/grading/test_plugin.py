@@ -285,3 +285,35 @@ def test_hypothesis_is_not_imported_at_the_end_of_a_run_that_never_used_it(pytes
     unused = ("-p", "no:schemathesis", "-p", "no:anyio")  # plugins that import hypothesis themselves
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *unused)
     result.stdout.fnmatch_lines([expected])
+
+
+#: A grader for exercise 3 whose first check looks, before any call, at what the process holds.
+WARM_PROBE = """
+import gc
+import sys
+
+import pytest
+
+from ftlab.tokens import encodings
+
+@pytest.mark.points(1, hint="h")
+def test_first(exercise):
+    print("PROBE", sorted(encodings._loaded), "openai" in sys.modules, gc.get_freeze_count() > 0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("slug", "expected"),
+    [
+        ("ex3_estimate_tokens", "PROBE ['cl100k_base', 'o200k_base'] False True"),
+        ("ex5_decide_approach", "PROBE [] False True"),
+    ],
+)
+def test_before_the_first_check_its_exercises_lazy_loads_are_done_and_frozen(pytester, slug, expected):
+    pytester.makefile(".toml", pyproject="[tool.pytest.ini_options]\n")
+    (pytester.path / "exercises").mkdir()
+    (pytester.path / "graders").mkdir()
+    (pytester.path / "exercises" / f"{slug}.py").write_text("", encoding="utf-8")
+    (pytester.path / "graders" / f"test_{slug}.py").write_text(WARM_PROBE, encoding="utf-8")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s", "exercises/")
+    assert result.ret == 0 and f"{slug}.py {expected}\n" in result.stdout.str()

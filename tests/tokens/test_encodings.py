@@ -24,6 +24,7 @@ from ftlab.tokens.encodings import (
     RANK_FILES,
     RankFileError,
     UnknownEncoding,
+    cache_path,
     get_encoding,
     load_encoding,
     read_ranks,
@@ -40,6 +41,7 @@ def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     cache = tmp_path_factory.mktemp("empty-tiktoken-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TIKTOKEN_CACHE_DIR", str(cache))
+        patch.setenv("FTLAB_CACHE_DIR", str(tmp_path_factory.mktemp("ftlab-cache")))
         patch.setattr(tiktoken.load, "read_file", _no_network)
         patch.setattr(socket.socket, "connect", _no_network)
         yield cache
@@ -208,3 +210,96 @@ def test_encoding_errors_are_ftlab_errors_and_an_unknown_name_still_a_value_erro
     with pytest.raises(FtlabError) as missing:
         load_encoding("cl100k_base", tmp_path / "nowhere.tiktoken.gz")
     assert isinstance(missing.value, RankFileError)
+
+
+# The per-user cache of decoded ranks ------------------------------------------------------------
+
+CORPUS = [
+    "Hello, world!",
+    "Bonjour, ma facture de mars est arrivée deux fois. Pouvez-vous rembourser ?",
+    "日本語のテキストも数えます。 Ünïcödé, emoji 🎉🎉 and\r\n\tCRLF   spaces",
+    "def f(x):\n    return x ** 2  # comment\n\n\n",
+    "'s 't 're 've 'm 'll 'd DON'T 12345678901 3.14159 <|endoftext|> <|fim_prefix|>",
+]
+
+
+def _tiktokens_own(name: str) -> tiktoken.Encoding:
+    """The encoding as tiktoken's constructor builds it, decoding the shipped file itself."""
+    return load_encoding(name, resources.files("ftlab.tokens") / "data" / RANK_FILES[name].filename)
+
+
+def _refuse_decoding(*args: object, **kwargs: object) -> None:
+    raise AssertionError(f"tiktoken decoded a rank file: {args!r}")
+
+
+@pytest.fixture
+def cache(offline: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder of this test's own."""
+    monkeypatch.setenv("FTLAB_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.mark.parametrize("name", ["o200k_base", "cl100k_base"])
+def test_an_encoding_from_the_cache_is_tiktokens_own(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    first = load_encoding(name)  # decodes the shipped file and fills the cache
+    assert cache_path(RANK_FILES[name]) in cache.iterdir()
+    monkeypatch.setattr(openai_public, "load_tiktoken_bpe", _refuse_decoding)
+    cached = load_encoding(name)
+    monkeypatch.undo()
+    own = _tiktokens_own(name)
+    for encoding in (first, cached):
+        assert encoding._mergeable_ranks == own._mergeable_ranks == _file_ranks(name)
+        assert encoding._pat_str == own._pat_str and encoding._special_tokens == own._special_tokens
+        assert encoding.name == own.name and encoding.max_token_value == own.max_token_value
+        for text in CORPUS:
+            assert encoding.encode_ordinary(text) == own.encode_ordinary(text)
+            assert encoding.encode(text, allowed_special="all") == own.encode(text, allowed_special="all")
+
+
+def _forged(path: Path, ranks: dict[bytes, int], *, header_of: bytes | None = None) -> None:
+    """A cache file holding ``ranks``, its header the hash of ``header_of`` (of the ranks if None)."""
+    import hashlib
+    import marshal
+
+    payload = marshal.dumps(ranks)
+    digest = hashlib.sha256(payload if header_of is None else header_of).hexdigest()
+    path.write_bytes(b"ftlab-ranks sha256=" + digest.encode() + b"\n" + payload)
+
+
+@pytest.mark.parametrize("damage", ["flipped byte", "hash of other ranks", "truncated", "empty", "writable"])
+def test_a_damaged_or_foreign_cache_file_is_rebuilt_never_used(cache: Path, damage: str) -> None:
+    spec = RANK_FILES["cl100k_base"]
+    load_encoding("cl100k_base")
+    path = cache_path(spec)
+    assert path is not None
+    intact = path.read_bytes()
+    wrong = {b"hello": 0, b" world": 1}
+    if damage == "flipped byte":
+        blob = bytearray(intact)
+        blob[len(blob) // 2] ^= 0x01
+        path.write_bytes(bytes(blob))
+    elif damage == "hash of other ranks":
+        _forged(path, wrong, header_of=intact.partition(b"\n")[2])
+    elif damage == "truncated":
+        path.write_bytes(intact[: len(intact) // 3])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:  # a well-formed file anyone may have written
+        _forged(path, wrong)
+        path.chmod(0o666)
+    encoding = load_encoding("cl100k_base")
+    assert encoding._mergeable_ranks == _file_ranks("cl100k_base")
+    assert encoding.encode("Hello, world!") == [9906, 11, 1917, 0]
+    assert path.read_bytes() == intact and not path.stat().st_mode & 0o077
+
+
+def test_without_a_usable_cache_folder_an_encoding_still_loads(
+    offline: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file-not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("FTLAB_CACHE_DIR", str(blocker / "cache"))
+    assert load_encoding("cl100k_base").encode("hello world") == [15339, 1917]
+    assert list(tmp_path.iterdir()) == [blocker]
