@@ -24,6 +24,7 @@ from ftlab.errors import FtlabError
 #: The blocker is listed because the child installs it before any learner code runs.
 CHILD_ENTRY: tuple[str, ...] = (
     "ftlab.grading.isolation.harness",
+    "ftlab.grading.isolation.zygote",
     "ftlab.grading.isolation.blocker",
     "ftlab.learner",
 )
