@@ -109,6 +109,7 @@ class Template:
             self.stop()
             return False
         empty(self.scratch)  # a child may have written here until it was killed
+        self.slot.staged = ""
         return True
 
     def stop(self) -> None:
@@ -118,10 +119,11 @@ class Template:
             self.slot.control.close()
             self.slot = None
         if process is not None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            for pid in [*_children(process.pid), process.pid]:  # the namespace's init first: all goes with it
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
             process.wait()
 
     def close(self) -> None:
@@ -171,6 +173,14 @@ class ForkedChild:
         if answer.get("event") != "ended" or answer.get("pid") != self.pid or not isinstance(status, int):
             raise TemplateFailure(f"the template answered {str(answer)[:100]} instead of its child's end")
         return max(0, min(status, 255))
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (bwrap's: the sandbox's init, which may not yet know its parent died)."""
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError):
+        return []
 
 
 def send(control: socket.socket, message: dict[str, Any], fds: tuple[int, ...] = ()) -> None:
