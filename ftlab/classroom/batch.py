@@ -124,7 +124,7 @@ def run_in_workers(
     context = _context()
     pending = list(enumerate(tasks))
     running: dict[int, tuple[Any, Any, float]] = {}
-    free, lent = list(templates), {}
+    free, lent = list(templates), dict[int, Template]()
 
     def finished(index: int, result: tuple[str, Any]) -> None:
         template = lent.pop(index, None)

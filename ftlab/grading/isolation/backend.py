@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from ftlab.grading.exercises import Exercise
+from ftlab.grading.isolation.forked import ForkingProcess
 from ftlab.grading.isolation.hangs import HangBudget
 from ftlab.grading.isolation.process import Channel, HarnessProcess, SandboxFailure
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
@@ -65,9 +66,14 @@ class IsolatedBackend:
         self.notes: list[str] = []
         self.failures: list[str] = []  # the child could not start: the grader's problem, not the learner's
         self.starts = 0
-        self._child = HarnessProcess(
-            self.root, sandbox=sandbox, timeout=timeout, shared=self.shared, limits=self.limits, slot=slot
-        )
+        if slot is None:
+            self._child = HarnessProcess(
+                self.root, sandbox=sandbox, timeout=timeout, shared=self.shared, limits=self.limits
+            )
+        else:
+            self._child = ForkingProcess(
+                self.root, slot=slot, sandbox=sandbox, timeout=timeout, shared=self.shared, limits=self.limits
+            )
         self._loaded: set[str] = set()
         self._unloadable: dict[str, Outcome] = {}
         self._said: set[str] = set()  # exercises whose load error a check has reported

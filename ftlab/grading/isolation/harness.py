@@ -52,7 +52,9 @@ def serve(config: dict[str, Any]) -> None:
     """
     for stream in (sys.stdout, sys.stderr):  # what the learner prints is in the log even if killed
         stream.reconfigure(line_buffering=True, write_through=True)  # type: ignore[union-attr]
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # a grading worker ignores it; learner code may not
+    signal.signal(
+        signal.SIGINT, signal.default_int_handler
+    )  # a grading worker ignores it; learner code may not
     out_fd = config["out_fd"]
     requests = os.fdopen(config["in_fd"], "rb", buffering=0)
     harness = Harness(

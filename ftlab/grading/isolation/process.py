@@ -36,7 +36,6 @@ from ftlab.grading.isolation.sandbox import (
     Mount,
     Sandbox,
 )
-from ftlab.grading.isolation.template import STAGING, WORKDIR, ForkedChild, Slot, TemplateFailure
 from ftlab.grading.isolation.wire import Expired, Violation, Wire
 
 STARTUP_TIMEOUT = 60.0
@@ -73,36 +72,21 @@ class HarnessProcess:
     """One implementation root's harness child: started, stopped, and explained when it ends."""
 
     def __init__(
-        self,
-        root: Path,
-        *,
-        sandbox: Sandbox,
-        timeout: float,
-        shared: Sequence[Channel],
-        limits: Limits,
-        slot: Slot | None = None,
+        self, root: Path, *, sandbox: Sandbox, timeout: float, shared: Sequence[Channel], limits: Limits
     ) -> None:
         self.root, self.sandbox, self.timeout = root, sandbox, timeout
         self.shared, self.limits = list(shared), limits
         self.private = Path(tempfile.mkdtemp(prefix="ftlab-child-"))
         self.wire: Wire | None = None
         self.protection = ""  # what the child reported it enforced (Landlock), "" for none
-        self.slot = slot  # a warmed template to fork from (None: a fresh Python each start)
-        self.fallbacks: list[str] = []  # why the template was given up (a fresh child was started)
         self._process: subprocess.Popen[bytes] | None = None
-        self._forked: ForkedChild | None = None
 
     @property
     def running(self) -> bool:
-        return self._process is not None or self._forked is not None
+        return self._process is not None
 
     def start(self) -> Wire:
         """Start the child and wait until it says it is ready; its wire (:class:`SandboxFailure` if not)."""
-        if self.slot is not None:
-            try:
-                return self._fork()
-            except TemplateFailure as failure:
-                self._give_up(failure)
         request_read, request_write = os.pipe()
         answer_read, answer_write = os.pipe()
         lib, root, workdir = self._layout()
@@ -148,68 +132,6 @@ class HarnessProcess:
             self.stop()
             raise SandboxFailure("it did not confine itself with Landlock, so it may not run learner code")
         return wire
-
-    def _fork(self) -> Wire:
-        """A child forked from the slot's template, confined by Landlock; :class:`TemplateFailure` if not."""
-        slot = self.slot
-        assert slot is not None
-        if not all(_under(c.path, slot.scratch) for c in self.shared):
-            raise TemplateFailure("a shared folder outside the slot's scratch folder")
-        self._stage(slot)
-        request_read, request_write = os.pipe()
-        answer_read, answer_write = os.pipe()
-        inside = STAGING if self.root.is_dir() else f"{STAGING}/{self.root.name}"
-        config = {
-            "root": inside,
-            "timeout": self.timeout,
-            "limits": self.limits.to_dict(),
-            "sandboxed": True,
-            "landlock": {"read": ["/"], "write": [WORKDIR, str(slot.scratch), "/dev/null"], "listed": []},
-            "modules": child_modules(),
-        }
-        child = ForkedChild(slot)
-        try:
-            with open(self.private / "output.log", "ab") as log:
-                child.fork(config, (request_read, answer_write, log.fileno()))
-        except TemplateFailure:
-            for fd in (request_write, answer_read):
-                os.close(fd)
-            raise
-        finally:
-            os.close(request_read)
-            os.close(answer_write)
-        self._forked = child
-        self.wire = GrantingWire(request_write, answer_read, grant=self._grant)
-        try:
-            return self._ready(True)
-        except SandboxFailure as failure:
-            raise TemplateFailure(str(failure)) from None
-
-    def _stage(self, slot: Slot) -> None:
-        """Copy what the child sees of the submission into the slot's staging folder (once)."""
-        folder = self._folder()
-        if slot.staged == str(folder):
-            return
-        if slot.staged or any(slot.staging.iterdir()):
-            raise TemplateFailure("the slot's staging folder holds another submission")
-        slot.staged = str(folder)
-        if folder.is_dir():
-            shutil.copytree(folder, slot.staging, dirs_exist_ok=True, symlinks=True)
-        else:
-            shutil.copyfile(folder, slot.staging / folder.name)
-
-    def _give_up(self, failure: TemplateFailure) -> None:
-        """Stop using the template for this submission: fresh children from now on."""
-        self.fallbacks.append(str(failure))
-        forked, self._forked, self.slot = self._forked, None, None
-        if self.wire is not None:
-            self.wire.close()
-            self.wire = None
-        if forked is not None:
-            try:
-                forked.stop()
-            except TemplateFailure:
-                pass
 
     def _spawn(
         self, command: list[str], workdir: str, *, pass_fds: tuple[int, int]
@@ -294,13 +216,6 @@ class HarnessProcess:
         if self.wire is not None:
             self.wire.close()
             self.wire = None
-        if self._forked is not None:
-            forked, self._forked = self._forked, None
-            try:
-                return forked.stop(wait)
-            except TemplateFailure as failure:
-                self._give_up(failure)
-                return None
         if process is None:
             return None
         _RUNNING.discard(process.pid)
@@ -342,10 +257,6 @@ class HarnessProcess:
         """Stop the child and remove its private folder."""
         self.stop()
         shutil.rmtree(self.private, ignore_errors=True)
-
-
-def _under(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
 
 
 def stop_all() -> None:

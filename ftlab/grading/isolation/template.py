@@ -1,12 +1,13 @@
-"""The grader's side of the template (:mod:`ftlab.grading.isolation.zygote`): start it, fork from it, reset it.
+"""The grader's side of the template (:mod:`ftlab.grading.isolation.zygote`): start it, reset it.
 
 One :class:`Template` per grading slot runs in bubblewrap with fixed mounts: the child library,
 the slot's staging folder read-only at ``/submission`` and its scratch folder writable at its own
 path. A grading worker gets the slot's :class:`Slot` (picklable: the control socket travels to the
 worker as a descriptor), copies its submission into the staging folder and asks the template for
-a child (:class:`ForkedChild`). Between submissions the coordinator calls :meth:`Template.reset`:
-every process in the sandbox is killed and ``/tmp``, staging and scratch are emptied; a template
-that does not confirm is killed and started again. Everything the template says is checked.
+a child (:mod:`ftlab.grading.isolation.forked`). Between submissions the coordinator calls
+:meth:`Template.reset`: every process in the sandbox is killed and ``/tmp``, staging and scratch
+are emptied; a template that does not confirm is killed and started again. Everything the
+template says is checked.
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ WORKDIR = "/tmp/work"
 START_TIMEOUT = 60.0  # the template's first answer comes once it is warm
 ANSWER_TIMEOUT = 10.0
 MIN_LANDLOCK = 6  # a forked child must be unable to signal (scope) and ptrace the template
-_BOOT = "import sys; sys.path[:0] = [{lib!r}]; from ftlab.grading.isolation.zygote import main; main({fd}, {keep!r})"
+_BOOT = (
+    "import sys; sys.path[:0] = [{lib!r}]; "
+    "from ftlab.grading.isolation.zygote import main; main({fd}, {keep!r})"
+)
 
 
 class TemplateFailure(FtlabError, RuntimeError):
@@ -130,49 +134,6 @@ class Template:
         self.stop()
         empty(self.folder)
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-class ForkedChild:
-    """A harness child forked by a template, as the worker sees it: started, asked to end, its status."""
-
-    def __init__(self, slot: Slot) -> None:
-        self.slot = slot
-        self.pid = 0
-        self.status: int | None = None
-
-    def fork(self, config: dict[str, Any], fds: tuple[int, int, int]) -> None:
-        """Ask for a child serving ``config`` on ``fds`` (requests, answers, log); :class:`TemplateFailure`."""
-        send(self.slot.control, {"op": "fork", "config": config}, fds)
-        answer = receive(self.slot.control, time.monotonic() + START_TIMEOUT)
-        pid = answer.get("pid")
-        if answer.get("event") != "forked" or not isinstance(pid, int) or isinstance(pid, bool) or pid < 2:
-            raise TemplateFailure(f"the template answered {str(answer)[:100]} to a fork")
-        self.pid, self.status = pid, None
-
-    def stop(self, wait: float = 0.0) -> int | None:
-        """End the child (after ``wait`` seconds for it to end by itself); its status as a shell says it."""
-        if not self.pid:
-            return self.status
-        ended = self._ended(time.monotonic() + wait) if wait > 0 else None
-        if ended is None:
-            send(self.slot.control, {"op": "kill"})
-            ended = self._ended(time.monotonic() + ANSWER_TIMEOUT)
-        if ended is None:
-            raise TemplateFailure("the template did not say its child ended")
-        self.pid, self.status = 0, ended
-        return ended
-
-    def _ended(self, deadline: float) -> int | None:
-        try:
-            answer = receive(self.slot.control, deadline)
-        except TemplateFailure as failure:
-            if "no answer" in str(failure):
-                return None
-            raise
-        status = answer.get("status")
-        if answer.get("event") != "ended" or answer.get("pid") != self.pid or not isinstance(status, int):
-            raise TemplateFailure(f"the template answered {str(answer)[:100]} instead of its child's end")
-        return max(0, min(status, 255))
 
 
 def _children(pid: int) -> list[int]:

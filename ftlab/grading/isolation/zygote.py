@@ -11,8 +11,9 @@ datagrams on a Unix ``SOCK_SEQPACKET`` socket (its only file besides stdio):
 - ``{"op": "kill"}``: end the child; ``{"op": "reset"}``: end everything, answer ``{"event": "clean"}``.
 
 Whenever its child ends (or is ended), it kills every other process in its PID namespace
-(``kill(-1)``), reaps them, empties ``/tmp`` (but the way to the scratch mount), and says ``{"event": "ended", "pid", "status"}``
-(``status`` as a shell reports it: 128 + signal), so nothing a submission started outlives it.
+(``kill(-1)``), reaps them, empties ``/tmp`` (but the way to the scratch mount), and says
+``{"event": "ended", "pid", "status"}`` (``status`` as a shell reports it: 128 + signal), so
+nothing a submission started outlives it.
 It is not dumpable: a child cannot read or write its memory through ``/proc`` or ptrace.
 """
 
