@@ -3,8 +3,9 @@
 Workers come from a ``forkserver`` that has already imported pytest and its plugins, openai and
 ftlab, with the encodings loaded (:data:`PRELOAD`; the graders replay stored examples, so
 hypothesis is not needed), so each starts in milliseconds warm, with nothing left over from the
-one before. A worker that crashes
-or runs past the time budget is killed and its submission marked "error"; the others go on.
+one before. Under bubblewrap each job also has a warmed template in the sandbox that forks the
+child running learner code (:mod:`ftlab.grading.isolation.template`), reset between submissions.
+A worker that crashes or runs past the time budget is killed and its submission marked "error".
 Each result is handed on the moment it comes (to be written down), and when the coordinator is
 interrupted every worker is stopped, with the sandboxed children it started.
 """
@@ -27,7 +28,7 @@ from ftlab.classroom.submission import Submission
 from ftlab.errors import FtlabError
 from ftlab.grading.isolation import process as harness_process
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
-from ftlab.grading.isolation.template import Slot, Template, usable
+from ftlab.grading.isolation.template import Slot, Template, started
 from ftlab.grading.results import load_checks
 
 #: What the forkserver imports once for every worker; the last also loads pytest's plugins, openai and
@@ -118,8 +119,7 @@ def run_in_workers(
 
     ``done(index, (state, value))`` is called as each ends. ``state`` is "ok" (value: the return
     value), "failed" (value: the traceback), "crashed" or "timeout" (value: an explanation).
-    With ``templates`` (one per job), each worker gets a free one's slot as ``slot=``, and the
-    template is reset (every process it forked killed, its folders emptied) before it is handed on.
+    With ``templates``, each worker gets a free one's ``slot=``; it is reset before it is lent again.
     """
     context = _context()
     pending = list(enumerate(tasks))
@@ -127,11 +127,8 @@ def run_in_workers(
     free, lent = list(templates), dict[int, Template]()
 
     def finished(index: int, result: tuple[str, Any]) -> None:
-        template = lent.pop(index, None)
-        if template is not None:
-            if not template.reset():
-                template.start()  # a template that did not confirm it is clean is never reused
-            free.append(template)
+        if index in lent:
+            free.append(lent.pop(index).recycled())
         done(index, result)
 
     try:
@@ -232,7 +229,7 @@ def grade_all(
             finished(record)
 
     tasks = [(_grade, {"submission": s, "settings": settings}) for s in submissions]
-    templates = _templates(settings, len(submissions))
+    templates = started(settings.sandbox, min(settings.jobs, len(submissions))) if settings.templates else []
     try:
         run_in_workers(tasks, jobs=settings.jobs, budget=settings.budget, done=done, templates=templates)
     finally:
@@ -242,16 +239,6 @@ def grade_all(
     graded = [r for r in results if r is not None]
     fill_blank_boards(graded, settings)
     return graded
-
-
-def _templates(settings: Settings, count: int) -> list[Template]:
-    """One started template per job (they warm up while the first workers start), or none."""
-    if not settings.templates or not usable(settings.sandbox):
-        return []
-    templates = [Template(settings.sandbox) for _ in range(min(max(1, settings.jobs), count))]
-    for template in templates:
-        template.start()
-    return templates
 
 
 def fill_blank_boards(graded: Sequence[Graded], settings: Settings | None) -> None:

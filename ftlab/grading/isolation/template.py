@@ -58,6 +58,16 @@ class Slot:
     staged: str = ""  # the submission a worker copied into staging (one per worker)
 
 
+def started(sandbox: Sandbox, count: int) -> list[Template]:
+    """``count`` started templates (at least one; they warm up while the first workers start), or none."""
+    if not usable(sandbox):
+        return []
+    templates = [Template(sandbox) for _ in range(max(1, count))]
+    for template in templates:
+        template.start()
+    return templates
+
+
 def usable(sandbox: Sandbox) -> bool:
     """Whether templates can be used with this sandbox: bubblewrap, and Landlock that scopes signals."""
     return sandbox.isolated and landlock.abi() >= MIN_LANDLOCK
@@ -115,6 +125,12 @@ class Template:
         empty(self.scratch)  # a child may have written here until it was killed
         self.slot.staged = ""
         return True
+
+    def recycled(self) -> Template:
+        """Reset for the next submission; a template that does not confirm it is clean is replaced."""
+        if not self.reset():
+            self.start()
+        return self
 
     def stop(self) -> None:
         """Kill the template and everything in its sandbox."""
