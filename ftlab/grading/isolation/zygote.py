@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import array
 import ctypes
+import gc
 import json
 import os
 import random
@@ -49,6 +50,7 @@ def main(control_fd: int, keep: list[str]) -> None:
     _prctl(_PR_SET_DUMPABLE, 0)
     _prctl(_PR_SET_CHILD_SUBREAPER, 1)  # what a child leaves behind is ours to reap
     warm()
+    gc.freeze()  # what every child inherits is never collected: no child walks it again
     Template(socket.socket(fileno=control_fd), keep).run()
 
 
