@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from ftlab.classroom.batch import Settings, grade_all  # noqa: E402
 from ftlab.classroom.submission import find_submissions  # noqa: E402
 from ftlab.grading.isolation.sandbox import find_sandbox  # noqa: E402
+from ftlab.grading.isolation.template import usable  # noqa: E402
 
 RATE_TARGET, OVERHEAD_TARGET, LOOP_TARGET = 1.0, 1.2, 60.0
 KINDS = ("reference", "stubs", "partial", "broken")
@@ -166,7 +167,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="end with the JSON rows for bench/table.py")
     args = parser.parse_args()
     count = args.count or (10 if args.json else 100)
-    print(f"learner code in a {find_sandbox().describe()}; {os.cpu_count()} cores, "
+    sandbox = find_sandbox()
+    children = "forked from a warmed template per job" if usable(sandbox) else "a fresh Python per submission"
+    print(f"learner code in a {sandbox.describe()}, {children}; {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="ftlab-bench-") as name:
         rows = [class_row(Path(name, "class"), count, args.jobs), overhead_row(Path(name))]

@@ -3,8 +3,9 @@
 Workers come from a ``forkserver`` that has already imported pytest and its plugins, openai and
 ftlab, with the encodings loaded (:data:`PRELOAD`; the graders replay stored examples, so
 hypothesis is not needed), so each starts in milliseconds warm, with nothing left over from the
-one before. A worker that crashes
-or runs past the time budget is killed and its submission marked "error"; the others go on.
+one before. Under bubblewrap each job also has a warmed template in the sandbox that forks the
+child running learner code (:mod:`ftlab.grading.isolation.template`), reset between submissions.
+A worker that crashes or runs past the time budget is killed and its submission marked "error".
 Each result is handed on the moment it comes (to be written down), and when the coordinator is
 interrupted every worker is stopped, with the sandboxed children it started.
 """
@@ -27,6 +28,7 @@ from ftlab.classroom.submission import Submission
 from ftlab.errors import FtlabError
 from ftlab.grading.isolation import process as harness_process
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
+from ftlab.grading.isolation.template import Slot, Template, started
 from ftlab.grading.results import load_checks
 
 #: What the forkserver imports once for every worker; the last also loads pytest's plugins, openai and
@@ -49,6 +51,7 @@ class Settings:
     jobs: int
     budget: float  # seconds one submission may take in all
     limits: Limits = Limits()
+    templates: bool = True  # fork learner-code children from a warmed template per job (bubblewrap)
 
 
 def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
@@ -89,13 +92,14 @@ def _work(connection: Any, function: Callable[..., Any], kwargs: dict[str, Any])
     connection.close()
 
 
-def _grade(submission: Submission, settings: Settings) -> dict[str, Any]:
+def _grade(submission: Submission, settings: Settings, slot: Slot | None = None) -> dict[str, Any]:
     return grade_submission(
         submission,
         graders=settings.graders,
         timeout=settings.timeout,
         sandbox=settings.sandbox,
         limits=settings.limits,
+        slot=slot,
     ).to_dict()
 
 
@@ -109,26 +113,38 @@ def run_in_workers(
     jobs: int,
     budget: float,
     done: Callable[[int, tuple[str, Any]], None],
+    templates: Sequence[Template] = (),
 ) -> None:
     """Run each ``function(**kwargs)`` in a fresh worker, ``jobs`` at a time.
 
     ``done(index, (state, value))`` is called as each ends. ``state`` is "ok" (value: the return
     value), "failed" (value: the traceback), "crashed" or "timeout" (value: an explanation).
+    With ``templates``, each worker gets a free one's ``slot=``; it is reset before it is lent again.
     """
     context = _context()
     pending = list(enumerate(tasks))
     running: dict[int, tuple[Any, Any, float]] = {}
+    free, lent = list(templates), dict[int, Template]()
+
+    def finished(index: int, result: tuple[str, Any]) -> None:
+        if index in lent:
+            free.append(lent.pop(index).recycled())
+        done(index, result)
+
     try:
         while pending or running:
             while pending and len(running) < max(1, jobs):
                 index, (function, kwargs) = pending.pop(0)
+                if free:
+                    lent[index] = template = free.pop(0)
+                    kwargs = {**kwargs, "slot": template.slot} if template.slot is not None else kwargs
                 receiver, sender = context.Pipe(duplex=False)
                 process = context.Process(target=_work, args=(sender, function, kwargs), daemon=True)
                 running[index] = (process, receiver, float("inf"))  # stopped with the rest if interrupted
                 process.start()
                 running[index] = (process, receiver, time.monotonic() + budget)  # once it runs
                 sender.close()
-            _collect(running, budget, done)
+            _collect(running, budget, finished)
     finally:
         _stop(process for process, _, _ in running.values())
 
@@ -213,10 +229,13 @@ def grade_all(
             finished(record)
 
     tasks = [(_grade, {"submission": s, "settings": settings}) for s in submissions]
+    templates = started(settings.sandbox, min(settings.jobs, len(submissions))) if settings.templates else []
     try:
-        run_in_workers(tasks, jobs=settings.jobs, budget=settings.budget, done=done)
+        run_in_workers(tasks, jobs=settings.jobs, budget=settings.budget, done=done, templates=templates)
     finally:
         bar.close()
+        for template in templates:
+            template.close()
     graded = [r for r in results if r is not None]
     fill_blank_boards(graded, settings)
     return graded

@@ -25,6 +25,7 @@ from ftlab.classroom.submission import Submission, UnusableSubmission, stage
 from ftlab.grading.exercises import find
 from ftlab.grading.isolation.backend import IsolationPlugin
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
+from ftlab.grading.isolation.template import Slot
 from ftlab.grading.marker import points_spec
 from ftlab.grading.results import CheckResult, Scoreboard, load_checks
 
@@ -62,6 +63,7 @@ def grade_submission(
     timeout: float,
     sandbox: Sandbox,
     limits: Limits | None = None,
+    slot: Slot | None = None,
 ) -> Graded:
     """Grade one submission with the graders in ``graders``; never raises for anything the submission does."""
     started = time.monotonic()
@@ -74,7 +76,7 @@ def grade_submission(
             graded.seconds = round(time.monotonic() - started, 3)
             return graded
         board_path, log_path = Path(private, "board.json"), Path(private, "pytest.log")
-        plugin = IsolationPlugin(sandbox=sandbox, limits=limits)
+        plugin = IsolationPlugin(sandbox=sandbox, limits=limits, slot=slot)
         args = [
             str(graders), "--impl", str(staged.root), "--ftlab-json", str(board_path),
             "--ftlab-timeout", f"{timeout:g}", "-p", "no:cacheprovider", "-q", "--no-header", "-rN",

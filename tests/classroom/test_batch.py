@@ -118,3 +118,47 @@ def test_a_class_where_nothing_could_be_graded_still_shows_every_check(tmp_path)
         c.feedback.startswith("not graded: only.ipynb: not a notebook Jupyter can open")
         for c in graded.board.checks
     )
+
+
+def dirty(value: int, slot=None) -> list[str]:
+    """Says what its slot's folders held when it came, then leaves something in each."""
+    seen = sorted(os.listdir(slot.staging)) + sorted(os.listdir(slot.scratch))
+    (slot.staging / "left_behind.py").write_text("x")
+    (slot.scratch / "left_behind").mkdir()
+    return seen
+
+
+def crash_with_a_slot(value: int, slot=None) -> int:
+    os._exit(7)
+
+
+def test_a_template_is_lent_to_one_worker_at_a_time_and_emptied_before_the_next():
+    import pytest
+
+    from ftlab.grading.isolation.sandbox import find_sandbox
+    from ftlab.grading.isolation.template import started, usable
+
+    sandbox = find_sandbox()
+    if not usable(sandbox):
+        pytest.skip("templates need bubblewrap and Landlock ABI 6+")
+    templates = started(sandbox, 1)
+    results: dict[int, tuple[str, object]] = {}
+    tasks = [
+        (dirty, {"value": 0}),
+        (crash_with_a_slot, {"value": 1}),
+        (dirty, {"value": 2}),
+        (dirty, {"value": 3}),
+    ]
+    try:
+        run_in_workers(
+            tasks,
+            jobs=1,
+            budget=60,
+            done=results.__setitem__,
+            templates=templates,  # type: ignore[arg-type]
+        )
+    finally:
+        for template in templates:
+            template.close()
+    assert [results[i][0] for i in range(4)] == ["ok", "crashed", "ok", "ok"]
+    assert [results[i][1] for i in (0, 2, 3)] == [[], [], []]

@@ -25,9 +25,11 @@ from typing import Any
 import pytest
 
 from ftlab.grading.exercises import Exercise
+from ftlab.grading.isolation.forked import ForkingProcess
 from ftlab.grading.isolation.hangs import HangBudget
 from ftlab.grading.isolation.process import Channel, HarnessProcess, SandboxFailure
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
+from ftlab.grading.isolation.template import Slot
 from ftlab.grading.isolation.wire import Expired, Violation, checked_outcome
 from ftlab.grading.mock_api import MOCK_ADDRESS, unix_socket
 from ftlab.grading.outcomes import Outcome
@@ -51,6 +53,7 @@ class IsolatedBackend:
         timeout: float,
         shared: Sequence[Channel] = (),
         limits: Limits | None = None,
+        slot: Slot | None = None,
     ) -> None:
         self.root = root.resolve()
         self.sandbox = sandbox
@@ -63,9 +66,14 @@ class IsolatedBackend:
         self.notes: list[str] = []
         self.failures: list[str] = []  # the child could not start: the grader's problem, not the learner's
         self.starts = 0
-        self._child = HarnessProcess(
-            self.root, sandbox=sandbox, timeout=timeout, shared=self.shared, limits=self.limits
-        )
+        if slot is None:
+            self._child = HarnessProcess(
+                self.root, sandbox=sandbox, timeout=timeout, shared=self.shared, limits=self.limits
+            )
+        else:
+            self._child = ForkingProcess(
+                self.root, slot=slot, sandbox=sandbox, timeout=timeout, shared=self.shared, limits=self.limits
+            )
         self._loaded: set[str] = set()
         self._unloadable: dict[str, Outcome] = {}
         self._said: set[str] = set()  # exercises whose load error a check has reported
@@ -229,9 +237,15 @@ class IsolationPlugin:
     """
 
     def __init__(
-        self, *, sandbox: Sandbox, limits: Limits | None = None, channels: Sequence[Channel] = ()
+        self,
+        *,
+        sandbox: Sandbox,
+        limits: Limits | None = None,
+        channels: Sequence[Channel] = (),
+        slot: Slot | None = None,
     ) -> None:
         self.sandbox = sandbox
+        self.slot = slot  # a template to fork children from (bubblewrap, ``ftlab grade``'s batches)
         self.limits = limits or Limits()
         self.channels = list(channels)
         self.backends: list[IsolatedBackend] = []
@@ -240,7 +254,8 @@ class IsolationPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_configure(self, config: pytest.Config) -> None:
-        self._scratch = Path(tempfile.mkdtemp(prefix="ftlab-scratch-")).resolve()
+        inside = self.slot.scratch if self.slot is not None else None  # mounted in the template's sandbox
+        self._scratch = Path(tempfile.mkdtemp(prefix="ftlab-scratch-", dir=inside)).resolve()
         config.option.basetemp = str(self._scratch / "pytest")  # every tmp_path lives in the shared folder
         config.stash[BACKEND_FACTORY] = self._backend
         # no network inside: the mock API listens in the shared folder
@@ -250,7 +265,12 @@ class IsolationPlugin:
         assert self._scratch is not None
         shared = [Channel(self._scratch), *self.channels]
         backend = IsolatedBackend(
-            root, sandbox=self.sandbox, timeout=call_timeout(config), shared=shared, limits=self.limits
+            root,
+            sandbox=self.sandbox,
+            timeout=call_timeout(config),
+            shared=shared,
+            limits=self.limits,
+            slot=self.slot if not self.backends else None,  # one submission per slot: the first root
         )
         self.backends.append(backend)
         return backend

@@ -40,10 +40,17 @@ def main(config_json: str) -> None:
     """Run the harness with its configuration (JSON, written into the command that starts it)."""
     config = json.loads(config_json)
     _die_with_parent(config["parent"])
-    for stream in (
-        sys.stdout,
-        sys.stderr,
-    ):  # what the learner prints is in the log even if the child is killed
+    warm()  # lazy imports and encodings load now, not inside the first timed call
+    serve(config)
+
+
+def serve(config: dict[str, Any]) -> None:
+    """Confine this (warm) process, load nothing yet, say "ready", then answer requests until EOF.
+
+    Called by :func:`main` in a fresh child, and by :mod:`ftlab.grading.isolation.zygote` in a
+    child forked from the warmed template.
+    """
+    for stream in (sys.stdout, sys.stderr):  # what the learner prints is in the log even if killed
         stream.reconfigure(line_buffering=True, write_through=True)  # type: ignore[union-attr]
     signal.signal(
         signal.SIGINT, signal.default_int_handler
@@ -53,7 +60,6 @@ def main(config_json: str) -> None:
     harness = Harness(
         Path(config["root"]), timeout=config["timeout"], send=lambda message: _send(out_fd, message)
     )
-    warm()  # lazy imports and encodings load now, not inside the first timed call
     _apply_limits(Limits.from_dict(config["limits"]), sandboxed=config["sandboxed"])
     blocker.install(config.get("modules", ["ftlab.learner"]))  # the engine is not there; say so plainly
     harness.open_imports()

@@ -24,6 +24,7 @@ from ftlab.errors import FtlabError
 #: The blocker is listed because the child installs it before any learner code runs.
 CHILD_ENTRY: tuple[str, ...] = (
     "ftlab.grading.isolation.harness",
+    "ftlab.grading.isolation.zygote",
     "ftlab.grading.isolation.blocker",
     "ftlab.learner",
 )
@@ -51,6 +52,8 @@ ANSWER_KEYS: tuple[str, ...] = (
     "ftlab.grading.isolation.backend",
     "ftlab.grading.isolation.process",
     "ftlab.grading.isolation.library",
+    "ftlab.grading.isolation.template",
+    "ftlab.grading.isolation.forked",
 )
 #: Package data a module reads at run time, as folders relative to the package root.
 PACKAGE_DATA: dict[str, tuple[str, ...]] = {"ftlab.tokens.encodings": ("tokens/data",)}

@@ -7,10 +7,14 @@ else imports it): pytest's plugins (the ``pytest11`` entry points ``pytest.main`
 every worker), the openai SDK, the mock API, and the encodings and client warmed by
 :func:`ftlab.grading.warmup.warm`. Measured by ``bench/bench_grade.py``: seconds per submission
 otherwise. A forked worker gets a copy of all of it: nothing one submission does reaches another.
+What was loaded is then frozen out of the garbage collector's sight (:func:`gc.freeze`): it lives
+as long as the worker, and every full collection in a worker (pytest makes several) would
+otherwise walk it again.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 from importlib.metadata import entry_points
 
@@ -34,6 +38,7 @@ def load() -> list[str]:
         except Exception:  # noqa: BLE001 - a broken optional plugin is pytest's to report, in the worker
             missing.append(name)
     warm()
+    gc.freeze()
     return missing
 
 

@@ -112,7 +112,13 @@ class HarnessProcess:
         finally:
             os.close(request_read)
             os.close(answer_write)
-        self.wire = wire = GrantingWire(request_write, answer_read, grant=self._grant)
+        self.wire = GrantingWire(request_write, answer_read, grant=self._grant)
+        return self._ready(bool(landlock))
+
+    def _ready(self, landlock: bool) -> Wire:
+        """Wait for the child's "ready"; the wire, or :class:`SandboxFailure` (the child is stopped)."""
+        wire = self.wire
+        assert wire is not None
         try:
             ready = wire.receive(time.monotonic() + STARTUP_TIMEOUT)
         except (Expired, Violation):
