@@ -79,6 +79,12 @@ def add_grade_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
         "--require-sandbox", action="store_true", help="refuse to grade when no sandbox is available"
     )
     parser.add_argument(
+        "--no-templates",
+        action="store_true",
+        help="start every submission's sandboxed child afresh instead of forking it from a warmed "
+        "template per job (slower; grades are the same)",
+    )
+    parser.add_argument(
         "--logs",
         action="store_true",
         help="also write logs/NAME.log per submission (pytest output; for instructors only)",
@@ -211,7 +217,14 @@ def _grade(args: argparse.Namespace) -> int:
     names = {s.name for s in submissions}
     in_class = len(names | set(kept)) > 1 or args.shard is not None
     jobs = args.jobs or default_jobs()
-    settings = Settings(graders=graders, timeout=args.timeout, sandbox=sandbox, jobs=jobs, budget=args.budget)
+    settings = Settings(
+        graders=graders,
+        timeout=args.timeout,
+        sandbox=sandbox,
+        jobs=jobs,
+        budget=args.budget,
+        templates=not args.no_templates,
+    )
     try:
         results = grade_all(
             todo, settings, progress=sys.stderr, finished=lambda g: ledger.save(g, own_folder=in_class)
