@@ -23,11 +23,25 @@ FIRST = (
     "tests/cli/test_fuzz_cli.py",
     "tests/docs/test_lab_guide.py",
 )
-#: Modules whose module-scoped fixture is costly and shared by several of their tests.
+#: Modules whose module-scoped fixture is costly (grades, trains, builds or renders something) and
+#: shared by several of their tests.
 ONE_WORKER = frozenset(
     {
+        "tests/classroom/test_dist.py",
+        "tests/classroom/test_gradescope.py",
         "tests/classroom/test_runner.py",
+        "tests/cli/test_challenge_local.py",
+        "tests/cli/test_permissions.py",
+        "tests/dataset/test_webpage.py",
+        "tests/docs/test_lab_break_even.py",
         "tests/docs/test_lab_guide.py",
+        "tests/lora/test_backend.py",
+        "tests/lora/test_dataset.py",
+        "tests/lora/test_trainer.py",
+        "tests/mock/test_chat.py",
+        "tests/mock/test_contract.py",
+        "tests/mock/test_lora.py",
+        "tests/tokens/test_encodings.py",
     }
 )
 
