@@ -46,14 +46,21 @@ ONE_WORKER = frozenset(
 )
 
 
-def _rank(item: pytest.Item) -> int:
-    return next((i for i, prefix in enumerate(FIRST) if item.nodeid.startswith(prefix)), len(FIRST))
+def rank(nodeid: str) -> int:
+    """Where a test goes in the hand-out order: its prefix's place in FIRST, or after all of them."""
+    return next((i for i, prefix in enumerate(FIRST) if nodeid.startswith(prefix)), len(FIRST))
+
+
+def work_unit(nodeid: str) -> str:
+    """The xdist work unit of a test: its module when the module is in ONE_WORKER, else the test alone."""
+    module = nodeid.split("::", 1)[0]
+    return module if module in ONE_WORKER else nodeid
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         item.add_marker(pytest.mark.filterwarnings("error"), append=False)
-    items.sort(key=_rank)  # stable: within a rank, collection order
+    items.sort(key=lambda item: rank(item.nodeid))  # stable: within a rank, collection order
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -65,8 +72,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
     class ByCost(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return module if module in ONE_WORKER else nodeid
+            return work_unit(nodeid)
 
     config.option.loadscopereorder = False  # keep FIRST's order, not the units' sizes
     return ByCost(config, log)
