@@ -14,11 +14,25 @@ from ftlab.cli.main import main
 from tests.paths import ROOT
 
 
+def _caches(folder: Path) -> list[Path]:
+    return [
+        p
+        for p in folder.rglob("*")
+        if p.name in {".hypothesis", "__pycache__", ".pytest_cache"} or p.suffix == ".pyc"
+    ]
+
+
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """The distribution, and the caches in it as built (before any test has run pytest in it)."""
     out = tmp_path_factory.mktemp("dist") / "student"
     build_student(ROOT, out)
-    return out
+    return out, _caches(out)
+
+
+@pytest.fixture(scope="module")
+def dist(built: tuple[Path, list[Path]]) -> Path:
+    return built[0]
 
 
 def test_the_distribution_has_no_solutions_tests_or_instructor_pages(dist):
@@ -79,11 +93,9 @@ def test_the_command_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     assert "is not empty" in capsys.readouterr().err
 
 
-def test_the_distribution_has_no_cache_folders(tmp_path):
-    fresh = tmp_path / "student"  # the shared one has run pytest since
-    build_student(ROOT, fresh)
-    caches = {".hypothesis", "__pycache__", ".pytest_cache"}
-    assert not [p for p in fresh.rglob("*") if p.name in caches or p.suffix == ".pyc"]
+def test_the_distribution_has_no_cache_folders(built):
+    _, caches = built  # as built: the shared distribution has run pytest since
+    assert caches == []
 
 
 def test_the_readme_is_written_for_learners(dist):

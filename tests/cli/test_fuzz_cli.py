@@ -42,15 +42,21 @@ HOSTILE_CHARS = st.sampled_from(
 HOSTILE_TEXT = st.lists(HOSTILE_CHARS | st.text(max_size=3), max_size=4).map("".join)
 
 
+#: Built once: hypothesis validates every new strategy object it draws from, and validating these
+#: cost more than drawing from them when they were built again in each draw (the same draws either way).
+PLAIN_RECORDS = valid_records(tools=False)
+KEY_VALUES = json_values(max_leaves=2)
+
+
 @st.composite
 def hostile_records(draw: st.DrawFn) -> dict[str, Any]:
     """A valid record with a hostile role, key or value put in one of its messages."""
-    record = draw(valid_records(tools=False))
+    record = draw(PLAIN_RECORDS)
     message = record["messages"][draw(st.integers(0, len(record["messages"]) - 1))]
     where = draw(st.sampled_from(["role", "key", "content", "name"]))
     text = draw(HOSTILE_TEXT)
     if where == "key":
-        message[text] = draw(json_values(max_leaves=2))
+        message[text] = draw(KEY_VALUES)
     else:
         message[where] = text
     return record
@@ -63,12 +69,13 @@ RECORDS = st.one_of(
     hostile_records(),
     json_values(max_leaves=6),
 )
+RECORD_LISTS = st.lists(RECORDS, max_size=12)
 
 
 @st.composite
 def structured_files(draw: st.DrawFn) -> bytes:
     """Records as JSON lines, joined by any line ending, maybe with a BOM or in UTF-16."""
-    records = draw(st.lists(RECORDS, max_size=12))
+    records = draw(RECORD_LISTS)
     ascii_only = draw(st.booleans())
     lines = [json.dumps(r, ensure_ascii=ascii_only) for r in records]
     text = draw(st.sampled_from(["\n", "\r\n", "\r"])).join(lines) + draw(st.sampled_from(["\n", "", "\r"]))

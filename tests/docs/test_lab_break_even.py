@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ftlab.cli.main import main
 from tests.docs.test_lab_guide import GUIDE, STEPS
 from tests.paths import ROOT
 
@@ -50,15 +51,9 @@ def _changed(old: str, new: str) -> str:
     return script.replace(old, new)
 
 
-def test_b4_quotes_the_training_cost_ftlab_validate_prints_for_the_sample():
-    done = subprocess.run(
-        [sys.executable, "-m", "ftlab.cli.main", "validate", "data/support_tickets.jsonl"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    [cost] = re.findall(r"^\s*cost\s+(\$[\d.]+)\s*$", done.stdout, re.MULTILINE)
+def test_b4_quotes_the_training_cost_ftlab_validate_prints_for_the_sample(capsys):
+    main(["validate", str(ROOT / "data" / "support_tickets.jsonl")])  # in-process: the same printing
+    [cost] = re.findall(r"^\s*cost\s+(\$[\d.]+)\s*$", capsys.readouterr().out, re.MULTILINE)
     assert f"the same {cost} that `ftlab validate data/support_tickets.jsonl`" in " ".join(B4.split())
 
 
