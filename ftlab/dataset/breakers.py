@@ -6,6 +6,7 @@ them to check that a learner's validator finds every rule.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from hypothesis import strategies as st
@@ -22,7 +23,17 @@ def broken_records(
     unknown = [c for c in wanted if c not in _BREAKERS]
     if unknown or not wanted:
         raise ValueError(f"codes must be a non-empty selection of {', '.join(CODES)}; unknown: {unknown}")
-    return st.sampled_from(wanted).flatmap(lambda code: _BREAKERS[code]().map(lambda record: (record, code)))
+    return st.sampled_from(wanted).flatmap(_broken_by)
+
+
+@functools.cache
+def _broken_by(code: str) -> st.SearchStrategy[tuple[dict[str, Any] | Any, str]]:
+    """Records broken by one code's breaker, paired with the code: built once per code.
+
+    ``flatmap`` calls this on every draw; a strategy built afresh each time would be validated
+    afresh by hypothesis each time (most of a broken record's cost).
+    """
+    return _BREAKERS[code]().map(lambda record: (record, code))
 
 
 def _plain() -> st.SearchStrategy[dict[str, Any]]:
