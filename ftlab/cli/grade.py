@@ -79,12 +79,6 @@ def add_grade_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
         "--require-sandbox", action="store_true", help="refuse to grade when no sandbox is available"
     )
     parser.add_argument(
-        "--no-templates",
-        action="store_true",
-        help="start every submission's sandboxed child afresh instead of forking it from a warmed "
-        "template per job (slower; grades are the same)",
-    )
-    parser.add_argument(
         "--logs",
         action="store_true",
         help="also write logs/NAME.log per submission (pytest output; for instructors only)",
@@ -150,6 +144,9 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help=f"seconds one whole submission may take (default {DEFAULT_BUDGET:g})",
     )
+    parser.add_argument(
+        "--no-templates", action="store_true", help="start each sandboxed child afresh (no warmed template)"
+    )
 
 
 def grade_command(args: argparse.Namespace) -> int:
@@ -209,22 +206,14 @@ def _grade(args: argparse.Namespace) -> int:
     sandbox = _sandbox(args)
     if sandbox is None:
         return ExitCode.USAGE
-    out = Path(args.out)
-    ledger = Ledger(out)
+    ledger = Ledger(Path(args.out))
     ledger.sandbox = sandbox.describe()
     kept = ledger.load()
     todo = [s for s in submissions if not (args.resume and s.name in kept)]
     names = {s.name for s in submissions}
     in_class = len(names | set(kept)) > 1 or args.shard is not None
-    jobs = args.jobs or default_jobs()
-    settings = Settings(
-        graders=graders,
-        timeout=args.timeout,
-        sandbox=sandbox,
-        jobs=jobs,
-        budget=args.budget,
-        templates=not args.no_templates,
-    )
+    jobs, templates = args.jobs or default_jobs(), not args.no_templates
+    settings = Settings(graders, args.timeout, sandbox, jobs, args.budget, templates=templates)
     try:
         results = grade_all(
             todo, settings, progress=sys.stderr, finished=lambda g: ledger.save(g, own_folder=in_class)

@@ -214,10 +214,10 @@ def _served_from_cache(spec: RankFile, data: bytes) -> Iterator[None]:
 
 
 def cache_dir() -> Path | None:
-    """Where decoded ranks are kept: ``$FTLAB_CACHE_DIR``, ``$XDG_CACHE_HOME/ftlab`` or ``~/.cache/ftlab``."""
-    explicit = os.environ.get("FTLAB_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
+    """Where decoded ranks are kept: ``$FTLAB_CACHE_DIR``, ``$XDG_CACHE_HOME/ftlab`` or ``~/.cache/ftlab``;
+    None (no cache) when ``FTLAB_CACHE_DIR`` is empty (the sandboxed child: its home is the learner's)."""
+    if (explicit := os.environ.get("FTLAB_CACHE_DIR")) is not None:
+        return Path(explicit) if explicit else None
     try:
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     except (RuntimeError, KeyError):  # no HOME and no passwd entry (a sandbox)

@@ -217,3 +217,17 @@ def test_merging_a_folder_that_holds_no_grading_says_so(tmp_path, capsys):
 def test_no_submissions_and_no_merge_is_a_usage_error(capsys):
     assert main(["grade"]) == 2
     assert "name the submissions to grade" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("option", "templates"), [([], True), (["--no-templates"], False)])
+def test_no_templates_turns_the_warmed_template_off(option, templates, tmp_path, monkeypatch):
+    seen = []
+
+    def grade_all(todo, settings, **kwargs):
+        seen.append(settings.templates)
+        return []
+
+    monkeypatch.setattr("ftlab.classroom.batch.grade_all", grade_all)
+    argv = ["grade", str(ROOT / "solutions"), "--graders", GRADERS, "--out", str(tmp_path / "out")]
+    main(argv + option)
+    assert seen == [templates]

@@ -24,6 +24,7 @@ from ftlab.tokens.encodings import (
     RANK_FILES,
     RankFileError,
     UnknownEncoding,
+    cache_dir,
     cache_path,
     get_encoding,
     load_encoding,
@@ -303,3 +304,14 @@ def test_without_a_usable_cache_folder_an_encoding_still_loads(
     monkeypatch.setenv("FTLAB_CACHE_DIR", str(blocker / "cache"))
     assert load_encoding("cl100k_base").encode("hello world") == [15339, 1917]
     assert list(tmp_path.iterdir()) == [blocker]
+
+
+def test_an_empty_cache_setting_loads_without_reading_or_writing_a_cache(
+    offline: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FTLAB_CACHE_DIR", "")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() is None
+    assert load_encoding("cl100k_base").encode("hello world") == [15339, 1917]
+    assert list(tmp_path.iterdir()) == []

@@ -208,6 +208,7 @@ class HarnessProcess:
             "LC_ALL": "C.UTF-8",
             "HOME": workdir,
             "TMPDIR": "/tmp" if self.sandbox.isolated else workdir,
+            "FTLAB_CACHE_DIR": "",  # no ranks cache written into the learner's working folder
         }
 
     def stop(self, *, wait: float = 0.0) -> int | None:

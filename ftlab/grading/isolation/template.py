@@ -99,6 +99,7 @@ class Template:
         command = self.sandbox.command(argv, mounts=mounts, workdir=WORKDIR)
         environment = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         environment.update(HOME=WORKDIR, TMPDIR=WORKDIR)  # a child may write only there and in scratch
+        environment.update(FTLAB_CACHE_DIR="")  # no ranks cache written where the children work
         with open(self.folder / "template.log", "ab") as log:
             self._process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, pass_fds=(theirs.fileno(),),
