@@ -56,7 +56,7 @@ def lora_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MockSe
     backend = LoraTraining(
         str(model), work_dir=root / "work", settings=TrainSettings(learning_rate=1e-2), log=lines.append
     )
-    with MockServer(backend=backend) as mock:
+    with MockServer(backend=backend, seed=0) as mock:  # job seeds repeat run to run: training is reproducible
         yield mock, root / "work", lines
 
 
