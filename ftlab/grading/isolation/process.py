@@ -35,6 +35,7 @@ from ftlab.grading.isolation.sandbox import (
     Limits,
     Mount,
     Sandbox,
+    child_environment,
 )
 from ftlab.grading.isolation.wire import Expired, Violation, Wire
 
@@ -202,14 +203,7 @@ class HarnessProcess:
 
     def _environment(self, workdir: str) -> dict[str, str]:
         """A clean environment: no API keys or tokens of the grader's reach the learner's code."""
-        return {
-            "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            "HOME": workdir,
-            "TMPDIR": "/tmp" if self.sandbox.isolated else workdir,
-            "FTLAB_CACHE_DIR": "",  # no ranks cache written into the learner's working folder
-        }
+        return child_environment(home=workdir, tmpdir="/tmp" if self.sandbox.isolated else workdir)
 
     def stop(self, *, wait: float = 0.0) -> int | None:
         """Stop the child (after ``wait`` seconds for it to end by itself); its exit status."""

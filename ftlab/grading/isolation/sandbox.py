@@ -142,6 +142,19 @@ _GUARDS = (
 )
 
 
+def child_environment(*, home: str, tmpdir: str) -> dict[str, str]:
+    """A clean environment for a process running learner code: no API key or token of the grader's,
+    and no ranks cache written into the learner's folders (``FTLAB_CACHE_DIR`` empty)."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "HOME": home,
+        "TMPDIR": tmpdir,
+        "FTLAB_CACHE_DIR": "",
+    }
+
+
 def _system_args() -> list[str]:
     args = ["--ro-bind", "/usr", "/usr"]
     for path in SYSTEM_LINKS:

@@ -31,7 +31,7 @@ from typing import Any
 from ftlab.errors import FtlabError
 from ftlab.grading.isolation import landlock
 from ftlab.grading.isolation.library import child_library
-from ftlab.grading.isolation.sandbox import HARNESS_LIB, Mount, Sandbox
+from ftlab.grading.isolation.sandbox import HARNESS_LIB, Mount, Sandbox, child_environment
 
 STAGING = "/submission"
 WORKDIR = "/tmp/work"
@@ -97,9 +97,7 @@ class Template:
         boot = _BOOT.format(lib=HARNESS_LIB, fd=theirs.fileno(), keep=[str(top)])
         argv = [sys.executable, "-I", "-B", "-X", "utf8", "-c", boot]
         command = self.sandbox.command(argv, mounts=mounts, workdir=WORKDIR)
-        environment = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-        environment.update(HOME=WORKDIR, TMPDIR=WORKDIR)  # a child may write only there and in scratch
-        environment.update(FTLAB_CACHE_DIR="")  # no ranks cache written where the children work
+        environment = child_environment(home=WORKDIR, tmpdir=WORKDIR)  # a child may write only there
         with open(self.folder / "template.log", "ab") as log:
             self._process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, pass_fds=(theirs.fileno(),),
