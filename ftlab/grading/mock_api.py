@@ -22,6 +22,7 @@ import pytest
 
 from ftlab.grading.isolation.handles import SDK_RETRIES, SLEEP_LIMIT, mock_sleep, openai_client
 from ftlab.grading.isolation.plain_data import Handle
+from ftlab.grading.settings import BACKEND_FACTORY, local_backend
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -154,13 +155,18 @@ def ftlab_mock_server(
     """The mock API on a manual clock, for one grader module, where the backend says to listen.
 
     Its ids come from a seed named after the grader module, so the job ids and model names a
-    learner's feedback quotes are the same every time the same submission is graded.
+    learner's feedback quotes are the same every time the same submission is graded. Where the
+    learner's code runs in this process, the run has warmed the encodings its exercise names
+    (``Exercise.warms``) before the first check, so the server does not load the others.
     """
     from ftlab.mock import ManualClock, MockServer
 
-    address = request.config.stash.get(MOCK_ADDRESS, loopback)
-    host = address(request.config, tmp_path_factory.mktemp("mock", numbered=True))
-    with MockServer(clock=ManualClock(), host=host, seed=request.module.__name__) as server:
+    config = request.config
+    address = config.stash.get(MOCK_ADDRESS, loopback)
+    host = address(config, tmp_path_factory.mktemp("mock", numbered=True))
+    warmed = config.stash.get(BACKEND_FACTORY, local_backend) is local_backend
+    server = MockServer(clock=ManualClock(), host=host, seed=request.module.__name__, warm_encodings=not warmed)
+    with server:
         yield server
 
 

@@ -63,11 +63,17 @@ def _loader(name: str) -> Callable[[], object]:
 
 
 def _warm_openai() -> None:
-    """Import openai and build (never use) one client: its HTTP stack loads lazily on first use."""
+    """Import openai and build (never use) one client: its HTTP stack loads lazily on first use.
+
+    The client's HTTP client has no TLS context (``verify=False``): building one reads the whole CA
+    bundle, which the client handles (plain HTTP to the mock) build for themselves if at all."""
     try:
         import openai
 
-        client = openai.OpenAI(api_key="ftlab-warm-up", base_url="http://127.0.0.1:9/v1", max_retries=0)
+        http = openai.DefaultHttpxClient(verify=False)
+        client = openai.OpenAI(
+            api_key="ftlab-warm-up", base_url="http://127.0.0.1:9/v1", max_retries=0, http_client=http
+        )
         for resource in _RESOURCES:  # each imports its module the first time it is touched
             getattr(client, resource)
         _ = client.chat.completions, client.fine_tuning.jobs

@@ -55,7 +55,9 @@ class MockServer:
     ``org``: the organisation part of fine-tuned model names ("personal" as for a personal account);
     ``seed``: makes ids reproducible; ``log``: print one line per request (the CLI does);
     ``backend``: what jobs train on and what answers their models (default :class:`SimulatedTraining`;
-    a real-time one such as :class:`ftlab.mock.lora.LoraTraining` makes the default clock the wall clock).
+    a real-time one such as :class:`ftlab.mock.lora.LoraTraining` makes the default clock the wall clock);
+    ``warm_encodings``: load every shipped token encoding in the background after the first request
+    (False where the process has warmed what it needs itself, as a grading run does).
     """
 
     def __init__(
@@ -70,6 +72,7 @@ class MockServer:
         seed: int | str | None = None,
         log: bool = False,
         backend: TrainingBackend | None = None,
+        warm_encodings: bool = True,
     ) -> None:
         self.backend: TrainingBackend = backend if backend is not None else SimulatedTraining()
         self.clock: Clock = (
@@ -87,7 +90,7 @@ class MockServer:
         self._thread: threading.Thread | None = None
         self._http: Any = None
         self._http_lock = threading.Lock()
-        self._warming = False
+        self._warming = not warm_encodings
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -167,8 +170,9 @@ class MockServer:
     def client(self, api_key: str = DEFAULT_KEY, **kwargs: Any) -> OpenAI:
         """An unmodified ``openai.OpenAI`` client pointed at this server.
 
-        Clients share one HTTP connection pool (the SDK's own default client), which this server
-        closes when it stops; pass ``http_client=`` to use your own.
+        Clients share one HTTP connection pool (the SDK's own default client, without the TLS
+        context that plain HTTP to this server never uses), which this server closes when it stops;
+        pass ``http_client=`` to use your own.
         """
         from openai import DefaultHttpxClient, OpenAI
 
@@ -180,7 +184,7 @@ class MockServer:
                         if self.socket_path
                         else {}
                     )
-                    self._http = DefaultHttpxClient(**transport)
+                    self._http = DefaultHttpxClient(verify=False, **transport)
                 kwargs["http_client"] = self._http
         return OpenAI(base_url=self.base_url, api_key=api_key, **kwargs)
 
