@@ -80,24 +80,37 @@ class Dataset:
 def inspect_file(data: bytes, model: str, *, param: str = "training_file") -> Dataset | JobError:
     """Validate an uploaded file with the engine's rules and count its tokens for ``model``.
 
-    The last few answers are remembered by content, so jobs re-run on the same file start at once.
+    The last few answers are remembered by content, so jobs re-run on the same file start at once;
+    a check of the same content already under way is waited for, not run a second time beside it
+    (checks run in threads of their own, and a grader starts one job per check on the same file).
     """
     key = (hashlib.sha256(data).hexdigest(), model, param)
     with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    outcome = _inspect(data, model, param)
-    with _cache_lock:
-        _cache[key] = outcome
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+        running = _running.setdefault(key, threading.Lock())
+    with running:
+        with _cache_lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+                return _cache[key]
+        try:
+            outcome = _inspect(data, model, param)
+        except BaseException:
+            with _cache_lock:
+                _running.pop(key, None)
+            raise
+        with _cache_lock:
+            _cache[key] = outcome
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+            _running.pop(key, None)
     return outcome
 
 
 _CACHE_SIZE = 8
 _cache: OrderedDict[tuple[str, str, str], Dataset | JobError] = OrderedDict()
 _cache_lock = threading.Lock()
+#: a lock per content being checked now: held by the thread checking it
+_running: dict[tuple[str, str, str], threading.Lock] = {}
 
 
 def _inspect(data: bytes, model: str, param: str) -> Dataset | JobError:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ftlab.mock import training
 from ftlab.mock.training import (
     Dataset,
     JobError,
@@ -124,6 +127,56 @@ def test_the_same_file_is_inspected_once_and_remembered_by_content() -> None:
     assert inspect_file(bytes(data), "gpt-4o-mini-2024-07-18") is first
     assert inspect_file(data, "gpt-4.1-mini-2025-04-14") is not first
     assert isinstance(inspect_file(data, "gpt-4o-mini-2024-07-18", param="validation_file"), Dataset)
+
+
+def test_checks_of_the_same_file_at_once_inspect_it_once_and_share_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started, release, calls = threading.Event(), threading.Event(), []
+    real = training._inspect
+
+    def slow(data: bytes, model: str, param: str) -> Dataset | JobError:
+        calls.append(model)
+        started.set()
+        release.wait(10)
+        return real(data, model, param)
+
+    monkeypatch.setattr(training, "_inspect", slow)
+    monkeypatch.setattr(training, "_cache", OrderedDict())
+    data = good_file(13)
+    answers: list[Dataset | JobError] = []
+    first = threading.Thread(target=lambda: answers.append(inspect_file(data, "gpt-4o-mini-2024-07-18")))
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=lambda: answers.append(inspect_file(data, "gpt-4o-mini-2024-07-18")))
+    second.start()
+    second.join(0.2)
+    assert second.is_alive(), "the second check did not wait for the one under way"
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert calls == ["gpt-4o-mini-2024-07-18"]
+    assert len(answers) == 2 and answers[0] is answers[1]
+    assert isinstance(answers[0], Dataset)
+
+
+def test_a_check_that_crashed_is_run_again_by_the_next_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = training._inspect
+    calls = []
+
+    def once_broken(data: bytes, model: str, param: str) -> Dataset | JobError:
+        calls.append(model)
+        if len(calls) == 1:
+            raise RuntimeError("a bug in a check")
+        return real(data, model, param)
+
+    monkeypatch.setattr(training, "_inspect", once_broken)
+    monkeypatch.setattr(training, "_cache", OrderedDict())
+    data = good_file(14)
+    with pytest.raises(RuntimeError):
+        inspect_file(data, "gpt-4o-mini-2024-07-18")
+    assert isinstance(inspect_file(data, "gpt-4o-mini-2024-07-18"), Dataset)
+    assert len(calls) == 2
 
 
 def test_a_preference_file_is_refused_for_a_supervised_job_in_words_not_a_crash() -> None:
