@@ -29,7 +29,7 @@ from ftlab.grading.results import CheckResult
 from ftlab.grading.seam import Backend, ExerciseProxy
 from ftlab.grading.selfcheck import register_engine_use
 from ftlab.grading.settings import BACKEND_FACTORY, add_options, impl_root, local_backend
-from ftlab.grading.warmup import warm_only
+from ftlab.grading.warmup import start_in_background, warm_only
 
 _EXERCISE_FILE = re.compile(r"^ex\d+_[a-z0-9_]+\.py$")
 _BACKENDS = pytest.StashKey[dict[Path, Backend]]()
@@ -123,10 +123,22 @@ def _grader_module(file_path: Path, parent: pytest.Collector) -> GraderModule | 
     grader = file_path.parent.parent / "graders" / f"test_{file_path.name}"
     if not grader.is_file():
         return None
-    freeze(parent.config)  # a grading run: pytest's objects need not be walked while graders import
+    config = parent.config
+    freeze(config)  # a grading run: pytest's objects need not be walked while graders import
+    if config.stash[BACKEND_FACTORY] is local_backend and not config.option.collectonly:
+        _start_warming(file_path)
     return GraderModule.from_parent(
         parent, path=file_path, grader_path=grader, impl_root=file_path.parent.resolve()
     )
+
+
+def _start_warming(file_path: Path) -> None:
+    """Begin the exercise's encodings in the background now, beside its grader's imports (openai's);
+    ``pytest_collection_finish`` waits for them before the first check."""
+    try:
+        start_in_background(find(file_path.stem).warms)
+    except UnknownExercise:
+        return  # not an exercise: collecting its items says so
 
 
 def _backend(config: pytest.Config, root: Path) -> Backend:

@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterable
 from ftlab.errors import FtlabError
 from ftlab.tokens.encodings import RANK_FILES, get_encoding
 
-_lock = threading.Lock()
 _warmed: set[str] = set()
 _RESOURCES = ("chat", "completions", "embeddings", "files", "fine_tuning", "models", "batches")
 #: the name an exercise gives a lazy load: "openai", or the name of an encoding ftlab ships
 OPENAI = "openai"
+#: one lock per lazy load, so a load under way in the background holds up only its own name
+_locks: dict[str, threading.Lock] = {}
+_locks_lock = threading.Lock()
+BACKGROUND_THREAD = "ftlab-warm-up"
 
 
 class UnknownWarmUp(FtlabError, ValueError):
@@ -41,12 +44,39 @@ def warm() -> None:
 
 
 def warm_only(names: Iterable[str]) -> None:
-    """Do the lazy loads named (``"openai"``, ``"o200k_base"``...) that this process has not done yet."""
-    with _lock:
-        for name in names:
+    """Do the lazy loads named (``"openai"``, ``"o200k_base"``...) that this process has not done yet.
+
+    openai comes first: an encoding may be loading in the background (:func:`start_in_background`)
+    meanwhile, and the caller waits for that load only once its own work is done.
+    """
+    for name in sorted(set(names), key=lambda n: (n != OPENAI, n)):
+        load = _loader(name)
+        with _lock_of(name):
             if name not in _warmed:
-                _loader(name)()
+                load()
                 _warmed.add(name)
+
+
+def start_in_background(names: Iterable[str]) -> threading.Thread | None:
+    """Begin loading the encodings among ``names`` in a daemon thread; None if there are none.
+
+    Building an encoding runs mostly outside the GIL, so on a second core it overlaps the imports a
+    run does meanwhile (openai's above all). :func:`warm_only` then waits for it. openai itself is
+    never imported here: an import in a second thread only takes turns with the first.
+    """
+    encodings = [name for name in names if name != OPENAI]
+    for name in encodings:
+        _loader(name)  # an unknown name is refused here, in the caller's thread
+    if not encodings:
+        return None
+    thread = threading.Thread(target=warm_only, args=(encodings,), name=BACKGROUND_THREAD, daemon=True)
+    thread.start()
+    return thread
+
+
+def _lock_of(name: str) -> threading.Lock:
+    with _locks_lock:
+        return _locks.setdefault(name, threading.Lock())
 
 
 def known() -> tuple[str, ...]:

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from ftlab.grading.exercises import EXERCISES
-from ftlab.grading.warmup import known, warm_only
+from ftlab.grading.warmup import known, start_in_background, warm_only
 from tests.paths import ROOT
 
 PROBE = """
@@ -71,3 +71,29 @@ def test_exercise_3_warms_both_encodings_and_exercise_4_openai_and_its_graders_e
 def test_an_unknown_name_to_warm_is_refused_with_the_names_it_knows():
     with pytest.raises(ValueError, match="known: o200k_base, cl100k_base, openai"):
         warm_only(["gpt-9"])
+
+
+BACKGROUND = """
+import sys
+from ftlab.grading import warmup
+from ftlab.tokens import encodings
+thread = warmup.start_in_background(["openai", "o200k_base"])
+thread.join(120)
+print(thread.name, sorted(encodings._loaded), "openai" in sys.modules, sorted(warmup._warmed))
+"""
+
+
+def test_in_the_background_only_encodings_load_and_openai_is_left_to_the_callers_thread():
+    name, loaded, imported, warmed = _run(BACKGROUND).split(" ", 3)
+    assert name == "ftlab-warm-up"
+    assert loaded == "['o200k_base']" and imported == "False"
+    assert warmed.strip() == "['o200k_base']"
+
+
+def test_an_unknown_name_to_warm_in_the_background_is_refused_before_any_thread_starts():
+    with pytest.raises(ValueError, match="nothing to warm up by the name 'gpt-9'"):
+        start_in_background(["o200k_base", "gpt-9"])
+
+
+def test_nothing_to_load_in_the_background_starts_no_thread():
+    assert start_in_background(["openai"]) is None

@@ -1,0 +1,46 @@
+"""The plugin's part in a learner's loop: the lazy loads of an exercise begin as its file is collected."""
+
+from __future__ import annotations
+
+import pytest
+
+#: A grader for exercise 3 that looks, while it is being imported, at whether its encodings have
+#: begun loading (a warm-up thread alive, or an encoding loaded already).
+IMPORT_PROBE = """
+import threading
+
+import pytest
+
+from ftlab.grading.warmup import BACKGROUND_THREAD
+from ftlab.tokens import encodings
+
+BEGUN = bool(encodings._loaded) or any(t.name == BACKGROUND_THREAD for t in threading.enumerate())
+print("PROBE begun", BEGUN)
+
+@pytest.mark.points(1, hint="h")
+def test_first(exercise):
+    print("PROBE first", sorted(encodings._loaded))
+"""
+
+
+def _kit(pytester: pytest.Pytester, slug: str) -> None:
+    pytester.makefile(".toml", pyproject="[tool.pytest.ini_options]\n")
+    (pytester.path / "exercises").mkdir()
+    (pytester.path / "graders").mkdir()
+    (pytester.path / "exercises" / f"{slug}.py").write_text("", encoding="utf-8")
+    (pytester.path / "graders" / f"test_{slug}.py").write_text(IMPORT_PROBE, encoding="utf-8")
+
+
+def test_an_exercises_encodings_begin_loading_before_its_grader_is_imported(pytester):
+    _kit(pytester, "ex3_estimate_tokens")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s", "exercises/")
+    out = result.stdout.str()
+    assert result.ret == 0, out
+    assert "PROBE begun True" in out
+    assert "PROBE first ['cl100k_base', 'o200k_base']" in out
+
+
+def test_collecting_only_loads_nothing_in_the_background(pytester):
+    _kit(pytester, "ex3_estimate_tokens")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s", "--collect-only", "exercises/")
+    assert "PROBE begun False" in result.stdout.str()
