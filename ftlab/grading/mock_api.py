@@ -165,8 +165,8 @@ def ftlab_mock_server(
     address = config.stash.get(MOCK_ADDRESS, loopback)
     host = address(config, tmp_path_factory.mktemp("mock", numbered=True))
     warmed = config.stash.get(BACKEND_FACTORY, local_backend) is local_backend
-    server = MockServer(clock=ManualClock(), host=host, seed=request.module.__name__, warm_encodings=not warmed)
-    with server:
+    seed = request.module.__name__
+    with MockServer(clock=ManualClock(), host=host, seed=seed, warm_encodings=not warmed) as server:
         yield server
 
 
