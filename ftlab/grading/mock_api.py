@@ -22,7 +22,6 @@ import pytest
 
 from ftlab.grading.isolation.handles import SDK_RETRIES, SLEEP_LIMIT, mock_sleep, openai_client
 from ftlab.grading.isolation.plain_data import Handle
-from ftlab.grading.settings import BACKEND_FACTORY, local_backend
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -36,6 +35,9 @@ if TYPE_CHECKING:
 #: ``(config, an empty folder of its own) -> host`` for :class:`~ftlab.mock.MockServer`.
 MockAddress = Callable[[pytest.Config, Path], str]
 MOCK_ADDRESS = pytest.StashKey[MockAddress]()
+#: True once the run has loaded the encodings its checks need (the plugin's warm-up, for learner code
+#: run in this process): the mock then does not load every other one in the background.
+ENCODINGS_WARMED = pytest.StashKey[bool]()
 _MAX_SOCKET_PATH = 100  # AF_UNIX paths are limited to 107 bytes on Linux, 103 on macOS
 
 
@@ -156,15 +158,15 @@ def ftlab_mock_server(
 
     Its ids come from a seed named after the grader module, so the job ids and model names a
     learner's feedback quotes are the same every time the same submission is graded. Where the
-    learner's code runs in this process, the run has warmed the encodings its exercise names
-    (``Exercise.warms``) before the first check, so the server does not load the others.
+    run has warmed the encodings its exercises name (:data:`ENCODINGS_WARMED`), the server does not
+    load the others in the background.
     """
     from ftlab.mock import ManualClock, MockServer
 
     config = request.config
     address = config.stash.get(MOCK_ADDRESS, loopback)
     host = address(config, tmp_path_factory.mktemp("mock", numbered=True))
-    warmed = config.stash.get(BACKEND_FACTORY, local_backend) is local_backend
+    warmed = config.stash.get(ENCODINGS_WARMED, False)
     seed = request.module.__name__
     with MockServer(clock=ManualClock(), host=host, seed=seed, warm_encodings=not warmed) as server:
         yield server

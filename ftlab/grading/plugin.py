@@ -22,7 +22,7 @@ from ftlab.grading.exercises import Exercise, UnknownExercise, find
 from ftlab.grading.feedback import classify, describe
 from ftlab.grading.freezer import freeze, track
 from ftlab.grading.marker import MARKER_POINTS, PointsSpec, marker_call, points_spec
-from ftlab.grading.mock_api import ftlab_mock_server, mock_api  # noqa: F401 - fixtures for graders
+from ftlab.grading.mock_api import ENCODINGS_WARMED, ftlab_mock_server, mock_api  # noqa: F401 - fixtures
 from ftlab.grading.outcomes import StudentCodeError
 from ftlab.grading.recorder import PROPERTY, Recorder
 from ftlab.grading.results import CheckResult
@@ -67,6 +67,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     if config.stash[BACKEND_FACTORY] is local_backend:
         warm_only(sorted({name for exercise in graded for name in exercise.warms}))
+        config.stash[ENCODINGS_WARMED] = True
     freeze(config)
 
 

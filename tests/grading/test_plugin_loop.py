@@ -23,12 +23,12 @@ def test_first(exercise):
 """
 
 
-def _kit(pytester: pytest.Pytester, slug: str) -> None:
+def _kit(pytester: pytest.Pytester, slug: str, grader: str = IMPORT_PROBE) -> None:
     pytester.makefile(".toml", pyproject="[tool.pytest.ini_options]\n")
     (pytester.path / "exercises").mkdir()
     (pytester.path / "graders").mkdir()
     (pytester.path / "exercises" / f"{slug}.py").write_text("", encoding="utf-8")
-    (pytester.path / "graders" / f"test_{slug}.py").write_text(IMPORT_PROBE, encoding="utf-8")
+    (pytester.path / "graders" / f"test_{slug}.py").write_text(grader, encoding="utf-8")
 
 
 def test_an_exercises_encodings_begin_loading_before_its_grader_is_imported(pytester):
@@ -44,3 +44,21 @@ def test_collecting_only_loads_nothing_in_the_background(pytester):
     _kit(pytester, "ex3_estimate_tokens")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s", "--collect-only", "exercises/")
     assert "PROBE begun False" in result.stdout.str()
+
+
+#: A grader for exercise 4 whose check reports whether the run says its encodings are warmed.
+WARMED_PROBE = """
+import pytest
+
+from ftlab.grading.mock_api import ENCODINGS_WARMED
+
+@pytest.mark.points(1, hint="h")
+def test_first(exercise, request):
+    print("PROBE warmed", request.config.stash.get(ENCODINGS_WARMED, False))
+"""
+
+
+def test_a_run_of_learner_code_in_this_process_tells_the_mock_its_encodings_are_warmed(pytester):
+    _kit(pytester, "ex4_submit_job", WARMED_PROBE)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s", "exercises/")
+    assert result.ret == 0 and "PROBE warmed True" in result.stdout.str()

@@ -88,3 +88,33 @@ def test_the_default_clock_finishes_a_job_in_wall_seconds() -> None:
                 break
             time.sleep(0.01)
         assert client.fine_tuning.jobs.retrieve(job.id).status == "succeeded"
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_a_server_loads_every_encoding_in_the_background_unless_told_not_to(
+    monkeypatch: pytest.MonkeyPatch, warm: bool
+) -> None:
+    from ftlab.mock import server as server_module
+
+    started: list[bool] = []
+    monkeypatch.setattr(server_module, "warm_in_background", lambda: started.append(True))
+    with MockServer(clock=ManualClock(), warm_encodings=warm) as mock:
+        mock.client().models.list()
+        mock.client().models.list()
+    assert started == ([True] if warm else [])
+
+
+def test_the_servers_own_client_builds_no_tls_context_for_plain_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssl
+
+    built: list[object] = []
+    real = ssl.SSLContext.load_verify_locations
+
+    def spy(self: ssl.SSLContext, *args: object, **kwargs: object) -> None:
+        built.append(args)
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", spy)
+    with MockServer(clock=ManualClock()) as mock:
+        assert mock.client().models.list().data
+    assert built == []
