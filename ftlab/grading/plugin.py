@@ -103,6 +103,13 @@ class GraderModule(ForeignCodeModule):
         super().__init__(code_path=grader_path, **kwargs)
         self.impl_root = impl_root
 
+    def _getobj(self) -> Any:
+        """The grader module, imported once the exercise's encodings have begun loading beside it."""
+        config = self.config
+        if config.stash[BACKEND_FACTORY] is local_backend and not config.option.collectonly:
+            _start_warming(self.path)
+        return super()._getobj()
+
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     """An exercise file in a folder (``pytest exercises/``) is collected as its grader module."""
@@ -124,10 +131,7 @@ def _grader_module(file_path: Path, parent: pytest.Collector) -> GraderModule | 
     grader = file_path.parent.parent / "graders" / f"test_{file_path.name}"
     if not grader.is_file():
         return None
-    config = parent.config
-    freeze(config)  # a grading run: pytest's objects need not be walked while graders import
-    if config.stash[BACKEND_FACTORY] is local_backend and not config.option.collectonly:
-        _start_warming(file_path)
+    freeze(parent.config)  # a grading run: pytest's objects need not be walked while graders import
     return GraderModule.from_parent(
         parent, path=file_path, grader_path=grader, impl_root=file_path.parent.resolve()
     )
@@ -135,7 +139,8 @@ def _grader_module(file_path: Path, parent: pytest.Collector) -> GraderModule | 
 
 def _start_warming(file_path: Path) -> None:
     """Begin the exercise's encodings in the background now, beside its grader's imports (openai's);
-    ``pytest_collection_finish`` waits for them before the first check."""
+    ``pytest_collection_finish`` waits for them before the first check. Not when the node is made:
+    pytest makes one for every exercise file in the folder, even when one file is asked for."""
     try:
         start_in_background(find(file_path.stem).warms)
     except UnknownExercise:

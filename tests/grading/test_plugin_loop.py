@@ -62,3 +62,27 @@ def test_a_run_of_learner_code_in_this_process_tells_the_mock_its_encodings_are_
     _kit(pytester, "ex4_submit_job", WARMED_PROBE)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s", "exercises/")
     assert result.ret == 0 and "PROBE warmed True" in result.stdout.str()
+
+
+#: A grader for exercise 1 (which loads nothing) that reports what began loading by its check.
+NOTHING_PROBE = """
+import threading
+
+import pytest
+
+from ftlab.grading.warmup import BACKGROUND_THREAD
+from ftlab.tokens import encodings
+
+@pytest.mark.points(1, hint="h")
+def test_first(exercise):
+    threads = [t.name for t in threading.enumerate() if t.name == BACKGROUND_THREAD]
+    print("PROBE loading", sorted(encodings._loaded), threads)
+"""
+
+
+def test_one_exercise_asked_for_loads_nothing_for_the_other_exercises_in_its_folder(pytester):
+    _kit(pytester, "ex3_estimate_tokens")
+    (pytester.path / "exercises" / "ex1_build_example.py").write_text("", encoding="utf-8")
+    (pytester.path / "graders" / "test_ex1_build_example.py").write_text(NOTHING_PROBE, encoding="utf-8")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s", "exercises/ex1_build_example.py")
+    assert result.ret == 0 and "PROBE loading [] []" in result.stdout.str()
