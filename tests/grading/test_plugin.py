@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -52,6 +53,15 @@ def test_partial(exercise, credit):
         with credit.check(f"case {n}", hint=f"case {n} wants an even length"):
             assert len(exercise.build_example("x" * (n + 1), "y")["messages"][0]["content"]) % 2 == 0
 """
+
+
+@pytest.fixture(autouse=True)
+def graders_imported_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runs here are in-process: a grader module this process already imported under the same
+    name (the kit's own, by a self-check test before) is set aside for the test, so the run imports
+    its tiny kit's grader as a fresh ``pytest`` would (pytest refuses a same-named module from elsewhere)."""
+    for name in [name for name in sys.modules if name.startswith("test_ex")]:
+        monkeypatch.delitem(sys.modules, name)
 
 
 def run_json(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict]:
