@@ -22,6 +22,14 @@ FIRST = (
     "tests/classroom/test_runner_user_sandbox.py",
     "tests/cli/test_fuzz_cli.py",
     "tests/docs/test_lab_guide.py",
+    # then the modules whose tests take 10 s or more (real grading runs, pytest in subprocesses)
+    "tests/classroom/test_class_run.py",
+    "tests/classroom/test_same_feedback.py",
+    "tests/classroom/test_dist.py",
+    "tests/grading/test_selfcheck.py",
+    "tests/classroom/test_under_load.py",
+    "tests/grading/test_screen.py",
+    "tests/grading/test_plugin_backstop.py",
 )
 #: Modules whose module-scoped fixture is costly (grades, trains, builds or renders something) and
 #: shared by several of their tests.
@@ -35,6 +43,7 @@ ONE_WORKER = frozenset(
         "tests/dataset/test_webpage.py",
         "tests/docs/test_lab_break_even.py",
         "tests/docs/test_lab_guide.py",
+        "tests/grading/test_plugin_backstop.py",
         "tests/lora/test_backend.py",
         "tests/lora/test_dataset.py",
         "tests/lora/test_trainer.py",

@@ -46,6 +46,11 @@ HOSTILE_TEXT = st.lists(HOSTILE_CHARS | st.text(max_size=3), max_size=4).map("".
 #: cost more than drawing from them when they were built again in each draw (the same draws either way).
 PLAIN_RECORDS = valid_records(tools=False)
 KEY_VALUES = json_values(max_leaves=2)
+WHERE = st.sampled_from(["role", "key", "content", "name"])
+LINE_ENDINGS = st.sampled_from(["\n", "\r\n", "\r"])
+FILE_ENDINGS = st.sampled_from(["\n", "", "\r"])
+ENCODINGS = st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16"])
+ASCII_ONLY = st.booleans()
 
 
 @st.composite
@@ -53,7 +58,7 @@ def hostile_records(draw: st.DrawFn) -> dict[str, Any]:
     """A valid record with a hostile role, key or value put in one of its messages."""
     record = draw(PLAIN_RECORDS)
     message = record["messages"][draw(st.integers(0, len(record["messages"]) - 1))]
-    where = draw(st.sampled_from(["role", "key", "content", "name"]))
+    where = draw(WHERE)
     text = draw(HOSTILE_TEXT)
     if where == "key":
         message[text] = draw(KEY_VALUES)
@@ -76,10 +81,10 @@ RECORD_LISTS = st.lists(RECORDS, max_size=12)
 def structured_files(draw: st.DrawFn) -> bytes:
     """Records as JSON lines, joined by any line ending, maybe with a BOM or in UTF-16."""
     records = draw(RECORD_LISTS)
-    ascii_only = draw(st.booleans())
+    ascii_only = draw(ASCII_ONLY)
     lines = [json.dumps(r, ensure_ascii=ascii_only) for r in records]
-    text = draw(st.sampled_from(["\n", "\r\n", "\r"])).join(lines) + draw(st.sampled_from(["\n", "", "\r"]))
-    encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16"]))
+    text = draw(LINE_ENDINGS).join(lines) + draw(FILE_ENDINGS)
+    encoding = draw(ENCODINGS)
     return text.encode(encoding, errors="surrogatepass")
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
+from pathlib import Path
 
 import grimp
 import pytest
@@ -22,13 +24,14 @@ def build_example(user, assistant, system=None):
 """
 
 
-def make_kit(pytester: pytest.Pytester, grader: str, impl: str = GOOD) -> None:
+def make_kit(pytester: pytest.Pytester | Path, grader: str, impl: str = GOOD) -> None:
     """A tiny kit: exercises/, graders/ and a pyproject that makes the folder the rootdir."""
-    pytester.makefile(".toml", pyproject="[tool.pytest.ini_options]\n")
-    (pytester.path / "exercises").mkdir()
-    (pytester.path / "graders").mkdir()
-    (pytester.path / "exercises" / "ex1_build_example.py").write_text(textwrap.dedent(impl))
-    (pytester.path / "graders" / "test_ex1_build_example.py").write_text(textwrap.dedent(grader))
+    folder = pytester if isinstance(pytester, Path) else pytester.path
+    (folder / "pyproject.toml").write_text("[tool.pytest.ini_options]\n")
+    (folder / "exercises").mkdir()
+    (folder / "graders").mkdir()
+    (folder / "exercises" / "ex1_build_example.py").write_text(textwrap.dedent(impl))
+    (folder / "graders" / "test_ex1_build_example.py").write_text(textwrap.dedent(grader))
 
 
 GRADER = """
@@ -52,8 +55,17 @@ def test_partial(exercise, credit):
 """
 
 
+@pytest.fixture(autouse=True)
+def graders_imported_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runs here are in-process: a grader module this process already imported under the same
+    name (the kit's own, by a self-check test before) is set aside for the test, so the run imports
+    its tiny kit's grader as a fresh ``pytest`` would (pytest refuses a same-named module from elsewhere)."""
+    for name in [name for name in sys.modules if name.startswith("test_ex")]:
+        monkeypatch.delitem(sys.modules, name)
+
+
 def run_json(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict]:
-    result = pytester.runpytest_subprocess(*args, "--ftlab-json", "out.json", "-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess(*args, "--ftlab-json", "out.json", "-p", "no:cacheprovider")
     return result, json.loads((pytester.path / "out.json").read_text())
 
 
@@ -170,7 +182,7 @@ def test_impl_option_picks_the_implementation_and_rejects_a_missing_path(pyteste
     (pytester.path / "solutions" / "ex1_build_example.py").write_text(GOOD)
     _, data = run_json(pytester, "graders/", "--impl", "solutions")
     assert data["score"] == 4
-    result = pytester.runpytest_subprocess("graders/", "--impl", "nowhere")
+    result = pytester.runpytest_inprocess("graders/", "--impl", "nowhere")
     result.stderr.fnmatch_lines(["*--impl nowhere: there is no folder or file at*nowhere*"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
 
@@ -190,7 +202,7 @@ def test_impl_option_picks_the_implementation_and_rejects_a_missing_path(pyteste
 )
 def test_a_bad_points_marker_is_a_usage_error_naming_the_test(pytester, marker, message):
     make_kit(pytester, f"import pytest\n\n@pytest.mark.{marker}\ndef test_x(exercise):\n    pass\n")
-    result = pytester.runpytest_subprocess("graders/")
+    result = pytester.runpytest_inprocess("graders/")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         [f"*graders/test_ex1_build_example.py::test_x: bad @pytest.mark.{marker}: {message}*"]
@@ -199,14 +211,14 @@ def test_a_bad_points_marker_is_a_usage_error_naming_the_test(pytester, marker, 
 
 def test_a_grader_check_without_points_is_refused(pytester):
     make_kit(pytester, "def test_unscored(exercise):\n    pass\n")
-    result = pytester.runpytest_subprocess("graders/")
+    result = pytester.runpytest_inprocess("graders/")
     result.stderr.fnmatch_lines(
         ["*test_unscored: every check in a grader module needs @pytest.mark.points(n, hint=...)*"]
     )
 
 
 def test_the_marker_is_documented_with_its_signature(pytester):
-    result = pytester.runpytest_subprocess("--markers")
+    result = pytester.runpytest_inprocess("--markers")
     result.stdout.fnmatch_lines(
         ["@pytest.mark.points(max_points, *, hint, task=None, visibility='visible'):*"]
     )
@@ -233,7 +245,7 @@ def test_results_are_the_same_under_xdist(pytester):
 
 def test_project_tests_without_points_are_left_alone(pytester):
     pytester.makepyfile(test_plain="def test_ok():\n    assert 1 == 2\n")
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest_inprocess()
     result.stdout.fnmatch_lines(["*assert 1 == 2*"])
     assert "ftlab scoreboard" not in result.stdout.str()
 

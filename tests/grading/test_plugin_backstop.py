@@ -8,6 +8,9 @@ protocol, or ended the process running it.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -77,14 +80,19 @@ def pytest_configure(config):
 """
 
 
-@pytest.fixture
-def checks(pytester: pytest.Pytester) -> dict[str, dict]:
-    make_kit(pytester, GRADER, IMPL)
-    pytester.makeconftest(textwrap.dedent(CONFTEST))
-    pytester.runpytest_subprocess(
-        "exercises/", "--ftlab-timeout", "1", "--ftlab-json", "out.json", "-p", "no:cacheprovider"
-    )
-    data = json.loads((pytester.path / "out.json").read_text())
+@pytest.fixture(scope="module")
+def checks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """The checks' results, graded once for the module (every test reads the same run), in a pytest
+    process of its own as before: the isolation backend's children and their timeouts stay out of
+    the test process."""
+    folder = tmp_path_factory.mktemp("backstop")
+    make_kit(folder, GRADER, IMPL)
+    (folder / "conftest.py").write_text(textwrap.dedent(CONFTEST))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    command = [sys.executable, "-m", "pytest", "exercises/", "--ftlab-timeout", "1"]
+    command += ["--ftlab-json", "out.json", "-p", "no:cacheprovider"]
+    subprocess.run(command, cwd=folder, env=env, capture_output=True, check=False, timeout=600)
+    data = json.loads((folder / "out.json").read_text())
     return {t["name"]: t for t in data["tests"]}
 
 
