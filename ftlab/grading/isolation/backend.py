@@ -18,7 +18,7 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,9 @@ from ftlab.grading.settings import BACKEND_FACTORY, call_timeout
 GRACE = 2.0
 MAX_STARTS = 100
 MAX_FAILS = 3  # a function that ends the process this many times is not run again (hangs: hangs.py)
+MAX_BATCH = (
+    64  # calls in one request of :meth:`IsolatedBackend.call_many` (what a check that stops early wastes)
+)
 _TIMED_OUT = "timed out after {:g} s: is there an endless loop, or a wait that never ends?"
 
 
@@ -80,38 +83,92 @@ class IsolatedBackend:
         self.hangs = HangBudget(timeout)
         self._exits: dict[tuple[str, str], int] = {}
         self._sent = False  # whether this call's request went out (a violation after it is the call's)
-        self._limit = self._load_limit = self._called = 0.0  # this call's limits and when it began
+        self._batch: _Batch | None = None  # a batch whose answers are not all read yet
+        self._limit = self._load_limit = self._called = self._started = (
+            0.0  # this call's limits, when it began
+        )
 
     # -- the Backend protocol -----------------------------------------------------------------
 
     def call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome:
         return once_per_exercise(self._call(exercise, function, args, kwargs), exercise.slug, self._said)
 
+    def call_many(
+        self, exercise: Exercise, function: str, calls: Sequence[tuple[list[Any], dict[str, Any]]]
+    ) -> Iterator[Outcome]:
+        """One outcome per call, as :meth:`call` would give them one by one, read as they are asked for.
+
+        The calls go to the child in requests of up to :data:`MAX_BATCH`; the child answers each
+        call in turn and stops a request at a call that timed out. An answer is read (and counted:
+        hangs, exits) only when it is asked for, so a caller that stops early is graded as if the
+        calls after it were never made; the child's answers it did not ask for are thrown away.
+        """
+        done = 0
+        while done < len(calls):
+            for outcome in self._batched(exercise, function, calls[done : done + MAX_BATCH]):
+                done += 1
+                yield once_per_exercise(outcome, exercise.slug, self._said)
+
     def _call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome:
+        self._drain()
         refusal = self._refusal(exercise, function)
         if refusal is not None:
             return refusal
         if not self._child.running:
             self._start()
         ident = secrets.token_hex(16)  # unguessable: a forged answer cannot name the request it answers
+        self._begin()
+        call = {"args": args, "kwargs": kwargs, "timeout": self._limit}
+        return self._guarded(exercise, function, lambda: self._exchange(exercise, function, ident, call))
+
+    def _batched(
+        self, exercise: Exercise, function: str, calls: Sequence[tuple[list[Any], dict[str, Any]]]
+    ) -> Iterator[Outcome]:
+        """The outcomes of one request of several calls; fewer when the child stopped (or was stopped)."""
+        if len(calls) == 1:
+            yield self._call(exercise, function, *calls[0])
+            return
+        self._drain()
+        refusal = self._refusal(exercise, function)
+        if refusal is not None:
+            yield refusal
+            return
+        if not self._child.running:
+            self._start()
+        batch = _Batch(secrets.token_hex(16), len(calls))
+        self._begin()
+        request = {"calls": [{"args": a, "kwargs": k} for a, k in calls], "timeout": self._limit}
+        first = self._guarded(
+            exercise, function, lambda: self._exchange(exercise, function, batch.ident, request)
+        )
+        self._batch = batch if not batch.over(first) and self._child.running else None
+        yield first
+        while self._batch is batch:
+            yield self._guarded(exercise, function, lambda: self._next_answer(exercise, function, batch))
+
+    def _begin(self) -> None:
         self._sent = False
-        self._limit = limit = self.hangs.limit()
-        started = time.monotonic()
-        call = {"args": args, "kwargs": kwargs, "timeout": limit}
+        self._limit = self.hangs.limit()
+        self._started = time.monotonic()
+
+    def _guarded(self, exercise: Exercise, function: str, exchange: Any) -> Outcome:
+        """An exchange's outcome, or the grader's verdict when the child hung or broke the rules."""
         try:
-            return self._exchange(exercise, function, ident, call)
+            return exchange()
         except Expired:
+            self._batch = None
             self._child.stop()
             if exercise.slug not in self._loaded:
-                self.hangs.import_hung(time.monotonic() - started)
+                self.hangs.import_hung(time.monotonic() - self._started)
                 return self._cache_unloadable(
                     exercise,
                     f"importing it did not finish within {self._load_limit:g} s "
                     "(an endless loop at the top level?)",
                 )
             self.hangs.hung(exercise.slug, function, time.monotonic() - self._called)
-            return Outcome("timeout", message=_TIMED_OUT.format(limit) + self.hangs.note(limit))
+            return Outcome("timeout", message=_TIMED_OUT.format(self._limit) + self.hangs.note(self._limit))
         except Violation as violation:
+            self._batch = None
             self._child.stop()  # a fresh child answers the next call
             outcome = Outcome("protocol", message=str(violation))
             if self._sent and exercise.slug not in self._loaded:  # at import: it would do it every time
@@ -182,22 +239,63 @@ class IsolatedBackend:
                 self.notes.extend(str(n) for n in (notes if isinstance(notes, list) else []))
                 self._called = time.monotonic()
                 deadline = self._deadline(self._limit + GRACE)
-            elif set(message) == {"id", "outcome"}:
-                return self._finished(exercise, function, checked_outcome(message["outcome"]))
+            elif set(message) == ({"id", "index", "outcome"} if "calls" in call else {"id", "outcome"}):
+                if "calls" in call and message["index"] != 0:
+                    raise Violation("an answer to a call out of turn")
+                outcome = checked_outcome(message["outcome"])
+                return self._finished(exercise, function, outcome, last=_Batch.last(call, outcome))
             else:
                 raise Violation("a message of no known kind")
 
-    def _finished(self, exercise: Exercise, function: str, outcome: Outcome) -> Outcome:
+    def _next_answer(self, exercise: Exercise, function: str, batch: _Batch) -> Outcome:
+        """The answer to a batch's next call (the child may have sent it long ago)."""
         wire = self._child.wire
         assert wire is not None
-        if wire.pending():
+        self._called = time.monotonic()
+        message = wire.receive(self._deadline(self._limit + GRACE))
+        if message is None:
+            self._batch = None
+            return self._ended(exercise, function, True)
+        if message.get("id") != batch.ident or set(message) != {"id", "index", "outcome"}:
+            raise Violation("a message that answers no call the grader made")
+        if message["index"] != batch.next:
+            raise Violation("an answer to a call out of turn")
+        outcome = checked_outcome(message["outcome"])
+        if batch.over(outcome):
+            self._batch = None
+        return self._finished(exercise, function, outcome, last=self._batch is None)
+
+    def _drain(self) -> None:
+        """Throw away the answers of a batch nobody asked for any more (a check stopped early)."""
+        batch, self._batch = self._batch, None
+        wire = self._child.wire
+        while batch is not None and wire is not None:
+            try:
+                message = wire.receive(self._deadline(self._limit + GRACE))
+            except (Expired, Violation):
+                message = None
+            answer = (
+                checked_or_none(message) if message is not None and message.get("id") == batch.ident else None
+            )
+            if answer is None:
+                self._child.stop()  # it hung, ended or broke the rules: a fresh child answers the next call
+                return
+            if batch.over(answer):
+                if wire.pending():
+                    self._child.stop()  # more answers than calls
+                return
+
+    def _finished(self, exercise: Exercise, function: str, outcome: Outcome, *, last: bool = True) -> Outcome:
+        wire = self._child.wire
+        assert wire is not None
+        if last and wire.pending():
             raise Violation("a second answer to one request")
         if outcome.kind == "unloadable":
             self._unloadable[exercise.slug] = outcome
         elif exercise.slug not in self._loaded:
             raise Violation("an answer before your file was loaded")
-        if outcome.kind == "timeout":
-            self.hangs.hung(exercise.slug, function, time.monotonic() - self._called)
+        if outcome.kind == "timeout":  # it ran for its limit at least (the answer may have waited since)
+            self.hangs.hung(exercise.slug, function, max(time.monotonic() - self._called, self._limit))
             note = self.hangs.note(self._limit)
             if note:
                 outcome = dataclasses.replace(outcome, message=outcome.message + note)
@@ -224,6 +322,37 @@ class IsolatedBackend:
     def _deadline(self, seconds: float) -> float | None:
         """``seconds`` from now; none at all when calls have no time limit (``--ftlab-timeout 0``)."""
         return time.monotonic() + seconds if self.timeout > 0 else None
+
+
+class _Batch:
+    """A request of several calls: its id, how many answers it may get, which one comes next."""
+
+    def __init__(self, ident: str, size: int) -> None:
+        self.ident, self.size, self.next = ident, size, 0
+
+    def over(self, outcome: Outcome | None) -> bool:
+        """Count an answer; whether it is the request's last (the child stops at one that timed out)."""
+        self.next += 1
+        return outcome is None or self.next >= self.size or _Batch.stops(outcome)
+
+    @staticmethod
+    def stops(outcome: Outcome) -> bool:
+        return outcome.kind in ("timeout", "unloadable")
+
+    @staticmethod
+    def last(request: dict[str, Any], outcome: Outcome) -> bool:
+        """Whether a request's first answer is its last."""
+        return "calls" not in request or len(request["calls"]) == 1 or _Batch.stops(outcome)
+
+
+def checked_or_none(message: dict[str, Any]) -> Outcome | None:
+    """The outcome a batch's answer carries, or None when it is not one."""
+    if set(message) != {"id", "index", "outcome"}:
+        return None
+    try:
+        return checked_outcome(message["outcome"])
+    except Violation:
+        return None
 
 
 def _process_ended(message: str) -> Outcome:
