@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import hashlib
 import importlib.util
+import itertools
 import json
 import sys
 import threading
@@ -66,35 +67,27 @@ class _Ahead:
     """Calls a check said it will make, in order; their outcomes come in batches as they are asked for."""
 
     def __init__(self, backend: Backend, exercise: Exercise, calls: list[tuple[str, PlainCall]]) -> None:
-        self._backend, self._exercise, self._calls = backend, exercise, calls
-        #: each expected call as JSON text: True is not 1, 1.0 is not 1, and key order counts
-        self._keys = [_key(f, c) for f, c in calls]
-        self._outcomes: Iterator[Outcome] | None = None
-        self._run_left = 0  # calls of the current run of one function still to be asked for
+        self._backend, self._exercise = backend, exercise
+        self._calls = [(_key(f, c), f, c) for f, c in calls]
+        self._outcomes: Iterator[Outcome] = iter(())
+        self._left = 0  # calls of the current run of one function still to be asked for
 
     def take(self, function: str, call: PlainCall) -> Outcome | None:
         """The outcome of the next expected call when ``call`` is it, else None (the rest are dropped)."""
-        if not self._calls or self._keys[0] != _key(function, call):
-            self._calls, self._keys = [], []
+        if not self._calls or self._calls[0][0] != _key(function, call):
+            self._calls = []
             return None
-        if not self._run_left:
-            run = [c for _, c in _run_of(self._calls, function)]
-            self._outcomes, self._run_left = call_many(self._backend, self._exercise, function, run), len(run)
-        assert self._outcomes is not None
+        if not self._left:
+            run = [c for _, _, c in itertools.takewhile(lambda e: e[1] == function, self._calls)]
+            self._outcomes, self._left = call_many(self._backend, self._exercise, function, run), len(run)
         self._calls.pop(0)
-        self._keys.pop(0)
-        self._run_left -= 1
+        self._left -= 1
         return next(self._outcomes)
 
 
 def _key(function: str, call: PlainCall) -> str:
+    """A call as JSON text, to compare: True is not 1, 1.0 is not 1, and key order counts."""
     return json.dumps([function, *call], allow_nan=True)
-
-
-def _run_of(calls: list[tuple[str, PlainCall]], function: str) -> list[tuple[str, PlainCall]]:
-    """The calls at the head of ``calls`` that are all of ``function``."""
-    end = next((i for i, (name, _) in enumerate(calls) if name != function), len(calls))
-    return calls[:end]
 
 
 class ExerciseProxy:
