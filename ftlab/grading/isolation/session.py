@@ -1,21 +1,22 @@
 """The pytest side of isolated grading: a run whose learner code runs in sandboxed children.
 
-:class:`IsolationPlugin` makes a pytest run grade through
-:class:`~ftlab.grading.isolation.backend.IsolatedBackend`, one per implementation root, and tells
-``ftlab.grading.mock_api`` to serve where the sandbox can reach it (a Unix socket in the run's
-shared folder).
+:class:`Session` gives a pytest run one isolating backend per implementation root (the class its
+subclass names: :class:`ftlab.grading.isolation.backend.IsolationPlugin` names
+:class:`~ftlab.grading.isolation.backend.IsolatedBackend`), a shared folder every ``tmp_path``
+lives in, and tells ``ftlab.grading.mock_api`` to serve where the sandbox can reach it (a Unix
+socket in that folder).
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from ftlab.grading.isolation.backend import IsolatedBackend
 from ftlab.grading.isolation.process import Channel
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
 from ftlab.grading.isolation.template import Slot
@@ -23,11 +24,11 @@ from ftlab.grading.mock_api import MOCK_ADDRESS, unix_socket
 from ftlab.grading.settings import BACKEND_FACTORY, call_timeout
 
 
-class IsolationPlugin:
-    """Makes a pytest run grade through :class:`IsolatedBackend`.
+class Session:
+    """A pytest plugin that grades through ``backend_type``'s backends (one per implementation root)."""
 
-    ``pytest.main(args, plugins=[IsolationPlugin(...)])``.
-    """
+    #: makes a backend: ``backend_type(root, sandbox=, timeout=, shared=, limits=, slot=)``
+    backend_type: Callable[..., Any]
 
     def __init__(
         self,
@@ -41,7 +42,7 @@ class IsolationPlugin:
         self.slot = slot  # a template to fork children from (bubblewrap, ``ftlab grade``'s batches)
         self.limits = limits or Limits()
         self.channels = list(channels)
-        self.backends: list[IsolatedBackend] = []
+        self.backends: list[Any] = []
         self.outputs: list[str] = []
         self._scratch: Path | None = None
 
@@ -54,10 +55,10 @@ class IsolationPlugin:
         # no network inside: the mock API listens in the shared folder
         config.stash[MOCK_ADDRESS] = unix_socket
 
-    def _backend(self, config: pytest.Config, root: Path) -> IsolatedBackend:
+    def _backend(self, config: pytest.Config, root: Path) -> Any:
         assert self._scratch is not None
         shared = [Channel(self._scratch), *self.channels]
-        backend = IsolatedBackend(
+        backend = self.backend_type(
             root,
             sandbox=self.sandbox,
             timeout=call_timeout(config),
