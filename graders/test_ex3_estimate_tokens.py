@@ -421,9 +421,8 @@ def test_auto_epochs_match_the_rule_for_every_n_up_to_30000(exercise, credit):
         with credit.check(label, hint=hint):
             estimates = exercise.each(
                 "estimate_training_cost", [(repeated(NO_MESSAGES, n), "gpt-4o-mini") for n in sizes]
-            )
-            for n in sizes:
-                got = next(estimates)
+            )  # in batches, each estimate as its single call gives it
+            for n, got in zip(sizes, estimates, strict=True):
                 epochs = cost.auto_epochs(n)
                 assert got["n_examples"] == n, f"{n} examples counted as {got['n_examples']!r}"
                 assert got["n_epochs"] == epochs, (

@@ -4,7 +4,9 @@ Graders call ``exercise.build_example(...)`` on an :class:`ExerciseProxy`. The p
 call to a :class:`Backend` as plain data and turns the plain :class:`Outcome` back into a value
 or an exception. :class:`LocalBackend` runs the learner's module in this process (fast
 self-checks); an isolating backend runs it in a sandboxed child process instead, and graders
-cannot tell the difference because both speak only plain data.
+cannot tell the difference because both speak only plain data. A sweep of many calls can cross
+in batches (:meth:`ExerciseProxy.each`, :meth:`ExerciseProxy.expect`), with each call's outcome
+exactly what the single call would have given.
 """
 
 from __future__ import annotations
@@ -123,9 +125,8 @@ class ExerciseProxy:
     def each(self, function: str, arguments: Iterable[Sequence[Any]], **kwargs: Any) -> Iterator[Any]:
         """``function(*args, **kwargs)`` for each ``args`` in turn, as single calls would give them.
 
-        Each value comes (or its error is raised) when it is asked for; the calls cross to the
-        learner's side in batches, and a check that stops early is graded as if the rest were
-        never made.
+        Each value comes (or its error is raised) when asked for; the calls cross in batches, and
+        a check that stops early is graded as if the rest were never made.
         """
         calls = [_plain_call(tuple(args), kwargs) for args in arguments]
         for outcome in call_many(self._backend, self._exercise, function, calls):
