@@ -121,6 +121,7 @@ def _texts() -> dict[str, Any]:
     "assistant",
     "system",
     strategies=_texts,
+    calls=lambda user, assistant, system: [("build_example", (user, assistant, system), {})],
     explicit=[
         dict(
             user="  Hi!\n\nMy invoice is wrong.  ",

@@ -251,7 +251,11 @@ def test_a_tool_calling_conversation_with_weights(exercise):
         " with the task's steps"
     ),
 )
-@replayed("record", strategies=_records)
+@replayed(
+    "record",
+    strategies=_records,
+    calls=lambda record: [("count_tokens", (record["messages"], "gpt-4o-mini"), {})],
+)
 def test_every_training_example_counts_exactly(exercise, record):
     expected = tokens.count_tokens(record["messages"], "gpt-4o-mini")
     got = exercise.count_tokens(record["messages"], "gpt-4o-mini")
@@ -265,7 +269,16 @@ def test_every_training_example_counts_exactly(exercise, record):
     task=1,
     hint="every message adds at least its 3 framing tokens: a longer conversation never counts fewer tokens",
 )
-@replayed("record", "extra", "model", strategies=_records_and_one_more)
+@replayed(
+    "record",
+    "extra",
+    "model",
+    strategies=_records_and_one_more,
+    calls=lambda record, extra, model: [
+        ("count_tokens", (record["messages"], model), {}),
+        ("count_tokens", (record["messages"] + extra["messages"][-1:], model), {}),
+    ],
+)
 def test_adding_a_message_never_lowers_the_count(exercise, record, extra, model):
     before = exercise.count_tokens(record["messages"], model)
     after = exercise.count_tokens(record["messages"] + extra["messages"][-1:], model)
@@ -348,7 +361,16 @@ def test_explicit_epochs_are_used_as_given(exercise, n_epochs):
 @pytest.mark.points(
     2, task=2, hint="billed tokens and cost are billed_tokens_per_epoch (and its price) times the epochs"
 )
-@replayed("records", "n_epochs", strategies=_short_files, max_examples=30)
+@replayed(
+    "records",
+    "n_epochs",
+    strategies=_short_files,
+    max_examples=30,
+    calls=lambda records, n_epochs: [
+        ("estimate_training_cost", (records, "gpt-4o-mini", 1), {}),
+        ("estimate_training_cost", (records, "gpt-4o-mini", n_epochs), {}),
+    ],
+)
 def test_cost_is_linear_in_epochs(exercise, records, n_epochs):
     one = exercise.estimate_training_cost(records, "gpt-4o-mini", 1)
     many = exercise.estimate_training_cost(records, "gpt-4o-mini", n_epochs)
@@ -397,8 +419,10 @@ def test_auto_epochs_match_the_rule_for_every_n_up_to_30000(exercise, credit):
     per_example = tokens.example_tokens(NO_MESSAGES, "gpt-4o-mini")
     for label, sizes, hint in REGIMES:
         with credit.check(label, hint=hint):
-            for n in sizes:
-                got = exercise.estimate_training_cost(repeated(NO_MESSAGES, n), "gpt-4o-mini")
+            estimates = exercise.each(
+                "estimate_training_cost", [(repeated(NO_MESSAGES, n), "gpt-4o-mini") for n in sizes]
+            )  # in batches, each estimate as its single call gives it
+            for n, got in zip(sizes, estimates, strict=True):
                 epochs = cost.auto_epochs(n)
                 assert got["n_examples"] == n, f"{n} examples counted as {got['n_examples']!r}"
                 assert got["n_epochs"] == epochs, (

@@ -353,6 +353,11 @@ TUNING_HINT = (
 )
 
 
+def _decision_call(scenario: Scenario) -> tuple[str, tuple, dict]:
+    """The call :func:`_decide` makes (for a check that names its calls ahead)."""
+    return ("decide_approach", (priced(scenario),), {})
+
+
 def _decide(exercise, scenario: Scenario) -> Decision:
     """The learner's decision for ``scenario``, priced first: its training cost is exercise 3's estimate."""
     decision = exercise.decide_approach(priced(scenario))
@@ -467,6 +472,7 @@ def _fine_tuning_cheaper() -> dict[str, Any]:
 @replayed(
     "scenario",
     strategies=_daily_knowledge,
+    calls=lambda scenario: [_decision_call(scenario)],
     explicit=[
         dict(
             scenario=Scenario(
@@ -497,6 +503,7 @@ def test_knowledge_that_changes_daily_is_never_fine_tuned_alone(exercise, scenar
 @replayed(
     "scenario",
     strategies=_too_few_examples,
+    calls=lambda scenario: [_decision_call(scenario)],
     explicit=[
         dict(
             scenario=Scenario(
@@ -563,7 +570,10 @@ def test_cheaper_training_never_flips_a_fine_tune_away(exercise, scenario, cheap
     ),
 )
 @replayed(
-    "scenario", strategies=lambda: {"scenario": scenarios()}, explicit=[dict(scenario=Scenario(TRIAGE))]
+    "scenario",
+    strategies=lambda: {"scenario": scenarios()},
+    explicit=[dict(scenario=Scenario(TRIAGE))],
+    calls=lambda scenario: [_decision_call(scenario)],
 )
 def test_every_scenario_gets_a_decision(exercise, scenario):
     _decide(exercise, scenario)

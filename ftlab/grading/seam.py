@@ -4,18 +4,23 @@ Graders call ``exercise.build_example(...)`` on an :class:`ExerciseProxy`. The p
 call to a :class:`Backend` as plain data and turns the plain :class:`Outcome` back into a value
 or an exception. :class:`LocalBackend` runs the learner's module in this process (fast
 self-checks); an isolating backend runs it in a sandboxed child process instead, and graders
-cannot tell the difference because both speak only plain data.
+cannot tell the difference because both speak only plain data. A sweep of many calls can cross
+in batches (:meth:`ExerciseProxy.each`, :meth:`ExerciseProxy.expect`), with each call's outcome
+exactly what the single call would have given.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import importlib.util
+import itertools
+import json
 import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
@@ -46,6 +51,47 @@ class Backend(Protocol):
     def call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome: ...
 
 
+#: one call as plain data: its arguments and keyword arguments
+PlainCall = tuple[list[Any], dict[str, Any]]
+
+
+def call_many(
+    backend: Backend, exercise: Exercise, function: str, calls: Sequence[PlainCall]
+) -> Iterator[Outcome]:
+    """The outcomes of calls made one after the other, in one go when the backend can (``call_many``)."""
+    many = getattr(backend, "call_many", None)
+    if many is not None:
+        return many(exercise, function, calls)
+    return (backend.call(exercise, function, args, kwargs) for args, kwargs in calls)
+
+
+class _Ahead:
+    """Calls a check said it will make, in order; their outcomes come in batches as they are asked for."""
+
+    def __init__(self, backend: Backend, exercise: Exercise, calls: list[tuple[str, PlainCall]]) -> None:
+        self._backend, self._exercise = backend, exercise
+        self._calls = [(_key(f, c), f, c) for f, c in calls]
+        self._outcomes: Iterator[Outcome] = iter(())
+        self._left = 0  # calls of the current run of one function still to be asked for
+
+    def take(self, function: str, call: PlainCall) -> Outcome | None:
+        """The outcome of the next expected call when ``call`` is it, else None (the rest are dropped)."""
+        if not self._calls or self._calls[0][0] != _key(function, call):
+            self._calls = []
+            return None
+        if not self._left:
+            run = [c for _, _, c in itertools.takewhile(lambda e: e[1] == function, self._calls)]
+            self._outcomes, self._left = call_many(self._backend, self._exercise, function, run), len(run)
+        self._calls.pop(0)
+        self._left -= 1
+        return next(self._outcomes)
+
+
+def _key(function: str, call: PlainCall) -> str:
+    """A call as JSON text, to compare: True is not 1, 1.0 is not 1, and key order counts."""
+    return json.dumps([function, *call], allow_nan=True)
+
+
 class ExerciseProxy:
     """Stands for the learner's module: ``proxy.name(*args)`` runs ``name`` through the backend."""
 
@@ -60,24 +106,56 @@ class ExerciseProxy:
         self._exercise = exercise
         #: told of every call that ended in a grader-side failure, even one a grader catches
         self._observe = observe
+        self._ahead: _Ahead | None = None
 
     def __getattr__(self, function: str) -> Any:
         if function.startswith("_"):
             raise AttributeError(function)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            plain_args = to_plain(list(args), "the arguments")
-            plain_kwargs = to_plain(dict(kwargs), "the keyword arguments")
-            outcome = self._backend.call(self._exercise, function, plain_args, plain_kwargs)
-            try:
-                return reraise(self._as_written(outcome), function, outcome)
-            except StudentCodeError as error:
-                if self._observe is not None:
-                    self._observe(error)
-                raise
+            plain = _plain_call(args, kwargs)
+            outcome = self._ahead.take(function, plain) if self._ahead is not None else None
+            if outcome is None:
+                outcome = self._backend.call(self._exercise, function, *plain)
+            return self._value(function, outcome)
 
         call.__name__ = function
         return call
+
+    def each(self, function: str, arguments: Iterable[Sequence[Any]], **kwargs: Any) -> Iterator[Any]:
+        """``function(*args, **kwargs)`` for each ``args`` in turn, as single calls would give them.
+
+        Each value comes (or its error is raised) when asked for; the calls cross in batches, and
+        a check that stops early is graded as if the rest were never made.
+        """
+        calls = [_plain_call(tuple(args), kwargs) for args in arguments]
+        for outcome in call_many(self._backend, self._exercise, function, calls):
+            yield self._value(function, outcome)
+
+    @contextlib.contextmanager
+    def expect(self, calls: Iterable[tuple[str, Sequence[Any], dict[str, Any]]]) -> Iterator[None]:
+        """Within: the calls a check is about to make (function, args, kwargs), sent ahead in batches.
+
+        Each call that is the next one expected (same function, equal plain arguments) takes its
+        outcome from there; any other call runs on its own, and the rest expected are dropped.
+        """
+        try:
+            expected = [(f, _plain_call(tuple(a), k)) for f, a, k in calls]
+        except NotPlainData:  # the check will say so at its call; nothing is sent ahead
+            expected = []
+        self._ahead = _Ahead(self._backend, self._exercise, expected)
+        try:
+            yield
+        finally:
+            self._ahead = None
+
+    def _value(self, function: str, outcome: Outcome) -> Any:
+        try:
+            return reraise(self._as_written(outcome), function, outcome)
+        except StudentCodeError as error:
+            if self._observe is not None:
+                self._observe(error)
+            raise
 
     def _as_written(self, outcome: Outcome) -> Exercise:
         """The exercise, named by the learner's own file when the whole submission is one module."""
@@ -127,6 +205,10 @@ class LocalBackend:
             return Outcome("missing")
         return run_call(target, args, kwargs, source=self.source(exercise), timeout=self.timeout)
 
+    def call_many(self, exercise: Exercise, function: str, calls: Sequence[PlainCall]) -> Iterator[Outcome]:
+        """Each call made when its outcome is asked for: exactly the single calls, one by one."""
+        return (self.call(exercise, function, args, kwargs) for args, kwargs in calls)
+
     def _load(self, exercise: Exercise) -> ModuleType | Outcome:
         path = self.source(exercise)
         if self.root.is_dir():
@@ -134,6 +216,10 @@ class LocalBackend:
         if path not in self._modules:
             self._modules[path] = load_module(path)
         return self._modules[path]
+
+
+def _plain_call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> PlainCall:
+    return to_plain(list(args), "the arguments"), to_plain(dict(kwargs), "the keyword arguments")
 
 
 def once_per_exercise(outcome: Outcome, slug: str, said: set[str]) -> Outcome:

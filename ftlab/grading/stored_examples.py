@@ -34,6 +34,8 @@ import pytest
 from ftlab.errors import FtlabError
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: a call a check makes: the function's name, its arguments, its keyword arguments
+Call = tuple[str, Sequence[Any], dict[str, Any]]
 FOLDER = "examples"
 ATTRIBUTE = "ftlab_property"
 DEFAULT_EXAMPLES = 60  # GRADING's max_examples
@@ -72,8 +74,15 @@ def replayed(
     strategies: Callable[[], Mapping[str, Any]],
     max_examples: int = DEFAULT_EXAMPLES,
     explicit: Sequence[Mapping[str, Any]] = (),
+    calls: Callable[..., Sequence[Call]] | None = None,
 ) -> Callable[[F], F]:
-    """Run the check once per stored example of ``names`` (drawn from ``strategies()`` when generated)."""
+    """Run the check once per stored example of ``names`` (drawn from ``strategies()`` when generated).
+
+    ``calls(**example)`` names the calls the check makes for an example, ``(function, args,
+    kwargs)`` each, in order: they are sent ahead to the learner's side in batches
+    (:meth:`ftlab.grading.seam.ExerciseProxy.expect`), each call the check makes as named takes its
+    answer from there, and any other runs as usual. Nothing else changes.
+    """
 
     def decorate(test: F) -> F:
         store = (
@@ -85,20 +94,32 @@ def replayed(
 
         @functools.wraps(test)
         def check(*args: Any, **kwargs: Any) -> None:
-            for label, example in [("explicit example", e) for e in prop.explicit] + [
+            examples = [("explicit example", e) for e in prop.explicit] + [
                 ("example", e) for e in stored(prop)
-            ]:
-                try:
-                    test(*args, **kwargs, **example)
-                except (Exception, pytest.fail.Exception) as error:
-                    error.add_note(falsifying(prop.name, label, {**kwargs, **example}))
-                    raise
+            ]
+            with _ahead(kwargs.get("exercise"), calls, [e for _, e in examples]):
+                for label, example in examples:
+                    try:
+                        test(*args, **kwargs, **example)
+                    except (Exception, pytest.fail.Exception) as error:
+                        error.add_note(falsifying(prop.name, label, {**kwargs, **example}))
+                        raise
 
         check.__signature__ = signature.replace(parameters=kept)  # type: ignore[attr-defined]
         setattr(check, ATTRIBUTE, prop)
         return check  # type: ignore[return-value]
 
     return decorate
+
+
+def _ahead(
+    exercise: Any, calls: Callable[..., Sequence[Call]] | None, examples: list[Mapping[str, Any]]
+) -> contextlib.AbstractContextManager[Any]:
+    """The exercise's :meth:`expect` of every example's calls, or nothing when there is none to say."""
+    expect = getattr(exercise, "expect", None)
+    if calls is None or expect is None:
+        return contextlib.nullcontext()
+    return expect([call for example in examples for call in calls(**example)])
 
 
 def falsifying(name: str, label: str, arguments: Mapping[str, Any]) -> str:

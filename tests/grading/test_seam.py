@@ -179,3 +179,67 @@ def test_a_single_file_that_does_not_load_is_named_as_the_learner_named_it(tmp_p
     ex = ExerciseProxy(LocalBackend(source), EX1)
     with pytest.raises(UnloadableExercise, match="^José García.py could not be loaded: ModuleNotFoundError"):
         ex.build_example("a", "b")
+
+
+class _Counting(LocalBackend):
+    """A local backend that counts the batches it is asked for and the calls it makes."""
+
+    def __init__(self, root, **kwargs) -> None:
+        super().__init__(root, **kwargs)
+        self.batches: list[int] = []
+        self.calls: list[list] = []
+
+    def call(self, exercise, function, args, kwargs):
+        self.calls.append(args)
+        return super().call(exercise, function, args, kwargs)
+
+    def call_many(self, exercise, function, calls):
+        self.batches.append(len(calls))
+        return super().call_many(exercise, function, calls)
+
+
+COUNTED = "def build_example(a, b=None):\n    if a == 'bad':\n        raise KeyError(a)\n    return a\n"
+
+
+def test_each_makes_each_call_only_when_its_value_is_asked_for_in_process(tmp_path):
+    (tmp_path / EX1.filename).write_text(COUNTED)
+    backend = _Counting(tmp_path)
+    values = ExerciseProxy(backend, EX1).each("build_example", [("x",), ("bad",), ("y",)])
+    assert next(values) == "x"
+    with pytest.raises(KeyError):
+        next(values)
+    assert backend.calls == [["x"], ["bad"]], "the third call was never made"
+
+
+def test_expected_calls_take_their_answers_from_one_batch(tmp_path):
+    (tmp_path / EX1.filename).write_text(COUNTED)
+    backend = _Counting(tmp_path)
+    ex = ExerciseProxy(backend, EX1)
+    with ex.expect([("build_example", (a,), {}) for a in ("x", "y", "z")]):
+        assert [ex.build_example(a) for a in ("x", "y", "z")] == ["x", "y", "z"]
+    assert backend.batches == [3]
+
+
+def test_a_call_other_than_the_one_expected_runs_on_its_own_and_drops_the_rest(tmp_path):
+    (tmp_path / EX1.filename).write_text(COUNTED)
+    backend = _Counting(tmp_path)
+    ex = ExerciseProxy(backend, EX1)
+    with ex.expect([("build_example", (1,), {}), ("build_example", ("y",), {})]):
+        assert ex.build_example(True) is True, "True is not the 1 expected: it is called as given"
+        assert ex.build_example("y") == "y"
+    assert backend.batches == [] and backend.calls == [[True], ["y"]]
+
+
+def test_each_falls_back_to_single_calls_on_a_backend_without_batches(tmp_path):
+    (tmp_path / EX1.filename).write_text(COUNTED)
+
+    class Single:
+        description = "single calls only"
+
+        def __init__(self) -> None:
+            self.inner = LocalBackend(tmp_path)
+
+        def call(self, exercise, function, args, kwargs):
+            return self.inner.call(exercise, function, args, kwargs)
+
+    assert list(ExerciseProxy(Single(), EX1).each("build_example", [("x",), ("y",)])) == ["x", "y"]

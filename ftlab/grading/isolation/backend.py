@@ -7,38 +7,34 @@ sandbox (a :class:`~ftlab.grading.isolation.process.HarnessProcess`, see
 reads back a plain outcome, trusting nothing: an answer must be plain data (no handles), carry
 the id of the request, and come within the call's time limit. A child that hangs is killed
 ("timed out after N s") and a fresh one starts for the next call; a child that ends itself
-mid-call (``os._exit``) fails that call only. :class:`IsolationPlugin` makes a pytest run grade
-through it, and tells ``ftlab.grading.mock_api`` to serve where the sandbox can reach it.
+mid-call (``os._exit``) fails that call only. Calls can go in batches (:meth:`~IsolatedBackend.call_many`).
+:class:`IsolationPlugin` makes a pytest run grade through it (:mod:`ftlab.grading.isolation.session`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import secrets
-import shutil
-import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from ftlab.grading.exercises import Exercise
-from ftlab.grading.isolation.forked import ForkingProcess
+from ftlab.grading.isolation.forked import child_process
 from ftlab.grading.isolation.hangs import HangBudget
-from ftlab.grading.isolation.process import Channel, HarnessProcess, SandboxFailure
+from ftlab.grading.isolation.process import Channel, SandboxFailure
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
+from ftlab.grading.isolation.session import Session
 from ftlab.grading.isolation.template import Slot
-from ftlab.grading.isolation.wire import Expired, Violation, checked_outcome
-from ftlab.grading.mock_api import MOCK_ADDRESS, unix_socket
+from ftlab.grading.isolation.wire import Batch, Expired, Violation, checked_outcome, drain
 from ftlab.grading.outcomes import Outcome
 from ftlab.grading.seam import once_per_exercise
-from ftlab.grading.settings import BACKEND_FACTORY, call_timeout
 
 GRACE = 2.0
 MAX_STARTS = 100
 MAX_FAILS = 3  # a function that ends the process this many times is not run again (hangs: hangs.py)
+MAX_BATCH = 64  # calls in one request of :meth:`IsolatedBackend.call_many`
 _TIMED_OUT = "timed out after {:g} s: is there an endless loop, or a wait that never ends?"
 
 
@@ -66,52 +62,92 @@ class IsolatedBackend:
         self.notes: list[str] = []
         self.failures: list[str] = []  # the child could not start: the grader's problem, not the learner's
         self.starts = 0
-        if slot is None:
-            self._child = HarnessProcess(
-                self.root, sandbox=sandbox, timeout=timeout, shared=self.shared, limits=self.limits
-            )
-        else:
-            self._child = ForkingProcess(
-                self.root, slot=slot, sandbox=sandbox, timeout=timeout, shared=self.shared, limits=self.limits
-            )
+        self._child = child_process(
+            self.root, slot=slot, sandbox=sandbox, timeout=timeout, shared=self.shared, limits=self.limits
+        )
         self._loaded: set[str] = set()
         self._unloadable: dict[str, Outcome] = {}
         self._said: set[str] = set()  # exercises whose load error a check has reported
         self.hangs = HangBudget(timeout)
         self._exits: dict[tuple[str, str], int] = {}
         self._sent = False  # whether this call's request went out (a violation after it is the call's)
-        self._limit = self._load_limit = self._called = 0.0  # this call's limits and when it began
-
-    # -- the Backend protocol -----------------------------------------------------------------
+        self._batch: Batch | None = None  # a batch whose answers are not all read yet
+        self._limit = self._load_limit = self._called = self._started = 0.0  # this call's limits, times
 
     def call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome:
         return once_per_exercise(self._call(exercise, function, args, kwargs), exercise.slug, self._said)
 
+    def call_many(
+        self, exercise: Exercise, function: str, calls: Sequence[tuple[list[Any], dict[str, Any]]]
+    ) -> Iterator[Outcome]:
+        """One outcome per call, as :meth:`call` gives them, from requests of up to :data:`MAX_BATCH` calls.
+
+        An answer is read (and counted: hangs, exits) when it is asked for: a caller that stops
+        early is graded as if the rest were never called (their answers are thrown away).
+        """
+        done = 0
+        while done < len(calls):
+            for outcome in self._batched(exercise, function, calls[done : done + MAX_BATCH]):
+                done += 1
+                yield once_per_exercise(outcome, exercise.slug, self._said)
+
     def _call(self, exercise: Exercise, function: str, args: list[Any], kwargs: dict[str, Any]) -> Outcome:
-        refusal = self._refusal(exercise, function)
+        refusal = self._ready(exercise, function)
         if refusal is not None:
             return refusal
-        if not self._child.running:
-            self._start()
         ident = secrets.token_hex(16)  # unguessable: a forged answer cannot name the request it answers
+        self._begin()
+        call = {"args": args, "kwargs": kwargs, "timeout": self._limit}
+        return self._guarded(exercise, function, lambda: self._exchange(exercise, function, ident, call))
+
+    def _batched(
+        self, exercise: Exercise, function: str, calls: Sequence[tuple[list[Any], dict[str, Any]]]
+    ) -> Iterator[Outcome]:
+        """The outcomes of one request of several calls; fewer when the child stopped (or was stopped)."""
+        if len(calls) == 1:
+            return (yield self._call(exercise, function, *calls[0]))
+        refusal = self._ready(exercise, function)
+        if refusal is not None:
+            return (yield refusal)
+        batch = Batch(secrets.token_hex(16), len(calls))
+        self._begin()
+        request = {"calls": [{"args": a, "kwargs": k} for a, k in calls], "timeout": self._limit}
+        yield self._guarded(
+            exercise, function, lambda: self._exchange(exercise, function, batch.ident, request, batch)
+        )
+        while self._batch is batch:
+            yield self._guarded(exercise, function, lambda: self._next_answer(exercise, function, batch))
+
+    def _ready(self, exercise: Exercise, function: str) -> Outcome | None:  # None: the child is ready
+        self._drain()
+        refusal = self._refusal(exercise, function)
+        if refusal is None and not self._child.running:
+            self._start()
+        return refusal
+
+    def _begin(self) -> None:  # a request's limits and times
         self._sent = False
-        self._limit = limit = self.hangs.limit()
-        started = time.monotonic()
-        call = {"args": args, "kwargs": kwargs, "timeout": limit}
+        self._limit = self.hangs.limit()
+        self._started = time.monotonic()
+
+    def _guarded(self, exercise: Exercise, function: str, exchange: Any) -> Outcome:
+        """An exchange's outcome, or the grader's verdict when the child hung or broke the rules."""
         try:
-            return self._exchange(exercise, function, ident, call)
+            return exchange()
         except Expired:
+            self._batch = None
             self._child.stop()
             if exercise.slug not in self._loaded:
-                self.hangs.import_hung(time.monotonic() - started)
+                self.hangs.import_hung(time.monotonic() - self._started)
                 return self._cache_unloadable(
                     exercise,
                     f"importing it did not finish within {self._load_limit:g} s "
                     "(an endless loop at the top level?)",
                 )
             self.hangs.hung(exercise.slug, function, time.monotonic() - self._called)
-            return Outcome("timeout", message=_TIMED_OUT.format(limit) + self.hangs.note(limit))
+            return Outcome("timeout", message=_TIMED_OUT.format(self._limit) + self.hangs.note(self._limit))
         except Violation as violation:
+            self._batch = None
             self._child.stop()  # a fresh child answers the next call
             outcome = Outcome("protocol", message=str(violation))
             if self._sent and exercise.slug not in self._loaded:  # at import: it would do it every time
@@ -156,7 +192,9 @@ class IsolatedBackend:
             self.failures.append(str(failure))
             raise
 
-    def _exchange(self, exercise: Exercise, function: str, ident: str, call: dict[str, Any]) -> Outcome:
+    def _exchange(
+        self, exercise: Exercise, function: str, ident: str, call: dict[str, Any], batch: Batch | None = None
+    ) -> Outcome:
         """Send one request and read answers until its outcome; :class:`Expired` or :class:`Violation`."""
         wire = self._child.wire
         assert wire is not None
@@ -182,22 +220,47 @@ class IsolatedBackend:
                 self.notes.extend(str(n) for n in (notes if isinstance(notes, list) else []))
                 self._called = time.monotonic()
                 deadline = self._deadline(self._limit + GRACE)
+            elif batch is not None:  # the first answer of a batch
+                outcome = batch.answer(message)
+                self._batch = None if batch.over(outcome) else batch
+                return self._finished(exercise, function, outcome, last=self._batch is None)
             elif set(message) == {"id", "outcome"}:
                 return self._finished(exercise, function, checked_outcome(message["outcome"]))
             else:
                 raise Violation("a message of no known kind")
 
-    def _finished(self, exercise: Exercise, function: str, outcome: Outcome) -> Outcome:
+    def _next_answer(self, exercise: Exercise, function: str, batch: Batch) -> Outcome:
+        """The answer to a batch's next call (the child may have sent it long ago)."""
         wire = self._child.wire
         assert wire is not None
-        if wire.pending():
+        self._called = time.monotonic()
+        message = wire.receive(self._deadline(self._limit + GRACE))
+        if message is None:
+            self._batch = None
+            return self._ended(exercise, function, True)
+        outcome = batch.answer(message)
+        if batch.over(outcome):
+            self._batch = None
+        return self._finished(exercise, function, outcome, last=self._batch is None)
+
+    def _drain(self) -> None:
+        """Throw away the answers of a batch nobody asks for any more (a check stopped early)."""
+        batch, self._batch = self._batch, None
+        wire = self._child.wire
+        if batch is not None and wire is not None and drain(wire, batch, self._deadline(self._limit + GRACE)):
+            self._child.stop()  # it hung, ended or broke the rules: a fresh child answers the next call
+
+    def _finished(self, exercise: Exercise, function: str, outcome: Outcome, *, last: bool = True) -> Outcome:
+        wire = self._child.wire
+        assert wire is not None
+        if last and wire.pending():
             raise Violation("a second answer to one request")
         if outcome.kind == "unloadable":
             self._unloadable[exercise.slug] = outcome
         elif exercise.slug not in self._loaded:
             raise Violation("an answer before your file was loaded")
-        if outcome.kind == "timeout":
-            self.hangs.hung(exercise.slug, function, time.monotonic() - self._called)
+        if outcome.kind == "timeout":  # it ran for its limit at least (the answer may have waited since)
+            self.hangs.hung(exercise.slug, function, max(time.monotonic() - self._called, self._limit))
             note = self.hangs.note(self._limit)
             if note:
                 outcome = dataclasses.replace(outcome, message=outcome.message + note)
@@ -230,64 +293,7 @@ def _process_ended(message: str) -> Outcome:
     return Outcome("ended", message=message)
 
 
-class IsolationPlugin:
-    """Makes a pytest run grade through :class:`IsolatedBackend`.
+class IsolationPlugin(Session):
+    """Makes a pytest run grade through :class:`IsolatedBackend`: ``pytest.main(args, plugins=[it])``."""
 
-    ``pytest.main(args, plugins=[IsolationPlugin(...)])``.
-    """
-
-    def __init__(
-        self,
-        *,
-        sandbox: Sandbox,
-        limits: Limits | None = None,
-        channels: Sequence[Channel] = (),
-        slot: Slot | None = None,
-    ) -> None:
-        self.sandbox = sandbox
-        self.slot = slot  # a template to fork children from (bubblewrap, ``ftlab grade``'s batches)
-        self.limits = limits or Limits()
-        self.channels = list(channels)
-        self.backends: list[IsolatedBackend] = []
-        self.outputs: list[str] = []
-        self._scratch: Path | None = None
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_configure(self, config: pytest.Config) -> None:
-        inside = self.slot.scratch if self.slot is not None else None  # mounted in the template's sandbox
-        self._scratch = Path(tempfile.mkdtemp(prefix="ftlab-scratch-", dir=inside)).resolve()
-        config.option.basetemp = str(self._scratch / "pytest")  # every tmp_path lives in the shared folder
-        config.stash[BACKEND_FACTORY] = self._backend
-        # no network inside: the mock API listens in the shared folder
-        config.stash[MOCK_ADDRESS] = unix_socket
-
-    def _backend(self, config: pytest.Config, root: Path) -> IsolatedBackend:
-        assert self._scratch is not None
-        shared = [Channel(self._scratch), *self.channels]
-        backend = IsolatedBackend(
-            root,
-            sandbox=self.sandbox,
-            timeout=call_timeout(config),
-            shared=shared,
-            limits=self.limits,
-            slot=self.slot if not self.backends else None,  # one submission per slot: the first root
-        )
-        self.backends.append(backend)
-        return backend
-
-    def pytest_unconfigure(self, config: pytest.Config) -> None:
-        for backend in self.backends:
-            self.outputs.append(backend.output())
-            backend.close()
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-
-    @property
-    def notes(self) -> list[str]:
-        """Notes the children reported (a notebook's failed cells), each once."""
-        return list(dict.fromkeys(n for b in self.backends for n in b.notes))
-
-    @property
-    def failures(self) -> list[str]:
-        """Why a child could not start, each once (when not empty, the run's scores mean nothing)."""
-        return list(dict.fromkeys(f for b in self.backends for f in b.failures))
+    backend_type = IsolatedBackend

@@ -116,6 +116,11 @@ class ForkingProcess(HarnessProcess):
                 pass
 
 
+def child_process(root: Path, *, slot: Slot | None, **options: Any) -> HarnessProcess:
+    """The process that runs ``root``'s code: forked from ``slot``'s template, or a fresh one without."""
+    return HarnessProcess(root, **options) if slot is None else ForkingProcess(root, slot=slot, **options)
+
+
 def _stage(slot: Slot, folder: Path) -> None:
     """Copy what the child sees of the submission into the slot's staging folder (once per worker)."""
     if slot.staged == str(folder):

@@ -97,27 +97,39 @@ class Harness:
         return self.root if self.root.is_file() else self.root / f"{slug}.py"
 
     def handle(self, request: dict[str, Any]) -> None:
+        """Answer one call (``args``, ``kwargs``), or several in turn (``calls``: each answer indexed)."""
         ident, slug, function = request["id"], request["exercise"], request["function"]
         source = self.source(slug)
+        batch = request.get("calls")
         module = self._load(source)
         if isinstance(module, Outcome):
-            self.send({"id": ident, "outcome": blocker.explained(module).to_dict()})
+            self.send(_answer(ident, 0 if batch is not None else None, blocker.explained(module)))
             return
         if slug not in self._announced:  # before the call: if it ends the process, the import did not
             self._announced.add(slug)
             self.send({"id": ident, "event": "loaded", "notes": self._notes.get(source, [])})
+        timeout = float(request.get("timeout", self.timeout))  # shorter once hangs used up their budget
+        if batch is None:
+            outcome = self._run(module, function, request["args"], request["kwargs"], source, timeout)
+            self.send(_answer(ident, None, outcome))
+            return
+        for index, call in enumerate(batch):
+            outcome = self._run(module, function, call["args"], call["kwargs"], source, timeout)
+            self.send(_answer(ident, index, outcome))
+            if outcome.kind == "timeout":  # the grader decides whether the rest are called at all
+                return
+
+    def _run(
+        self, module: Any, function: str, args: Any, kwargs: Any, source: Path, timeout: float
+    ) -> Outcome:
         target = getattr(module, function, None)
         if function.startswith("_") or not callable(target):
-            outcome = Outcome("missing")
-        else:
-            timeout = float(request.get("timeout", self.timeout))  # shorter once hangs used up their budget
-            outcome = run_call(target, request["args"], request["kwargs"], source=source, timeout=timeout)
-            notebook = Notebook.of(source)
-            if notebook is not None and outcome.traceback:
-                outcome = dataclasses.replace(
-                    outcome, traceback=notebook.traceback(outcome.traceback, source)
-                )
-        self.send({"id": ident, "outcome": blocker.explained(outcome).to_dict()})
+            return blocker.explained(Outcome("missing"))
+        outcome = run_call(target, args, kwargs, source=source, timeout=timeout)
+        notebook = Notebook.of(source)
+        if notebook is not None and outcome.traceback:
+            outcome = dataclasses.replace(outcome, traceback=notebook.traceback(outcome.traceback, source))
+        return blocker.explained(outcome)
 
     def _load(self, source: Path) -> Any:
         if source not in self._modules:
@@ -178,6 +190,13 @@ def _one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def _answer(ident: Any, index: int | None, outcome: Outcome) -> dict[str, Any]:
+    """An answer on the wire: a batch's answers say which of its calls they answer."""
+    if index is None:
+        return {"id": ident, "outcome": outcome.to_dict()}
+    return {"id": ident, "index": index, "outcome": outcome.to_dict()}
+
+
 def _send(fd: int, message: dict[str, Any]) -> None:
     view = memoryview(_encoded(message))
     while view:
@@ -192,15 +211,19 @@ def _encoded(message: dict[str, Any]) -> bytes:
     except (MemoryError, ValueError, RecursionError) as error:
         if "outcome" not in message:
             raise
-        return _refusal(message["id"], f"a value that could not be sent ({type(error).__name__})")
+        return _refusal(
+            message["id"], f"a value that could not be sent ({type(error).__name__})", message.get("index")
+        )
     if len(data) > MAX_MESSAGE and "outcome" in message:
-        return _refusal(message["id"], f"a value too large to send ({len(data) / 1024**2:.0f} MB as JSON)")
+        size = f"{len(data) / 1024**2:.0f} MB as JSON"
+        return _refusal(message["id"], f"a value too large to send ({size})", message.get("index"))
     return data
 
 
-def _refusal(ident: Any, reason: str) -> bytes:
+def _refusal(ident: Any, reason: str, index: Any = None) -> bytes:
     outcome = {"kind": "not_plain", "message": f"{reason}; return less data"}
-    return json.dumps({"id": ident, "outcome": outcome}).encode() + b"\n"
+    where = {} if index is None else {"index": index}
+    return json.dumps({"id": ident, **where, "outcome": outcome}).encode() + b"\n"
 
 
 def _die_with_parent(parent: int) -> None:

@@ -147,3 +147,42 @@ def not_plain(value: Any, depth: int = 0) -> str:
     if tag == "dataclass" and not crosses(str(value.get("class", "")).partition(":")[0]):
         return f"an object of a class outside {LEARNER_API}"
     return next((p for p in (not_plain(v, depth + 1) for v in value.values()) if p), "")
+
+
+class Batch:
+    """A request of several calls (``calls``): its id, how many answers it may get, which comes next.
+
+    The child answers each call with ``{"id", "index", "outcome"}``, in turn, and stops at a call
+    that timed out or a file that could not load: one answer per call at most, never out of turn.
+    """
+
+    def __init__(self, ident: str, size: int) -> None:
+        self.ident, self.size, self.next = ident, size, 0
+
+    def over(self, outcome: Outcome) -> bool:
+        """Count an answer; whether it is the request's last (the child stops at one that timed out)."""
+        self.next += 1
+        return self.next >= self.size or Batch.stops(outcome)
+
+    def answer(self, message: dict[str, Any]) -> Outcome:
+        """The outcome the next answer carries; :class:`Violation` when the message is not that answer."""
+        if message.get("id") != self.ident or set(message) != {"id", "index", "outcome"}:
+            raise Violation("a message that answers no call the grader made")
+        if message["index"] != self.next:
+            raise Violation("an answer to a call out of turn")
+        return checked_outcome(message["outcome"])
+
+    @staticmethod
+    def stops(outcome: Outcome) -> bool:
+        return outcome.kind in ("timeout", "unloadable")
+
+
+def drain(wire: Wire, batch: Batch, deadline: float | None) -> bool:
+    """Read a batch's remaining answers and throw them away; whether its child must be stopped."""
+    try:
+        while (message := wire.receive(deadline)) is not None:
+            if batch.over(batch.answer(message)):
+                return wire.pending()  # more answers than calls
+    except (Expired, Violation):
+        pass
+    return True

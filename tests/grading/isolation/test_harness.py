@@ -168,3 +168,34 @@ def test_a_notebooks_helper_modules_are_importable(tmp_path, monkeypatch):
     harness.open_imports()
     harness.handle(_request(0, "build_example", "a", "b"))
     assert sent[0]["notes"] == [] and sent[1]["outcome"]["value"] == "a-b"
+
+
+def test_a_batch_is_answered_call_by_call_each_answer_naming_its_call(tmp_path):
+    (tmp_path / "ex1_build_example.py").write_text("def build_example(a, b):\n    return [a, b]\n")
+    harness, sent = _harness(tmp_path)
+    calls = [{"args": ["x", "y"], "kwargs": {}}, {"args": ["z", "w"], "kwargs": {}}]
+    harness.handle({"id": 0, "exercise": "ex1_build_example", "function": "build_example", "calls": calls})
+    assert sent == [
+        {"id": 0, "event": "loaded", "notes": []},
+        {"id": 0, "index": 0, "outcome": {"kind": "value", "value": ["x", "y"]}},
+        {"id": 0, "index": 1, "outcome": {"kind": "value", "value": ["z", "w"]}},
+    ]
+
+
+def test_a_batch_stops_at_its_first_call_that_timed_out(tmp_path):
+    (tmp_path / "ex1_build_example.py").write_text(
+        "def build_example(a, b):\n    while a == 'loop':\n        pass\n    return a\n"
+    )
+    harness, sent = _harness(tmp_path)
+    calls = [{"args": [a, "b"], "kwargs": {}} for a in ("x", "loop", "y")]
+    request = {"id": 0, "exercise": "ex1_build_example", "function": "build_example", "calls": calls}
+    harness.handle({**request, "timeout": 0.2})
+    assert [(m["index"], m["outcome"]["kind"]) for m in sent[1:]] == [(0, "value"), (1, "timeout")]
+
+
+def test_an_unloadable_file_answers_a_batch_once(tmp_path):
+    (tmp_path / "ex1_build_example.py").write_text("def broken(:\n")
+    harness, sent = _harness(tmp_path)
+    calls = [{"args": [], "kwargs": {}}] * 3
+    harness.handle({"id": 0, "exercise": "ex1_build_example", "function": "build_example", "calls": calls})
+    assert [(m["index"], m["outcome"]["kind"]) for m in sent] == [(0, "unloadable")]
