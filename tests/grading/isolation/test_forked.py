@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from ftlab.grading.exercises import find
-from ftlab.grading.isolation import template as template_module
 from ftlab.grading.isolation.backend import IsolatedBackend
 from ftlab.grading.isolation.forked import ForkedChild
 from ftlab.grading.isolation.process import Channel
@@ -142,7 +141,7 @@ def test_a_shared_folder_outside_the_slots_scratch_is_never_given_to_a_forked_ch
 
 
 def test_no_answer_in_time_is_a_template_failure(slot, monkeypatch):
-    monkeypatch.setattr(template_module, "START_TIMEOUT", 0.2)
+    monkeypatch.setattr("ftlab.grading.isolation.forked.START_TIMEOUT", 0.2)
     fake = slot([], [])  # takes the request, answers nothing, waits for another
     with pytest.raises(TemplateFailure, match="no answer"):
         ForkedChild(fake).fork({}, (0, 1, 2))
