@@ -90,6 +90,16 @@ def chat_example(line: int, record: object, *, keyed: bool = True) -> ChatExampl
     messages = record.get("messages")
     if not isinstance(messages, list):
         return None
+    system, prompt, answers = _plain_parts(messages) or _parts(messages)
+    return ChatExample(line, system, prompt, answers, keyed=keyed)
+
+
+#: A chat example's parts: its system prompt (or None), its input and its answers.
+Parts = tuple[str | None, str, tuple[str, ...]]
+
+
+def _parts(messages: list[object]) -> Parts:
+    """The parts of any list of messages (odd ones skipped, tool calls written as JSON)."""
     system: str | None = None
     prompt: list[str] = []
     answers: list[str] = []
@@ -109,7 +119,34 @@ def chat_example(line: int, record: object, *, keyed: bool = True) -> ChatExampl
                 system = content_text(message)
         elif index < last_answer or last_answer < 0:
             prompt.append(content_text(message))
-    return ChatExample(line, system, "\n".join(prompt), tuple(answers), keyed=keyed)
+    return system, "\n".join(prompt), tuple(answers)
+
+
+def _plain_parts(messages: list[object]) -> Parts | None:
+    """``_parts`` of messages that are all dicts with string content and no tool call (most
+    records), in one walk instead of two; None for any other list."""
+    system: str | None = None
+    parts: list[str] = []
+    answers: list[str] = []
+    cut = -1  # how many of ``parts`` come before the last answer
+    for message in messages:
+        if type(message) is not dict:
+            return None
+        content = message.get("content")
+        if type(content) is not str or "tool_calls" in message or "function_call" in message:
+            return None
+        role = message.get("role")
+        if role == "assistant":
+            if content and not content.isspace():
+                answers.append(content)
+            cut = len(parts)
+            parts.append(content)
+        elif role == "system" or role == "developer":
+            if system is None:
+                system = content
+        else:
+            parts.append(content)
+    return system, "\n".join(parts[:cut] if cut >= 0 else parts), tuple(answers)
 
 
 def _mapping(value: object) -> TypeGuard[Mapping[str, object]]:

@@ -11,6 +11,7 @@ CRC of as many zero bytes). Imported only past ``similarity.EXACT_LIMIT`` exampl
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Sequence
 
@@ -60,10 +61,14 @@ _SPACE, _SPACE2, _SPACE3 = _whitespace()
 _SHARES, _ZEROS = _crc_tables()
 _EMPTY = digest(b"")
 _HINTS = (b"@", *(hint.encode() for hint in KEY_HINTS))
-_DIGIT = np.zeros(256, dtype=bool)
-_DIGIT[list(b"0123456789")] = True
-_PHONE_CHAR = _DIGIT.copy()  # what secrets' phone pattern matches runs of
-_PHONE_CHAR[list(b" .()-")] = True
+#: What secrets' phone pattern matches runs of: digits and these separators.
+_SEPARATORS = b" .()-"
+_DIGITS_ONLY = bytes(48 if 48 <= byte <= 57 else 120 for byte in range(256))  # "0" or "x"
+_NINE_DIGITS = b"0" * PHONE_DIGITS
+#: A run of phone characters with ``PHONE_DIGITS`` digits or more, from its first digit on; the rest of it.
+_RUN_START = re.compile(rf"[0-9](?:[ .()\-]*[0-9]){{{PHONE_DIGITS - 1}}}")
+_RUN_REST = re.compile(r"[0-9 .()\-]*")
+_NO_DIGITS = dict.fromkeys(map(ord, "0123456789"))
 
 
 def prompt_digests(texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndarray]:
@@ -157,8 +162,12 @@ def secret_hints(texts: Sequence[str]) -> list[int]:
                 found.append(at)
                 at = data.find(hint, at + 1)
         _mark(hinted, starts, found, kind)
-    _mark(hinted, starts, _phone_runs(data), PHONES)
     result: list[int] = hinted.tolist()
+    for index, raw in enumerate(encoded):
+        # its digits once the separators are dropped and every other byte is an "x": a run with
+        # PHONE_DIGITS digits in a row is a run of phone characters with that many digits
+        if _NINE_DIGITS in raw.translate(_DIGITS_ONLY, _SEPARATORS) and _may_be_phone(texts[index]):
+            result[index] |= PHONES
     return result
 
 
@@ -168,30 +177,17 @@ def _mark(hinted: np.ndarray, starts: np.ndarray, found: list[int], kind: int) -
         hinted[np.searchsorted(starts, np.array(found, dtype=np.int64), "right") - 1] |= np.uint8(kind)
 
 
-def _phone_runs(data: bytes) -> list[int]:
-    """Where the runs that may be a phone number begin (with at least ``PHONE_DIGITS`` digits)."""
-    raw = np.frombuffer(data, dtype=np.uint8)
-    run = _PHONE_CHAR[raw]
-    begins = np.flatnonzero(run[1:] & ~run[:-1]) + 1
-    ends = np.flatnonzero(run[:-1] & ~run[1:]) + 1
-    long = (ends - begins) >= PHONE_DIGITS
-    begins, ends = begins[long], ends[long]
-    if not len(begins):
-        return []
-    bounds = np.stack((begins, ends), axis=1).ravel()  # the digits in [begin, end) of each run
-    digits = np.add.reduceat(_DIGIT[raw], bounds, dtype=np.int64)[::2]
-    many = digits >= PHONE_DIGITS
-    return _phones(data, begins[many].tolist(), ends[many].tolist(), digits[many].tolist())
-
-
-def _phones(data: bytes, begins: list[int], ends: list[int], digits: list[int]) -> list[int]:
-    """The runs (by where they begin) that may be a phone number, by ``secrets.phone_hint``."""
-    found = []
-    for begin, end, count in zip(begins, ends, digits, strict=True):
-        first = end - len(data[begin:end].lstrip(b" .()-"))
-        window = data[max(0, first - 4 * 32) : first]
-        while window and window[0] & 0xC0 == 0x80:  # not from the middle of a character
-            window = window[1:]
-        if phone_hint(count, data[first - 1] == ord("+"), window.decode("utf-8", "surrogatepass")):
-            found.append(begin)
-    return found
+def _may_be_phone(text: str) -> bool:
+    """Whether a run of digits and separators in ``text`` may be a phone number, by
+    ``secrets.phone_hint`` (each run whole, from its first digit to its last separator)."""
+    at = _RUN_START.search(text)
+    while at is not None:
+        first = at.start()
+        end = _RUN_REST.match(text, at.end()).end()  # type: ignore[union-attr]  # matches ""
+        run = text[first:end]
+        digits = len(run) - len(run.translate(_NO_DIGITS))
+        plus = first > 0 and text[first - 1] == "+"
+        if phone_hint(digits, plus, text[max(0, first - 32) : first]):
+            return True
+        at = _RUN_START.search(text, end)
+    return False

@@ -96,3 +96,9 @@ def test_findings_of_the_hinted_kinds_only_are_all_the_findings(batch: list[str]
         assert list(findings(text, hinted)) == list(findings(text))
         if not hinted:
             assert list(findings(text)) == []
+
+
+def test_a_phone_after_a_long_run_of_other_digits_in_the_same_text_is_hinted():
+    text = "orders 503 2024-07-18 2024-07-19, then call 0612 34 56 78"
+    assert texts.secret_hints([text]) == [PHONES]
+    assert texts.secret_hints(["orders 503 2024-07-18 2024-07-19 1234567"]) == [0]
