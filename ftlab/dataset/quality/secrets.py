@@ -37,8 +37,11 @@ _KEYS = re.compile(
 )
 #: Each pattern runs only on a text that passes its cheap test: for keys, one of these hints.
 _MAYBE_KEY = re.compile(r"sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|AIza|PRIVATE KEY")
-#: Every key ``_KEYS`` finds holds one of these (fewer and looser than ``_MAYBE_KEY``, for a quick scan).
-KEY_HINTS = ("sk-", "AKIA", "ASIA", "gh", "_pat_", "xox", "AIza", "PRIVATE")
+#: Every key ``_KEYS`` finds holds one of these, or ``KEY_RUN`` characters in a row of ``KEY_CHARS``
+#: (a looser test than ``_MAYBE_KEY``, for a quick scan).
+KEY_HINTS = ("xox", "PRIVATE")
+KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+KEY_RUN = 20
 #: A phone number has at least this many digits (and at most ``PHONE_MAX``).
 PHONE_DIGITS, PHONE_MAX = 9, 15
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})\b")

@@ -11,15 +11,26 @@ CRC of as many zero bytes). Imported only past ``similarity.EXACT_LIMIT`` exampl
 
 from __future__ import annotations
 
+import bisect
 import re
 import zlib
 from collections.abc import Sequence
+from itertools import accumulate, chain
 
 import numpy as np
 
 from ftlab.dataset.quality import minhash
 from ftlab.dataset.quality.normalize import digest, folded
-from ftlab.dataset.quality.secrets import EMAILS, KEY_HINTS, KEYS, PHONE_DIGITS, PHONES, phone_hint
+from ftlab.dataset.quality.secrets import (
+    EMAILS,
+    KEY_CHARS,
+    KEY_HINTS,
+    KEY_RUN,
+    KEYS,
+    PHONE_DIGITS,
+    PHONES,
+    phone_hint,
+)
 
 #: Words longer than this many bytes are hashed one by one by zlib (the table covers shorter ones).
 LONG_WORD = 64
@@ -60,7 +71,10 @@ def _crc_tables() -> tuple[np.ndarray, np.ndarray]:
 _SPACE, _SPACE2, _SPACE3 = _whitespace()
 _SHARES, _ZEROS = _crc_tables()
 _EMPTY = digest(b"")
-_HINTS = (b"@", *(hint.encode() for hint in KEY_HINTS))
+_KEY_HINTS = tuple(hint.encode() for hint in KEY_HINTS)
+#: Each byte of a key's characters as "a", any other as " ": a key is a run of ``KEY_RUN`` "a"s.
+_KEY_BYTES = bytes(97 if chr(byte) in KEY_CHARS else 32 for byte in range(256))
+_KEY_RUN = b"a" * KEY_RUN
 #: What secrets' phone pattern matches runs of: digits and these separators.
 _SEPARATORS = b" .()-"
 _DIGITS_ONLY = bytes(48 if 48 <= byte <= 57 else 120 for byte in range(256))  # "0" or "x"
@@ -151,18 +165,14 @@ def secret_hints(texts: Sequence[str]) -> list[int]:
     ``findings(text, hint)`` finds what ``findings(text)`` does."""
     encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
     data = b"\n" + b"\n".join(encoded) + b"\n"
-    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    starts = np.cumsum(lengths + 1) - lengths
-    hinted = np.zeros(len(texts), dtype=np.uint8)
-    for hints, kind in ((_HINTS[:1], EMAILS), (_HINTS[1:], KEYS)):
-        found = []
-        for hint in hints:
-            at = data.find(hint)
-            while at >= 0:
-                found.append(at)
-                at = data.find(hint, at + 1)
-        _mark(hinted, starts, found, kind)
-    result: list[int] = hinted.tolist()
+    starts = [1, *accumulate(len(raw) + 1 for raw in encoded)]  # where each text begins in data
+    result = [0] * len(texts)
+    for index in _holding(data, b"@", starts):
+        result[index] |= EMAILS
+    keyed = [_holding(data, hint, starts) for hint in _KEY_HINTS]
+    keyed.append(_holding(data.translate(_KEY_BYTES), _KEY_RUN, starts))
+    for index in chain.from_iterable(keyed):
+        result[index] |= KEYS
     for index, raw in enumerate(encoded):
         # its digits once the separators are dropped and every other byte is an "x": a run with
         # PHONE_DIGITS digits in a row is a run of phone characters with that many digits
@@ -171,10 +181,18 @@ def secret_hints(texts: Sequence[str]) -> list[int]:
     return result
 
 
-def _mark(hinted: np.ndarray, starts: np.ndarray, found: list[int], kind: int) -> None:
-    """Give the texts these offsets of the joined data are in the bit ``kind``."""
-    if found:
-        hinted[np.searchsorted(starts, np.array(found, dtype=np.int64), "right") - 1] |= np.uint8(kind)
+def _holding(data: bytes, needle: bytes, starts: list[int]) -> list[int]:
+    """The indexes of the texts that hold ``needle`` (``starts``: where each text begins in ``data``,
+    one byte after the previous one ends; ``needle`` cannot span two texts)."""
+    found = []
+    at = data.find(needle)
+    while at >= 0:
+        index = bisect.bisect_right(starts, at) - 1
+        found.append(index)
+        if index + 1 >= len(starts):
+            break
+        at = data.find(needle, starts[index + 1])
+    return found
 
 
 def _may_be_phone(text: str) -> bool:

@@ -79,8 +79,13 @@ def test_a_text_with_a_secret_is_hinted_and_a_plain_one_is_not():
 
 
 def test_a_text_is_hinted_for_each_kind_it_may_hold_and_only_those():
-    hints = texts.secret_hints(["mail tom.becker@fastmail.com, call +1 415 867 5309", "sk-x@y", "plain"])
-    assert hints == [EMAILS | PHONES, KEYS | EMAILS, 0]
+    batch = [
+        "mail tom.becker@fastmail.com, call +1 415 867 5309",
+        "key sk-proj-4fQ9zL2mT8xVb1Rk7NcW3pYh6GdJs0Ae, x@y",
+        "plain",
+        "sk-x and AKIA, too short to be keys; feature_request",
+    ]
+    assert texts.secret_hints(batch) == [EMAILS | PHONES, KEYS | EMAILS, 0, 0]
 
 
 _SECRETISH = st.lists(
