@@ -69,6 +69,11 @@ def _crc_tables() -> tuple[np.ndarray, np.ndarray]:
 
 
 _SPACE, _SPACE2, _SPACE3 = _whitespace()
+#: The non-ASCII whitespace characters a folded text can hold (NFKC makes the others a space), in UTF-8.
+_FOLDED_SPACES = tuple(
+    {folded(char).encode() for char in map(chr, range(0x3001)) if char.isspace() and not char.isascii()}
+    - {b" "}
+)
 _SHARES, _ZEROS = _crc_tables()
 _EMPTY = digest(b"")
 _KEY_HINTS = tuple(hint.encode() for hint in KEY_HINTS)
@@ -94,7 +99,7 @@ def prompt_digests(texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndar
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     starts = np.cumsum(lengths + 1) - lengths
     space = _SPACE[raw]
-    if not data.isascii():
+    if not data.isascii() and any(found in data for found in _FOLDED_SPACES):
         _mark_other_spaces(raw, space)
     word = ~space
     begins = np.flatnonzero(word[1:] & space[:-1]) + 1
