@@ -74,6 +74,12 @@ _FOLDED_SPACES = tuple(
     {folded(char).encode() for char in map(chr, range(0x3001)) if char.isspace() and not char.isascii()}
     - {b" "}
 )
+#: The same as characters, as the folded text holds them.
+_FOLDED_SPACE_CHARS = tuple(found.decode() for found in _FOLDED_SPACES)
+#: Each byte as 1 when ``str.split`` splits at it (ASCII), else 0: ``translate`` makes a bool array's bytes.
+_SPACE_BYTES = bytes(int(_SPACE[byte]) for byte in range(256))
+_TO_SPACE = bytes(32 if _SPACE[byte] else byte for byte in range(256))
+_ASCII_SPACES = bytes(byte for byte in range(128) if _SPACE[byte])
 _SHARES, _ZEROS = _crc_tables()
 _EMPTY = digest(b"")
 _KEY_HINTS = tuple(hint.encode() for hint in KEY_HINTS)
@@ -93,23 +99,34 @@ _NO_DIGITS = dict.fromkeys(map(ord, "0123456789"))
 def prompt_digests(texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndarray]:
     """For each text, the digest of its normalised text's UTF-8 bytes (what ``ChatExample`` keeps
     as ``prompt_key``) and its number of words; and the MinHash signature of each text that has words."""
-    encoded = [folded(text).encode("utf-8", "surrogatepass") for text in texts]
+    folds = [folded(text) for text in texts]
+    encoded = [text.encode("utf-8", "surrogatepass") for text in folds]
     data = b" " + b" ".join(encoded) + b"   "  # a space before, between and after the texts
     raw = np.frombuffer(data, dtype=np.uint8)
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     starts = np.cumsum(lengths + 1) - lengths
-    space = _SPACE[raw]
-    if not data.isascii() and any(found in data for found in _FOLDED_SPACES):
+    space = np.frombuffer(data.translate(_SPACE_BYTES), dtype=bool)
+    other = not data.isascii() and _other_spaces("".join(folds))
+    if other:
+        space = space.copy()
         _mark_other_spaces(raw, space)
     word = ~space
     begins = np.flatnonzero(word[1:] & space[:-1]) + 1
     ends = np.flatnonzero(word[:-1] & space[1:]) + 1
     counts = np.bincount(np.searchsorted(starts, begins, side="right") - 1, minlength=len(texts))
-    keys = _digests(raw, space, begins, ends, counts)
+    spaced = np.frombuffer(data.translate(_TO_SPACE), np.uint8) if not other else np.where(space, 32, raw)
+    keys = _digests(spaced, word, ends - begins, counts)
     if not len(begins):
         return keys, counts, np.zeros((0, minhash.NUM_PERM), dtype=np.uint32)
-    hashes = _word_crcs(raw, data, begins, ends, word)
+    # every byte of every word, in order: the ASCII whitespace dropped (or every byte marked)
+    letters = raw[word] if other else np.frombuffer(data.translate(None, _ASCII_SPACES), dtype=np.uint8)
+    hashes = _word_crcs(letters, data, begins, ends)
     return keys, counts, minhash.word_signatures(hashes, counts[counts > 0])
+
+
+def _other_spaces(text: str) -> bool:
+    """Whether a folded text holds a non-ASCII whitespace character (one of the four NFKC keeps)."""
+    return any(char in text for char in _FOLDED_SPACE_CHARS)
 
 
 def _mark_other_spaces(raw: np.ndarray, space: np.ndarray) -> None:
@@ -126,38 +143,39 @@ def _mark_other_spaces(raw: np.ndarray, space: np.ndarray) -> None:
             space[found + offset] = True
 
 
-def _digests(
-    raw: np.ndarray, space: np.ndarray, begins: np.ndarray, ends: np.ndarray, counts: np.ndarray
-) -> list[int]:
-    """The digest of each text's words joined by one space, in UTF-8."""
-    word = ~space
+def _digests(spaced: np.ndarray, word: np.ndarray, sizes: np.ndarray, counts: np.ndarray) -> list[int]:
+    """The digest of each text's words joined by one space, in UTF-8 (``spaced``: the batch's bytes
+    with every whitespace byte a space; ``sizes``: each word's size in bytes)."""
     keep = word.copy()
-    keep[1:] |= word[:-1]  # every byte of a word, and the one after it (a space, or the next text's)
-    kept = np.flatnonzero(keep)
-    collapsed = np.where(space, np.uint8(32), raw)[kept].tobytes()
-    last = np.cumsum(counts) - 1
+    keep[1:] |= word[:-1]  # every byte of a word, and the one after it (a space)
+    collapsed = spaced[keep].tobytes()  # each word and one space, word after word
+    room = sizes + 1
+    at = np.cumsum(room) - room  # where each word begins in collapsed
     has = np.flatnonzero(counts)
-    lows = np.searchsorted(kept, begins[last[has] - counts[has] + 1]).tolist()
-    highs = (np.searchsorted(kept, ends[last[has]] - 1) + 1).tolist()
+    last = (np.cumsum(counts) - 1)[has]
+    lows = at[last - counts[has] + 1].tolist()
+    highs = (at[last] + sizes[last]).tolist()
     keys = [_EMPTY] * len(counts)
     for index, low, high in zip(has.tolist(), lows, highs, strict=True):
         keys[index] = digest(collapsed[low:high])
     return keys
 
 
-def _word_crcs(
-    raw: np.ndarray, data: bytes, begins: np.ndarray, ends: np.ndarray, word: np.ndarray
-) -> np.ndarray:
-    """The CRC-32 of each word's bytes (``zlib.crc32``), as uint64; ``word`` marks the words' bytes."""
+def _word_crcs(letters: np.ndarray, data: bytes, begins: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The CRC-32 of each word's bytes (``zlib.crc32``), as uint64: ``data[begins[i]:ends[i]]`` is
+    word i, and ``letters`` every byte of every word, in order (uint8)."""
     sizes = ends - begins
     offsets = np.cumsum(sizes) - sizes
-    at = np.flatnonzero(word)  # every byte of every word, in order
-    distance = np.repeat((ends - 1).astype(np.int32), sizes)  # int32: half the memory traffic
-    distance -= at.astype(np.int32)
+    # each byte's distance from its word's end: the word's last position in letters, less its own
+    distance = np.repeat((offsets + sizes - 1).astype(np.int32), sizes)  # int32: half the traffic
+    distance -= np.arange(len(letters), dtype=np.int32)
     np.minimum(distance, LONG_WORD - 1, out=distance)
     distance <<= 8
-    distance |= raw[at]  # the row of _SHARES: distance * 256 + byte
-    crcs = np.bitwise_xor.reduceat(_SHARES[distance], offsets) ^ _ZEROS[np.minimum(sizes, LONG_WORD)]
+    distance |= letters  # the row of _SHARES: distance * 256 + byte
+    running = np.bitwise_xor.accumulate(_SHARES.take(distance))  # quicker than reduceat
+    crcs = running[offsets + sizes - 1]
+    crcs[1:] ^= running[offsets[1:] - 1]  # each word's XOR: the running XOR less the words before
+    crcs ^= _ZEROS.take(np.minimum(sizes, LONG_WORD))
     for index in np.flatnonzero(sizes > LONG_WORD).tolist():
         crcs[index] = zlib.crc32(data[begins[index] : ends[index]])
     return crcs.astype(np.uint64)
