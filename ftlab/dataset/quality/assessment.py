@@ -66,10 +66,10 @@ class Assessor:
         system, prompt, answers = parts
         self.examples += 1
         key = system_key(system)
-        self._drift.add(line, answers)
         self._prompts.add(line, system, key)
-        self._lengths.add(line, prompt, answers)
         if self._texts is None:
+            self._drift.add(line, answers)
+            self._lengths.add(line, prompt, answers)
             self._keyed(ChatExample(line, system, prompt, answers))
             if self._near.estimating:  # past similarity.EXACT_LIMIT: inputs normalised a batch at a time
                 from ftlab.dataset.quality import texts
@@ -98,6 +98,8 @@ class Assessor:
         system_keys, answers = self._batch_system_keys, self._batch_answers
         self._batch_lines, self._batch_systems, self._batch_prompts = [], [], []
         self._batch_system_keys, self._batch_answers = [], []
+        self._drift.add_batch(lines, answers)
+        self._lengths.add_batch(lines, prompts, answers)
         keys, counts, signature = self._texts.prompt_digests(prompts)
         scanned = ["\n".join((prompt, *said)) for prompt, said in zip(prompts, answers, strict=True)]
         self._secrets.add_batch(lines, systems, scanned, self._texts.secret_hints(scanned))

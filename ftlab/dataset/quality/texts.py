@@ -88,7 +88,9 @@ _KEY_BYTES = bytes(97 if chr(byte) in KEY_CHARS else 32 for byte in range(256))
 _KEY_RUN = b"a" * KEY_RUN
 #: What secrets' phone pattern matches runs of: digits and these separators.
 _SEPARATORS = b" .()-"
-_DIGITS_ONLY = bytes(48 if 48 <= byte <= 57 else 120 for byte in range(256))  # "0" or "x"
+#: Each digit as "0", each separator as " " and any other byte as "x" (translate then drop the
+#: spaces: much quicker than a translate that deletes).
+_DIGITS_ONLY = bytes(48 if 48 <= byte <= 57 else 32 if byte in _SEPARATORS else 120 for byte in range(256))
 _NINE_DIGITS = b"0" * PHONE_DIGITS
 #: A run of phone characters with ``PHONE_DIGITS`` digits or more, from its first digit on; the rest of it.
 _RUN_START = re.compile(rf"[0-9](?:[ .()\-]*[0-9]){{{PHONE_DIGITS - 1}}}")
@@ -199,7 +201,7 @@ def secret_hints(texts: Sequence[str]) -> list[int]:
     for index, raw in enumerate(encoded):
         # its digits once the separators are dropped and every other byte is an "x": a run with
         # PHONE_DIGITS digits in a row is a run of phone characters with that many digits
-        if _NINE_DIGITS in raw.translate(_DIGITS_ONLY, _SEPARATORS) and _may_be_phone(texts[index]):
+        if _NINE_DIGITS in raw.translate(_DIGITS_ONLY).replace(b" ", b"") and _may_be_phone(texts[index]):
             result[index] |= PHONES
     return result
 
