@@ -17,13 +17,14 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Any, cast
-
-import jsonschema
+from typing import TYPE_CHECKING, Any, cast
 
 from ftlab.dataset.problems import Problem
 from ftlab.dataset.records import ROLES, check_record, tool_result_problems
 from ftlab.dataset.wording import allowed_keys, dotted, expected, found, json_type, missing_keys, names
+
+if TYPE_CHECKING:
+    import jsonschema
 
 #: The preference record's own codes; input messages also use the chat codes of ftlab.dataset.records.
 CODES: dict[str, str] = {
@@ -55,6 +56,8 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # imported here: it costs ~35 ms, and most runs never check a preference record
+
     return jsonschema.Draft7Validator(schema())
 
 

@@ -19,13 +19,14 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any, cast
-
-import jsonschema
+from typing import TYPE_CHECKING, Any, cast
 
 from ftlab.dataset.problems import Problem
 from ftlab.dataset.wording import a_or_an, dotted, expected, found, json_type, missing_keys, names, printable
 from ftlab.values import is_strict_int
+
+if TYPE_CHECKING:
+    import jsonschema
 
 CHAT_SCHEMA = "chat_record"
 EXERCISE2_SCHEMA = "exercise2_record"
@@ -90,6 +91,8 @@ def schema(name: str = CHAT_SCHEMA) -> dict[str, Any]:
 
 @cache
 def _validator(name: str = CHAT_SCHEMA) -> jsonschema.protocols.Validator:
+    import jsonschema  # imported on the first check: it costs ~35 ms at import
+
     base = jsonschema.Draft7Validator
     types = base.TYPE_CHECKER.redefine("integer", _strict_integer)
     strict = jsonschema.validators.extend(base, type_checker=types)

@@ -7,11 +7,12 @@ a JSON report or a web page only through :func:`printable`: escaped, and cut whe
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from ftlab.values import is_number
+
+if TYPE_CHECKING:
+    import jsonschema
 
 _TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
 

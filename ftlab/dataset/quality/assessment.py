@@ -19,12 +19,19 @@ from ftlab.dataset.quality import labels
 from ftlab.dataset.quality.conflicts import SameInputs, near_warnings
 from ftlab.dataset.quality.drift import Answer, FormatDrift
 from ftlab.dataset.quality.duplicates import ExactDuplicates
-from ftlab.dataset.quality.examples import ChatExample, chat_example
+from ftlab.dataset.quality.examples import (
+    ChatExample,
+    answer_key,
+    chat_parts,
+    example_key,
+    input_key,
+    system_key,
+)
 from ftlab.dataset.quality.outliers import Lengths
 from ftlab.dataset.quality.overlap import overlap_warnings
 from ftlab.dataset.quality.prompts import SystemPrompts
 from ftlab.dataset.quality.results import QualityReport, QualityWarning
-from ftlab.dataset.quality.secrets import SecretFinder, text_of
+from ftlab.dataset.quality.secrets import SecretFinder
 from ftlab.dataset.quality.similarity import NearInputs
 
 #: Past ``similarity.EXACT_LIMIT`` examples, inputs are normalised this many at a time.
@@ -43,28 +50,39 @@ class Assessor:
     _prompts: SystemPrompts = field(default_factory=SystemPrompts)
     _lengths: Lengths = field(default_factory=Lengths)
     _secrets: SecretFinder = field(default_factory=SecretFinder)
-    _pending: list[ChatExample] = field(default_factory=list)
     _texts: ModuleType | None = None
+    #: The examples waiting for their batch (past ``similarity.EXACT_LIMIT``), column by column.
+    _batch_lines: list[int] = field(default_factory=list)
+    _batch_systems: list[str | None] = field(default_factory=list)
+    _batch_system_keys: list[int] = field(default_factory=list)
+    _batch_prompts: list[str] = field(default_factory=list)
+    _batch_answers: list[tuple[str, ...]] = field(default_factory=list)
 
     def add(self, line: int, record: object) -> None:
         """Assess the record of a 1-based line (anything but a chat record is skipped)."""
-        example = chat_example(line, record, keyed=self._texts is None)
-        if example is None:
+        parts = chat_parts(record)
+        if parts is None:
             return
+        system, prompt, answers = parts
         self.examples += 1
-        self._drift.add(line, example.answers)
-        self._prompts.add(line, example.system, example.system_key)
-        self._lengths.add(line, example.prompt, example.answers)
-        if self._texts is not None:
-            self._pending.append(example)
-            if len(self._pending) >= _BATCH:
-                self._settle()
-            return
-        self._keyed(example)
-        if self._near.estimating:  # past similarity.EXACT_LIMIT: inputs normalised a batch at a time
-            from ftlab.dataset.quality import texts
+        key = system_key(system)
+        self._prompts.add(line, system, key)
+        if self._texts is None:
+            self._drift.add(line, answers)
+            self._lengths.add(line, prompt, answers)
+            self._keyed(ChatExample(line, system, prompt, answers))
+            if self._near.estimating:  # past similarity.EXACT_LIMIT: inputs normalised a batch at a time
+                from ftlab.dataset.quality import texts
 
-            self._texts = texts
+                self._texts = texts
+            return
+        self._batch_lines.append(line)
+        self._batch_systems.append(system)
+        self._batch_system_keys.append(key)
+        self._batch_prompts.append(prompt)
+        self._batch_answers.append(answers)
+        if len(self._batch_lines) >= _BATCH:
+            self._settle()
 
     def _keyed(self, example: ChatExample) -> None:
         self._secrets.add(example)
@@ -74,21 +92,22 @@ class Assessor:
 
     def _settle(self) -> None:
         """Give the examples waiting for their input's digest and signature theirs, all at once."""
-        pending, self._pending = self._pending, []
-        if not pending or self._texts is None:
+        if not self._batch_lines or self._texts is None:
             return
-        keys, counts, signature = self._texts.prompt_digests([example.prompt for example in pending])
-        hints = self._texts.secret_hints([text_of(example) for example in pending])
-        lines, near_keys = [], []
-        for example, key, count, hint in zip(pending, keys, counts.tolist(), hints, strict=True):
-            self._secrets.add(example, scan=hint)
-            example.set_prompt_key(key)
-            self._exact.add(example)
-            self._inputs.add(example)
-            if count:
-                lines.append(example.line)
-                near_keys.append(key)
-        self._near.add_signatures(lines, near_keys, signature)
+        lines, systems, prompts = self._batch_lines, self._batch_systems, self._batch_prompts
+        system_keys, answers = self._batch_system_keys, self._batch_answers
+        self._batch_lines, self._batch_systems, self._batch_prompts = [], [], []
+        self._batch_system_keys, self._batch_answers = [], []
+        self._drift.add_batch(lines, answers)
+        self._lengths.add_batch(lines, prompts, answers)
+        keys, counts, signature = self._texts.prompt_digests(prompts)
+        scanned = ["\n".join((prompt, *said)) for prompt, said in zip(prompts, answers, strict=True)]
+        self._secrets.add_batch(lines, systems, scanned, self._texts.secret_hints(scanned))
+        answer_keys = list(map(answer_key, answers))
+        self._exact.add_batch(lines, list(map(example_key, system_keys, keys, answer_keys)))
+        self._inputs.add_batch(lines, list(map(input_key, system_keys, keys)), answer_keys)
+        near = [index for index, count in enumerate(counts.tolist()) if count]
+        self._near.add_signatures([lines[i] for i in near], [keys[i] for i in near], signature)
 
     def report(self, validation: Sequence[object | None] | None = None) -> QualityReport:
         """Every warning, in order of the first line each is about."""

@@ -30,11 +30,15 @@ class SameInputs:
     groups: dict[int, dict[int, list[int]]] = field(default_factory=dict)
 
     def add(self, example: ChatExample) -> None:
-        seen = self.first.setdefault(example.input_key, (example.answer_key, example.line))
-        if seen[1] == example.line:
-            return
-        answers = self.groups.setdefault(example.input_key, {seen[0]: [seen[1]]})
-        answers.setdefault(example.answer_key, []).append(example.line)
+        self.add_batch([example.line], [example.input_key], [example.answer_key])
+
+    def add_batch(self, lines: Sequence[int], inputs: Sequence[int], answers: Sequence[int]) -> None:
+        """Note examples by their lines, input digests and answer digests (the i-th of each)."""
+        first, groups = self.first.setdefault, self.groups
+        for line, key, answer in zip(lines, inputs, answers, strict=True):
+            seen = first(key, (answer, line))
+            if seen[1] != line:
+                groups.setdefault(key, {seen[0]: [seen[1]]}).setdefault(answer, []).append(line)
 
     def lines_of(self, key: int) -> list[int]:
         """The lines of the examples with this input digest (empty when none)."""

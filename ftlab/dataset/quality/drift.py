@@ -9,6 +9,7 @@ is kept per answer: its line, its index, an interned shape and an interned tuple
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -47,12 +48,18 @@ class FormatDrift:
     def add(self, line: int, texts: tuple[str, ...]) -> None:
         if not all(text and not text.isspace() for text in texts):  # a ChatExample's answers all are
             texts = tuple(text for text in texts if text and not text.isspace())
-        for index, text in enumerate(texts, start=1):
-            shape, values = answer_shape(text)
-            if shape.kind != TEXT:  # a text answer's shape and values are interned already
-                shape = self._shapes.setdefault(shape, shape)
-                values = self._values.setdefault(values, values)
-            self.answers.append(Answer(line, index, len(texts), shape, values))
+        self.add_batch([line], [texts])
+
+    def add_batch(self, lines: Sequence[int], answers: Sequence[tuple[str, ...]]) -> None:
+        """``add`` for examples whose answers all have a word (a ``chat_parts``'s answers)."""
+        shapes, kept, append = self._shapes.setdefault, self._values.setdefault, self.answers.append
+        for line, texts in zip(lines, answers, strict=True):
+            for index, text in enumerate(texts, start=1):
+                shape, values = answer_shape(text)
+                if shape.kind != TEXT:  # a text answer's shape and values are interned already
+                    shape = shapes(shape, shape)
+                    values = kept(values, values)
+                append(Answer(line, index, len(texts), shape, values))
 
     def dominant(self) -> tuple[Shape | None, float]:
         """The commonest shape and the share of answers in it (None and 1.0 when there are none)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ftlab.dataset.quality.examples import ChatExample
@@ -18,9 +19,15 @@ class ExactDuplicates:
     repeats: dict[int, list[int]] = field(default_factory=dict)
 
     def add(self, example: ChatExample) -> None:
-        line = self.first.setdefault(example.key, example.line)
-        if line != example.line:
-            self.repeats.setdefault(example.key, [line]).append(example.line)
+        self.add_batch([example.line], [example.key])
+
+    def add_batch(self, lines: Sequence[int], keys: Sequence[int]) -> None:
+        """Note examples by their lines and digests (``lines[i]`` has ``keys[i]``)."""
+        first, repeats = self.first.setdefault, self.repeats
+        for line, key in zip(lines, keys, strict=True):
+            seen = first(key, line)
+            if seen != line:
+                repeats.setdefault(key, [seen]).append(line)
 
     def lines_of(self, key: int) -> list[int]:
         """The lines of the examples with this digest (empty when none)."""

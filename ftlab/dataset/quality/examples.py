@@ -46,8 +46,8 @@ class ChatExample:
         self.prompt = prompt
         self.answers = answers
         #: ``NO_SYSTEM`` without a system prompt.
-        self.system_key = _system_key(system)
-        self.answer_key = digest(normalize(answers[-1])) if answers else _EMPTY
+        self.system_key = system_key(system)
+        self.answer_key = answer_key(answers)
         #: The input's words once normalised (None when its digest was set from a batch).
         self.prompt_words: list[str] | None = None
         if keyed:
@@ -58,9 +58,9 @@ class ChatExample:
         """Set the input's digest (of its normalised text, in UTF-8) and the keys made with it."""
         self.prompt_key = key
         #: Equal for examples whose system prompt and input are equal once normalised.
-        self.input_key = digest((self.system_key, key))
+        self.input_key = input_key(self.system_key, key)
         #: The whole example: system prompt, input (earlier answers and tool calls too) and answer.
-        self.key = digest((self.system_key, key, self.answer_key))
+        self.key = example_key(self.system_key, key, self.answer_key)
 
     @property
     def answer(self) -> str:
@@ -71,7 +71,23 @@ class ChatExample:
 _EMPTY = digest("")
 
 
-def _system_key(system: str | None) -> int:
+def answer_key(answers: tuple[str, ...]) -> int:
+    """The digest of an example's last answer, normalised (of "" when it has none)."""
+    return digest(normalize(answers[-1])) if answers else _EMPTY
+
+
+def input_key(system: int, prompt: int) -> int:
+    """The digest of an example's input from its system prompt's and its input's digests."""
+    return digest((system, prompt))
+
+
+def example_key(system: int, prompt: int, answer: int) -> int:
+    """The digest of a whole example from its parts' digests."""
+    return digest((system, prompt, answer))
+
+
+def system_key(system: str | None) -> int:
+    """The digest of a system prompt, normalised (``NO_SYSTEM`` for None; remembered)."""
     if system is None:
         return NO_SYSTEM
     key = _system_keys.get(system)
@@ -85,11 +101,26 @@ def _system_key(system: str | None) -> int:
 def chat_example(line: int, record: object, *, keyed: bool = True) -> ChatExample | None:
     """The example in a chat record (``{"messages": [...]}``), or None for anything else (``keyed``:
     see ``ChatExample``)."""
+    parts = chat_parts(record)
+    return None if parts is None else ChatExample(line, *parts, keyed=keyed)
+
+
+#: A chat example's parts: its system prompt (or None), its input and its answers.
+Parts = tuple[str | None, str, tuple[str, ...]]
+
+
+def chat_parts(record: object) -> Parts | None:
+    """The parts of the example in a chat record (``{"messages": [...]}``), or None for anything else."""
     if not _mapping(record):
         return None
     messages = record.get("messages")
     if not isinstance(messages, list):
         return None
+    return _plain_parts(messages) or _parts(messages)
+
+
+def _parts(messages: list[object]) -> Parts:
+    """The parts of any list of messages (odd ones skipped, tool calls written as JSON)."""
     system: str | None = None
     prompt: list[str] = []
     answers: list[str] = []
@@ -109,7 +140,34 @@ def chat_example(line: int, record: object, *, keyed: bool = True) -> ChatExampl
                 system = content_text(message)
         elif index < last_answer or last_answer < 0:
             prompt.append(content_text(message))
-    return ChatExample(line, system, "\n".join(prompt), tuple(answers), keyed=keyed)
+    return system, "\n".join(prompt), tuple(answers)
+
+
+def _plain_parts(messages: list[object]) -> Parts | None:
+    """``_parts`` of messages that are all dicts with string content and no tool call (most
+    records), in one walk instead of two; None for any other list."""
+    system: str | None = None
+    parts: list[str] = []
+    answers: list[str] = []
+    cut = -1  # how many of ``parts`` come before the last answer
+    for message in messages:
+        if type(message) is not dict:
+            return None
+        content = message.get("content")
+        if type(content) is not str or "tool_calls" in message or "function_call" in message:
+            return None
+        role = message.get("role")
+        if role == "assistant":
+            if content and not content.isspace():
+                answers.append(content)
+            cut = len(parts)
+            parts.append(content)
+        elif role == "system" or role == "developer":
+            if system is None:
+                system = content
+        else:
+            parts.append(content)
+    return system, "\n".join(parts[:cut] if cut >= 0 else parts), tuple(answers)
 
 
 def _mapping(value: object) -> TypeGuard[Mapping[str, object]]:

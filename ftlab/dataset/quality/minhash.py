@@ -87,7 +87,7 @@ def word_signatures(hashes: np.ndarray, counts: np.ndarray) -> np.ndarray:
     sizes = np.maximum(counts - 2, 1)
     first = np.cumsum(sizes) - sizes
     picks = np.repeat(source - first, sizes) + np.arange(int(sizes.sum()))
-    shingles = np.concatenate((triples, pairs, hashes))[picks].astype(np.uint32)
+    shingles = np.concatenate((triples, pairs, hashes)).take(picks).astype(np.uint32)
     return _signatures(shingles, sizes)
 
 

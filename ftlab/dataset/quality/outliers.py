@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import statistics
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ftlab.dataset.quality.results import LENGTH_OUTLIER, QualityWarning
@@ -58,6 +59,24 @@ class Lengths:
         if answers and not all(a.isspace() or not a for a in answers):
             self._answer_lines.append(line)
             self._answers.append(max(map(len, answers)))
+
+    def add_batch(
+        self, lines: Sequence[int], prompts: Sequence[str], answers: Sequence[tuple[str, ...]]
+    ) -> None:
+        """``add`` for examples whose answers all have a word (a ``chat_parts``'s answers)."""
+        input_lines, inputs, answer_lines, longest = (
+            self._input_lines,
+            self._inputs,
+            self._answer_lines,
+            self._answers,
+        )
+        for line, prompt, said in zip(lines, prompts, answers, strict=True):
+            if prompt and not prompt.isspace():
+                input_lines.append(line)
+                inputs.append(len(prompt))
+            if said:
+                answer_lines.append(line)
+                longest.append(max(map(len, said)))
 
     def warnings(self) -> list[QualityWarning]:
         found = []

@@ -9,7 +9,7 @@ A match is echoed masked (its first and last characters only).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ftlab.dataset.quality.examples import ChatExample
@@ -37,8 +37,11 @@ _KEYS = re.compile(
 )
 #: Each pattern runs only on a text that passes its cheap test: for keys, one of these hints.
 _MAYBE_KEY = re.compile(r"sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|AIza|PRIVATE KEY")
-#: Every key ``_KEYS`` finds holds one of these (fewer and looser than ``_MAYBE_KEY``, for a quick scan).
-KEY_HINTS = ("sk-", "AKIA", "ASIA", "gh", "_pat_", "xox", "AIza", "PRIVATE")
+#: Every key ``_KEYS`` finds holds one of these, or ``KEY_RUN`` characters in a row of ``KEY_CHARS``
+#: (a looser test than ``_MAYBE_KEY``, for a quick scan).
+KEY_HINTS = ("xox", "PRIVATE")
+KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+KEY_RUN = 20
 #: A phone number has at least this many digits (and at most ``PHONE_MAX``).
 PHONE_DIGITS, PHONE_MAX = 9, 15
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})\b")
@@ -137,14 +140,22 @@ class SecretFinder:
         its text is known not to hold (see ``texts.secret_hints``); its system prompt is looked at
         whatever ``scan`` says."""
         scan = ANY if scan is True else scan
-        system = example.system
-        if not scan and (system is None or (system == self._system and not self._system_found)):
-            return  # most examples: nothing to scan, and the usual system prompt holds nothing
+        self.add_batch([example.line], [example.system], [text_of(example)], [scan])
+
+    def add_batch(
+        self, lines: Sequence[int], systems: Sequence[str | None], texts: Sequence[str], scans: Sequence[int]
+    ) -> None:
+        """``add`` for examples given as their lines, system prompts, texts (``text_of``) and ``scan``s."""
+        for line, system, text, scan in zip(lines, systems, texts, scans, strict=True):
+            if scan or not (system is None or (system == self._system and not self._system_found)):
+                self._note(line, system, text, scan)  # most examples have nothing to scan
+
+    def _note(self, line: int, system: str | None, text: str, scan: int) -> None:
         found = self._in_system(system)
         if scan:
-            found = found + list(findings(text_of(example), scan))
+            found = found + list(findings(text, scan))
         for kind, masked in found:
-            seen = self._found.setdefault(kind, {}).setdefault(example.line, [])
+            seen = self._found.setdefault(kind, {}).setdefault(line, [])
             if masked not in seen and len(seen) < 3:
                 seen.append(masked)
 

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from ftlab.dataset import quality
 from ftlab.dataset.quality import DUPLICATE, assess, assess_file, secrets
+from ftlab.dataset.quality.assessment import Assessor
 from ftlab.dataset.quality.normalize import digest, normalized_words
+from ftlab.dataset.quality.similarity import NearInputs
 from tests.dataset.quality.helpers import chat, email, triage
 from tests.paths import ROOT
 
@@ -110,3 +113,33 @@ def test_past_the_limit_the_numpy_batch_finds_what_the_word_by_word_path_finds(m
     monkeypatch.setattr(texts, "prompt_digests", word_by_word)
     monkeypatch.setattr(texts, "secret_hints", lambda batch: [secrets.ANY] * len(batch))
     assert assess(records) == batched
+
+
+def test_past_the_limit_each_check_gets_from_the_batch_what_it_gets_one_example_at_a_time():
+    records = _past_the_limit()
+    records[520] = chat(email(520), "category: BUG.")  # another shape, and drift in its style
+    records[530] = chat(email(530) + " word" * 400, triage("bug"))  # an input far longer than the rest
+    records[540] = chat(
+        f"{email(541)} ünïcode café 541", triage("outage")
+    )  # records[541]'s input, answered differently
+    records[550] = {
+        "messages": [{"role": "user", "content": email(550)}, {"role": "assistant", "content": ""}]
+    }
+    records[560] = chat(email(560), triage("bug"), system="You are another assistant.")
+    batched = assess(records)
+    one_by_one = Assessor(_near=NearInputs(limit=len(records)))  # never batched: word by word
+    for number, record in enumerate(records, start=1):
+        one_by_one.add(number, record)
+    assert {w.code for w in batched.warnings} >= {
+        quality.CONFLICT,
+        quality.FORMAT_DRIFT,
+        quality.LENGTH_OUTLIER,
+    }
+    alone = one_by_one.report()
+    assert replace(alone, warnings=()) == replace(batched, warnings=())
+    assert _but_similarity(alone) == _but_similarity(batched)  # word by word, near-duplicates are exact
+
+
+def _but_similarity(report: quality.QualityReport) -> list[object]:
+    """The warnings, those about near-duplicates as their lines (their similarity is estimated)."""
+    return [(w.code, w.lines) if w.code == quality.NEAR_DUPLICATE else w for w in report.warnings]

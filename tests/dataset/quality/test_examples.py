@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ftlab.dataset.quality import examples
 from ftlab.dataset.quality.examples import chat_example, content_text
 
 
@@ -48,3 +52,27 @@ def test_an_assistant_message_that_only_calls_a_tool_is_not_an_answer():
     example = chat_example(1, record)
     assert example is not None and example.answers == ("A",)
     assert '"name": "f"' in example.prompt
+
+
+_PLAIN_MESSAGES = st.lists(
+    st.fixed_dictionaries(
+        {
+            "role": st.sampled_from(["system", "developer", "user", "assistant", "tool", "robot"]),
+            "content": st.sampled_from(["", "  ", "hi", "Category: billing", "a\nb"]),
+        },
+        optional={"weight": st.sampled_from([0, 1])},
+    ),
+    max_size=7,
+)
+
+
+@given(_PLAIN_MESSAGES)
+def test_plain_messages_walked_once_give_the_parts_the_general_walk_gives(messages: list[object]):
+    assert examples._plain_parts(messages) == examples._parts(messages)
+
+
+def test_messages_with_tool_calls_or_text_parts_take_the_general_walk():
+    call = {"role": "assistant", "content": None, "tool_calls": [{"id": "c"}]}
+    parts = {"role": "user", "content": [{"type": "text", "text": "hi"}]}
+    assert examples._plain_parts([call]) is None
+    assert examples._plain_parts([parts, "odd"]) is None

@@ -54,10 +54,10 @@ def test_any_batch_gets_what_the_word_by_word_path_gives(batch: list[str]):
 def test_word_crcs_are_zlibs_for_short_and_long_words():
     words = [b"a", b"ab", b"caf\xc3\xa9", b"x" * 63, b"y" * 64, b"z" * 65, b"w" * 300]
     data = b" " + b" ".join(words) + b" "
-    raw = np.frombuffer(data, dtype=np.uint8)
     begins = np.array([data.index(word, 1) for word in words])
     ends = begins + np.array([len(w) for w in words])
-    crcs = texts._word_crcs(raw, data, begins, ends, raw != ord(" "))
+    letters = np.frombuffer(data.replace(b" ", b""), dtype=np.uint8)
+    crcs = texts._word_crcs(letters, data, begins, ends)
     assert crcs.tolist() == [zlib.crc32(word) for word in words]
 
 
@@ -79,8 +79,13 @@ def test_a_text_with_a_secret_is_hinted_and_a_plain_one_is_not():
 
 
 def test_a_text_is_hinted_for_each_kind_it_may_hold_and_only_those():
-    hints = texts.secret_hints(["mail tom.becker@fastmail.com, call +1 415 867 5309", "sk-x@y", "plain"])
-    assert hints == [EMAILS | PHONES, KEYS | EMAILS, 0]
+    batch = [
+        "mail tom.becker@fastmail.com, call +1 415 867 5309",
+        "key sk-proj-4fQ9zL2mT8xVb1Rk7NcW3pYh6GdJs0Ae, x@y",
+        "plain",
+        "sk-x and AKIA, too short to be keys; feature_request",
+    ]
+    assert texts.secret_hints(batch) == [EMAILS | PHONES, KEYS | EMAILS, 0, 0]
 
 
 _SECRETISH = st.lists(
@@ -96,3 +101,9 @@ def test_findings_of_the_hinted_kinds_only_are_all_the_findings(batch: list[str]
         assert list(findings(text, hinted)) == list(findings(text))
         if not hinted:
             assert list(findings(text)) == []
+
+
+def test_a_phone_after_a_long_run_of_other_digits_in_the_same_text_is_hinted():
+    text = "orders 503 2024-07-18 2024-07-19, then call 0612 34 56 78"
+    assert texts.secret_hints([text]) == [PHONES]
+    assert texts.secret_hints(["orders 503 2024-07-18 2024-07-19 1234567"]) == [0]
