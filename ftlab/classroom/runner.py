@@ -1,7 +1,7 @@
 """Grading one submission: the grader suites run by pytest here, the learner's code in a sandboxed child.
 
 :func:`grade_submission` stages the submission, runs ``pytest.main`` on the graders with
-``--impl`` pointing at it and :class:`ftlab.grading.isolation.backend.IsolationPlugin`
+``--impl`` pointing at it and :class:`ftlab.grading.isolation.session.IsolationPlugin`
 installed, and returns a :class:`Graded` record holding the scoreboard. It is meant to run in a
 worker process of its own (see :mod:`ftlab.classroom.batch`), one per submission.
 """
@@ -23,8 +23,8 @@ import pytest
 
 from ftlab.classroom.submission import Submission, UnusableSubmission, stage
 from ftlab.grading.exercises import find
-from ftlab.grading.isolation.backend import IsolationPlugin
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
+from ftlab.grading.isolation.session import IsolationPlugin
 from ftlab.grading.isolation.template import Slot
 from ftlab.grading.marker import points_spec
 from ftlab.grading.results import CheckResult, Scoreboard, load_checks

@@ -72,7 +72,7 @@ def test_expects_the_timeout(exercise):
 
 #: Grades through the isolated backend (a plain child process): the only one where a child can end.
 CONFTEST = """
-from ftlab.grading.isolation.backend import IsolationPlugin
+from ftlab.grading.isolation.session import IsolationPlugin
 from ftlab.grading.isolation.sandbox import find_sandbox
 
 def pytest_configure(config):

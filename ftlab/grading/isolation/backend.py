@@ -8,7 +8,7 @@ reads back a plain outcome, trusting nothing: an answer must be plain data (no h
 the id of the request, and come within the call's time limit. A child that hangs is killed
 ("timed out after N s") and a fresh one starts for the next call; a child that ends itself
 mid-call (``os._exit``) fails that call only. Calls can go in batches (:meth:`~IsolatedBackend.call_many`).
-:class:`IsolationPlugin` makes a pytest run grade through it (:mod:`ftlab.grading.isolation.session`).
+:class:`ftlab.grading.isolation.session.IsolationPlugin` makes a pytest run grade through it.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from ftlab.grading.isolation.forked import child_process
 from ftlab.grading.isolation.hangs import HangBudget
 from ftlab.grading.isolation.process import Channel, SandboxFailure
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
-from ftlab.grading.isolation.session import Session
 from ftlab.grading.isolation.template import Slot
 from ftlab.grading.isolation.wire import Batch, Expired, Violation, checked_outcome, drain
 from ftlab.grading.outcomes import Outcome
@@ -291,9 +290,3 @@ class IsolatedBackend:
 
 def _process_ended(message: str) -> Outcome:
     return Outcome("ended", message=message)
-
-
-class IsolationPlugin(Session):
-    """Makes a pytest run grade through :class:`IsolatedBackend`: ``pytest.main(args, plugins=[it])``."""
-
-    backend_type = IsolatedBackend

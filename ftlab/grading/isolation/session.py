@@ -1,22 +1,21 @@
 """The pytest side of isolated grading: a run whose learner code runs in sandboxed children.
 
-:class:`Session` gives a pytest run one isolating backend per implementation root (the class its
-subclass names: :class:`ftlab.grading.isolation.backend.IsolationPlugin` names
-:class:`~ftlab.grading.isolation.backend.IsolatedBackend`), a shared folder every ``tmp_path``
-lives in, and tells ``ftlab.grading.mock_api`` to serve where the sandbox can reach it (a Unix
-socket in that folder).
+:class:`IsolationPlugin` gives a pytest run one
+:class:`~ftlab.grading.isolation.backend.IsolatedBackend` per implementation root, a shared folder
+every ``tmp_path`` lives in, and tells ``ftlab.grading.mock_api`` to serve where the sandbox can
+reach it (a Unix socket in that folder).
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from ftlab.grading.isolation.backend import IsolatedBackend
 from ftlab.grading.isolation.process import Channel
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
 from ftlab.grading.isolation.template import Slot
@@ -24,11 +23,8 @@ from ftlab.grading.mock_api import MOCK_ADDRESS, unix_socket
 from ftlab.grading.settings import BACKEND_FACTORY, call_timeout
 
 
-class Session:
-    """A pytest plugin that grades through ``backend_type``'s backends (one per implementation root)."""
-
-    #: makes a backend: ``backend_type(root, sandbox=, timeout=, shared=, limits=, slot=)``
-    backend_type: Callable[..., Any]
+class IsolationPlugin:
+    """Makes a pytest run grade through :class:`IsolatedBackend`: ``pytest.main(args, plugins=[it])``."""
 
     def __init__(
         self,
@@ -42,7 +38,7 @@ class Session:
         self.slot = slot  # a template to fork children from (bubblewrap, ``ftlab grade``'s batches)
         self.limits = limits or Limits()
         self.channels = list(channels)
-        self.backends: list[Any] = []
+        self.backends: list[IsolatedBackend] = []
         self.outputs: list[str] = []
         self._scratch: Path | None = None
 
@@ -55,10 +51,10 @@ class Session:
         # no network inside: the mock API listens in the shared folder
         config.stash[MOCK_ADDRESS] = unix_socket
 
-    def _backend(self, config: pytest.Config, root: Path) -> Any:
+    def _backend(self, config: pytest.Config, root: Path) -> IsolatedBackend:
         assert self._scratch is not None
         shared = [Channel(self._scratch), *self.channels]
-        backend = self.backend_type(
+        backend = IsolatedBackend(
             root,
             sandbox=self.sandbox,
             timeout=call_timeout(config),

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from ftlab.grading.isolation.backend import IsolatedBackend, IsolationPlugin
+from ftlab.grading.isolation import session as session_module
 from ftlab.grading.isolation.sandbox import Sandbox
-from ftlab.grading.isolation.session import Session
+from ftlab.grading.isolation.session import IsolationPlugin
 
 PLAIN = Sandbox("process", reason="test")
 
@@ -29,16 +29,11 @@ class _Recorded:
         self.closed = True
 
 
-class _Recording(Session):
-    backend_type = _Recorded
-
-
-def test_the_isolation_plugin_makes_isolated_backends():
-    assert issubclass(IsolationPlugin, Session) and IsolationPlugin.backend_type is IsolatedBackend
-
-
-def test_every_backend_shares_the_runs_folder_and_is_closed_when_the_run_ends(pytester: pytest.Pytester):
-    session = _Recording(sandbox=PLAIN, slot=None)
+def test_every_backend_shares_the_runs_folder_and_is_closed_when_the_run_ends(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(session_module, "IsolatedBackend", _Recorded)
+    session = IsolationPlugin(sandbox=PLAIN, slot=None)
     pytester.makepyfile("def test_nothing():\n    pass\n")
     seen: dict[str, Any] = {}
 
