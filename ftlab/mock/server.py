@@ -90,7 +90,7 @@ class MockServer:
         self._thread: threading.Thread | None = None
         self._http: Any = None
         self._http_lock = threading.Lock()
-        self._warming = not warm_encodings
+        self._warm_owed = warm_encodings  # the encodings' background load, begun at the first request
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -277,8 +277,8 @@ class MockServer:
     # --- WSGI ---------------------------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        if not self._warming:  # after start-up, so that the first answer is not slowed down
-            self._warming = True
+        if self._warm_owed:  # after start-up, so that the first answer is not slowed down
+            self._warm_owed = False
             warm_in_background()  # the token encodings, once per process
         request = Request(environ)
         started = time.perf_counter()
