@@ -354,13 +354,14 @@ TUNING_HINT = (
 
 
 def _decision_call(scenario: Scenario) -> tuple[str, tuple, dict]:
-    """The call :func:`_decide` makes (for a check that names its calls ahead)."""
+    """The call :func:`_decide` makes, described once (checks name it ahead with ``calls=``)."""
     return ("decide_approach", (priced(scenario),), {})
 
 
 def _decide(exercise, scenario: Scenario) -> Decision:
     """The learner's decision for ``scenario``, priced first: its training cost is exercise 3's estimate."""
-    decision = exercise.decide_approach(priced(scenario))
+    function, args, kwargs = _decision_call(scenario)
+    decision = getattr(exercise, function)(*args, **kwargs)
     assert isinstance(decision, Decision), (
         f"decide_approach returned {type(decision).__name__}; return a Decision(approach, reason)"
         " from ftlab.learner"
