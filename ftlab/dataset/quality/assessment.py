@@ -21,7 +21,6 @@ from ftlab.dataset.quality.drift import Answer, FormatDrift
 from ftlab.dataset.quality.duplicates import ExactDuplicates
 from ftlab.dataset.quality.examples import (
     ChatExample,
-    answer_key,
     chat_parts,
     example_key,
     input_key,
@@ -103,7 +102,7 @@ class Assessor:
         keys, counts, signature = self._texts.prompt_digests(prompts)
         scanned = ["\n".join((prompt, *said)) for prompt, said in zip(prompts, answers, strict=True)]
         self._secrets.add_batch(lines, systems, scanned, self._texts.secret_hints(scanned))
-        answer_keys = list(map(answer_key, answers))
+        answer_keys = self._texts.answer_digests([said[-1] if said else "" for said in answers])
         self._exact.add_batch(lines, list(map(example_key, system_keys, keys, answer_keys)))
         self._inputs.add_batch(lines, list(map(input_key, system_keys, keys)), answer_keys)
         near = [index for index, count in enumerate(counts.tolist()) if count]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 import zlib
 from collections.abc import Sequence
 from itertools import accumulate, chain
@@ -73,6 +74,12 @@ _SPACE_BYTES = bytes(int(_is_space(byte)) for byte in range(256))
 #: Each whitespace byte as a space, but the separator; any other byte as it is.
 _TO_SPACE = bytes(32 if _is_space(byte) and byte != _SEPARATOR_BYTE else byte for byte in range(256))
 _SHARES, _ZEROS = _crc_tables()
+#: Characters past U+FFFF (a pair of UTF-16 surrogates) and lone surrogates.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
+#: What non-ASCII characters become in a folded text (``_folds``); past this many that change in
+#: one batch, the batch is case-folded whole.
+_FOLDS: dict[str, bytes | None] = {}
+_MOST_CHANGES = 16
 #: Each position's low byte (``_ramp``): a byte's distance from its word's end, modulo 256.
 _RAMP = np.zeros(0, dtype=np.uint8)
 _KEY_HINTS = tuple(hint.encode() for hint in KEY_HINTS)
@@ -81,9 +88,10 @@ _KEY_BYTES = bytes(97 if chr(byte) in KEY_CHARS else 32 for byte in range(256))
 _KEY_RUN = b"a" * KEY_RUN
 #: Each digit as "0", each separator of a phone number (`` .()-``) as " ", any other byte as "x".
 _PHONE_BYTES = bytes(48 if 48 <= byte <= 57 else 32 if byte in b" .()-" else 120 for byte in range(256))
-#: A run of phone characters with ``PHONE_DIGITS`` digits or more, from its first digit to its end
-#: (in ``_PHONE_BYTES``'s terms: what secrets' phone pattern could match in it starts there).
-_PHONE_RUN = re.compile(rb"0(?: *0){%d}[0 ]*" % (PHONE_DIGITS - 1))
+#: Each of those characters as "0", any other byte as "x": a run of them is a run of "0"s.
+_PHONE_CHARS = bytes(48 if 48 <= byte <= 57 or byte in b" .()-" else 120 for byte in range(256))
+#: A run of phone characters long enough to hold ``PHONE_DIGITS`` digits.
+_PHONE_RUN = b"0" * PHONE_DIGITS
 #: The characters ``phone_hint`` looks at before a run, and as many UTF-8 bytes as they can take.
 _BEFORE = 32
 _BEFORE_BYTES = 4 * _BEFORE + 4
@@ -109,18 +117,57 @@ def prompt_digests(texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndar
     return keys, counts, minhash.word_signatures(hashes, counts[counts > 0])
 
 
+def answer_digests(texts: Sequence[str]) -> list[int]:
+    """The digest of each text once normalised, in UTF-8: ``examples.answer_key`` of answers that
+    end with it (of "" for an example without answers)."""
+    if not texts:
+        return []
+    keys = []
+    for text in _joined(texts).translate(_TO_SPACE)[1:-1].split(b"\x1c"):
+        while b"  " in text:
+            text = text.replace(b"  ", b" ")
+        keys.append(digest(text.strip(b" ")))
+    return keys
+
+
 def _joined(texts: Sequence[str]) -> bytes:
     """The texts folded (``normalize.folded``) and joined by the separator, with one before and one
     after, in UTF-8; the folded text's non-ASCII whitespace is a space (the same words)."""
     joined = _SEPARATOR.join(texts)
     if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator
         joined = _SEPARATOR.join(text.replace(_SEPARATOR, " ") for text in texts)
-    joined = folded(joined)  # NFKC and case folding never join a character to the separator
-    if not joined.isascii():
-        for char in _FOLDED_SPACE_CHARS:
-            if char in joined:
-                joined = joined.replace(char, " ")
-    return b"\x1c" + joined.encode("utf-8", "surrogatepass") + b"\x1c"
+    if joined.isascii():
+        return b"\x1c" + joined.lower().encode() + b"\x1c"
+    # NFKC never joins a character to the separator; case folding is character by character
+    return b"\x1c" + _casefolded(unicodedata.normalize("NFKC", joined)) + b"\x1c"
+
+
+def _casefolded(text: str) -> bytes:
+    """``text.casefold()`` in UTF-8, with the four non-ASCII spaces a space: the ASCII letters
+    lowered in bytes, then each other character that folds (or is such a space) replaced, one
+    ``bytes.replace`` per distinct character (most texts have none; ``str.casefold`` costs as
+    much as all the rest of a batch's digests)."""
+    data = text.encode("utf-8", "surrogatepass").lower()
+    units = np.bincount(np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
+    found = (np.flatnonzero(units[128:]) + 128).tolist()
+    chars = [chr(code) for code in found if not 0xD800 <= code < 0xE000]
+    if len(chars) < len(found):  # a character past U+FFFF (or a lone surrogate)
+        chars += set(_ASTRAL.findall(text))
+    changes = [(char, folds) for char in chars if (folds := _folds(char)) is not None]
+    if len(changes) > _MOST_CHANGES:
+        data = text.casefold().encode("utf-8", "surrogatepass")
+        changes = [(char, folds) for char, folds in changes if char in _FOLDED_SPACE_CHARS]
+    for char, folds in changes:
+        data = data.replace(char.encode("utf-8", "surrogatepass"), folds)
+    return data
+
+
+def _folds(char: str) -> bytes | None:
+    """What a non-ASCII character becomes in a folded text, in UTF-8 (None: itself; remembered)."""
+    if char not in _FOLDS:
+        folds = " " if char in _FOLDED_SPACE_CHARS else char.casefold()
+        _FOLDS[char] = None if folds == char else folds.encode("utf-8", "surrogatepass")
+    return _FOLDS[char]
 
 
 def _digests(spaced: bytes, begins: np.ndarray, ends: np.ndarray, bounds: np.ndarray) -> list[int]:
@@ -216,17 +263,21 @@ def _phone_texts(data: bytes, starts: list[int]) -> list[int]:
     """The indexes of the texts with a run of digits, spaces, dots, brackets and dashes that may be a
     phone number by ``secrets.phone_hint`` (each run whole, from its first digit to its end; ``data``
     and ``starts`` as ``_holding`` has them, the texts apart by a newline)."""
-    classes = data.translate(_PHONE_BYTES)
+    runs = data.translate(_PHONE_CHARS)
     found = []
-    run = _PHONE_RUN.search(classes)
-    while run is not None:
-        first, end = run.span()
-        index = bisect.bisect_right(starts, first) - 1
-        plus = data[first - 1] == 43  # a "+" (before a text is a newline)
-        if phone_hint(classes.count(b"0", first, end), plus, _before(data, starts[index], first)):
-            found.append(index)
-            end = starts[index + 1]  # on to the next text
-        run = _PHONE_RUN.search(classes, end)
+    at = runs.find(_PHONE_RUN)  # the start of a run of PHONE_DIGITS phone characters or more
+    while at >= 0:
+        end = runs.find(b"x", at)  # the run's end (data ends with a newline)
+        digits = data[at:end].translate(_PHONE_BYTES)
+        count = digits.count(b"0")
+        if count >= PHONE_DIGITS:
+            first = at + digits.index(b"0")
+            index = bisect.bisect_right(starts, first) - 1
+            plus = data[first - 1] == 43  # a "+" (before a text is a newline)
+            if phone_hint(count, plus, _before(data, starts[index], first)):
+                found.append(index)
+                end = starts[index + 1]  # on to the next text
+        at = runs.find(_PHONE_RUN, end)
     return found
 
 

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ftlab.dataset.quality import minhash, texts
+from ftlab.dataset.quality.examples import answer_key
 from ftlab.dataset.quality.normalize import digest, normalized_words
 from ftlab.dataset.quality.secrets import EMAILS, KEYS, PHONES, findings
 
@@ -107,3 +108,22 @@ def test_a_phone_after_a_long_run_of_other_digits_in_the_same_text_is_hinted():
     text = "orders 503 2024-07-18 2024-07-19, then call 0612 34 56 78"
     assert texts.secret_hints([text]) == [PHONES]
     assert texts.secret_hints(["orders 503 2024-07-18 2024-07-19 1234567"]) == [0]
+
+
+def test_answer_digests_are_the_answer_keys_of_answers_ending_with_each_text():
+    batch = [*ODD, "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ and 𐐀 too", "Category: Billing\nPriority: P1"]
+    assert texts.answer_digests(batch) == [answer_key((text,)) for text in batch]
+    assert texts.answer_digests([""]) == [answer_key(())]
+
+
+@given(st.lists(_TEXT, min_size=1, max_size=30))
+def test_any_batch_of_answers_gets_the_answer_keys(batch: list[str]):
+    assert texts.answer_digests(batch) == [answer_key((text,)) for text in batch]
+
+
+def test_a_batch_with_many_characters_that_fold_gets_the_word_by_word_digests():
+    batch = ["ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ ÉCOLE", "a\x85b STRASSE Straße", "𐐀 \ud800 ǅ"]
+    keys, counts, signature = texts.prompt_digests(batch)
+    expected_keys, expected_counts, expected_signature = _word_by_word(batch)
+    assert (keys, counts.tolist()) == (expected_keys, expected_counts)
+    assert (signature == expected_signature).all()
