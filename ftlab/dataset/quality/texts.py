@@ -230,9 +230,7 @@ def secret_hints(texts: Sequence[str]) -> list[int]:
     when it has a key's hint, e-mail addresses when it has an "@", phone numbers when it has a
     run of digits, spaces, dots, brackets and dashes with ``PHONE_DIGITS`` digits that may be one.
     ``findings(text, hint)`` finds what ``findings(text)`` does."""
-    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
-    data = b"\n" + b"\n".join(encoded) + b"\n"
-    starts = [1, *accumulate(len(raw) + 1 for raw in encoded)]  # where each text begins in data
+    data, starts = _with_starts(texts)
     result = [0] * len(texts)
     for index in _holding(data, b"@", starts):
         result[index] |= EMAILS
@@ -243,6 +241,18 @@ def secret_hints(texts: Sequence[str]) -> list[int]:
     for index in _phone_texts(data, starts):
         result[index] |= PHONES
     return result
+
+
+def _with_starts(texts: Sequence[str]) -> tuple[bytes, list[int]]:
+    """The texts in UTF-8, each after a separator (and one after the last), and where each begins."""
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) == len(texts) - 1:  # one encode, the separators found by numpy
+        data = b"\x1c" + joined.encode("utf-8", "surrogatepass") + b"\x1c"
+        starts = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _SEPARATOR_BYTE) + 1
+        return data, starts.tolist()
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]  # a text holds a separator
+    data = b"\x1c" + b"\x1c".join(encoded) + b"\x1c"
+    return data, [1, *accumulate(len(raw) + 1 for raw in encoded)]
 
 
 def _holding(data: bytes, needle: bytes, starts: list[int]) -> list[int]:
@@ -262,18 +272,18 @@ def _holding(data: bytes, needle: bytes, starts: list[int]) -> list[int]:
 def _phone_texts(data: bytes, starts: list[int]) -> list[int]:
     """The indexes of the texts with a run of digits, spaces, dots, brackets and dashes that may be a
     phone number by ``secrets.phone_hint`` (each run whole, from its first digit to its end; ``data``
-    and ``starts`` as ``_holding`` has them, the texts apart by a newline)."""
+    and ``starts`` as ``_holding`` has them, the texts apart by a separator)."""
     runs = data.translate(_PHONE_CHARS)
     found = []
     at = runs.find(_PHONE_RUN)  # the start of a run of PHONE_DIGITS phone characters or more
     while at >= 0:
-        end = runs.find(b"x", at)  # the run's end (data ends with a newline)
+        end = runs.find(b"x", at)  # the run's end (data ends with a separator)
         digits = data[at:end].translate(_PHONE_BYTES)
         count = digits.count(b"0")
         if count >= PHONE_DIGITS:
             first = at + digits.index(b"0")
             index = bisect.bisect_right(starts, first) - 1
-            plus = data[first - 1] == 43  # a "+" (before a text is a newline)
+            plus = data[first - 1] == 43  # a "+" (before a text is a separator)
             if phone_hint(count, plus, _before(data, starts[index], first)):
                 found.append(index)
                 end = starts[index + 1]  # on to the next text
