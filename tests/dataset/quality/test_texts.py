@@ -91,7 +91,8 @@ def test_a_text_is_hinted_for_each_kind_it_may_hold_and_only_those():
 
 _SECRETISH = st.lists(
     st.sampled_from(
-        [*"0123456789 .()-+@skAKIAgh_xoPRIVTE\né東\x1c", "\ud800", "call", "tel", "(415) ", "867-5309", "+44 20"]
+        [*"0123456789 .()-+@skAKIAgh_xoPRIVTE\né東\x1c", "\ud800"]
+        + ["call", "tel", "(415) ", "867-5309", "+44 20"]
     )
 ).map("".join)
 
