@@ -61,18 +61,16 @@ def _crc_tables() -> tuple[np.ndarray, np.ndarray]:
     return shares.reshape(-1), np.array(zeros, dtype=np.uint32)
 
 
-def _is_space(byte: int) -> bool:
-    return chr(byte).isspace() and byte < 128
-
-
+#: The ASCII bytes ``str.split`` splits at.
+_ASCII_SPACES = frozenset(byte for byte in range(128) if chr(byte).isspace())
 #: The non-ASCII whitespace characters a folded text can hold (NFKC makes the others a space).
 _FOLDED_SPACE_CHARS = tuple(
     {folded(char) for char in map(chr, range(0x3001)) if char.isspace() and not char.isascii()} - {" "}
 )
 #: Each byte as 1 when ``str.split`` splits at it (ASCII), else 0: ``translate`` makes a bool array's bytes.
-_SPACE_BYTES = bytes(int(_is_space(byte)) for byte in range(256))
+_SPACE_BYTES = bytes(int(byte in _ASCII_SPACES) for byte in range(256))
 #: Each whitespace byte as a space, but the separator; any other byte as it is.
-_TO_SPACE = bytes(32 if _is_space(byte) and byte != _SEPARATOR_BYTE else byte for byte in range(256))
+_TO_SPACE = bytes(32 if byte in _ASCII_SPACES and byte != _SEPARATOR_BYTE else byte for byte in range(256))
 _SHARES, _ZEROS = _crc_tables()
 #: Characters past U+FFFF (a pair of UTF-16 surrogates) and lone surrogates.
 _ASTRAL = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
@@ -188,10 +186,12 @@ def _digests(spaced: bytes, begins: np.ndarray, ends: np.ndarray, bounds: np.nda
 
 
 def _ramp(size: int) -> np.ndarray:
-    """``np.arange(size) % 256`` as bytes (kept, and grown when a longer one is asked for)."""
+    """``np.arange(size) % 256`` as bytes (kept up to 16 MiB, grown when a longer one is asked for)."""
     global _RAMP
     if len(_RAMP) < size:
-        _RAMP = (np.arange(max(size, 2 * len(_RAMP))) & 0xFF).astype(np.uint8)
+        ramp = np.tile(np.arange(256, dtype=np.uint8), -(-size // 256))
+        _RAMP = ramp if len(ramp) <= 1 << 24 else _RAMP
+        return ramp[:size]
     return _RAMP[:size]
 
 

@@ -128,3 +128,9 @@ def test_a_batch_with_many_characters_that_fold_gets_the_word_by_word_digests():
     expected_keys, expected_counts, expected_signature = _word_by_word(batch)
     assert (keys, counts.tolist()) == (expected_keys, expected_counts)
     assert (signature == expected_signature).all()
+
+
+def test_the_ramp_is_each_position_modulo_256_at_any_length():
+    for size in (1, 256, 70_000, (1 << 24) + 5, 3):
+        assert (texts._ramp(size) == np.arange(size, dtype=np.uint32) % 256).all()
+    assert len(texts._ramp(1)) == 1 and len(texts._RAMP) <= 1 << 24
