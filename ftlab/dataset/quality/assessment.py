@@ -21,7 +21,6 @@ from ftlab.dataset.quality.drift import Answer, FormatDrift
 from ftlab.dataset.quality.duplicates import ExactDuplicates
 from ftlab.dataset.quality.examples import (
     ChatExample,
-    answer_key,
     chat_parts,
     example_key,
     input_key,
@@ -51,12 +50,9 @@ class Assessor:
     _lengths: Lengths = field(default_factory=Lengths)
     _secrets: SecretFinder = field(default_factory=SecretFinder)
     _texts: ModuleType | None = None
-    #: The examples waiting for their batch (past ``similarity.EXACT_LIMIT``), column by column.
-    _batch_lines: list[int] = field(default_factory=list)
-    _batch_systems: list[str | None] = field(default_factory=list)
-    _batch_system_keys: list[int] = field(default_factory=list)
-    _batch_prompts: list[str] = field(default_factory=list)
-    _batch_answers: list[tuple[str, ...]] = field(default_factory=list)
+    #: The examples waiting for their batch (past ``similarity.EXACT_LIMIT``): line, system prompt,
+    #: its key, input and answers.
+    _batch: list[tuple[int, str | None, int, str, tuple[str, ...]]] = field(default_factory=list)
 
     def add(self, line: int, record: object) -> None:
         """Assess the record of a 1-based line (anything but a chat record is skipped)."""
@@ -76,12 +72,8 @@ class Assessor:
 
                 self._texts = texts
             return
-        self._batch_lines.append(line)
-        self._batch_systems.append(system)
-        self._batch_system_keys.append(key)
-        self._batch_prompts.append(prompt)
-        self._batch_answers.append(answers)
-        if len(self._batch_lines) >= _BATCH:
+        self._batch.append((line, system, key, prompt, answers))
+        if len(self._batch) >= _BATCH:
             self._settle()
 
     def _keyed(self, example: ChatExample) -> None:
@@ -92,18 +84,16 @@ class Assessor:
 
     def _settle(self) -> None:
         """Give the examples waiting for their input's digest and signature theirs, all at once."""
-        if not self._batch_lines or self._texts is None:
+        if not self._batch or self._texts is None:
             return
-        lines, systems, prompts = self._batch_lines, self._batch_systems, self._batch_prompts
-        system_keys, answers = self._batch_system_keys, self._batch_answers
-        self._batch_lines, self._batch_systems, self._batch_prompts = [], [], []
-        self._batch_system_keys, self._batch_answers = [], []
+        lines, systems, system_keys, prompts, answers = zip(*self._batch, strict=True)
+        self._batch = []
         self._drift.add_batch(lines, answers)
         self._lengths.add_batch(lines, prompts, answers)
         keys, counts, signature = self._texts.prompt_digests(prompts)
         scanned = ["\n".join((prompt, *said)) for prompt, said in zip(prompts, answers, strict=True)]
         self._secrets.add_batch(lines, systems, scanned, self._texts.secret_hints(scanned))
-        answer_keys = list(map(answer_key, answers))
+        answer_keys = self._texts.answer_digests([said[-1] if said else "" for said in answers])
         self._exact.add_batch(lines, list(map(example_key, system_keys, keys, answer_keys)))
         self._inputs.add_batch(lines, list(map(input_key, system_keys, keys)), answer_keys)
         near = [index for index, count in enumerate(counts.tolist()) if count]

@@ -68,12 +68,13 @@ class ChatExample:
         return self.answers[-1] if self.answers else ""
 
 
-_EMPTY = digest("")
+_EMPTY = digest(b"")
 
 
 def answer_key(answers: tuple[str, ...]) -> int:
-    """The digest of an example's last answer, normalised (of "" when it has none)."""
-    return digest(normalize(answers[-1])) if answers else _EMPTY
+    """The digest of an example's last answer, normalised, in UTF-8 (of b"" when it has none; what
+    ``texts.answer_digests`` gives a batch of answers at once)."""
+    return digest(normalize(answers[-1]).encode("utf-8", "surrogatepass")) if answers else _EMPTY
 
 
 def input_key(system: int, prompt: int) -> int:

@@ -27,6 +27,7 @@ _MASK = np.uint64(0xFFFFFFFF)
 #: Permutations applied at once (their rows of all of a batch's shingles stay in the CPU's cache).
 _GROUP = 16
 _PRIMES = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xC2B2AE3D))
+_PRIMES32 = tuple(np.uint32(prime) for prime in _PRIMES)
 
 
 def _permutations(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -76,9 +77,14 @@ def batch_signatures(texts: Sequence[Sequence[str]]) -> np.ndarray:
 
 
 def word_signatures(hashes: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """``batch_signatures`` from the texts' word hashes end to end (uint64) and their word counts."""
-    pairs = (hashes[:-1] * _PRIMES[1] + hashes[1:]) & _MASK  # word i and i + 1
-    triples = (pairs[:-1] * _PRIMES[2] + hashes[2:]) & _MASK  # words i, i + 1 and i + 2
+    """``batch_signatures`` from the texts' word hashes end to end (32-bit) and their word counts."""
+    # the shingles' hashes in uint32: the low 32 bits of a product or a sum are those of the low 32
+    # bits of its terms, so this is the uint64 arithmetic of ``shingle_hashes``, masked
+    hashes = hashes.astype(np.uint32, copy=False)
+    pairs = hashes[:-1] * _PRIMES32[1]  # word i and i + 1
+    pairs += hashes[1:]
+    triples = pairs[:-1] * _PRIMES32[2]  # words i, i + 1 and i + 2
+    triples += hashes[2:]
     starts = np.cumsum(counts) - counts
     # where each text's shingles are in triples + pairs + hashes: from its first word on, in the
     # first for 3 words or more, else the one shingle in the second (2 words) or third (1 word)
@@ -87,7 +93,7 @@ def word_signatures(hashes: np.ndarray, counts: np.ndarray) -> np.ndarray:
     sizes = np.maximum(counts - 2, 1)
     first = np.cumsum(sizes) - sizes
     picks = np.repeat(source - first, sizes) + np.arange(int(sizes.sum()))
-    shingles = np.concatenate((triples, pairs, hashes)).take(picks).astype(np.uint32)
+    shingles = np.concatenate((triples, pairs, hashes)).take(picks)
     return _signatures(shingles, sizes)
 
 
@@ -125,12 +131,13 @@ def _signatures(flat: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 
 
 def band_keys(signature: np.ndarray) -> np.ndarray:
-    """One 64-bit key per band of each signature (``BANDS`` columns)."""
-    rows = signature.reshape(len(signature), BANDS, ROWS).astype(np.uint64)
-    keys = np.zeros((len(signature), BANDS), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for row in range(ROWS):
-            keys = keys * np.uint64(0x100000001B3) ^ rows[:, :, row]
+    """One 64-bit key per band of each signature (``BANDS`` columns): its 4 values read as two
+    uint64 (as they lie in memory), the first times an odd constant XOR the second. Keys are only
+    compared for equality; two different bands share one by chance, 1 in 2**64."""
+    packed = np.ascontiguousarray(signature, dtype=np.uint32).view(np.uint64)
+    halves = packed.reshape(len(signature), BANDS, ROWS // 2)
+    keys = halves[:, :, 0] * np.uint64(0x100000001B3)
+    keys ^= halves[:, :, 1]
     return keys
 
 

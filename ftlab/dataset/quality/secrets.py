@@ -146,6 +146,12 @@ class SecretFinder:
         self, lines: Sequence[int], systems: Sequence[str | None], texts: Sequence[str], scans: Sequence[int]
     ) -> None:
         """``add`` for examples given as their lines, system prompts, texts (``text_of``) and ``scan``s."""
+        distinct = set(systems)
+        distinct.discard(None)
+        if not self._system_found and distinct <= {self._system}:  # no system prompt to look at
+            for index in [index for index, scan in enumerate(scans) if scan]:
+                self._note(lines[index], systems[index], texts[index], scans[index])
+            return
         for line, system, text, scan in zip(lines, systems, texts, scans, strict=True):
             if scan or not (system is None or (system == self._system and not self._system_found)):
                 self._note(line, system, text, scan)  # most examples have nothing to scan

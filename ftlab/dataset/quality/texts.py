@@ -2,17 +2,19 @@
 
 What :func:`~ftlab.dataset.quality.normalize.normalized_words`, the digest of the words joined
 and :func:`~ftlab.dataset.quality.minhash.word_hashes` do text by text and word by word in Python,
-done for a batch of texts by a few numpy operations on their UTF-8 bytes, with the same results:
-the same words (what ``str.split`` separates), the same digest of each normalised text's UTF-8
-bytes, and the same CRC-32 of each word, computed from a table of each byte's share in it (CRC-32
-is linear: a word's CRC is the XOR of its bytes' shares, by their distance from its end, and the
-CRC of as many zero bytes). Imported only past ``similarity.EXACT_LIMIT`` examples, like numpy.
+done for a batch of texts joined into one string (folded once, encoded once) by a few passes over
+its UTF-8 bytes, with the same results: the same words (what ``str.split`` separates), the same
+digest of each normalised text's UTF-8 bytes, and the same CRC-32 of each word, computed from a
+table of each byte's share in it (CRC-32 is linear: a word's CRC is the XOR of its bytes' shares,
+by their distance from its end, and the CRC of as many zero bytes). Imported only past
+``similarity.EXACT_LIMIT`` examples, like numpy.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 import zlib
 from collections.abc import Sequence
 from itertools import accumulate, chain
@@ -32,155 +34,195 @@ from ftlab.dataset.quality.secrets import (
     phone_hint,
 )
 
-#: Words longer than this many bytes are hashed one by one by zlib (the table covers shorter ones).
-LONG_WORD = 64
-
-
-def _whitespace() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ASCII bytes ``str.split`` splits at (a table of 256), and the UTF-8 codes of the other
-    characters it splits at, as integers: those of two bytes, and those of three."""
-    table = np.zeros(256, dtype=bool)
-    two: list[int] = []
-    three: list[int] = []
-    for code in range(0x3001):  # U+3000 is the last whitespace character
-        char = chr(code)
-        if char.isspace():
-            if char.isascii():
-                table[code] = True
-            else:
-                encoded = char.encode()
-                (two if len(encoded) == 2 else three).append(int.from_bytes(encoded, "big"))
-    return table, np.array(two, dtype=np.uint32), np.array(three, dtype=np.uint32)
+#: Words longer than this many bytes are hashed one by one by zlib (the table covers shorter ones:
+#: a byte's distance from its word's end is one byte, 0 to 255).
+LONG_WORD = 256
+#: The texts of a batch are joined by this character: whitespace (so it ends a word), kept as it is
+#: by NFKC and case folding, and made by neither from any other character; where a text holds it,
+#: it is a space first (the same words, the same normalised text).
+_SEPARATOR = "\x1c"
+_SEPARATOR_BYTE = 0x1C
 
 
 def _crc_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Each byte's share in a word's CRC-32 by its distance from the end (row ``distance * 256 +
-    byte``), and the CRC-32 of ``n`` zero bytes, for words up to ``LONG_WORD`` bytes."""
-    zeros = np.array([zlib.crc32(bytes(n)) for n in range(LONG_WORD + 1)], dtype=np.uint32)
+    """Each byte's share in a word's CRC-32 by its distance from the end (entry ``distance * 256 +
+    byte``; 0 for a space and the separator, which no word holds), and the CRC-32 of ``n`` zero
+    bytes, for words up to ``LONG_WORD`` bytes."""
+    zeros = [zlib.crc32(bytes(n)) for n in range(LONG_WORD + 1)]
     shares = np.array(
         [
-            zlib.crc32(bytes([byte]) + bytes(distance)) ^ int(zeros[distance + 1])
+            zlib.crc32(bytes([byte]) + bytes(distance)) ^ zeros[distance + 1]
             for distance in range(LONG_WORD)
             for byte in range(256)
         ],
         dtype=np.uint32,
-    )
-    return shares, zeros
+    ).reshape(LONG_WORD, 256)
+    shares[:, [32, _SEPARATOR_BYTE]] = 0
+    return shares.reshape(-1), np.array(zeros, dtype=np.uint32)
 
 
-_SPACE, _SPACE2, _SPACE3 = _whitespace()
-#: The non-ASCII whitespace characters a folded text can hold (NFKC makes the others a space), in UTF-8.
-_FOLDED_SPACES = tuple(
-    {folded(char).encode() for char in map(chr, range(0x3001)) if char.isspace() and not char.isascii()}
-    - {b" "}
+#: The ASCII bytes ``str.split`` splits at.
+_ASCII_SPACES = frozenset(byte for byte in range(128) if chr(byte).isspace())
+#: The non-ASCII whitespace characters a folded text can hold (NFKC makes the others a space).
+_FOLDED_SPACE_CHARS = tuple(
+    {folded(char) for char in map(chr, range(0x3001)) if char.isspace() and not char.isascii()} - {" "}
 )
-#: The same as characters, as the folded text holds them.
-_FOLDED_SPACE_CHARS = tuple(found.decode() for found in _FOLDED_SPACES)
 #: Each byte as 1 when ``str.split`` splits at it (ASCII), else 0: ``translate`` makes a bool array's bytes.
-_SPACE_BYTES = bytes(int(_SPACE[byte]) for byte in range(256))
-_TO_SPACE = bytes(32 if _SPACE[byte] else byte for byte in range(256))
-_ASCII_SPACES = bytes(byte for byte in range(128) if _SPACE[byte])
+_SPACE_BYTES = bytes(int(byte in _ASCII_SPACES) for byte in range(256))
+#: Each whitespace byte as a space, but the separator; any other byte as it is.
+_TO_SPACE = bytes(32 if byte in _ASCII_SPACES and byte != _SEPARATOR_BYTE else byte for byte in range(256))
 _SHARES, _ZEROS = _crc_tables()
-_EMPTY = digest(b"")
+#: Characters past U+FFFF (a pair of UTF-16 surrogates) and lone surrogates.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
+#: What non-ASCII characters become in a folded text (``_folds``); past this many that change in
+#: one batch, the batch is case-folded whole.
+_FOLDS: dict[str, bytes | None] = {}
+_MOST_CHANGES = 16
+#: Each position's low byte (``_ramp``): a byte's distance from its word's end, modulo 256.
+_RAMP = np.zeros(0, dtype=np.uint8)
 _KEY_HINTS = tuple(hint.encode() for hint in KEY_HINTS)
 #: Each byte of a key's characters as "a", any other as " ": a key is a run of ``KEY_RUN`` "a"s.
 _KEY_BYTES = bytes(97 if chr(byte) in KEY_CHARS else 32 for byte in range(256))
 _KEY_RUN = b"a" * KEY_RUN
-#: What secrets' phone pattern matches runs of: digits and these separators.
-_SEPARATORS = b" .()-"
-#: Each digit as "0", each separator as " " and any other byte as "x" (translate then drop the
-#: spaces: much quicker than a translate that deletes).
-_DIGITS_ONLY = bytes(48 if 48 <= byte <= 57 else 32 if byte in _SEPARATORS else 120 for byte in range(256))
-_NINE_DIGITS = b"0" * PHONE_DIGITS
-#: A run of phone characters with ``PHONE_DIGITS`` digits or more, from its first digit on; the rest of it.
-_RUN_START = re.compile(rf"[0-9](?:[ .()\-]*[0-9]){{{PHONE_DIGITS - 1}}}")
-_RUN_REST = re.compile(r"[0-9 .()\-]*")
-_NO_DIGITS = dict.fromkeys(map(ord, "0123456789"))
+#: Each digit as "0", each separator of a phone number (`` .()-``) as " ", any other byte as "x".
+_PHONE_BYTES = bytes(48 if 48 <= byte <= 57 else 32 if byte in b" .()-" else 120 for byte in range(256))
+#: Each of those characters as "0", any other byte as "x": a run of them is a run of "0"s.
+_PHONE_CHARS = bytes(48 if 48 <= byte <= 57 or byte in b" .()-" else 120 for byte in range(256))
+#: A run of phone characters long enough to hold ``PHONE_DIGITS`` digits.
+_PHONE_RUN = b"0" * PHONE_DIGITS
+#: The characters ``phone_hint`` looks at before a run, and as many UTF-8 bytes as they can take.
+_BEFORE = 32
+_BEFORE_BYTES = 4 * _BEFORE + 4
 
 
 def prompt_digests(texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndarray]:
     """For each text, the digest of its normalised text's UTF-8 bytes (what ``ChatExample`` keeps
     as ``prompt_key``) and its number of words; and the MinHash signature of each text that has words."""
-    folds = [folded(text) for text in texts]
-    encoded = [text.encode("utf-8", "surrogatepass") for text in folds]
-    data = b" " + b" ".join(encoded) + b"   "  # a space before, between and after the texts
-    raw = np.frombuffer(data, dtype=np.uint8)
-    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    starts = np.cumsum(lengths + 1) - lengths
+    if not texts:
+        return [], np.zeros(0, dtype=np.int64), np.zeros((0, minhash.NUM_PERM), dtype=np.uint32)
+    data = _joined(texts)
     space = np.frombuffer(data.translate(_SPACE_BYTES), dtype=bool)
-    other = not data.isascii() and _other_spaces("".join(folds))
-    if other:
-        space = space.copy()
-        _mark_other_spaces(raw, space)
-    word = ~space
-    begins = np.flatnonzero(word[1:] & space[:-1]) + 1
-    ends = np.flatnonzero(word[:-1] & space[1:]) + 1
-    counts = np.bincount(np.searchsorted(starts, begins, side="right") - 1, minlength=len(texts))
-    spaced = np.frombuffer(data.translate(_TO_SPACE), np.uint8) if not other else np.where(space, 32, raw)
-    keys = _digests(spaced, word, ends - begins, counts)
+    edges = np.flatnonzero(space[1:] != space[:-1]) + 1  # a space before and after every word
+    begins, ends = edges[0::2], edges[1::2]
+    spaced = data.translate(_TO_SPACE)
+    spaced_array = np.frombuffer(spaced, dtype=np.uint8)
+    bounds = np.flatnonzero(spaced_array == _SEPARATOR_BYTE)
+    counts = np.diff(np.searchsorted(begins, bounds))  # the words between two separators
+    keys = _digests(spaced, begins, ends, bounds)
     if not len(begins):
         return keys, counts, np.zeros((0, minhash.NUM_PERM), dtype=np.uint32)
-    # every byte of every word, in order: the ASCII whitespace dropped (or every byte marked)
-    letters = raw[word] if other else np.frombuffer(data.translate(None, _ASCII_SPACES), dtype=np.uint8)
-    hashes = _word_crcs(letters, data, begins, ends)
+    hashes = _word_crcs(spaced_array, data, begins, ends)
     return keys, counts, minhash.word_signatures(hashes, counts[counts > 0])
 
 
-def _other_spaces(text: str) -> bool:
-    """Whether a folded text holds a non-ASCII whitespace character (one of the four NFKC keeps)."""
-    return any(char in text for char in _FOLDED_SPACE_CHARS)
-
-
-def _mark_other_spaces(raw: np.ndarray, space: np.ndarray) -> None:
-    """Mark the bytes of the non-ASCII whitespace characters (their UTF-8 starts with C2, E1-E3)."""
-    leads = np.flatnonzero((raw == 0xC2) | ((raw >= 0xE1) & (raw <= 0xE3)))
-    leads = leads[leads < len(raw) - 2]
-    if not len(leads):
-        return
-    code = (raw[leads].astype(np.uint32) << 16) | (raw[leads + 1].astype(np.uint32) << 8) | raw[leads + 2]
-    two = leads[np.isin(code >> 8, _SPACE2)]
-    three = leads[np.isin(code, _SPACE3)]
-    for found, size in ((two, 2), (three, 3)):
-        for offset in range(size):
-            space[found + offset] = True
-
-
-def _digests(spaced: np.ndarray, word: np.ndarray, sizes: np.ndarray, counts: np.ndarray) -> list[int]:
-    """The digest of each text's words joined by one space, in UTF-8 (``spaced``: the batch's bytes
-    with every whitespace byte a space; ``sizes``: each word's size in bytes)."""
-    keep = word.copy()
-    keep[1:] |= word[:-1]  # every byte of a word, and the one after it (a space)
-    collapsed = spaced[keep].tobytes()  # each word and one space, word after word
-    room = sizes + 1
-    at = np.cumsum(room) - room  # where each word begins in collapsed
-    has = np.flatnonzero(counts)
-    last = (np.cumsum(counts) - 1)[has]
-    lows = at[last - counts[has] + 1].tolist()
-    highs = (at[last] + sizes[last]).tolist()
-    keys = [_EMPTY] * len(counts)
-    for index, low, high in zip(has.tolist(), lows, highs, strict=True):
-        keys[index] = digest(collapsed[low:high])
+def answer_digests(texts: Sequence[str]) -> list[int]:
+    """The digest of each text once normalised, in UTF-8: ``examples.answer_key`` of answers that
+    end with it (of "" for an example without answers)."""
+    if not texts:
+        return []
+    keys = []
+    for text in _joined(texts).translate(_TO_SPACE)[1:-1].split(b"\x1c"):
+        while b"  " in text:
+            text = text.replace(b"  ", b" ")
+        keys.append(digest(text.strip(b" ")))
     return keys
 
 
-def _word_crcs(letters: np.ndarray, data: bytes, begins: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """The CRC-32 of each word's bytes (``zlib.crc32``), as uint64: ``data[begins[i]:ends[i]]`` is
-    word i, and ``letters`` every byte of every word, in order (uint8)."""
+def _joined(texts: Sequence[str]) -> bytes:
+    """The texts folded (``normalize.folded``) and joined by the separator, with one before and one
+    after, in UTF-8; the folded text's non-ASCII whitespace is a space (the same words)."""
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator
+        joined = _SEPARATOR.join(text.replace(_SEPARATOR, " ") for text in texts)
+    if joined.isascii():
+        return b"\x1c" + joined.lower().encode() + b"\x1c"
+    # NFKC never joins a character to the separator; case folding is character by character
+    return b"\x1c" + _casefolded(unicodedata.normalize("NFKC", joined)) + b"\x1c"
+
+
+def _casefolded(text: str) -> bytes:
+    """``text.casefold()`` in UTF-8, with the four non-ASCII spaces a space: the ASCII letters
+    lowered in bytes, then each other character that folds (or is such a space) replaced, one
+    ``bytes.replace`` per distinct character (most texts have none; ``str.casefold`` costs as
+    much as all the rest of a batch's digests)."""
+    data = text.encode("utf-8", "surrogatepass").lower()
+    units = np.bincount(np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
+    found = (np.flatnonzero(units[128:]) + 128).tolist()
+    chars = [chr(code) for code in found if not 0xD800 <= code < 0xE000]
+    if len(chars) < len(found):  # a character past U+FFFF (or a lone surrogate)
+        chars += set(_ASTRAL.findall(text))
+    changes = [(char, folds) for char in chars if (folds := _folds(char)) is not None]
+    if len(changes) > _MOST_CHANGES:
+        data = text.casefold().encode("utf-8", "surrogatepass")
+        changes = [(char, folds) for char, folds in changes if char in _FOLDED_SPACE_CHARS]
+    for char, folds in changes:
+        data = data.replace(char.encode("utf-8", "surrogatepass"), folds)
+    return data
+
+
+def _folds(char: str) -> bytes | None:
+    """What a non-ASCII character becomes in a folded text, in UTF-8 (None: itself; remembered)."""
+    if char not in _FOLDS:
+        folds = " " if char in _FOLDED_SPACE_CHARS else char.casefold()
+        _FOLDS[char] = None if folds == char else folds.encode("utf-8", "surrogatepass")
+    return _FOLDS[char]
+
+
+def _digests(spaced: bytes, begins: np.ndarray, ends: np.ndarray, bounds: np.ndarray) -> list[int]:
+    """The digest of each text's words joined by one space, in UTF-8 (``spaced``: the joined texts
+    with every whitespace byte a space, but the separators at ``bounds``; its words at ``begins``
+    to ``ends``)."""
+    texts = spaced[1:-1].split(b"\x1c")
+    wide = np.flatnonzero(begins[1:] - ends[:-1] > 1)  # two spaces or more after a word
+    if len(wide):
+        after = np.searchsorted(bounds, ends[wide])  # the text's index + 1
+        inside = after == np.searchsorted(bounds, begins[wide + 1])  # not the end of a text
+        for index in set((after[inside] - 1).tolist()):  # a few texts: looking at all costs more
+            text = texts[index]
+            while b"  " in text:
+                text = text.replace(b"  ", b" ")
+            texts[index] = text
+    return [digest(text.strip(b" ")) for text in texts]
+
+
+def _ramp(size: int) -> np.ndarray:
+    """``np.arange(size) % 256`` as bytes (kept up to 16 MiB, grown when a longer one is asked for)."""
+    global _RAMP
+    if len(_RAMP) < size:
+        ramp = np.tile(np.arange(256, dtype=np.uint8), -(-size // 256))
+        _RAMP = ramp if len(ramp) <= 1 << 24 else _RAMP
+        return ramp[:size]
+    return _RAMP[:size]
+
+
+def _word_crcs(spaced: np.ndarray, data: bytes, begins: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The CRC-32 of each word's bytes (``zlib.crc32``), as uint32: ``spaced[begins[i]:ends[i]]`` is
+    word i (``spaced``: every whitespace byte a space or the separator, as uint8; ``data`` the same
+    bytes as they were, before ``begins[0]`` none of a word)."""
+    size = len(spaced)
+    # each byte's distance from the end of its word (modulo 256: a longer word is zlib's), as the
+    # high byte of its entry in _SHARES; the low byte is the byte itself (a space's share is 0)
+    last = np.zeros(len(ends) + 1, dtype=np.uint8)
+    last[1:] = (ends - 1) & 0xFF
+    reach = np.empty(len(begins) + 1, dtype=np.int64)  # each word and the spaces after it
+    reach[0] = begins[0]
+    reach[1:-1] = begins[1:] - begins[:-1]
+    reach[-1] = size - begins[-1]
+    distance = np.repeat(last, reach)
+    distance -= _ramp(size)
+    entry = distance.astype(np.uint16)
+    entry <<= 8
+    entry |= spaced
+    running = np.bitwise_xor.accumulate(_SHARES[entry])
+    crcs = running[ends - 1]
+    crcs ^= running[begins - 1]  # each word's XOR: the running XOR less what came before it
     sizes = ends - begins
-    offsets = np.cumsum(sizes) - sizes
-    # each byte's distance from its word's end: the word's last position in letters, less its own
-    distance = np.repeat((offsets + sizes - 1).astype(np.int32), sizes)  # int32: half the traffic
-    distance -= np.arange(len(letters), dtype=np.int32)
-    np.minimum(distance, LONG_WORD - 1, out=distance)
-    distance <<= 8
-    distance |= letters  # the row of _SHARES: distance * 256 + byte
-    running = np.bitwise_xor.accumulate(_SHARES.take(distance))  # quicker than reduceat
-    crcs = running[offsets + sizes - 1]
-    crcs[1:] ^= running[offsets[1:] - 1]  # each word's XOR: the running XOR less the words before
-    crcs ^= _ZEROS.take(np.minimum(sizes, LONG_WORD))
-    for index in np.flatnonzero(sizes > LONG_WORD).tolist():
-        crcs[index] = zlib.crc32(data[begins[index] : ends[index]])
-    return crcs.astype(np.uint64)
+    longest = int(sizes.max())
+    crcs ^= _ZEROS[np.minimum(sizes, LONG_WORD) if longest > LONG_WORD else sizes]
+    if longest > LONG_WORD:
+        for index in np.flatnonzero(sizes > LONG_WORD).tolist():
+            crcs[index] = zlib.crc32(data[begins[index] : ends[index]])
+    return crcs
 
 
 def secret_hints(texts: Sequence[str]) -> list[int]:
@@ -188,9 +230,7 @@ def secret_hints(texts: Sequence[str]) -> list[int]:
     when it has a key's hint, e-mail addresses when it has an "@", phone numbers when it has a
     run of digits, spaces, dots, brackets and dashes with ``PHONE_DIGITS`` digits that may be one.
     ``findings(text, hint)`` finds what ``findings(text)`` does."""
-    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
-    data = b"\n" + b"\n".join(encoded) + b"\n"
-    starts = [1, *accumulate(len(raw) + 1 for raw in encoded)]  # where each text begins in data
+    data, starts = _with_starts(texts)
     result = [0] * len(texts)
     for index in _holding(data, b"@", starts):
         result[index] |= EMAILS
@@ -198,12 +238,21 @@ def secret_hints(texts: Sequence[str]) -> list[int]:
     keyed.append(_holding(data.translate(_KEY_BYTES), _KEY_RUN, starts))
     for index in chain.from_iterable(keyed):
         result[index] |= KEYS
-    for index, raw in enumerate(encoded):
-        # its digits once the separators are dropped and every other byte is an "x": a run with
-        # PHONE_DIGITS digits in a row is a run of phone characters with that many digits
-        if _NINE_DIGITS in raw.translate(_DIGITS_ONLY).replace(b" ", b"") and _may_be_phone(texts[index]):
-            result[index] |= PHONES
+    for index in _phone_texts(data, starts):
+        result[index] |= PHONES
     return result
+
+
+def _with_starts(texts: Sequence[str]) -> tuple[bytes, list[int]]:
+    """The texts in UTF-8, each after a separator (and one after the last), and where each begins."""
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) == len(texts) - 1:  # one encode, the separators found by numpy
+        data = b"\x1c" + joined.encode("utf-8", "surrogatepass") + b"\x1c"
+        starts = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _SEPARATOR_BYTE) + 1
+        return data, starts.tolist()
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]  # a text holds a separator
+    data = b"\x1c" + b"\x1c".join(encoded) + b"\x1c"
+    return data, [1, *accumulate(len(raw) + 1 for raw in encoded)]
 
 
 def _holding(data: bytes, needle: bytes, starts: list[int]) -> list[int]:
@@ -220,17 +269,32 @@ def _holding(data: bytes, needle: bytes, starts: list[int]) -> list[int]:
     return found
 
 
-def _may_be_phone(text: str) -> bool:
-    """Whether a run of digits and separators in ``text`` may be a phone number, by
-    ``secrets.phone_hint`` (each run whole, from its first digit to its last separator)."""
-    at = _RUN_START.search(text)
-    while at is not None:
-        first = at.start()
-        end = _RUN_REST.match(text, at.end()).end()  # type: ignore[union-attr]  # matches ""
-        run = text[first:end]
-        digits = len(run) - len(run.translate(_NO_DIGITS))
-        plus = first > 0 and text[first - 1] == "+"
-        if phone_hint(digits, plus, text[max(0, first - 32) : first]):
-            return True
-        at = _RUN_START.search(text, end)
-    return False
+def _phone_texts(data: bytes, starts: list[int]) -> list[int]:
+    """The indexes of the texts with a run of digits, spaces, dots, brackets and dashes that may be a
+    phone number by ``secrets.phone_hint`` (each run whole, from its first digit to its end; ``data``
+    and ``starts`` as ``_holding`` has them, the texts apart by a separator)."""
+    runs = data.translate(_PHONE_CHARS)
+    found = []
+    at = runs.find(_PHONE_RUN)  # the start of a run of PHONE_DIGITS phone characters or more
+    while at >= 0:
+        end = runs.find(b"x", at)  # the run's end (data ends with a separator)
+        digits = data[at:end].translate(_PHONE_BYTES)
+        count = digits.count(b"0")
+        if count >= PHONE_DIGITS:
+            first = at + digits.index(b"0")
+            index = bisect.bisect_right(starts, first) - 1
+            plus = data[first - 1] == 43  # a "+" (before a text is a separator)
+            if phone_hint(count, plus, _before(data, starts[index], first)):
+                found.append(index)
+                end = starts[index + 1]  # on to the next text
+        at = runs.find(_PHONE_RUN, end)
+    return found
+
+
+def _before(data: bytes, start: int, first: int) -> str:
+    """The ``_BEFORE`` characters before byte ``first`` of the text at ``start`` in ``data`` (fewer
+    when it begins nearer), decoded from no more bytes than they can take."""
+    low = max(start, first - _BEFORE_BYTES)
+    while low > start and 0x80 <= data[low] < 0xC0:  # in the middle of a character
+        low += 1
+    return data[low:first].decode("utf-8", "surrogatepass")[-_BEFORE:]

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ftlab.dataset.quality import minhash, texts
+from ftlab.dataset.quality.examples import answer_key
 from ftlab.dataset.quality.normalize import digest, normalized_words
 from ftlab.dataset.quality.secrets import EMAILS, KEYS, PHONES, findings
 
@@ -52,12 +53,12 @@ def test_any_batch_gets_what_the_word_by_word_path_gives(batch: list[str]):
 
 
 def test_word_crcs_are_zlibs_for_short_and_long_words():
-    words = [b"a", b"ab", b"caf\xc3\xa9", b"x" * 63, b"y" * 64, b"z" * 65, b"w" * 300]
-    data = b" " + b" ".join(words) + b" "
+    words = [b"a", b"ab", b"caf\xc3\xa9", b"x" * 255, b"y" * 256, b"z" * 257, b"w" * 300, b"v"]
+    data = b" " + b" ".join(words) + b"\x1c"
     begins = np.array([data.index(word, 1) for word in words])
     ends = begins + np.array([len(w) for w in words])
-    letters = np.frombuffer(data.replace(b" ", b""), dtype=np.uint8)
-    crcs = texts._word_crcs(letters, data, begins, ends)
+    spaced = np.frombuffer(data, dtype=np.uint8)
+    crcs = texts._word_crcs(spaced, data, begins, ends)
     assert crcs.tolist() == [zlib.crc32(word) for word in words]
 
 
@@ -90,7 +91,8 @@ def test_a_text_is_hinted_for_each_kind_it_may_hold_and_only_those():
 
 _SECRETISH = st.lists(
     st.sampled_from(
-        [*"0123456789 .()-+@skAKIAgh_xoPRIVTE\né東", "\ud800", "call", "tel", "(415) ", "867-5309", "+44 20"]
+        [*"0123456789 .()-+@skAKIAgh_xoPRIVTE\né東\x1c", "\ud800"]
+        + ["call", "tel", "(415) ", "867-5309", "+44 20"]
     )
 ).map("".join)
 
@@ -107,3 +109,28 @@ def test_a_phone_after_a_long_run_of_other_digits_in_the_same_text_is_hinted():
     text = "orders 503 2024-07-18 2024-07-19, then call 0612 34 56 78"
     assert texts.secret_hints([text]) == [PHONES]
     assert texts.secret_hints(["orders 503 2024-07-18 2024-07-19 1234567"]) == [0]
+
+
+def test_answer_digests_are_the_answer_keys_of_answers_ending_with_each_text():
+    batch = [*ODD, "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ and 𐐀 too", "Category: Billing\nPriority: P1"]
+    assert texts.answer_digests(batch) == [answer_key((text,)) for text in batch]
+    assert texts.answer_digests([""]) == [answer_key(())]
+
+
+@given(st.lists(_TEXT, min_size=1, max_size=30))
+def test_any_batch_of_answers_gets_the_answer_keys(batch: list[str]):
+    assert texts.answer_digests(batch) == [answer_key((text,)) for text in batch]
+
+
+def test_a_batch_with_many_characters_that_fold_gets_the_word_by_word_digests():
+    batch = ["ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ ÉCOLE", "a\x85b STRASSE Straße", "𐐀 \ud800 ǅ"]
+    keys, counts, signature = texts.prompt_digests(batch)
+    expected_keys, expected_counts, expected_signature = _word_by_word(batch)
+    assert (keys, counts.tolist()) == (expected_keys, expected_counts)
+    assert (signature == expected_signature).all()
+
+
+def test_the_ramp_is_each_position_modulo_256_at_any_length():
+    for size in (1, 256, 70_000, (1 << 24) + 5, 3):
+        assert (texts._ramp(size) == np.arange(size, dtype=np.uint32) % 256).all()
+    assert len(texts._ramp(1)) == 1 and len(texts._RAMP) <= 1 << 24
