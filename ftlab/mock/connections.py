@@ -14,6 +14,7 @@ every connection still open.
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 import traceback
@@ -76,7 +77,7 @@ class KeepAliveHandler(WSGIRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        if self.connection.family != socket.AF_UNIX:  # an answer's headers and body leave together
+        if self.connection.family != socket.AF_UNIX:  # a small write leaves at once (no Nagle wait)
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if not self.connections.add(self.connection):
             _shut(self.connection)  # accepted while the server was stopping
@@ -141,14 +142,22 @@ class KeepAliveHandler(WSGIRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
         if self.close_connection:
             self.send_header("Connection", "close")
-        self.end_headers()
-        for data in chunks:
-            if data and chunked:
-                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-            elif data:
-                self.wfile.write(data)
-        if chunked:
+        if chunked:  # streamed: each chunk leaves as the app makes it
+            self.end_headers()
+            for data in chunks:
+                if data:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
             self.wfile.write(b"0\r\n\r\n")
+            return
+        buffer = io.BytesIO()
+        connection, self.wfile = self.wfile, buffer
+        try:
+            self.end_headers()
+            for data in chunks:
+                buffer.write(data)
+        finally:
+            self.wfile = connection
+        self.wfile.write(buffer.getvalue())  # one write: the client wakes once, to the whole answer
 
 
 def _body_length(headers: Any) -> int | None:
