@@ -20,7 +20,7 @@ from ftlab.grading.compat import ForeignCodeModule
 from ftlab.grading.credit import PartialCredit
 from ftlab.grading.exercises import Exercise, UnknownExercise, find
 from ftlab.grading.feedback import classify, describe
-from ftlab.grading.freezer import freeze, track
+from ftlab.grading.freezer import freeze, pause, resume, track
 from ftlab.grading.marker import MARKER_POINTS, PointsSpec, marker_call, points_spec
 from ftlab.grading.mock_api import ENCODINGS_WARMED, ftlab_mock_server, mock_api  # noqa: F401 - fixtures
 from ftlab.grading.outcomes import StudentCodeError
@@ -60,10 +60,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Before a grading run's first check: its exercises' lazy loads (:mod:`ftlab.grading.warmup`),
     then ``gc.freeze()``: what is loaded by now (pytest, graders, openai, encodings) lives as long as
-    the process, and later full collections (pytest runs two at the end) need not walk it."""
+    the process, and later full collections (pytest runs two at the end) need not walk it. The
+    collector, paused while the graders imported (:mod:`ftlab.grading.freezer`), runs again."""
     config = session.config
     graded = [_exercise_of(item) for item in session.items if _SPEC in item.stash]
     if not graded or config.option.collectonly:
+        resume(config)
         return
     if config.stash[BACKEND_FACTORY] is local_backend:
         warm_only(sorted({name for exercise in graded for name in exercise.warms}))
@@ -131,7 +133,7 @@ def _grader_module(file_path: Path, parent: pytest.Collector) -> GraderModule | 
     grader = file_path.parent.parent / "graders" / f"test_{file_path.name}"
     if not grader.is_file():
         return None
-    freeze(parent.config)  # a grading run: pytest's objects need not be walked while graders import
+    pause(parent.config)  # a grading run: no collection while graders (and openai) import
     return GraderModule.from_parent(
         parent, path=file_path, grader_path=grader, impl_root=file_path.parent.resolve()
     )

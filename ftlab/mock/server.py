@@ -12,13 +12,14 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request
 
 from ftlab.mock import errors
 from ftlab.mock.api import ROUTES
 from ftlab.mock.backend import SimulatedTraining, TrainingBackend
 from ftlab.mock.clock import Clock, ManualClock, ScaledClock
+from ftlab.mock.connections import Connections, handler_for
 from ftlab.mock.faults import Fault, JobFault, arm_failure
 from ftlab.mock.files import StoredFile
 from ftlab.mock.ids import IdMaker
@@ -32,19 +33,6 @@ if TYPE_CHECKING:
     from openai import OpenAI
 
 DEFAULT_KEY = "sk-ftlab-test"
-
-
-class _Handler(WSGIRequestHandler):
-    protocol_version = "HTTP/1.1"
-    quiet = True
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        if not self.quiet:
-            super().log_request(code, size)
-
-
-class _LoudHandler(_Handler):
-    quiet = False
 
 
 class MockServer:
@@ -87,6 +75,7 @@ class MockServer:
         self.router = Router(ROUTES)
         self._log = log
         self._httpd: BaseWSGIServer | None = None
+        self._connections = Connections()
         self._thread: threading.Thread | None = None
         self._http: Any = None
         self._http_lock = threading.Lock()
@@ -98,13 +87,14 @@ class MockServer:
         """Open the listening socket (port 0 picks a free one) without serving yet."""
         if self._httpd is not None:
             raise RuntimeError("the mock server is already bound")
+        self._connections = Connections()
         try:
             self._httpd = make_server(
                 self.host,
                 self.port,
                 self,
                 threaded=True,
-                request_handler=_LoudHandler if self._log else _Handler,
+                request_handler=handler_for(self._connections, quiet=not self._log),
             )
         except SystemExit:  # werkzeug prints why (e.g. port in use) and exits
             raise OSError(f"cannot listen on {self.host}:{self.port}") from None
@@ -141,6 +131,7 @@ class MockServer:
             self._httpd.shutdown()
             self._thread.join(timeout=5)
             self._thread = None
+        self._connections.close_all()  # kept-alive connections: none may reach a stopped server
         self._httpd.server_close()
         self._httpd = None
         if self.socket_path and os.path.exists(self.socket_path):

@@ -62,3 +62,47 @@ def test_pytest_is_the_program_only_when_pytest_runs_the_process(pytester):
         "def test_it():\n    assert pytest_is_the_program()\n"
     )
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+COLLECTOR_GRADER = """
+import gc
+
+import pytest
+
+ENABLED_AT_IMPORT = gc.isenabled()
+
+@pytest.mark.points(1, hint="the collector")
+def test_collector(exercise):
+    print("AT IMPORT", ENABLED_AT_IMPORT, "IN A CHECK", gc.isenabled())
+"""
+
+
+def test_the_collector_is_paused_while_graders_import_and_runs_during_the_checks(pytester):
+    make_kit(pytester, COLLECTOR_GRADER)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s", "exercises/")
+    result.stdout.fnmatch_lines(["*AT IMPORT False IN A CHECK True*"])
+
+
+COLLECT_ONLY_PROBE = """
+import gc
+import sys
+
+import pytest
+
+pytest.main(["-q", "-p", "no:cacheprovider", *sys.argv[1:]])
+print("COLLECTOR ON AFTER", gc.isenabled())
+"""
+
+
+def test_a_run_that_stops_after_collecting_turns_the_collector_back_on(pytester):
+    make_kit(pytester, COLLECTOR_GRADER)
+    pytester.makepyfile(probe=COLLECT_ONLY_PROBE)
+    result = pytester.run(sys.executable, "probe.py", "--collect-only", "exercises/")
+    result.stdout.fnmatch_lines(["*test_collector*", "COLLECTOR ON AFTER True"])
+
+
+def test_a_collector_someone_turned_off_stays_off(pytester):
+    make_kit(pytester, COLLECTOR_GRADER)
+    pytester.makepyfile(probe="import gc\ngc.disable()\n" + THAW_PROBE + "print('ON', gc.isenabled())\n")
+    result = pytester.run(sys.executable, "probe.py", "exercises/")
+    result.stdout.fnmatch_lines(["*ftlab scoreboard*", "ON False"])
