@@ -79,7 +79,7 @@ def grade_submission(
         plugin = IsolationPlugin(sandbox=sandbox, limits=limits, slot=slot)
         args = [
             str(graders), "--impl", str(staged.root), "--ftlab-json", str(board_path),
-            "--ftlab-timeout", f"{timeout:g}", "-p", "no:cacheprovider", "-q", "--no-header", "-rN",
+            "--ftlab-timeout", f"{timeout:g}", "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--tb=native",
             f"--rootdir={graders.parent}", "-W", "ignore::pytest.PytestAssertRewriteWarning",
         ]  # fmt: skip
         with _output_to(log_path):
