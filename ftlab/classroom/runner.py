@@ -77,10 +77,12 @@ def grade_submission(
             return graded
         board_path, log_path = Path(private, "board.json"), Path(private, "pytest.log")
         plugin = IsolationPlugin(sandbox=sandbox, limits=limits, slot=slot)
+        # native tracebacks: the plugin puts each check's feedback in their place, so pytest's long
+        # ones (an AST parse of every file per traceback entry) were built to be thrown away
         args = [
             str(graders), "--impl", str(staged.root), "--ftlab-json", str(board_path),
-            "--ftlab-timeout", f"{timeout:g}", "-p", "no:cacheprovider", "-q", "--no-header", "-rN", "--tb=native",
-            f"--rootdir={graders.parent}", "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            "--ftlab-timeout", f"{timeout:g}", "-p", "no:cacheprovider", "-q", "--no-header", "-rN",
+            "--tb=native", f"--rootdir={graders.parent}", "-W", "ignore::pytest.PytestAssertRewriteWarning",
         ]  # fmt: skip
         with _output_to(log_path):
             code = pytest.main(args, plugins=[plugin])

@@ -187,9 +187,7 @@ def _signals_raise() -> Iterator[None]:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from ftlab.classroom.batch import Interrupted, Settings, default_jobs, grade_all
-    from ftlab.classroom.ledger import Ledger
-    from ftlab.classroom.submission import find_submissions, shard
+    from ftlab.classroom import workers
 
     graders = Path(args.graders or "graders").resolve()
     if not graders.is_dir() or not any(graders.glob("test_ex*.py")):
@@ -197,6 +195,12 @@ def _grade(args: argparse.Namespace) -> int:
             f"ftlab grade: no grader suites (test_ex*.py) in {graders}; pass --graders DIR", file=sys.stderr
         )
         return ExitCode.USAGE
+    workers.start()  # its imports take seconds: they run while this process does its own work
+
+    from ftlab.classroom.batch import Interrupted, Settings, default_jobs, grade_all
+    from ftlab.classroom.ledger import Ledger
+    from ftlab.classroom.submission import find_submissions, shard
+
     submissions = find_submissions(args.submissions)
     if args.shard is not None:
         submissions = shard(submissions, *args.shard)

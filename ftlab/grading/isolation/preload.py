@@ -2,7 +2,7 @@
 
 ``ftlab grade`` forks a fresh worker per submission from a ``forkserver``; a worker starts with
 whatever the forkserver had imported. multiprocessing's forkserver can only import modules, so
-importing this one is its whole job (:data:`ftlab.classroom.batch.PRELOAD` names it; nothing
+importing this one is its whole job (:data:`ftlab.classroom.workers.PRELOAD` names it; nothing
 else imports it): pytest's plugins (the ``pytest11`` entry points ``pytest.main`` loads in
 every worker), the openai SDK, the mock API, and the encodings and client warmed by
 :func:`ftlab.grading.warmup.warm`. Measured by ``bench/bench_grade.py``: seconds per submission
