@@ -42,6 +42,6 @@ def start() -> int | None:
 
 
 def _forkserver_pid() -> int | None:
-    server = multiprocessing.forkserver._forkserver  # type: ignore[attr-defined]
+    server = multiprocessing.forkserver._forkserver
     pid = getattr(server, "_forkserver_pid", None)
     return pid if isinstance(pid, int) else None

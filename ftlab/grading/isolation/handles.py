@@ -160,14 +160,14 @@ def _pool(url: str, socket: str | None, *, sdk: bool) -> Any:
             return _pools[key]
         http = http_library()
         # plain HTTP (the mock at 127.0.0.1 or on a Unix socket) never uses TLS: no certificates to load
-        plain = {"verify": False} if socket or origin[0] == "http:" else {}  # 40 ms per client otherwise
-        transport = {"transport": http.HTTPTransport(uds=socket, **plain)} if socket else {}
+        verify = not (socket or origin[0] == "http:")  # 40 ms per client to load certificates otherwise
+        transport = {"transport": http.HTTPTransport(uds=socket, verify=verify)} if socket else {}
         if sdk:
             from openai import DefaultHttpxClient
 
-            client = DefaultHttpxClient(**plain, **transport)
+            client = DefaultHttpxClient(verify=verify, **transport)
         else:
-            client = http.Client(timeout=30.0, **plain, **transport)
+            client = http.Client(timeout=30.0, verify=verify, **transport)
         _pools[key] = client
         while len(_pools) > _POOLS:
             _pools.popitem(last=False)[1].close()
