@@ -81,10 +81,9 @@ class IsolatedBackend:
     ) -> Iterator[Outcome]:
         """One outcome per call, as :meth:`call` gives them, from requests of up to :data:`MAX_BATCH` calls.
 
-        The child stops a request at the first outcome that is not a value (the rest go in the
-        next request, if asked for). An answer is read (and counted: hangs, exits) when it is asked
-        for; a caller that stops at a value has the rest's answers thrown away, and only the time a
-        hang among them took counts (against the budget: :meth:`HangBudget.waited`).
+        The child stops a request at its first outcome that is no value (the rest go in the next,
+        if asked for). Answers are read (and counted: hangs, exits) when asked for; a caller that
+        stops at a value has the rest thrown away, a hang among them counted in the budget only.
         """
         done = 0
         while done < len(calls):
@@ -245,10 +244,7 @@ class IsolatedBackend:
         return self._finished(exercise, function, outcome, last=self._batch is None)
 
     def _drain(self) -> None:
-        """Throw away the answers of a batch nobody asks for any more (a check stopped at a value).
-
-        A hang among those calls costs wall time all the same: it counts against the budget.
-        """
+        """Throw away the answers of a batch nobody asks for (a check stopped); a hang there costs budget."""
         batch, self._batch = self._batch, None
         wire = self._child.wire
         if batch is None or wire is None:
