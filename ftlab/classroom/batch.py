@@ -1,7 +1,7 @@
 """Grading many submissions: one worker process per submission, as many at once as there are cores.
 
 Workers come from a ``forkserver`` that has already imported pytest and its plugins, openai and
-ftlab, with the encodings loaded (:data:`PRELOAD`; the graders replay stored examples, so
+ftlab, with the encodings loaded (:mod:`ftlab.classroom.workers`; the graders replay stored examples, so
 hypothesis is not needed), so each starts in milliseconds warm, with nothing left over from the
 one before. Under bubblewrap each job also has a warmed template in the sandbox that forks the
 child running learner code (:mod:`ftlab.grading.isolation.template`), reset between submissions.
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from ftlab.classroom import workers
 from ftlab.classroom.runner import Graded, blank_board, grade_submission, not_graded
 from ftlab.classroom.submission import Submission
 from ftlab.errors import FtlabError
@@ -30,15 +31,6 @@ from ftlab.grading.isolation import process as harness_process
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
 from ftlab.grading.isolation.template import Slot, Template, started
 from ftlab.grading.results import load_checks
-
-#: What the forkserver imports once for every worker; the last also loads pytest's plugins, openai and
-#: the mock, and warms the encodings (seconds per submission otherwise: bench/bench_grade.py).
-PRELOAD = [
-    "ftlab.classroom.runner",
-    "ftlab.dataset.records",
-    "ftlab.course",
-    "ftlab.grading.isolation.preload",
-]
 
 
 @dataclass(frozen=True)
@@ -52,14 +44,6 @@ class Settings:
     budget: float  # seconds one submission may take in all
     limits: Limits = Limits()
     templates: bool = True  # fork learner-code children from a warmed template per job (bubblewrap)
-
-
-def _context() -> multiprocessing.context.ForkServerContext | multiprocessing.context.SpawnContext:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        return context
-    return multiprocessing.get_context("spawn")
 
 
 class Interrupted(FtlabError):
@@ -121,7 +105,7 @@ def run_in_workers(
     value), "failed" (value: the traceback), "crashed" or "timeout" (value: an explanation).
     With ``templates``, each worker gets a free one's ``slot=``; it is reset before it is lent again.
     """
-    context = _context()
+    context = workers.context()
     pending = list(enumerate(tasks))
     running: dict[int, tuple[Any, Any, float]] = {}
     free, lent = list(templates), dict[int, Template]()
@@ -229,6 +213,7 @@ def grade_all(
             finished(record)
 
     tasks = [(_grade, {"submission": s, "settings": settings}) for s in submissions]
+    workers.start()  # its imports run beside the templates' start (a caller may have started it earlier)
     templates = started(settings.sandbox, min(settings.jobs, len(submissions))) if settings.templates else []
     try:
         run_in_workers(tasks, jobs=settings.jobs, budget=settings.budget, done=done, templates=templates)

@@ -23,6 +23,7 @@ import pytest
 
 from ftlab.classroom.submission import Submission, UnusableSubmission, stage
 from ftlab.grading.exercises import find
+from ftlab.grading.isolation.plugins import blocked
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
 from ftlab.grading.isolation.session import IsolationPlugin
 from ftlab.grading.isolation.template import Slot
@@ -77,10 +78,13 @@ def grade_submission(
             return graded
         board_path, log_path = Path(private, "board.json"), Path(private, "pytest.log")
         plugin = IsolationPlugin(sandbox=sandbox, limits=limits, slot=slot)
+        # native tracebacks: the plugin puts each check's feedback in their place, so pytest's long
+        # ones (an AST parse of every file per traceback entry) were built to be thrown away
         args = [
             str(graders), "--impl", str(staged.root), "--ftlab-json", str(board_path),
             "--ftlab-timeout", f"{timeout:g}", "-p", "no:cacheprovider", "-q", "--no-header", "-rN",
-            f"--rootdir={graders.parent}", "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            "--tb=native", f"--rootdir={graders.parent}", "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            *blocked(),
         ]  # fmt: skip
         with _output_to(log_path):
             code = pytest.main(args, plugins=[plugin])
@@ -173,6 +177,7 @@ def blank_board(graders: Path) -> Scoreboard:
                     "-p",
                     "no:cacheprovider",
                     f"--rootdir={graders.parent}",
+                    *blocked(),
                 ],
                 plugins=[collector],
             )

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ftlab.classroom import workers  # light: ftlab grade starts the forkserver before its heavy imports
 from ftlab.cli.adjustments import add_adjustments_option
 from ftlab.cli.arguments import Subcommands, number
 from ftlab.errors import ExitCode
@@ -187,16 +188,17 @@ def _signals_raise() -> Iterator[None]:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from ftlab.classroom.batch import Interrupted, Settings, default_jobs, grade_all
-    from ftlab.classroom.ledger import Ledger
-    from ftlab.classroom.submission import find_submissions, shard
-
     graders = Path(args.graders or "graders").resolve()
     if not graders.is_dir() or not any(graders.glob("test_ex*.py")):
         print(
             f"ftlab grade: no grader suites (test_ex*.py) in {graders}; pass --graders DIR", file=sys.stderr
         )
         return ExitCode.USAGE
+    workers.start()  # its imports (seconds) run while this process does its own work
+    from ftlab.classroom.batch import Interrupted, Settings, default_jobs, grade_all
+    from ftlab.classroom.ledger import Ledger
+    from ftlab.classroom.submission import find_submissions, shard
+
     submissions = find_submissions(args.submissions)
     if args.shard is not None:
         submissions = shard(submissions, *args.shard)
@@ -212,8 +214,8 @@ def _grade(args: argparse.Namespace) -> int:
     todo = [s for s in submissions if not (args.resume and s.name in kept)]
     names = {s.name for s in submissions}
     in_class = len(names | set(kept)) > 1 or args.shard is not None
-    jobs, templates = args.jobs or default_jobs(), not args.no_templates
-    settings = Settings(graders, args.timeout, sandbox, jobs, args.budget, templates=templates)
+    settings = Settings(graders, args.timeout, sandbox, args.jobs or default_jobs(), args.budget,
+                        templates=not args.no_templates)  # fmt: skip
     try:
         results = grade_all(
             todo, settings, progress=sys.stderr, finished=lambda g: ledger.save(g, own_folder=in_class)

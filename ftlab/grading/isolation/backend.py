@@ -81,8 +81,9 @@ class IsolatedBackend:
     ) -> Iterator[Outcome]:
         """One outcome per call, as :meth:`call` gives them, from requests of up to :data:`MAX_BATCH` calls.
 
-        An answer is read (and counted: hangs, exits) when it is asked for: a caller that stops
-        early is graded as if the rest were never called (their answers are thrown away).
+        The child stops a request at its first outcome that is no value (the rest go in the next,
+        if asked for). Answers are read (and counted: hangs, exits) when asked for; a caller that
+        stops at a value has the rest thrown away, a hang among them counted in the budget only.
         """
         done = 0
         while done < len(calls):
@@ -243,10 +244,16 @@ class IsolatedBackend:
         return self._finished(exercise, function, outcome, last=self._batch is None)
 
     def _drain(self) -> None:
-        """Throw away the answers of a batch nobody asks for any more (a check stopped early)."""
+        """Throw away the answers of a batch nobody asks for (a check stopped); a hang there costs budget."""
         batch, self._batch = self._batch, None
         wire = self._child.wire
-        if batch is not None and wire is not None and drain(wire, batch, self._deadline(self._limit + GRACE)):
+        if batch is None or wire is None:
+            return
+        started = time.monotonic()
+        stop, hung = drain(wire, batch, self._deadline(self._limit + GRACE))
+        if hung:
+            self.hangs.waited(max(time.monotonic() - started, self._limit))
+        if stop:
             self._child.stop()  # it hung, ended or broke the rules: a fresh child answers the next call
 
     def _finished(self, exercise: Exercise, function: str, outcome: Outcome, *, last: bool = True) -> Outcome:

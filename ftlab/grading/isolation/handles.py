@@ -159,13 +159,15 @@ def _pool(url: str, socket: str | None, *, sdk: bool) -> Any:
             _pools.move_to_end(key)
             return _pools[key]
         http = http_library()
-        transport = {"transport": http.HTTPTransport(uds=socket)} if socket else {}
+        # plain HTTP (the mock at 127.0.0.1 or on a Unix socket) never uses TLS: no certificates to load
+        verify = not (socket or origin[0] == "http:")  # 40 ms per client to load certificates otherwise
+        transport = {"transport": http.HTTPTransport(uds=socket, verify=verify)} if socket else {}
         if sdk:
             from openai import DefaultHttpxClient
 
-            client = DefaultHttpxClient(**transport)
+            client = DefaultHttpxClient(verify=verify, **transport)
         else:
-            client = http.Client(timeout=30.0, **transport)
+            client = http.Client(timeout=30.0, verify=verify, **transport)
         _pools[key] = client
         while len(_pools) > _POOLS:
             _pools.popitem(last=False)[1].close()

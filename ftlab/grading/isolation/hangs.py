@@ -6,7 +6,8 @@ that calls it. Here a function is not called again once it has timed out :data:`
 times, and once this submission's calls (and imports) that timed out have taken
 :data:`BUDGET` seconds in all, a function that ever hung fails at once and every other call runs
 with a shorter limit (:func:`short_limit`). A submission that never hangs is graded exactly as
-before: the budget only counts time spent in calls that timed out.
+before: the budget only counts time spent in calls that timed out (a batch's call that hung after
+its check had stopped included: its time was lost all the same).
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ class HangBudget:
         """A call of ``function`` timed out after ``seconds``."""
         key = (slug, function)
         self._hangs[key] = self._hangs.get(key, 0) + 1
+        self.spent += seconds
+
+    def waited(self, seconds: float) -> None:
+        """A call no check asked for (a batch's, its check ended) hung: ``seconds`` lost, none blamed."""
         self.spent += seconds
 
     def import_hung(self, seconds: float) -> None:

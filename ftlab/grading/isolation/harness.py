@@ -28,7 +28,7 @@ from typing import Any
 from ftlab.grading.cells import HEADER, is_cell_file, run_cells, split_cells
 from ftlab.grading.isolation import blocker, landlock
 from ftlab.grading.isolation.sandbox import Limits
-from ftlab.grading.isolation.wire import MAX_MESSAGE
+from ftlab.grading.isolation.wire import MAX_MESSAGE, Batch
 from ftlab.grading.outcomes import Outcome
 from ftlab.grading.seam import importable, load_module, run_call
 from ftlab.grading.warmup import warm
@@ -116,7 +116,7 @@ class Harness:
         for index, call in enumerate(batch):
             outcome = self._run(module, function, call["args"], call["kwargs"], source, timeout)
             self.send(_answer(ident, index, outcome))
-            if outcome.kind == "timeout":  # the grader decides whether the rest are called at all
+            if Batch.stops(outcome):  # an error may end the check: the grader asks again for the rest
                 return
 
     def _run(

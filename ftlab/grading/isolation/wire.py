@@ -152,15 +152,17 @@ def not_plain(value: Any, depth: int = 0) -> str:
 class Batch:
     """A request of several calls (``calls``): its id, how many answers it may get, which comes next.
 
-    The child answers each call with ``{"id", "index", "outcome"}``, in turn, and stops at a call
-    that timed out or a file that could not load: one answer per call at most, never out of turn.
+    The child answers each call with ``{"id", "index", "outcome"}``, in turn, and stops at the
+    first outcome that is not a value (an error, a timeout, a file that could not load): it may end
+    the check, and a check that ends there must not have had its later calls made (learner code
+    can keep state between calls). One answer per call at most, never out of turn.
     """
 
     def __init__(self, ident: str, size: int) -> None:
         self.ident, self.size, self.next = ident, size, 0
 
     def over(self, outcome: Outcome) -> bool:
-        """Count an answer; whether it is the request's last (the child stops at one that timed out)."""
+        """Count an answer; whether it is the request's last (the child stops at one that is no value)."""
         self.next += 1
         return self.next >= self.size or Batch.stops(outcome)
 
@@ -174,15 +176,25 @@ class Batch:
 
     @staticmethod
     def stops(outcome: Outcome) -> bool:
-        return outcome.kind in ("timeout", "unloadable")
+        """Whether the child stops a batch at this outcome (both sides decide it the same way)."""
+        return outcome.kind != "value"
 
 
-def drain(wire: Wire, batch: Batch, deadline: float | None) -> bool:
-    """Read a batch's remaining answers and throw them away; whether its child must be stopped."""
+def drain(wire: Wire, batch: Batch, deadline: float | None) -> tuple[bool, bool]:
+    """Read a batch's remaining answers and throw them away.
+
+    Whether its child must be stopped, and whether one of those calls hung (timed out, or no
+    answer came by the deadline).
+    """
+    hung = False
     try:
         while (message := wire.receive(deadline)) is not None:
-            if batch.over(batch.answer(message)):
-                return wire.pending()  # more answers than calls
-    except (Expired, Violation):
+            outcome = batch.answer(message)
+            hung = hung or outcome.kind == "timeout"
+            if batch.over(outcome):
+                return wire.pending(), hung  # more answers than calls
+    except Expired:
+        return True, True
+    except Violation:
         pass
-    return True
+    return True, hung

@@ -18,6 +18,7 @@ from ftlab.grading.isolation.hangs import MAX_HANGS
 from ftlab.grading.isolation.sandbox import Sandbox
 from ftlab.grading.isolation.wire import Wire
 from ftlab.grading.outcomes import CallTimedOut
+from ftlab.grading.seam import ExerciseProxy, LocalBackend
 
 EX1 = find("ex1_build_example")
 SOURCE = """
@@ -59,13 +60,56 @@ def test_a_hang_in_a_batch_times_out_that_call_and_two_hangs_stop_the_function(s
     assert f"was not called again: it timed out {MAX_HANGS} times already" in outcomes[-1].message
 
 
-def test_the_calls_a_caller_never_asked_for_are_not_counted_against_the_submission(start):
+def test_a_hang_in_a_call_nobody_asked_for_counts_against_the_budget_but_blames_no_function(start):
     proxy = start(SOURCE, timeout=0.5)
     values = proxy.each("build_example", [("x", "b"), ("loop", "b"), ("loop", "b")])
     assert next(values) == ["x", "b"]
     values.close()  # a check that failed at its first value asks for no more
     assert proxy.build_example("y", "b") == ["y", "b"], "the next call gets its own answer"
-    assert proxy.backend.hangs.spent == 0
+    assert proxy.backend.hangs.spent >= 0.5, "the child ran the hung call all the same"
+    assert proxy.backend.hangs.refusal(EX1.slug, "build_example") is None
+
+
+STATEFUL = """
+seen = []
+
+def build_example(a, b):
+    seen.append(a)
+    if a == "bad":
+        raise ValueError("bad input")
+    return [a, b]
+
+def calls_seen():
+    return list(seen)
+"""
+
+
+def _stop_at_the_error(proxy) -> list[str]:
+    """A check that stops at the first error, then what the learner's function saw."""
+    values = proxy.each("build_example", [("x", "b"), ("bad", "b"), ("y", "b"), ("z", "b")])
+    with pytest.raises(ValueError):
+        while True:
+            next(values)
+    values.close()
+    return proxy.calls_seen()
+
+
+def test_a_function_that_keeps_state_sees_the_calls_an_in_process_run_makes_when_a_check_stops_at_an_error(
+    start, tmp_path
+):
+    isolated = start(STATEFUL)
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / EX1.filename).write_text(STATEFUL, encoding="utf-8")
+    in_process = ExerciseProxy(LocalBackend(tmp_path / "local"), EX1)
+    assert _stop_at_the_error(in_process) == ["x", "bad"]
+    assert _stop_at_the_error(isolated) == ["x", "bad"]
+
+
+def test_a_batch_stopped_at_an_error_goes_on_in_a_new_request_when_the_rest_are_asked_for(start):
+    proxy = start(STATEFUL)
+    outcomes = list(proxy.backend.call_many(EX1, "build_example", _calls("x", "bad", "y", "bad", "z")))
+    assert [o.kind for o in outcomes] == ["value", "raised", "value", "raised", "value"]
+    assert proxy.calls_seen() == ["x", "bad", "y", "bad", "z"]
 
 
 def test_each_raises_the_learners_error_at_the_call_that_failed(start):

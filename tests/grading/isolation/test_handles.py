@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import subprocess
 import sys
 
 import openai
 import pytest
 
+from ftlab.grading.isolation import handles
 from ftlab.grading.isolation.handles import (
     MockSleep,
     SleepLimitExceeded,
@@ -136,3 +138,23 @@ def test_repeated_refuses_a_count_that_is_not_a_whole_number(count):
 def test_unserializable_is_built_as_a_value_json_cannot_encode():
     (value,) = from_plain(to_plain([unserializable()]))
     assert isinstance(value, Unserializable)
+
+
+def _tls_of(client) -> ssl.SSLContext:
+    return client._transport._pool._ssl_context  # httpx's transport, then httpcore's pool
+
+
+@pytest.mark.parametrize(
+    "url, socket", [("http://127.0.0.1:9/v1", None), ("http://api.test/v1", "/tmp/x.sock")]
+)
+@pytest.mark.parametrize("sdk", [True, False])
+def test_a_client_of_plain_http_loads_no_certificates_it_could_never_use(url, socket, sdk) -> None:
+    tls = _tls_of(handles._pool(url, socket, sdk=sdk))
+    assert tls.cert_store_stats()["x509_ca"] == 0
+
+
+@pytest.mark.parametrize("sdk", [True, False])
+def test_a_client_of_an_https_endpoint_still_verifies_certificates(sdk) -> None:
+    tls = _tls_of(handles._pool("https://api.example.com/v1", None, sdk=sdk))
+    assert tls.verify_mode == ssl.CERT_REQUIRED and tls.check_hostname
+    assert tls.cert_store_stats()["x509_ca"] > 0

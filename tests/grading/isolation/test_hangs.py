@@ -53,3 +53,11 @@ def test_without_a_time_limit_nothing_is_ever_cut():
 def test_the_short_limit_is_never_under_a_second():
     assert short_limit(2.0) == 1.0
     assert short_limit(60.0) == 12.0
+
+
+def test_time_lost_to_a_call_no_check_asked_for_spends_the_budget_but_blames_no_function():
+    budget = HangBudget(10.0, seconds=20.0)
+    budget.waited(12.0)
+    budget.waited(12.0)
+    assert budget.exhausted and budget.limit() == short_limit(10.0)
+    assert budget.refusal("ex1", "build_example") is None, "no function hung where a check asked"
