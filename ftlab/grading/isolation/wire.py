@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from ftlab.errors import FtlabError
-from ftlab.grading.isolation.plain_data import LEARNER_API, crosses
+from ftlab.grading.isolation.plain_data import LEARNER_API, TOO_LARGE, crosses
 from ftlab.grading.isolation.plain_data import MAX_DEPTH as PLAIN_DEPTH
 from ftlab.grading.outcomes import Outcome
 
@@ -178,6 +178,20 @@ class Batch:
     def stops(outcome: Outcome) -> bool:
         """Whether the child stops a batch at this outcome (both sides decide it the same way)."""
         return outcome.kind != "value"
+
+
+#: How a "not_plain" outcome begins when the value was refused for its size or depth, not its type.
+OVERSIZED = (
+    TOO_LARGE,
+    "a value nested more than",
+    "a value too large to send",
+    "a value that could not be sent",
+)
+
+
+def oversized(outcome: Outcome) -> bool:
+    """Whether a call's value was refused for its size or depth: the next call would likely cost as much."""
+    return outcome.kind == "not_plain" and outcome.message.startswith(OVERSIZED)
 
 
 def drain(wire: Wire, batch: Batch, deadline: float | None) -> tuple[bool, bool]:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from ftlab.grading.exercises import find
-from ftlab.grading.isolation.backend import IsolatedBackend
+from ftlab.grading.isolation.backend import MAX_OVERSIZED, IsolatedBackend
 from ftlab.grading.isolation.hangs import MAX_HANGS
 from ftlab.grading.isolation.sandbox import Sandbox
 from ftlab.grading.isolation.wire import Wire
@@ -58,6 +58,18 @@ def test_a_hang_in_a_batch_times_out_that_call_and_two_hangs_stop_the_function(s
     outcomes = list(proxy.backend.call_many(EX1, "build_example", _calls("x", "loop", "y", "loop", "z")))
     assert [o.kind for o in outcomes] == ["value", "timeout", "value", "timeout", "timeout"]
     assert f"was not called again: it timed out {MAX_HANGS} times already" in outcomes[-1].message
+
+
+def test_a_value_refused_for_its_size_twice_stops_the_function(start):
+    huge = '    if a == "huge":\n        return "x" * 20_000_000\n    return [a, b]'
+    proxy = start(SOURCE.replace("    return [a, b]", huge))
+    outcomes = list(proxy.backend.call_many(EX1, "build_example", _calls("x", "huge", "y", "huge", "z")))
+    assert [o.kind for o in outcomes] == ["value", "not_plain", "value", "not_plain", "not_plain"]
+    assert outcomes[1].message.startswith("a value larger than 16 MiB")
+    assert outcomes[-1].message.startswith("a value larger than 16 MiB")
+    refused = f"was not called again: it returned such a value {MAX_OVERSIZED} times already"
+    assert refused in outcomes[-1].message
+    assert refused not in outcomes[3].message
 
 
 def test_a_hang_in_a_call_nobody_asked_for_counts_against_the_budget_but_blames_no_function(start):
