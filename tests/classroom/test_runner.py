@@ -21,7 +21,7 @@ import pytest
 from ftlab.classroom.batch import Settings, grade_all
 from ftlab.classroom.exports import write_reports
 from ftlab.classroom.runner import Graded
-from ftlab.classroom.submission import Submission, find_submissions
+from ftlab.classroom.submission import find_submissions
 from ftlab.grading.cells import SELF_CHECK_TAG
 from ftlab.grading.exercises import find
 from ftlab.grading.isolation.sandbox import find_sandbox
@@ -77,17 +77,6 @@ TRICKS: dict[str, str | None] = {
     "huge_string": "larger than",
     "kill_parent": None,
 }
-
-
-#: The submissions that take longest to grade, longest first (measured: each huge_string call
-#: builds its 600 MB; deep_nesting's each build a list 200,000 deep; endless_loop waits out its call
-#: limit). Started first, so that no job sits idle at the end while the other grades one of them.
-SLOWEST = ("huge_string", "deep_nesting", "endless_loop")
-
-
-def longest_first(submissions: list[Submission]) -> list[Submission]:
-    """The same submissions, the slowest to grade (:data:`SLOWEST`) first; the rest keep their order."""
-    return sorted(submissions, key=lambda s: SLOWEST.index(s.name) if s.name in SLOWEST else len(SLOWEST))
 
 
 def _points(graded: Graded) -> tuple[float, float, float]:
@@ -183,7 +172,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Graded],
     folder, out = tmp_path_factory.mktemp("class"), tmp_path_factory.mktemp("out")
     build_class(folder, port=listener.port, out=out)
     settings = Settings(graders=ROOT / "graders", timeout=TIMEOUT, sandbox=SANDBOX, jobs=2, budget=300)
-    results = grade_all(longest_first(find_submissions([str(folder)])), settings)
+    results = grade_all(find_submissions([str(folder)]), settings)
     fake_file_written = (out / "results.json").exists()
     write_reports(results, out)
     listener.server.close()
@@ -284,11 +273,3 @@ def test_an_attack_in_every_exercise_scores_zero_everywhere_and_is_reported_as_w
     coded = [e for e in exercises if find(e.slug).functions]  # ex6 grades files: no code to attack
     unexplained = {e.slug: e.checks[0].feedback for e in coded if trick not in e.checks[0].feedback}
     assert unexplained == {}, f"the first check of these exercises does not say {trick!r}"
-
-
-def test_the_slowest_submissions_are_handed_out_first_and_none_is_left_out(tmp_path):
-    build_class(tmp_path, port=1, out=tmp_path / "out")
-    found = find_submissions([str(tmp_path)])
-    ordered = longest_first(found)
-    assert [s.name for s in ordered[: len(SLOWEST)]] == list(SLOWEST)
-    assert sorted(s.name for s in ordered) == sorted(s.name for s in found)
