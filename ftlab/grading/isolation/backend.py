@@ -25,15 +25,14 @@ from ftlab.grading.isolation.forked import child_process
 from ftlab.grading.isolation.hangs import HangBudget
 from ftlab.grading.isolation.process import Channel, SandboxFailure
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
+from ftlab.grading.isolation.strikes import Strikes, process_ended
 from ftlab.grading.isolation.template import Slot
-from ftlab.grading.isolation.wire import Batch, Expired, Violation, checked_outcome, drain, oversized
+from ftlab.grading.isolation.wire import Batch, Expired, Violation, checked_outcome, drain
 from ftlab.grading.outcomes import Outcome
 from ftlab.grading.seam import once_per_exercise
 
 GRACE = 2.0
 MAX_STARTS = 100
-MAX_OVERSIZED = 2  # a function whose value was refused for its size this many times is not run again
-MAX_FAILS = 3  # a function that ends the process this many times is not run again (hangs: hangs.py)
 MAX_BATCH = 64  # calls in one request of :meth:`IsolatedBackend.call_many`
 _TIMED_OUT = "timed out after {:g} s: is there an endless loop, or a wait that never ends?"
 
@@ -69,8 +68,7 @@ class IsolatedBackend:
         self._unloadable: dict[str, Outcome] = {}
         self._said: set[str] = set()  # exercises whose load error a check has reported
         self.hangs = HangBudget(timeout)
-        self._exits: dict[tuple[str, str], int] = {}
-        self._oversized: dict[tuple[str, str], list[str]] = {}  # the refusals of each function's values
+        self.strikes = Strikes()  # functions that ended the process or returned too much too often
         self._sent = False  # whether this call's request went out (a violation after it is the call's)
         self._batch: Batch | None = None  # a batch whose answers are not all read yet
         self._limit = self._load_limit = self._called = self._started = 0.0  # this call's limits, times
@@ -170,24 +168,14 @@ class IsolatedBackend:
         """A call's outcome when it is not made: a file that cannot load, a function that failed too often."""
         if exercise.slug in self._unloadable:
             return self._unloadable[exercise.slug]
-        key = (exercise.slug, function)
         refused = self.hangs.refusal(exercise.slug, function)
         if refused is not None:
             return Outcome("timeout", message=refused)
-        refusals = self._oversized.get(key, [])
-        if len(refusals) >= MAX_OVERSIZED:
-            return Outcome(
-                "not_plain",
-                message=f"{refusals[-1]} ({function}() was not called again: it returned such a value "
-                f"{len(refusals)} times already)",
-            )
-        if self._exits.get(key, 0) >= MAX_FAILS:
-            return _process_ended(
-                f"{function}() ended the Python process running your code {MAX_FAILS} times; "
-                "it is not run again"
-            )
+        struck = self.strikes.refusal(exercise.slug, function)
+        if struck is not None:
+            return struck
         if not self._child.running and self.starts >= MAX_STARTS:
-            return _process_ended(
+            return process_ended(
                 f"the process running your code ended {MAX_STARTS} times; the grader stopped restarting it"
             )
         return None
@@ -274,8 +262,7 @@ class IsolatedBackend:
             self._unloadable[exercise.slug] = outcome
         elif exercise.slug not in self._loaded:
             raise Violation("an answer before your file was loaded")
-        if oversized(outcome):
-            self._oversized.setdefault((exercise.slug, function), []).append(outcome.message)
+        self.strikes.answered(exercise.slug, function, outcome)
         if outcome.kind == "timeout":  # it ran for its limit at least (the answer may have waited since)
             self.hangs.hung(exercise.slug, function, max(time.monotonic() - self._called, self._limit))
             note = self.hangs.note(self._limit)
@@ -292,9 +279,8 @@ class IsolatedBackend:
                 f"it ended the Python process while being imported ({why}); "
                 "don't exit at the top level of your file",
             )
-        key = (exercise.slug, function)
-        self._exits[key] = self._exits.get(key, 0) + 1
-        return _process_ended(f"{function}() ended the Python process running your code ({why})")
+        self.strikes.exited(exercise.slug, function)
+        return process_ended(f"{function}() ended the Python process running your code ({why})")
 
     def _cache_unloadable(self, exercise: Exercise, reason: str) -> Outcome:
         outcome = Outcome("unloadable", message=reason)
@@ -304,7 +290,3 @@ class IsolatedBackend:
     def _deadline(self, seconds: float) -> float | None:
         """``seconds`` from now; none at all when calls have no time limit (``--ftlab-timeout 0``)."""
         return time.monotonic() + seconds if self.timeout > 0 else None
-
-
-def _process_ended(message: str) -> Outcome:
-    return Outcome("ended", message=message)

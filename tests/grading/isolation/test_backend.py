@@ -11,10 +11,11 @@ import pytest
 
 from ftlab.grading.exercises import find
 from ftlab.grading.isolation import backend as backend_module
-from ftlab.grading.isolation.backend import MAX_FAILS, IsolatedBackend
+from ftlab.grading.isolation.backend import IsolatedBackend
 from ftlab.grading.isolation.hangs import MAX_HANGS
 from ftlab.grading.isolation.process import Channel, SandboxFailure
 from ftlab.grading.isolation.sandbox import Sandbox, find_sandbox
+from ftlab.grading.isolation.strikes import MAX_FAILS
 from ftlab.grading.outcomes import (
     BrokeProtocol,
     CallTimedOut,

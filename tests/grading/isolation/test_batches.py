@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from ftlab.grading.exercises import find
-from ftlab.grading.isolation.backend import MAX_OVERSIZED, IsolatedBackend
+from ftlab.grading.isolation.backend import IsolatedBackend
 from ftlab.grading.isolation.hangs import MAX_HANGS
 from ftlab.grading.isolation.sandbox import Sandbox
+from ftlab.grading.isolation.strikes import MAX_OVERSIZED
 from ftlab.grading.isolation.wire import Wire
 from ftlab.grading.outcomes import CallTimedOut
 from ftlab.grading.seam import ExerciseProxy, LocalBackend
