@@ -11,6 +11,7 @@ no grader ever waits.
 
 from __future__ import annotations
 
+import atexit
 import math
 import threading
 from collections import OrderedDict
@@ -172,6 +173,14 @@ def _pool(url: str, socket: str | None, *, sdk: bool) -> Any:
         while len(_pools) > _POOLS:
             _pools.popitem(last=False)[1].close()
         return client
+
+
+@atexit.register
+def close_pools() -> None:
+    """Close every pooled client, so no kept-alive connection is left for the collector to warn about."""
+    with _pools_lock:
+        while _pools:
+            _pools.popitem()[1].close()
 
 
 register_handle("unserializable", _build_unserializable)

@@ -158,3 +158,12 @@ def test_a_client_of_an_https_endpoint_still_verifies_certificates(sdk) -> None:
     tls = _tls_of(handles._pool("https://api.example.com/v1", None, sdk=sdk))
     assert tls.verify_mode == ssl.CERT_REQUIRED and tls.check_hostname
     assert tls.cert_store_stats()["x509_ca"] > 0
+
+
+def test_closing_the_pools_closes_each_pooled_client_and_forgets_it():
+    clients = [handles._pool(f"http://127.0.0.1:{port}/v1", None, sdk=False) for port in (9, 10)]
+    assert not any(client.is_closed for client in clients)
+    handles.close_pools()
+    assert all(client.is_closed for client in clients)
+    assert handles._pool("http://127.0.0.1:9/v1", None, sdk=False) is not clients[0], "a fresh one after"
+    handles.close_pools()
