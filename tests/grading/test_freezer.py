@@ -7,15 +7,16 @@ import sys
 
 from tests.grading.test_plugin import GRADER, make_kit
 
-THAW_PROBE = """
+#: A program that runs pytest on its arguments, then goes on (the probes add what they print after).
+PYTEST_THEN_ON = """
 import gc
 import sys
 
 import pytest
 
 pytest.main(["-q", "-p", "no:cacheprovider", *sys.argv[1:]])
-print("FROZEN AFTER", gc.get_freeze_count())
 """
+THAW_PROBE = PYTEST_THEN_ON + 'print("FROZEN AFTER", gc.get_freeze_count())\n'
 
 
 def test_a_process_that_goes_on_after_pytest_gets_its_frozen_objects_back(pytester):
@@ -83,15 +84,7 @@ def test_the_collector_is_paused_while_graders_import_and_runs_during_the_checks
     result.stdout.fnmatch_lines(["*AT IMPORT False IN A CHECK True*"])
 
 
-COLLECT_ONLY_PROBE = """
-import gc
-import sys
-
-import pytest
-
-pytest.main(["-q", "-p", "no:cacheprovider", *sys.argv[1:]])
-print("COLLECTOR ON AFTER", gc.isenabled())
-"""
+COLLECT_ONLY_PROBE = PYTEST_THEN_ON + 'print("COLLECTOR ON AFTER", gc.isenabled())\n'
 
 
 def test_a_run_that_stops_after_collecting_turns_the_collector_back_on(pytester):

@@ -28,7 +28,7 @@ from typing import Any
 from ftlab.grading.cells import HEADER, is_cell_file, run_cells, split_cells
 from ftlab.grading.isolation import blocker, landlock
 from ftlab.grading.isolation.sandbox import Limits
-from ftlab.grading.isolation.wire import MAX_MESSAGE, Batch
+from ftlab.grading.isolation.wire import MAX_MESSAGE, NOT_SENDABLE, TOO_LARGE_TO_SEND, Batch
 from ftlab.grading.outcomes import Outcome
 from ftlab.grading.seam import importable, load_module, run_call
 from ftlab.grading.warmup import warm
@@ -211,12 +211,10 @@ def _encoded(message: dict[str, Any]) -> bytes:
     except (MemoryError, ValueError, RecursionError) as error:
         if "outcome" not in message:
             raise
-        return _refusal(
-            message["id"], f"a value that could not be sent ({type(error).__name__})", message.get("index")
-        )
+        return _refusal(message["id"], f"{NOT_SENDABLE} ({type(error).__name__})", message.get("index"))
     if len(data) > MAX_MESSAGE and "outcome" in message:
         size = f"{len(data) / 1024**2:.0f} MB as JSON"
-        return _refusal(message["id"], f"a value too large to send ({size})", message.get("index"))
+        return _refusal(message["id"], f"{TOO_LARGE_TO_SEND} ({size})", message.get("index"))
     return data
 
 

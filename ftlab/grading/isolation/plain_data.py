@@ -23,7 +23,9 @@ LEARNER_API = "ftlab.learner"
 MAX_DEPTH = 100
 MAX_SIZE = 16 * 1024**2
 MAX_INT_BITS = 13_000  # about 3,900 digits: Python refuses to print more than 4,300
-TOO_DEEP = f"a value nested more than {MAX_DEPTH} levels deep"
+#: How the refusal of a value nested too deep begins (here and in ``wire.not_plain``).
+NESTED = "a value nested more than"
+TOO_DEEP = f"{NESTED} {MAX_DEPTH} levels deep"
 TOO_LARGE = f"a value larger than {MAX_SIZE // 1024**2} MiB"
 TOO_LONG_INT = "an integer with thousands of digits"
 _PLAIN_ONLY = "return plain data only (dict, list, str, int, float, bool or None)"

@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from ftlab.errors import FtlabError
-from ftlab.grading.isolation.plain_data import LEARNER_API, TOO_LARGE, crosses
+from ftlab.grading.isolation.plain_data import LEARNER_API, NESTED, TOO_LARGE, crosses
 from ftlab.grading.isolation.plain_data import MAX_DEPTH as PLAIN_DEPTH
 from ftlab.grading.outcomes import Outcome
 
@@ -134,7 +134,7 @@ def checked_outcome(data: Any) -> Outcome:
 def not_plain(value: Any, depth: int = 0) -> str:
     """Why a decoded value is not plain data a grader accepts, or ""."""
     if depth > MAX_DEPTH:
-        return f"a value nested more than {MAX_DEPTH} levels deep"
+        return f"{NESTED} {MAX_DEPTH} levels deep"
     if value is None or isinstance(value, (bool, int, float, str)):
         return ""
     if isinstance(value, list):
@@ -180,13 +180,11 @@ class Batch:
         return outcome.kind != "value"
 
 
+#: How the child's refusals of a value it could not send begin (``harness._encoded``).
+TOO_LARGE_TO_SEND = "a value too large to send"
+NOT_SENDABLE = "a value that could not be sent"
 #: How a "not_plain" outcome begins when the value was refused for its size or depth, not its type.
-OVERSIZED = (
-    TOO_LARGE,
-    "a value nested more than",
-    "a value too large to send",
-    "a value that could not be sent",
-)
+OVERSIZED = (TOO_LARGE, NESTED, TOO_LARGE_TO_SEND, NOT_SENDABLE)
 
 
 def oversized(outcome: Outcome) -> bool:
