@@ -4,7 +4,8 @@ Memory stays O(examples), never O(file): per example, a few digests, lengths and
 an interned answer shape, and (past ``similarity.EXACT_LIMIT`` examples) a 256-byte MinHash
 signature with its band keys; never the records, never a pairwise matrix. Past that limit the
 examples' texts wait in batches of ``_BATCH`` to be normalised, hashed and scanned together in
-numpy (:mod:`ftlab.dataset.quality.texts`); up to it, one at a time in Python (no numpy import).
+numpy (:mod:`ftlab.dataset.quality.texts`, :mod:`ftlab.dataset.quality.scans`); up to it, one at a
+time in Python (no numpy import).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Assessor:
     _lengths: Lengths = field(default_factory=Lengths)
     _secrets: SecretFinder = field(default_factory=SecretFinder)
     _texts: ModuleType | None = None
+    _scans: ModuleType | None = None
     #: The examples waiting for their batch (past ``similarity.EXACT_LIMIT``): line, system prompt,
     #: its key, input and answers.
     _batch: list[tuple[int, str | None, int, str, tuple[str, ...]]] = field(default_factory=list)
@@ -68,9 +70,9 @@ class Assessor:
             self._lengths.add(line, prompt, answers)
             self._keyed(ChatExample(line, system, prompt, answers))
             if self._near.estimating:  # past similarity.EXACT_LIMIT: inputs normalised a batch at a time
-                from ftlab.dataset.quality import texts
+                from ftlab.dataset.quality import scans, texts
 
-                self._texts = texts
+                self._texts, self._scans = texts, scans
             return
         self._batch.append((line, system, key, prompt, answers))
         if len(self._batch) >= _BATCH:
@@ -84,7 +86,7 @@ class Assessor:
 
     def _settle(self) -> None:
         """Give the examples waiting for their input's digest and signature theirs, all at once."""
-        if not self._batch or self._texts is None:
+        if not self._batch or self._texts is None or self._scans is None:
             return
         lines, systems, system_keys, prompts, answers = zip(*self._batch, strict=True)
         self._batch = []
@@ -92,7 +94,7 @@ class Assessor:
         self._lengths.add_batch(lines, prompts, answers)
         keys, counts, signature = self._texts.prompt_digests(prompts)
         scanned = ["\n".join((prompt, *said)) for prompt, said in zip(prompts, answers, strict=True)]
-        self._secrets.add_batch(lines, systems, scanned, self._texts.secret_hints(scanned))
+        self._secrets.add_batch(lines, systems, scanned, self._scans.secret_hints(scanned))
         answer_keys = self._texts.answer_digests([said[-1] if said else "" for said in answers])
         self._exact.add_batch(lines, list(map(example_key, system_keys, keys, answer_keys)))
         self._inputs.add_batch(lines, list(map(input_key, system_keys, keys)), answer_keys)

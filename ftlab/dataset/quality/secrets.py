@@ -66,7 +66,7 @@ ANY = KEYS | EMAILS | PHONES
 def findings(text: str, scan: int = ANY) -> Iterator[tuple[str, str]]:
     """Each real-looking secret or personal datum in ``text``: its kind's name and the match, masked.
 
-    ``scan`` (bits of ``ANY``) leaves out the kinds a text is known not to hold (``texts.secret_hints``)."""
+    ``scan`` (bits of ``ANY``) leaves out the kinds a text is known not to hold (``scans.secret_hints``)."""
     if scan & KEYS and _MAYBE_KEY.search(text):
         for match in _KEYS.finditer(text):
             kind = str(match.lastgroup)
@@ -137,7 +137,7 @@ class SecretFinder:
 
     def add(self, example: ChatExample, *, scan: int = ANY) -> None:
         """Note what an example holds; ``scan`` (bits of ``ANY``, see ``findings``) leaves out what
-        its text is known not to hold (see ``texts.secret_hints``); its system prompt is looked at
+        its text is known not to hold (see ``scans.secret_hints``); its system prompt is looked at
         whatever ``scan`` says."""
         scan = ANY if scan is True else scan
         self.add_batch([example.line], [example.system], [text_of(example)], [scan])

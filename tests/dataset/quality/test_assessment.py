@@ -94,7 +94,7 @@ def _past_the_limit() -> list[dict[str, object]]:
 
 
 def test_past_the_limit_the_numpy_batch_finds_what_the_word_by_word_path_finds(monkeypatch):
-    from ftlab.dataset.quality import minhash, texts
+    from ftlab.dataset.quality import minhash, scans, texts
 
     records = _past_the_limit()
     batched = assess(records)
@@ -111,7 +111,7 @@ def test_past_the_limit_the_numpy_batch_finds_what_the_word_by_word_path_finds(m
         return keys, counts, minhash.batch_signatures([found for found in words if found])
 
     monkeypatch.setattr(texts, "prompt_digests", word_by_word)
-    monkeypatch.setattr(texts, "secret_hints", lambda batch: [secrets.ANY] * len(batch))
+    monkeypatch.setattr(scans, "secret_hints", lambda batch: [secrets.ANY] * len(batch))
     assert assess(records) == batched
 
 

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ftlab.dataset.quality import scans
+from ftlab.dataset.quality.secrets import EMAILS, KEYS, PHONES, findings
+
+
+def test_a_text_with_a_secret_is_hinted_and_a_plain_one_is_not():
+    batch = [
+        "the invoice of 2024-07-18 is late (P2)",
+        "invoices 503 2024-07-18 and 2024-07-19",  # 11 digits in a row, yet not written like a phone
+        "call +1 415 867 5309",
+        "(415) 867-5309",
+        "my mobile is 0612 34 56 78",
+        "reach me on +44 20 7946 0958",
+        "mail tom.becker@fastmail.com",
+        "key sk-proj-4fQ9zL2mT8xVb1Rk7NcW3pYh6GdJs0Ae",
+        "ghp_aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hI6",
+    ]
+    alone = [scans.secret_hints([text])[0] for text in batch]
+    assert alone == scans.secret_hints(batch)
+    assert alone == [0, 0, PHONES, PHONES, PHONES, PHONES, EMAILS, KEYS, KEYS]
+
+
+def test_a_text_is_hinted_for_each_kind_it_may_hold_and_only_those():
+    batch = [
+        "mail tom.becker@fastmail.com, call +1 415 867 5309",
+        "key sk-proj-4fQ9zL2mT8xVb1Rk7NcW3pYh6GdJs0Ae, x@y",
+        "plain",
+        "sk-x and AKIA, too short to be keys; feature_request",
+    ]
+    assert scans.secret_hints(batch) == [EMAILS | PHONES, KEYS | EMAILS, 0, 0]
+
+
+_SECRETISH = st.lists(
+    st.sampled_from(
+        [*"0123456789 .()-+@skAKIAgh_xoPRIVTE\né東\x1c", "\ud800"]
+        + ["call", "tel", "(415) ", "867-5309", "+44 20"]
+    )
+).map("".join)
+
+
+@given(st.lists(_SECRETISH))
+def test_findings_of_the_hinted_kinds_only_are_all_the_findings(batch: list[str]):
+    for text, hinted in zip(batch, scans.secret_hints(batch), strict=True):
+        assert list(findings(text, hinted)) == list(findings(text))
+        if not hinted:
+            assert list(findings(text)) == []
+
+
+def test_a_phone_after_a_long_run_of_other_digits_in_the_same_text_is_hinted():
+    text = "orders 503 2024-07-18 2024-07-19, then call 0612 34 56 78"
+    assert scans.secret_hints([text]) == [PHONES]
+    assert scans.secret_hints(["orders 503 2024-07-18 2024-07-19 1234567"]) == [0]
