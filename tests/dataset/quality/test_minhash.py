@@ -49,3 +49,21 @@ def test_a_batch_of_texts_gets_each_texts_own_signature_whatever_its_length():
     signature = minhash.batch_signatures(batch)
     for row, words in enumerate(batch):
         assert (signature[row] == minhash.signatures([minhash.shingle_hashes(words, 3)])[0]).all()
+
+
+def test_a_crowded_bucket_pairs_each_input_with_the_next_one_in_input_order():
+    rng = np.random.default_rng(3)
+    signature = rng.integers(0, 1 << 32, (3000, minhash.NUM_PERM), dtype=np.uint64).astype(np.uint32)
+    crowded = np.sort(rng.choice(3000, minhash.RUN_LIMIT * 4, replace=False))
+    signature[crowded] = signature[crowded[0]]
+    pairs = set(minhash.candidate_pairs(minhash.band_keys(signature)))
+    assert pairs == set(zip(crowded[:-1].tolist(), crowded[1:].tolist(), strict=True))
+
+
+def test_a_bucket_of_a_few_inputs_pairs_each_with_each_and_a_bucket_of_two_the_two():
+    rng = np.random.default_rng(5)
+    signature = rng.integers(0, 1 << 32, (500, minhash.NUM_PERM), dtype=np.uint64).astype(np.uint32)
+    signature[[400, 17, 250]] = signature[90]
+    signature[3] = signature[480]
+    pairs = set(minhash.candidate_pairs(minhash.band_keys(signature)))
+    assert pairs == {(17, 90), (17, 250), (17, 400), (90, 250), (90, 400), (250, 400), (3, 480)}
