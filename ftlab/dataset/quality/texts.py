@@ -43,6 +43,8 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
 #: one batch, the batch is case-folded whole.
 _FOLDS: dict[str, bytes | None] = {}
 _MOST_CHANGES = 16
+#: Up to this many non-ASCII code units in a batch, their distinct values are found by sorting.
+_MOST_SORTED = 4096
 
 
 def prompt_digests(texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndarray]:
@@ -96,8 +98,8 @@ def _casefolded(text: str) -> bytes:
     ``bytes.replace`` per distinct character (most texts have none; ``str.casefold`` costs as
     much as all the rest of a batch's digests)."""
     data = text.encode("utf-8", "surrogatepass").lower()
-    units = np.bincount(np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
-    found = (np.flatnonzero(units[128:]) + 128).tolist()
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    found = _distinct(units[units >= 128]).tolist()
     chars = [chr(code) for code in found if not 0xD800 <= code < 0xE000]
     if len(chars) < len(found):  # a character past U+FFFF (or a lone surrogate)
         chars += set(_ASTRAL.findall(text))
@@ -108,6 +110,14 @@ def _casefolded(text: str) -> bytes:
     for char, folds in changes:
         data = data.replace(char.encode("utf-8", "surrogatepass"), folds)
     return data
+
+
+def _distinct(units: np.ndarray) -> np.ndarray:
+    """The distinct values of ``units`` (UTF-16 code units), in order: by sorting a few (most
+    batches hold a few non-ASCII characters), by counting many (a bincount costs its 64k bins)."""
+    if len(units) > _MOST_SORTED:
+        return np.flatnonzero(np.bincount(units))
+    return np.unique(units)
 
 
 def _folds(char: str) -> bytes | None:

@@ -66,3 +66,13 @@ def test_a_batch_with_many_characters_that_fold_gets_the_word_by_word_digests():
     expected_keys, expected_counts, expected_signature = _word_by_word(batch)
     assert (keys, counts.tolist()) == (expected_keys, expected_counts)
     assert (signature == expected_signature).all()
+
+
+def test_a_batch_with_thousands_of_non_ascii_characters_gets_the_word_by_word_digests():
+    batch = ["Ébène 東京 Straße 𐐀 " * 500, "ǅ ＦＵＬＬ ﬁle\u00a0" * 300, "plain"]
+    assert sum(not char.isascii() for char in "".join(batch)) > texts._MOST_SORTED
+    keys, counts, signature = texts.prompt_digests(batch)
+    expected_keys, expected_counts, expected_signature = _word_by_word(batch)
+    assert (keys, counts.tolist()) == (expected_keys, expected_counts)
+    assert (signature == expected_signature).all()
+    assert texts.answer_digests(batch) == [answer_key((text,)) for text in batch]
