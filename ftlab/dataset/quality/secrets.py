@@ -45,6 +45,8 @@ KEY_RUN = 20
 #: A phone number has at least this many digits (and at most ``PHONE_MAX``).
 PHONE_DIGITS, PHONE_MAX = 9, 15
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})\b")
+#: The characters of an address before its "@" (as ``_EMAIL`` has them).
+_LOCAL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-"
 _PHONE = re.compile(r"[0-9][0-9 .()\-]{7,}[0-9]")  # a "+" or "(" before it is taken in below
 _NON_DIGITS = re.compile(r"\D")
 _GLUED = re.compile(r"[\w+\-./]")
@@ -73,7 +75,7 @@ def findings(text: str, scan: int = ANY) -> Iterator[tuple[str, str]]:
             if kind == "private" or not _fake_key(match.group()):
                 yield _KINDS[kind], mask(match.group())
     if scan & EMAILS and "@" in text:
-        for match in _EMAIL.finditer(text):
+        for match in _emails(text):
             if not (_RESERVED_DOMAINS.search(match.group(1)) or _PLACEHOLDER.search(match.group())):
                 yield _KINDS["email"], mask(match.group())
     if not scan & PHONES:
@@ -85,6 +87,30 @@ def findings(text: str, scan: int = ANY) -> Iterator[tuple[str, str]]:
         glued = (start and _GLUED.match(text[start - 1])) or (end < len(text) and text[end].isalnum())
         if not glued and _phone(text[start:end], text[max(0, start - 30) : start]):
             yield _KINDS["phone"], mask(text[start:end])
+
+
+def _emails(text: str) -> Iterator[re.Match[str]]:
+    """``_EMAIL.finditer(text)``, each search begun where the address characters before the next "@"
+    begin (the expression alone is tried at every word of the text: ten times slower)."""
+    end = 0
+    at = text.find("@")
+    while at >= 0:
+        match = _EMAIL.search(text, _run_start(text, end, at))
+        if match is None:
+            return
+        yield match
+        end = match.end()
+        at = text.find("@", end)
+
+
+def _run_start(text: str, low: int, at: int) -> int:
+    """Where the run of ``_LOCAL`` characters that ends before ``at`` begins (not before ``low``)."""
+    while True:
+        start = max(low, at - 64)
+        kept = len(text[start:at].rstrip(_LOCAL))
+        if kept or start == low:
+            return start + kept
+        at = start
 
 
 def text_of(example: ChatExample) -> str:

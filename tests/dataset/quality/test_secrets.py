@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from ftlab.dataset.quality import secrets
 from ftlab.dataset.quality.secrets import findings, mask
 
 
@@ -39,3 +42,13 @@ def test_placeholders_and_numbers_that_are_not_phones_are_not_found(text: str):
 def test_a_match_is_echoed_masked():
     assert mask("tom.becker@fastmail.com") == "to…@fastmail.com"
     assert mask("sk-proj-4fQ9zL2mT8xVb1Rk7NcW3pYh6GdJs0Ae") == "sk-p…Ae"
+
+
+_MAILISH = st.lists(
+    st.sampled_from([*"ab9._%+-@ \n.(é", "x" * 70, "tom.becker", "@fastmail.com", "@b.co", ".uk"])
+).map("".join)
+
+
+@given(_MAILISH)
+def test_e_mail_addresses_are_found_where_the_expression_alone_finds_them(text: str):
+    assert [m.span() for m in secrets._emails(text)] == [m.span() for m in secrets._EMAIL.finditer(text)]
