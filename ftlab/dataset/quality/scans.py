@@ -1,41 +1,42 @@
 """What secrets a batch of texts may hold, found at once in their joined UTF-8 bytes.
 
 ``secrets.findings`` runs its regular expressions on a text only for the kinds :func:`secret_hints`
-says it may hold: most texts hold none, and a few byte searches over a whole batch say which.
+says it may hold: most texts hold none, and a few passes over a whole batch say which. Runs of
+characters (of a key's, of a phone number's) are found by doubling: a position starts a run of
+2, 4, 8 … such characters when it and the position 1, 2, 4 … after it start half as long a run.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from itertools import accumulate, chain
+from itertools import accumulate
 
 import numpy as np
 
 from ftlab.dataset.quality.secrets import (
     EMAILS,
     KEY_CHARS,
-    KEY_HINTS,
     KEY_RUN,
     KEYS,
     PHONE_DIGITS,
+    PHONE_MAX,
     PHONES,
+    PRIVATE_HINT,
+    SLACK_HINT,
+    SLACK_RUN,
+    US_DIGITS,
     phone_hint,
 )
 
 #: The texts of a batch are joined by this character (where a text holds it, it is found apart).
 _SEPARATOR = "\x1c"
 _SEPARATOR_BYTE = 0x1C
-_KEY_HINTS = tuple(hint.encode() for hint in KEY_HINTS)
-#: Each byte of a key's characters as "a", any other as " ": a key is a run of ``KEY_RUN`` "a"s.
-_KEY_BYTES = bytes(97 if chr(byte) in KEY_CHARS else 32 for byte in range(256))
-_KEY_RUN = b"a" * KEY_RUN
-#: Each digit as "0", each separator of a phone number (`` .()-``) as " ", any other byte as "x".
-_PHONE_BYTES = bytes(48 if 48 <= byte <= 57 else 32 if byte in b" .()-" else 120 for byte in range(256))
-#: Each of those characters as "0", any other byte as "x": a run of them is a run of "0"s.
-_PHONE_CHARS = bytes(48 if 48 <= byte <= 57 or byte in b" .()-" else 120 for byte in range(256))
-#: A run of phone characters long enough to hold ``PHONE_DIGITS`` digits.
-_PHONE_RUN = b"0" * PHONE_DIGITS
+_PRIVATE, _SLACK = PRIVATE_HINT.encode(), SLACK_HINT.encode()
+#: Each byte as 1 when it is one of a key's characters, else 0 (``translate`` makes a bool array's bytes).
+_KEY_FLAGS = bytes(int(chr(byte) in KEY_CHARS) for byte in range(256))
+#: Each byte as 2 when it is a digit, 1 when it separates a phone number's digits (`` .()-``), else 0.
+_PHONE_CLASSES = bytes(2 if 48 <= byte <= 57 else int(byte in b" .()-") for byte in range(256))
 #: The characters ``phone_hint`` looks at before a run, and as many UTF-8 bytes as they can take.
 _BEFORE = 32
 _BEFORE_BYTES = 4 * _BEFORE + 4
@@ -50,9 +51,7 @@ def secret_hints(texts: Sequence[str]) -> list[int]:
     result = [0] * len(texts)
     for index in _holding(data, b"@", starts):
         result[index] |= EMAILS
-    keyed = [_holding(data, hint, starts) for hint in _KEY_HINTS]
-    keyed.append(_holding(data.translate(_KEY_BYTES), _KEY_RUN, starts))
-    for index in chain.from_iterable(keyed):
+    for index in _key_texts(data, starts):
         result[index] |= KEYS
     for index in _phone_texts(data, starts):
         result[index] |= PHONES
@@ -85,26 +84,72 @@ def _holding(data: bytes, needle: bytes, starts: list[int]) -> list[int]:
     return found
 
 
+def runs(flags: np.ndarray, length: int) -> np.ndarray:
+    """For each position of ``flags`` (bools) that has ``length`` after it, whether they all are true."""
+    if len(flags) < length:
+        return np.zeros(0, dtype=bool)
+    run, span = flags, 1
+    while span * 2 <= length:
+        run = run[:-span] & run[span:]  # a run of 2 * span: one of span, and one span further
+        span *= 2
+    if span < length:  # two runs of span that overlap
+        run = run[: len(run) - (length - span)] & run[length - span :]
+    return run
+
+
+def _texts_at(flags: np.ndarray, starts: list[int]) -> list[int]:
+    """The indexes of the texts that hold a true flag (``flags[i]``: about byte i of the joined
+    texts), each once, in order; a run of true flags is looked at by its first only."""
+    heads = np.flatnonzero(flags[1:] > flags[:-1]) + 1  # each run's first (the first byte is a separator)
+    at = np.searchsorted(np.array(starts), heads, side="right") - 1
+    return np.unique(at).tolist()
+
+
+def _key_texts(data: bytes, starts: list[int]) -> list[int]:
+    """The indexes of the texts with ``KEY_RUN`` key characters in a row, ``SLACK_RUN`` of them that
+    begin with ``SLACK_HINT``, or ``PRIVATE_HINT`` (``data`` and ``starts`` as ``_holding`` has them)."""
+    slack = runs(np.frombuffer(data.translate(_KEY_FLAGS), dtype=bool), SLACK_RUN)
+    raw = np.frombuffer(data, dtype=np.uint8)
+    keyed = slack.copy()
+    for at, byte in enumerate(_SLACK):  # a run of SLACK_RUN that begins with SLACK_HINT
+        keyed &= raw[at : len(slack) + at] == byte
+    longer = KEY_RUN - SLACK_RUN
+    if len(slack) > longer:
+        keyed[: len(slack) - longer] |= slack[:-longer] & slack[longer:]  # or a run of KEY_RUN
+    return sorted(set(_texts_at(keyed, starts)).union(_holding(data, _PRIVATE, starts)))
+
+
 def _phone_texts(data: bytes, starts: list[int]) -> list[int]:
     """The indexes of the texts with a run of digits, spaces, dots, brackets and dashes that may be a
     phone number by ``secrets.phone_hint`` (each run whole, from its first digit to its end; ``data``
     and ``starts`` as ``_holding`` has them, the texts apart by a separator)."""
-    runs = data.translate(_PHONE_CHARS)
-    found = []
-    at = runs.find(_PHONE_RUN)  # the start of a run of PHONE_DIGITS phone characters or more
-    while at >= 0:
-        end = runs.find(b"x", at)  # the run's end (data ends with a separator)
-        digits = data[at:end].translate(_PHONE_BYTES)
-        count = digits.count(b"0")
-        if count >= PHONE_DIGITS:
-            first = at + digits.index(b"0")
-            index = bisect.bisect_right(starts, first) - 1
-            plus = data[first - 1] == 43  # a "+" (before a text is a separator)
-            if phone_hint(count, plus, _before(data, starts[index], first)):
-                found.append(index)
-                end = starts[index + 1]  # on to the next text
-        at = runs.find(_PHONE_RUN, end)
-    return found
+    classes = np.frombuffer(data.translate(_PHONE_CLASSES), dtype=np.uint8)
+    long = np.flatnonzero(runs(classes != 0, PHONE_DIGITS))
+    if not len(long):
+        return []
+    # the runs of PHONE_DIGITS phone characters or more: from the first position of each group of
+    # consecutive positions in ``long`` to PHONE_DIGITS past the last; their digits counted
+    heads = long[np.diff(long, prepend=-2) != 1]
+    sizes = long[np.diff(long, append=len(data)) != 1] + PHONE_DIGITS - heads
+    offsets = np.cumsum(sizes) - sizes
+    inside = np.repeat(heads - offsets, sizes) + np.arange(int(sizes.sum()))
+    digits = classes[inside] == 2
+    counts = np.add.reduceat(digits, offsets, dtype=np.int64)
+    maybe = (counts >= PHONE_DIGITS) & (counts <= PHONE_MAX)  # phone_hint's first test, at once
+    if not maybe.any():
+        return []
+    at_digits = np.flatnonzero(digits)
+    firsts = inside[at_digits[np.searchsorted(at_digits, offsets[maybe])]]  # each run's first digit
+    counts = counts[maybe]
+    plus = np.frombuffer(data, dtype=np.uint8)[firsts - 1] == 43  # a "+" (before a text: a separator)
+    texts = np.searchsorted(np.array(starts), firsts, side="right") - 1
+    sure = plus | (counts == US_DIGITS)  # phone_hint's second test, at once: what is before is not read
+    found = set(texts[sure].tolist())
+    rest = zip(firsts[~sure].tolist(), counts[~sure].tolist(), texts[~sure].tolist(), strict=True)
+    for first, count, index in rest:
+        if index not in found and phone_hint(count, False, _before(data, starts[index], first)):
+            found.add(index)
+    return sorted(found)
 
 
 def _before(data: bytes, start: int, first: int) -> str:

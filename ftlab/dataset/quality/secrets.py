@@ -37,11 +37,13 @@ _KEYS = re.compile(
 )
 #: Each pattern runs only on a text that passes its cheap test: for keys, one of these hints.
 _MAYBE_KEY = re.compile(r"sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|AIza|PRIVATE KEY")
-#: Every key ``_KEYS`` finds holds one of these, or ``KEY_RUN`` characters in a row of ``KEY_CHARS``
+#: Every key ``_KEYS`` finds is ``KEY_RUN`` characters in a row of ``KEY_CHARS``, a Slack token
+#: ``SLACK_RUN`` of them holding ``SLACK_HINT``, or a private key's header holding ``PRIVATE_HINT``
 #: (a looser test than ``_MAYBE_KEY``, for a quick scan).
-KEY_HINTS = ("xox", "PRIVATE")
 KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 KEY_RUN = 20
+SLACK_HINT, SLACK_RUN = "xox", 15
+PRIVATE_HINT = "PRIVATE"
 #: A phone number has at least this many digits (and at most ``PHONE_MAX``).
 PHONE_DIGITS, PHONE_MAX = 9, 15
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})\b")
@@ -55,6 +57,8 @@ _RESERVED_DOMAINS = re.compile(
     r"(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost|local)$", re.IGNORECASE
 )
 _US_STYLE = re.compile(r"\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4}")
+#: The digits of a phone number written US style (a run with as many may be one, whatever is before it).
+US_DIGITS = 10
 _PHONE_WORDS = re.compile(
     r"phone|call|tel\b|mobile|cell|whatsapp|sms|text me|fax|número|telefon|téléphone", re.IGNORECASE
 )
@@ -141,7 +145,7 @@ def phone_hint(digits: int, plus: bool, before: str) -> bool:
     ``before`` holds at least the 31 characters before that digit."""
     if not PHONE_DIGITS <= digits <= PHONE_MAX:
         return False
-    return plus or digits == 10 or bool(_PHONE_WORDS.search(before))  # 10: written US style
+    return plus or digits == US_DIGITS or bool(_PHONE_WORDS.search(before))
 
 
 def mask(found: str) -> str:

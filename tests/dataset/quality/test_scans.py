@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -54,3 +55,21 @@ def test_a_phone_after_a_long_run_of_other_digits_in_the_same_text_is_hinted():
     text = "orders 503 2024-07-18 2024-07-19, then call 0612 34 56 78"
     assert scans.secret_hints([text]) == [PHONES]
     assert scans.secret_hints(["orders 503 2024-07-18 2024-07-19 1234567"]) == [0]
+
+
+def test_a_slack_token_shorter_than_a_keys_run_is_hinted_and_a_long_word_without_its_hint_is_not():
+    batch = ["token xoxb-k3j5h7g9f2 here", "feature_request xo x 12345678901234", "x" * 19, "y" * 20]
+    assert [found[0] for found in findings(batch[0])] == ["a Slack token"]
+    assert scans.secret_hints(batch) == [KEYS, 0, 0, KEYS]
+
+
+@given(st.lists(st.booleans(), max_size=70), st.integers(1, 25))
+def test_runs_mark_each_position_that_starts_that_many_true_flags(flags: list[bool], length: int):
+    expected = [all(flags[at : at + length]) for at in range(len(flags) - length + 1)]
+    assert scans.runs(np.array(flags, dtype=bool), length).tolist() == expected
+
+
+def test_a_key_at_the_very_end_of_a_batch_is_hinted():
+    for key in ("xoxb-k3j5h7g9f2", "AKIAJ3KQ7XZP2MW4LRTB", "-----BEGIN PRIVATE KEY-----"):
+        assert scans.secret_hints(["plain", f"ends with {key}"]) == [0, KEYS]
+        assert scans.secret_hints([key]) == [KEYS]
