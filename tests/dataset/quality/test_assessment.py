@@ -143,3 +143,18 @@ def test_past_the_limit_each_check_gets_from_the_batch_what_it_gets_one_example_
 def _but_similarity(report: quality.QualityReport) -> list[object]:
     """The warnings, those about near-duplicates as their lines (their similarity is estimated)."""
     return [(w.code, w.lines) if w.code == quality.NEAR_DUPLICATE else w for w in report.warnings]
+
+
+def test_past_the_limit_long_inputs_are_settled_before_a_batch_is_full():
+    from ftlab.dataset.quality import assessment
+
+    assessor = Assessor()
+    for number in range(1, 401):
+        assessor.add(number, chat(email(number), triage("bug")))
+    long_input = "word " * (assessment._BATCH_CHARS // 20)
+    waiting = []
+    for number in range(401, 411):
+        assessor.add(number, chat(f"{email(number)} {long_input}", triage("bug")))
+        waiting.append(len(assessor._batch))
+    assert 0 in waiting and max(waiting) < 110 < assessment._BATCH  # settled, though far from full
+    assert assessor.report().examples == 410
