@@ -10,6 +10,7 @@ digest of each normalised text's UTF-8 bytes, and the same CRC-32 of each word
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -43,6 +44,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff\ud800-\udfff]")
 #: one batch, the batch is case-folded whole.
 _FOLDS: dict[str, bytes | None] = {}
 _MOST_CHANGES = 16
+_STRIPPED = operator.methodcaller("strip", b" ")
 #: Up to this many non-ASCII code units in a batch, their distinct values are found by sorting.
 _MOST_SORTED = 4096
 
@@ -72,12 +74,18 @@ def answer_digests(texts: Sequence[str]) -> list[int]:
     end with it (of "" for an example without answers)."""
     if not texts:
         return []
-    keys = []
-    for text in _joined(texts).translate(_TO_SPACE)[1:-1].split(b"\x1c"):
-        while b"  " in text:
-            text = text.replace(b"  ", b" ")
-        keys.append(digest(text.strip(b" ")))
-    return keys
+    spaced = _joined(texts).translate(_TO_SPACE)
+    found = spaced[1:-1].split(b"\x1c")
+    if b"  " in spaced:  # a text with two spaces or more in a row (not most batches): collapsed
+        found = list(map(_collapsed, found))
+    return list(map(digest, map(_STRIPPED, found)))
+
+
+def _collapsed(text: bytes) -> bytes:
+    """``text`` with each run of spaces one space."""
+    while b"  " in text:
+        text = text.replace(b"  ", b" ")
+    return text
 
 
 def _joined(texts: Sequence[str]) -> bytes:
