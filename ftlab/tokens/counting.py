@@ -165,6 +165,7 @@ def token_counts(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-
     """
     encoding = encoding_for_model(model)
     memo = _memo(encoding)
+    known = memo.known
     total = REPLY_PRIMING
     assistant = trained = 0
     for index, message in enumerate(messages if type(messages) is list else _messages(messages)):
@@ -184,7 +185,9 @@ def token_counts(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-
                 if type(value) is not str:
                     tokens = value_tokens(value, encoding)
                 elif key == "role" or (recurs and key == "content"):
-                    tokens = memo(value)
+                    tokens = known(value)
+                    if tokens is None:
+                        tokens = memo(value)
                 else:
                     tokens = _encoded_length(value, encoding)
             except BaseException as exc:  # noqa: BLE001 - tiktoken panics with a BaseException (pyo3)

@@ -26,6 +26,8 @@ class LengthMemo:
     ) -> None:
         self._measure = measure
         self._lengths: dict[str, int] = {}
+        #: ``known(text)``: the remembered count of ``text``, or None (a dict lookup, no Python call).
+        self.known = self._lengths.get
         self._chars = 0
         self.max_entries = max_entries
         self.max_chars = max_chars

@@ -23,8 +23,10 @@ class Measure:
 def test_a_recurring_string_is_measured_once() -> None:
     measure = Measure()
     memo = LengthMemo(measure)
+    assert memo.known("system") is None
     assert [memo("system"), memo("system"), memo("user"), memo("system")] == [6, 6, 4, 6]
     assert measure.calls == 2
+    assert memo.known("system") == 6 and memo.known("assistant") is None
 
 
 @given(st.lists(st.text(max_size=12), max_size=60), st.integers(1, 6), st.integers(0, 30))
