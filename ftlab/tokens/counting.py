@@ -185,9 +185,8 @@ def token_counts(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-
                 if type(value) is not str:
                     tokens = value_tokens(value, encoding)
                 elif key == "role" or (recurs and key == "content"):
-                    tokens = known(value)
-                    if tokens is None:
-                        tokens = memo(value)
+                    remembered = known(value)
+                    tokens = memo(value) if remembered is None else remembered
                 else:
                     tokens = _encoded_length(value, encoding)
             except BaseException as exc:  # noqa: BLE001 - tiktoken panics with a BaseException (pyo3)
