@@ -34,7 +34,7 @@ _CALL_KEYS = ("tool_calls", "function_call")
 
 def record_kind(record: object) -> str | None:
     """``CHAT`` or ``PREFERENCE`` by the record's keys, or None when it says neither."""
-    if not isinstance(record, Mapping):
+    if type(record) is not dict and not isinstance(record, Mapping):  # the Mapping ABC check is slow
         return None
     if "messages" in record:
         return CHAT
@@ -84,8 +84,11 @@ def check_example(record: object, kind: str = CHAT) -> list[Problem]:
 
 
 def _unanswered_tool_result(record: dict[str, Any]) -> bool:
-    # Only a record that passed the compiled check comes here: every message is an object.
-    return any(m.get("role") == "tool" for m in record["messages"]) and any(tool_result_problems(record))
+    # Only a record that passed the compiled check comes here: every message is an object with a role.
+    for message in record["messages"]:
+        if message["role"] == "tool":
+            return any(tool_result_problems(record))
+    return False
 
 
 def example_messages(record: Mapping[str, Any], kind: str) -> list[Any]:

@@ -110,7 +110,7 @@ def _parse(number: int, raw: bytes) -> Line:
                 "save the file as UTF-8",
             ),
         )
-    if not text.strip():
+    if not text or text.isspace():  # all whitespace (as strip() would find), without a copy
         return Line(
             number,
             problem=Problem(

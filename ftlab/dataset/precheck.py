@@ -11,6 +11,9 @@ schemas, and walks only the records they do not pass. Nothing here is a rule of 
 - the engine counts only real integers as integers (``1.0`` is not a weight), which
   fastjsonschema cannot be told, so a float where the schema wants an integer sends the
   record to the walk;
+- each ``$ref`` is replaced by the definition it names before compiling, so the compiled code
+  makes no call per reference (a reference in a cycle, beside other keywords, or to anything but
+  a definition is a shape this module does not understand);
 - a schema whose shape this module does not understand raises ``SchemaShapeError`` at load.
 
 A "no" here is never an answer, only "walk it": callers run the detailed check then. The
@@ -49,8 +52,23 @@ class SchemaShapeError(FtlabError):
 
 def _compile(schema: dict[str, Any], definitions: dict[str, Any]) -> Check:
     return fastjsonschema.compile(
-        {"$schema": "http://json-schema.org/draft-07/schema#", "definitions": definitions, **schema}
+        {"$schema": "http://json-schema.org/draft-07/schema#", **_inlined(schema, definitions)}
     )
+
+
+def _inlined(node: object, definitions: dict[str, Any], through: tuple[str, ...] = ()) -> Any:
+    """``node`` with each ``$ref`` replaced by its definition: the compiled check makes no call for one."""
+    if isinstance(node, list):
+        return [_inlined(item, definitions, through) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" not in node:
+        return {key: _inlined(value, definitions, through) for key, value in node.items()}
+    ref = node["$ref"]
+    name = ref.removeprefix("#/definitions/") if isinstance(ref, str) else ""
+    if set(node) != {"$ref"} or name not in definitions or name in through:
+        raise SchemaShapeError(f"$ref {ref!r}", "a lone $ref to a definition, in no cycle")
+    return _inlined(definitions[name], definitions, (*through, name))
 
 
 def _passes(check: Check, value: object) -> bool:
@@ -151,15 +169,19 @@ class ChatPrecheck:
     def messages_pass(self, messages: list[Any], *, require_assistant: bool = True) -> bool:
         """Whether every message passes its role's definition (and one has the required role)."""
         found = not require_assistant
+        by_role, integers = self.by_role, self.integers
         for message in messages:
             if type(message) is not dict:
                 return False
             role = message.get("role")
-            if type(role) is not str or role not in self.by_role:
+            if type(role) is not str or role not in by_role:
                 return False
-            if any(type(message.get(name)) is float for name in self.integers[role]):
-                return False
-            if not _passes(self.by_role[role], message):
+            for name in integers[role]:  # a loop, not any(): no generator made for each message
+                if type(message.get(name)) is float:
+                    return False
+            try:
+                by_role[role](message)
+            except Exception:  # noqa: BLE001 - any failure of the compiled check means "walk it"
                 return False
             found = found or role == self.required_role
         return found

@@ -125,7 +125,10 @@ def image_problem(record: object, model: str) -> list[Problem]:
     if model in VISION_MODELS or not (type(record) is dict or isinstance(record, Mapping)):
         return []
     prompt = record.get("input")
-    messages = prompt.get("messages") if isinstance(prompt, Mapping) else record.get("messages")
+    if prompt is not None and isinstance(prompt, Mapping):  # None first: the Mapping ABC check is slow
+        messages = prompt.get("messages")
+    else:
+        messages = record.get("messages")
     for index, message in enumerate(messages if isinstance(messages, list) else ()):
         # dicts checked first: an isinstance check against the Mapping ABC is slow
         content = message.get("content") if type(message) is dict or isinstance(message, Mapping) else None
@@ -239,11 +242,14 @@ def _field_sentence(code: str, field: str, path: Sequence[Any], error: jsonschem
 
 def tool_result_problems(record: object) -> Iterator[Problem]:
     """The rule a schema cannot say: every tool result answers an earlier assistant's tool call."""
-    if not isinstance(record, Mapping) or not isinstance(record.get("messages"), list):
+    # dicts checked first here too: an isinstance check against the Mapping ABC is slow
+    if type(record) is not dict and not isinstance(record, Mapping):
+        return
+    if not isinstance(record.get("messages"), list):
         return
     seen: set[str] = set()
     for index, message in enumerate(record["messages"]):
-        if not isinstance(message, Mapping):
+        if type(message) is not dict and not isinstance(message, Mapping):
             continue
         calls = message.get("tool_calls") if message.get("role") == "assistant" else None
         if isinstance(calls, list):

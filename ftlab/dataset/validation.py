@@ -147,11 +147,13 @@ class _Reading:
         in_format = self.formats.sees(kind, line.number)
         checked_as = kind or self.formats.kind or CHAT
         problems = check_example(record, checked_as)
-        if self.spec is not None and not any(p.is_error for p in problems):
+        valid = not problems or not any(p.is_error for p in problems)
+        if self.spec is not None and valid:
             problems += image_problem(record, self.spec.name)
+            valid = not problems or not any(p.is_error for p in problems)
         for problem in problems:
             self.report.add(LineProblem(line.number, problem))
-        if in_format and not any(p.is_error for p in problems):
+        if in_format and valid:
             assert isinstance(record, dict)
             self._valid(line.number, record, checked_as)
 

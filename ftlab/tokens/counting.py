@@ -18,6 +18,9 @@ data-preparation notebook.
 Text the tokenizer itself cannot encode (tiktoken panics on about a million whitespace characters
 in a row) raises ``UncountableMessages`` naming the message and field, like any other value that
 cannot be counted: never tiktoken's own ``PanicException``.
+
+Strings that recur in nearly every example (each message's role, a system message's content) are
+counted through a bounded memo (:mod:`ftlab.tokens.memo`): tokenized once, the same counts.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import tiktoken
 
 from ftlab.errors import FtlabError
 from ftlab.tokens.encodings import get_encoding
+from ftlab.tokens.memo import LengthMemo
 from ftlab.tokens.models import encoding_name_for_model
 
 TOKENS_PER_MESSAGE = 3
@@ -95,6 +99,12 @@ def _encoding_for_model(model: str) -> tiktoken.Encoding:
     return get_encoding(encoding_name_for_model(model))
 
 
+@functools.cache
+def _memo(encoding: tiktoken.Encoding) -> LengthMemo:
+    """The lengths of recurring strings (roles, system prompts) under one encoding."""
+    return LengthMemo(functools.partial(_encoded_length, encoding=encoding))
+
+
 def value_tokens(value: object, encoding: tiktoken.Encoding) -> int:
     """Tokens of one message value under the rules above."""
     if value is None:
@@ -154,6 +164,8 @@ def token_counts(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-
     without and with ``trained_only``.
     """
     encoding = encoding_for_model(model)
+    memo = _memo(encoding)
+    known = memo.known
     total = REPLY_PRIMING
     assistant = trained = 0
     for index, message in enumerate(messages if type(messages) is list else _messages(messages)):
@@ -162,12 +174,23 @@ def token_counts(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-
                 f"expected a message object, got {type(message).__name__}", message_index=index
             )
         total += TOKENS_PER_MESSAGE
-        generates = message.get("role") == "assistant"
+        role = message.get("role")
+        generates = role == "assistant"
+        recurs = role == "system"  # a system prompt is often the same in every example
         produced = 0
         for key, value in message.items():
             if key in UNSENT_KEYS:
                 continue
-            tokens = _counted(value, encoding, index, key)
+            try:
+                if type(value) is not str:
+                    tokens = value_tokens(value, encoding)
+                elif key == "role" or (recurs and key == "content"):
+                    remembered = known(value)
+                    tokens = memo(value) if remembered is None else remembered
+                else:
+                    tokens = _encoded_length(value, encoding)
+            except BaseException as exc:  # noqa: BLE001 - tiktoken panics with a BaseException (pyo3)
+                raise _uncountable(exc, value, index, key) from None
             total += tokens
             if key == "name" and value is not None:
                 total += TOKENS_PER_NAME
@@ -236,10 +259,14 @@ def _counted(value: object, encoding: tiktoken.Encoding, index: int | None, key:
         if type(value) is str:
             return _encoded_length(value, encoding)
         return value_tokens(value, encoding)
-    except UncountableMessages as exc:
-        raise UncountableMessages(exc.detail, message_index=index, field=str(key)) from None
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise UncountableMessages(f"value is not JSON ({exc})", message_index=index, field=str(key)) from None
     except BaseException as exc:  # noqa: BLE001 - tiktoken panics with a BaseException (pyo3)
-        detail = tokenizer_failure(exc, value)
-        raise UncountableMessages(detail, message_index=index, field=str(key)) from None
+        raise _uncountable(exc, value, index, key) from None
+
+
+def _uncountable(exc: BaseException, value: object, index: int | None, key: object) -> UncountableMessages:
+    """Why a value could not be counted, located (interrupts and exits are raised again, untouched)."""
+    if isinstance(exc, UncountableMessages):
+        return UncountableMessages(exc.detail, message_index=index, field=str(key))
+    if isinstance(exc, (TypeError, ValueError, RecursionError)):
+        return UncountableMessages(f"value is not JSON ({exc})", message_index=index, field=str(key))
+    return UncountableMessages(tokenizer_failure(exc, value), message_index=index, field=str(key))

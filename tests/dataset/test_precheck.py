@@ -116,8 +116,33 @@ def _altered(edit) -> dict:
             "definitions.message.allOf",
         ),
         (lambda s: s["definitions"]["tool_call"]["properties"].update(index={"type": "integer"}), "integers"),
+        (
+            lambda s: s["definitions"].update(
+                text={"anyOf": [{"type": "string"}, {"$ref": "#/definitions/text"}]}
+            ),
+            "ref '#/definitions/text'",
+        ),
+        (
+            lambda s: s["definitions"]["text_part"]["properties"].update(
+                text={"$ref": "#/definitions/text", "minLength": 1}
+            ),
+            "ref '#/definitions/text'",
+        ),
+        (
+            lambda s: s["definitions"]["tool"]["properties"].update(function={"$ref": "#/components/f"}),
+            "ref '#/components/f'",
+        ),
     ],
-    ids=["items", "contains", "missing-role", "branch-shape", "nested-integer"],
+    ids=[
+        "items",
+        "contains",
+        "missing-role",
+        "branch-shape",
+        "nested-integer",
+        "ref-cycle",
+        "ref-beside",
+        "ref-elsewhere",
+    ],
 )
 def test_a_schema_the_fast_path_does_not_understand_is_refused_at_load(edit, where):
     with pytest.raises(precheck.SchemaShapeError, match=where.replace(".", r"\.")) as caught:

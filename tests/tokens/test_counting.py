@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
@@ -20,6 +22,7 @@ from ftlab.tokens.counting import (
     token_counts,
 )
 from ftlab.tokens.encodings import get_encoding
+from ftlab.tokens.memo import LengthMemo
 from ftlab.tokens.models import UnknownModel
 
 # The example of OpenAI's cookbook "How to count tokens with tiktoken", whose prompt tokens the
@@ -308,3 +311,61 @@ def test_text_parts_count_their_text_and_image_parts_a_fixed_amount() -> None:
     assert (
         content_tokens({"content": parts}) == len(encoding.encode_ordinary("Hello")) + counting.IMAGE_TOKENS
     )
+
+
+# Issue 12: recurring strings (roles, a system prompt) counted from a bounded memo --------------
+@contextlib.contextmanager
+def _fresh_memo(**bounds: int) -> Iterator[tuple[LengthMemo, list[str]]]:
+    """token_counts' memo replaced by a fresh one with these bounds, and the texts it measured."""
+    encoding = counting.encoding_for_model("gpt-4o-mini")
+    measured: list[str] = []
+
+    def measure(text: str) -> int:
+        measured.append(text)
+        return counting._encoded_length(text, encoding)  # the real memo's measure
+
+    memo = LengthMemo(measure, **bounds)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(counting, "_memo", lambda encoding: memo)
+        yield memo, measured
+
+
+def test_a_system_prompt_repeated_in_every_example_is_tokenized_once() -> None:
+    prompt = "You triage support emails. Reply with a category."
+    examples = [
+        [
+            {"role": "system", "content": prompt},
+            {"role": "user", "content": f"email {n}"},
+            {"role": "assistant", "content": "billing"},
+        ]
+        for n in range(3)
+    ]
+    with _fresh_memo() as (_memo, measured):
+        counts = [count_tokens(messages) for messages in examples]
+    assert counts == [_cookbook_count(messages, "o200k_base") for messages in examples]
+    assert sorted(measured) == sorted(["system", prompt, "user", "assistant"])
+
+
+@given(
+    st.lists(st.sampled_from(["Be brief.", "You are a helpful assistant.", "", "  ", "x" * 30]), max_size=8),
+    chat_messages(max_size=3),
+    st.integers(1, 3),
+    st.integers(0, 40),
+)
+def test_counts_through_a_small_memo_are_the_tokenizers_and_it_stays_bounded(
+    prompts: list[str], rest: list[dict], max_entries: int, max_chars: int
+) -> None:
+    with _fresh_memo(max_entries=max_entries, max_chars=max_chars) as (memo, _measured):
+        for prompt in prompts:
+            messages = [{"role": "system", "content": prompt}, *rest]
+            assert count_tokens(messages) == _cookbook_count(messages, "o200k_base")
+            assert len(memo) <= max_entries and memo.chars <= max_chars
+
+
+def test_a_system_prompt_the_tokenizer_cannot_encode_is_refused_every_time() -> None:
+    prompt = "a" + " " * 1_000_000 + "b"
+    with _fresh_memo() as (_memo, measured):
+        for _ in range(2):
+            with pytest.raises(UncountableMessages, match=r"^message 0, field 'content': a run of 1,000,000"):
+                count_tokens([{"role": "system", "content": prompt}])
+    assert measured.count(prompt) == 2
