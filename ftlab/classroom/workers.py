@@ -22,6 +22,7 @@ from typing import Any
 #: the mock, and warms the encodings (seconds per submission otherwise: bench/bench_grade.py).
 PRELOAD = [
     "ftlab.classroom.runner",
+    "ftlab.classroom.batch",  # what a worker unpickles its task from
     "ftlab.dataset.records",
     "ftlab.course",
     "ftlab.grading.isolation.preload",

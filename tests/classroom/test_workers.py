@@ -16,7 +16,7 @@ def _imported(names: list[str]) -> list[str]:
 def test_start_runs_one_forkserver_that_imports_the_preload_and_a_second_start_reuses_it() -> None:
     pid = workers.start()
     assert pid is not None
-    command = Path(f"/proc/{pid}/cmdline").read_bytes().decode()
+    command = _command_line(pid)
     assert "forkserver" in command and all(name in command for name in workers.PRELOAD)
     assert workers.start() == pid
 
@@ -39,6 +39,14 @@ def _imported_in_a_worker(names: list[str]) -> list[str]:
 
 def _report(connection, names: list[str]) -> None:
     connection.send(_imported(names))
+
+
+def _command_line(pid: int, seconds: float = 10.0) -> str:
+    """The command line of ``pid`` once it has one (empty while it is still becoming the forkserver)."""
+    deadline = time.monotonic() + seconds
+    while not (command := Path(f"/proc/{pid}/cmdline").read_bytes().decode()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return command
 
 
 def _gone(pid: int, seconds: float = 30.0) -> bool:
