@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ftlab.classroom.runner import Graded
+from ftlab.classroom.graded import Graded
 from ftlab.errors import FtlabError
 from ftlab.grading.results import CheckResult, Scoreboard
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ftlab.classroom import workers
-from ftlab.classroom.runner import Graded, blank_board, grade_submission, not_graded
+from ftlab.classroom.graded import Graded, not_graded
 from ftlab.classroom.submission import Submission
 from ftlab.errors import FtlabError
 from ftlab.grading.isolation import process as harness_process
@@ -77,6 +77,8 @@ def _work(connection: Any, function: Callable[..., Any], kwargs: dict[str, Any])
 
 
 def _grade(submission: Submission, settings: Settings, slot: Slot | None = None) -> dict[str, Any]:
+    from ftlab.classroom.runner import grade_submission  # in the worker (the forkserver preloaded it)
+
     return grade_submission(
         submission,
         graders=settings.graders,
@@ -88,6 +90,8 @@ def _grade(submission: Submission, settings: Settings, slot: Slot | None = None)
 
 
 def _blank(graders: Path) -> list[dict[str, Any]]:
+    from ftlab.classroom.runner import blank_board
+
     return [c.to_dict() for c in blank_board(graders).checks]
 
 
@@ -103,7 +107,8 @@ def run_in_workers(
 
     ``done(index, (state, value))`` is called as each ends. ``state`` is "ok" (value: the return
     value), "failed" (value: the traceback), "crashed" or "timeout" (value: an explanation).
-    With ``templates``, each worker gets a free one's ``slot=``; it is reset before it is lent again.
+    With ``templates``, each worker gets a free one's ``slot=``; it is reset before it is lent again
+    (not when no task is left to lend it to: its owner closes it).
     """
     context = workers.context()
     pending = list(enumerate(tasks))
@@ -112,7 +117,8 @@ def run_in_workers(
 
     def finished(index: int, result: tuple[str, Any]) -> None:
         if index in lent:
-            free.append(lent.pop(index).recycled())
+            template = lent.pop(index)
+            free.append(template.recycled() if pending else template)
         done(index, result)
 
     try:

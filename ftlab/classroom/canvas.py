@@ -15,7 +15,7 @@ import io
 from collections.abc import Sequence
 
 from ftlab.classroom.gradebook import spreadsheet_text
-from ftlab.classroom.runner import Graded
+from ftlab.classroom.graded import Graded
 from ftlab.grading.results import format_points
 
 HEADER = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ftlab.classroom.adjustments import is_adjustment
 from ftlab.classroom.gradebook import spreadsheet_text
-from ftlab.classroom.runner import Graded
+from ftlab.classroom.graded import Graded
 from ftlab.classroom.views import exercise_columns
 from ftlab.grading.results import format_points
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ftlab.classroom.adjustments import is_adjustment
-from ftlab.classroom.runner import Graded
+from ftlab.classroom.graded import Graded
 from ftlab.classroom.views import exercise_columns, title
 from ftlab.grading.results import exercise_label
 

@@ -21,9 +21,9 @@ from ftlab.classroom.canvas import canvas_csv
 from ftlab.classroom.checks_table import checks_csv
 from ftlab.classroom.class_page import class_html
 from ftlab.classroom.gradebook import gradebook_csv
+from ftlab.classroom.graded import Graded
 from ftlab.classroom.junit import junit_xml
 from ftlab.classroom.markdown import feedback_md, summary_md
-from ftlab.classroom.runner import Graded
 from ftlab.classroom.similarity import similarity_report
 from ftlab.classroom.views import explanation, percent, public_checks, title
 from ftlab.dataset.jsonl import atomic_writer

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from ftlab.classroom.runner import Graded
+from ftlab.classroom.graded import Graded
 from ftlab.classroom.views import exercise_columns
 from ftlab.grading.results import format_points
 

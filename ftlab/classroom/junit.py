@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from ftlab.classroom.runner import Graded
+from ftlab.classroom.graded import Graded
 from ftlab.classroom.views import explanation, public_checks
 from ftlab.grading.results import CheckResult, format_points
 

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ftlab.classroom.exports import gradescope
+from ftlab.classroom.graded import Graded
 from ftlab.classroom.markdown import feedback_md
-from ftlab.classroom.runner import Graded
 from ftlab.dataset.jsonl import atomic_writer
 from ftlab.errors import FtlabError
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from ftlab.classroom.adjustments import is_adjustment
-from ftlab.classroom.runner import Graded
+from ftlab.classroom.graded import Graded
 from ftlab.classroom.views import exercise_columns, explanation, percent, public_checks, title
 from ftlab.grading.results import CheckResult, exercise_label, format_points
 

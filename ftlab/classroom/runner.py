@@ -15,12 +15,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ftlab.classroom.graded import Graded, not_graded
 from ftlab.classroom.submission import Submission, UnusableSubmission, stage
 from ftlab.grading.exercises import find
 from ftlab.grading.isolation.plugins import blocked
@@ -30,31 +30,9 @@ from ftlab.grading.isolation.template import Slot
 from ftlab.grading.marker import points_spec
 from ftlab.grading.results import CheckResult, Scoreboard, load_checks
 
+__all__ = ["Graded", "blank_board", "grade_submission", "not_graded"]  # Graded's home is graded.py
+
 MAX_LOG = 20000
-
-
-@dataclass
-class Graded:
-    """The grading of one submission: its status, why when not graded, and its scoreboard."""
-
-    name: str
-    source: str
-    status: str
-    message: str = ""
-    board: Scoreboard = field(default_factory=Scoreboard)
-    notes: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    sandbox: str = ""
-    log: str = ""  # for the instructor only: pytest's output and what the learner's code printed
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["board"] = [c.to_dict() for c in self.board.checks]
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Graded:
-        return cls(**{**data, "board": load_checks(data.get("board", []))})
 
 
 def grade_submission(
@@ -182,24 +160,3 @@ def blank_board(graders: Path) -> Scoreboard:
                 plugins=[collector],
             )
     return Scoreboard(collector.checks)
-
-
-def not_graded(board: Scoreboard, reason: str) -> Scoreboard:
-    """A copy of ``board`` with every check at zero, failed for ``reason``."""
-    return Scoreboard(
-        [
-            CheckResult(
-                c.name,
-                c.exercise,
-                0.0,
-                c.max_points,
-                "failed",
-                c.visibility,
-                c.task,
-                c.hint,
-                f"not graded: {reason}",
-                c.nodeid,
-            )
-            for c in board.checks
-        ]
-    )

@@ -23,7 +23,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ftlab.classroom.runner import Graded
+from ftlab.classroom.graded import Graded
 from ftlab.grading.cells import UnreadableNotebook, read_cells
 
 SHINGLE = 8

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ftlab.classroom.runner import Graded
+from ftlab.classroom.graded import Graded
 from ftlab.grading.exercises import EXERCISES
 from ftlab.grading.results import CheckResult, Scoreboard
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ftlab.classroom import workers  # light: ftlab grade starts the forkserver before its heavy imports
+from ftlab.classroom import shutdown, workers  # light: so the forkserver starts before the heavy imports
 from ftlab.cli.adjustments import add_adjustments_option
 from ftlab.cli.arguments import Subcommands, number
 from ftlab.errors import ExitCode
@@ -24,12 +24,11 @@ from ftlab.grading.seam import DEFAULT_CALL_TIMEOUT
 
 if TYPE_CHECKING:
     from ftlab.classroom.adjustments import Adjustments
+    from ftlab.classroom.graded import Graded
     from ftlab.classroom.ledger import Ledger
-    from ftlab.classroom.runner import Graded
     from ftlab.grading.isolation.sandbox import Sandbox
 
 DEFAULT_BUDGET = 600.0
-
 
 DESCRIPTION = (
     "Grade one submission or a whole class. A submission is a folder shaped like exercises/, "
@@ -108,7 +107,6 @@ def _add_runs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shard",
         type=shard_spec,
-        default=None,
         metavar="K/N",
         help="grade only the K-th of N slices of the class (stable: by a hash of each name)",
     )
@@ -199,6 +197,7 @@ def _grade(args: argparse.Namespace) -> int:
     from ftlab.classroom.ledger import Ledger
     from ftlab.classroom.submission import find_submissions, shard
 
+    shutdown.skip_last_collection()  # its exit need not collect what it holds (shutdown.py)
     submissions = find_submissions(args.submissions)
     if args.shard is not None:
         submissions = shard(submissions, *args.shard)
@@ -225,6 +224,7 @@ def _grade(args: argparse.Namespace) -> int:
         stop.summary = f"{len(done)} of {len(names)} submissions graded"
         _report(ledger, sandbox.describe(), args, names, quiet=True)
         raise
+    workers.stop()  # no worker is started after grade_all: it exits while the reports are written
     for graded in results:  # those not graded now list every check at zero
         if graded.status != "graded":
             ledger.save(graded, own_folder=in_class)

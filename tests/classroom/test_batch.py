@@ -162,3 +162,25 @@ def test_a_template_is_lent_to_one_worker_at_a_time_and_emptied_before_the_next(
             template.close()
     assert [results[i][0] for i in range(4)] == ["ok", "crashed", "ok", "ok"]
     assert [results[i][1] for i in (0, 2, 3)] == [[], [], []]
+
+
+class _CountedTemplate:
+    """A stand-in template (no slot to lend) that counts its resets."""
+
+    slot = None
+
+    def __init__(self) -> None:
+        self.resets = 0
+
+    def recycled(self) -> _CountedTemplate:
+        self.resets += 1
+        return self
+
+
+def test_a_template_is_reset_between_submissions_but_not_after_the_last_its_owner_closes_it():
+    template = _CountedTemplate()
+    results: dict[int, tuple[str, object]] = {}
+    tasks = [(double, {"value": v}) for v in range(3)]
+    run_in_workers(tasks, jobs=1, budget=60, done=results.__setitem__, templates=[template])  # type: ignore[list-item]
+    assert [results[i] for i in range(3)] == [("ok", 0), ("ok", 2), ("ok", 4)]
+    assert template.resets == 2, "reset before each next submission; the caller closes it after the last"

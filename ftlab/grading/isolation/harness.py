@@ -17,11 +17,13 @@ import ctypes
 import dataclasses
 import json
 import os
+import platform
 import re
 import resource
 import signal
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ from ftlab.grading.isolation.sandbox import Limits
 from ftlab.grading.isolation.wire import MAX_MESSAGE, NOT_SENDABLE, TOO_LARGE_TO_SEND, Batch
 from ftlab.grading.outcomes import Outcome
 from ftlab.grading.seam import importable, load_module, run_call
-from ftlab.grading.warmup import warm
+from ftlab.grading.warmup import known, start_in_background, warm
 
 _NOTEBOOK_NAME = re.compile(re.escape(HEADER.split("{", 1)[0]) + r"(.+?), run one by one")
 
@@ -40,8 +42,25 @@ def main(config_json: str) -> None:
     """Run the harness with its configuration (JSON, written into the command that starts it)."""
     config = json.loads(config_json)
     _die_with_parent(config["parent"])
-    warm()  # lazy imports and encodings load now, not inside the first timed call
+    warm_up()
     serve(config)
+
+
+def warm_up() -> None:
+    """Load now what a learner's timed call would load lazily: openai, the encodings (building in a
+    thread meanwhile, joined: one thread left, to fork) and the platform's description."""
+    background = start_in_background(known())
+    warm()
+    if background is not None:
+        background.join()
+    warm_platform()
+
+
+def warm_platform() -> None:
+    """Cache what openai's first request asks of ``platform`` (``uname -p`` runs in a subprocess: 10 ms)."""
+    platform.platform()
+    with suppress(OSError):  # not every sandbox shows /etc/os-release
+        platform.freedesktop_os_release()
 
 
 def serve(config: dict[str, Any]) -> None:
@@ -52,9 +71,8 @@ def serve(config: dict[str, Any]) -> None:
     """
     for stream in (sys.stdout, sys.stderr):  # what the learner prints is in the log even if killed
         stream.reconfigure(line_buffering=True, write_through=True)  # type: ignore[union-attr]
-    signal.signal(
-        signal.SIGINT, signal.default_int_handler
-    )  # a grading worker ignores it; learner code may not
+    # a grading worker ignores it; learner code may not
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     out_fd = config["out_fd"]
     requests = os.fdopen(config["in_fd"], "rb", buffering=0)
     harness = Harness(

@@ -8,7 +8,6 @@ reach it (a Unix socket in that folder).
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 
 from ftlab.grading.isolation.backend import IsolatedBackend
 from ftlab.grading.isolation.process import Channel
+from ftlab.grading.isolation.removal import remove_tree
 from ftlab.grading.isolation.sandbox import Limits, Sandbox
 from ftlab.grading.isolation.template import Slot
 from ftlab.grading.mock_api import MOCK_ADDRESS, unix_socket
@@ -70,7 +70,7 @@ class IsolationPlugin:
             self.outputs.append(backend.output())
             backend.close()
         if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
+            remove_tree(self._scratch)  # a folder per test: side by side (removal.py)
 
     @property
     def notes(self) -> list[str]:

@@ -199,3 +199,28 @@ def test_an_unloadable_file_answers_a_batch_once(tmp_path):
     calls = [{"args": [], "kwargs": {}}] * 3
     harness.handle({"id": 0, "exercise": "ex1_build_example", "function": "build_example", "calls": calls})
     assert [(m["index"], m["outcome"]["kind"]) for m in sent] == [(0, "unloadable")]
+
+
+WARM_UP_PROBE = """
+import subprocess, threading
+started = []
+start = threading.Thread.start
+threading.Thread.start = lambda self: (started.append(self.name), start(self))[1]
+from ftlab.grading import warmup
+from ftlab.grading.isolation import harness
+harness.warm_up()
+def refuse(*args, **kwargs):
+    raise AssertionError("a program was run")
+subprocess.Popen = refuse
+import platform
+print(warmup.BACKGROUND_THREAD in started, threading.active_count(), warmup._warmed == set(warmup.known()))
+print(bool(platform.platform()))
+"""
+
+
+def test_warming_up_builds_the_encodings_beside_openai_leaves_one_thread_and_caches_the_platform():
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_UP_PROBE], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]  # platform.platform() ran no program (uname -p)
+    assert done.stdout.split() == ["True", "1", "True", "True"]  # a thread, joined, everything warm

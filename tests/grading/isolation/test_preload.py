@@ -28,3 +28,12 @@ def test_the_child_library_never_holds_it():
     from ftlab.grading.isolation.library import child_modules
 
     assert not any(m.endswith("isolation.preload") for m in child_modules())
+
+
+def test_importing_it_caches_the_platform_description_so_a_workers_first_request_runs_no_program():
+    probe = (
+        "import subprocess, ftlab.grading.isolation.preload, platform; "
+        "subprocess.Popen = None; print(platform.platform().startswith('Linux'))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.split() == ["True"]  # Popen was gone: uname -p had run in the preload

@@ -50,5 +50,6 @@ def test_every_backend_shares_the_runs_folder_and_is_closed_when_the_run_ends(
     assert first.options["shared"][0].path == second.options["shared"][0].path
     assert first.options["sandbox"] is PLAIN and first.options["slot"] is None
     assert first.closed and second.closed, "every backend is closed when the run ends"
+    assert not first.options["shared"][0].path.exists(), "the run's folder is removed when it ends"
     assert session.notes == ["a note"] and session.failures == ["could not start"]
     assert session.outputs == ["printed", "printed"]

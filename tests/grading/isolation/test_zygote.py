@@ -208,3 +208,18 @@ def test_a_dead_template_means_a_fresh_child_and_the_same_outcome(template, tmp_
         backend.close()
         slot.control.close()
     assert not template.reset()
+
+
+def test_a_forked_child_inherits_the_platform_description_openai_asks_for_and_runs_no_program(grade):
+    outcome = grade(
+        """
+        import platform, subprocess
+
+        def build_example(user, *args):
+            def refuse(*args, **kwargs):
+                raise AssertionError("a program was run")
+            subprocess.Popen = refuse
+            return platform.platform()
+        """
+    )
+    assert outcome.kind == "value" and outcome.value.startswith("Linux"), outcome
