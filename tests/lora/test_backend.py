@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
 
-pytest.importorskip("torch", reason="the optional 'train' extra is not installed (pip install -e '.[train]')")
-pytest.importorskip("peft", reason="the optional 'train' extra is not installed (pip install -e '.[train]')")
+from ftlab.lora.backend import LoraBackend
+from ftlab.lora.errors import ModelNotLoadable
+from ftlab.lora.settings import TrainSettings
+from ftlab.lora.trainer import METADATA
+from tests import tiny_lm
 
-from ftlab.lora.backend import LoraBackend  # noqa: E402
-from ftlab.lora.errors import ModelNotLoadable  # noqa: E402
-from ftlab.lora.settings import TrainSettings  # noqa: E402
-from ftlab.lora.trainer import METADATA  # noqa: E402
-from tests import tiny_lm  # noqa: E402
+# Looked up, not imported: the backend imports torch and peft when it trains, so a worker of
+# ``pytest -n`` that runs none of these tests does not spend seconds importing them at collection.
+pytestmark = pytest.mark.skipif(
+    find_spec("torch") is None or find_spec("peft") is None,
+    reason="the optional 'train' extra is not installed (pip install -e '.[train]')",
+)
 
 QUESTION = [
     {"role": "system", "content": "You are terse."},

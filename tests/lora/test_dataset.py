@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
-pytest.importorskip(
-    "transformers", reason="the optional 'train' extra is not installed (pip install -e '.[train]')"
-)
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-
-from ftlab.dataset.strategies import valid_records  # noqa: E402
-from ftlab.lora.dataset import IGNORE, check_dataset, tokenize_dataset, tokenize_record  # noqa: E402
+from ftlab.dataset.strategies import valid_records
+from ftlab.lora.dataset import IGNORE, check_dataset, tokenize_dataset, tokenize_record
 from ftlab.lora.errors import (
     DatasetRefused,
     DatasetUnreadable,
     ExampleTooLong,
     NothingToTrain,
     TemplateMismatch,
-)  # noqa: E402
-from tests import tiny_lm  # noqa: E402
+)
+from tests import tiny_lm
+
+# Looked up, not imported: the tokenizer is built with transformers in the module's fixture, so a
+# worker of ``pytest -n`` that runs none of these tests does not import it at collection.
+pytestmark = pytest.mark.skipif(
+    find_spec("transformers") is None,
+    reason="the optional 'train' extra is not installed (pip install -e '.[train]')",
+)
 
 SYSTEM = ("system", "You answer in one short sentence.")
 RECORDS = [

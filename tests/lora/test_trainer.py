@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 import re
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
 
-torch = pytest.importorskip(
-    "torch", reason="the optional 'train' extra is not installed (pip install -e '.[train]')"
-)
-pytest.importorskip("peft", reason="the optional 'train' extra is not installed (pip install -e '.[train]')")
+from ftlab.lora.dataset import IGNORE, tokenize_record
+from ftlab.lora.errors import DatasetRefused, ExampleTooLong, OutputTaken
+from ftlab.lora.settings import TrainSettings
+from ftlab.lora.trainer import METADATA, train_adapter
+from tests import tiny_lm
 
-from ftlab.lora.dataset import IGNORE, tokenize_record  # noqa: E402
-from ftlab.lora.errors import DatasetRefused, ExampleTooLong, OutputTaken  # noqa: E402
-from ftlab.lora.settings import TrainSettings  # noqa: E402
-from ftlab.lora.trainer import METADATA, train_adapter  # noqa: E402
-from tests import tiny_lm  # noqa: E402
+# Looked up, not imported: the trainer imports torch and peft when it trains, so a worker of
+# ``pytest -n`` that runs none of these tests does not spend seconds importing them at collection.
+pytestmark = pytest.mark.skipif(
+    find_spec("torch") is None or find_spec("peft") is None,
+    reason="the optional 'train' extra is not installed (pip install -e '.[train]')",
+)
 
 RECORDS = [
     tiny_lm.record(
@@ -90,6 +93,7 @@ def test_training_saves_a_trained_adapter_and_the_loss_falls(
 
 
 def test_masked_tokens_get_no_gradient_and_trained_ones_do(model_dir: Path) -> None:
+    import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, DataCollatorForSeq2Seq
 
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
