@@ -13,24 +13,13 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ftlab.cli.arguments import Subcommands
-from ftlab.course.endpoint import Endpoint, EndpointRefused, choose, unused_key_note
-from ftlab.course.journey import (
-    PACE,
-    api_for,
-    api_message,
-    one_line,
-    question_for,
-    training_estimate,
-    worth_a_line,
-)
-from ftlab.dataset.findings import FileReport
-from ftlab.dataset.report import render_summary, summary_line
-from ftlab.dataset.validation import UnusableFile, validate_file
 from ftlab.errors import ExitCode
-from ftlab.tokens.models import UnknownModel, resolve_model
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine's modules are imported when the command runs, not with ``ftlab``
     import openai
+
+    from ftlab.course.endpoint import Endpoint
+    from ftlab.dataset.findings import FileReport
 
 DEFAULT_MODEL = "gpt-4o-mini-2024-07-18"
 HELP = (
@@ -63,6 +52,10 @@ def add_finetune_parser(subparsers: Subcommands) -> argparse.ArgumentParser:
 
 def finetune_command(args: argparse.Namespace) -> int:
     """Run the journey; 0 when the new model answered, 1 when a step failed, 2 when it could not start."""
+    from ftlab.course.endpoint import EndpointRefused, choose, unused_key_note
+    from ftlab.course.journey import api_for
+    from ftlab.dataset.validation import UnusableFile, validate_file
+
     try:
         chosen = choose(os.environ, real=args.real)
     except EndpointRefused as error:
@@ -85,6 +78,8 @@ def finetune_command(args: argparse.Namespace) -> int:
 
 def _countable(model: str) -> str | None:
     """The model to count tokens for, as ``ftlab validate --model`` does (None when ftlab knows none)."""
+    from ftlab.tokens.models import UnknownModel, resolve_model
+
     try:
         return resolve_model(model).name
     except UnknownModel:
@@ -93,6 +88,9 @@ def _countable(model: str) -> str | None:
 
 def _check(report: FileReport, model: str) -> bool:
     """Print the validation summary (and every problem); True when the file can be uploaded."""
+    from ftlab.course.journey import training_estimate
+    from ftlab.dataset.report import render_summary, summary_line
+
     if not report.ok:
         print("\n".join(render_summary(report)))
         print("Nothing was uploaded: fix the errors above (try ftlab validate), then run this again.")
@@ -113,6 +111,7 @@ def _run(endpoint: Endpoint, args: argparse.Namespace) -> int:
     import openai
 
     from ftlab.course.finetuning import JobFailed, JobTimedOut
+    from ftlab.course.journey import api_message
 
     job_ids: list[str] = []
     with openai.OpenAI(base_url=endpoint.base_url, api_key=endpoint.api_key) as client:
@@ -143,6 +142,7 @@ def _train_and_ask(
 ) -> None:
     """Upload, train and ask, printing each step; the job's id goes into ``job_ids`` once it exists."""
     from ftlab.course.finetuning import NEAREST_NOTE, ask, follow, heldout_question, submit
+    from ftlab.course.journey import PACE, one_line, question_for
 
     poll, timeout = PACE[endpoint.kind]
     uploaded, job = submit(client, args.dataset, args.model, suffix=args.suffix)
@@ -160,5 +160,7 @@ def _train_and_ask(
 
 
 def _show_event(event: Any) -> None:
+    from ftlab.course.journey import worth_a_line
+
     if worth_a_line(event):
         print(f"  {event.message}", flush=True)

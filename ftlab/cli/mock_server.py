@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import sys
+from typing import TYPE_CHECKING
 
 from ftlab.cli.arguments import Subcommands, number
 from ftlab.errors import ExitCode
-from ftlab.mock.backend import TrainingBackend
-from ftlab.mock.clock import Clock, ManualClock, ScaledClock
-from ftlab.mock.server import MockServer
+
+if TYPE_CHECKING:  # the server's modules (werkzeug) are imported when the command runs, not with ``ftlab``
+    from ftlab.mock.backend import TrainingBackend
+    from ftlab.mock.clock import Clock
+    from ftlab.mock.server import MockServer
 
 DEFAULT_PORT = 8765
 HELP = "run an offline, OpenAI-compatible fine-tuning API on this machine"
@@ -87,6 +90,9 @@ def _add_backend_options(parser: argparse.ArgumentParser) -> None:
 
 def mock_server_command(args: argparse.Namespace) -> int:
     """Serve until Ctrl+C; print the base URL and the environment lines once ready."""
+    from ftlab.mock.clock import ManualClock, ScaledClock
+    from ftlab.mock.server import MockServer
+
     problem = _backend_problem(args)
     if problem:
         print(f"ftlab mock-server: {problem}", file=sys.stderr)

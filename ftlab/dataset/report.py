@@ -19,7 +19,6 @@ from ftlab.dataset.quality import QualityWarning
 from ftlab.dataset.stats import Distribution
 from ftlab.dataset.wording import printable
 
-DEFAULT_MODEL = "gpt-4o-mini"
 STAT_COLUMNS = ("min", "max", "mean", "median", "p5", "p95")
 #: How long a message or a path can be before an output cuts it (far above any the rules write).
 MESSAGE_LIMIT = 2_000

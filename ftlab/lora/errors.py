@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ftlab.dataset.findings import FileReport
 from ftlab.errors import FtlabError
+
+if TYPE_CHECKING:  # a hint only: ``ftlab train-lora``'s parser loads this module, the validator need not
+    from ftlab.dataset.findings import FileReport
 
 INSTALL_HINT = "install with pip install -e '.[train]' (adds torch, transformers, accelerate, peft)"
 _SHOWN = 10

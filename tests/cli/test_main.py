@@ -85,7 +85,7 @@ def panicking(*_args, **_kwargs):
 
 
 def test_a_crash_inside_exits_3_with_one_line_and_no_traceback(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("ftlab.cli.main.validate_file", panicking)
+    monkeypatch.setattr("ftlab.dataset.validation.validate_file", panicking)
     assert main(["validate", str(valid_file(tmp_path))]) == ExitCode.INTERNAL == 3
     captured = capsys.readouterr()
     assert captured.out == "" and "Traceback" not in captured.err
@@ -99,7 +99,7 @@ def test_a_crash_inside_exits_3_with_one_line_and_no_traceback(tmp_path, capsys,
 def test_debug_shows_the_traceback_of_a_crash_before_or_after_the_command(
     tmp_path, capsys, monkeypatch, where
 ):
-    monkeypatch.setattr("ftlab.cli.main.validate_file", panicking)
+    monkeypatch.setattr("ftlab.dataset.validation.validate_file", panicking)
     argv = ["validate", str(valid_file(tmp_path))]
     assert main(["--debug", *argv] if where == "before" else [*argv, "--debug"]) == 3
     err = capsys.readouterr().err
@@ -108,7 +108,7 @@ def test_debug_shows_the_traceback_of_a_crash_before_or_after_the_command(
 
 
 def test_report_crashes_exit_3_too(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("ftlab.cli.main.render_page", panicking)
+    monkeypatch.setattr("ftlab.dataset.webpage.render_page", panicking)
     assert main(["report", str(valid_file(tmp_path)), "-o", str(tmp_path / "r.html")]) == 3
     assert not (tmp_path / "r.html").exists()
 
@@ -117,7 +117,7 @@ def test_ctrl_c_is_not_an_internal_error(tmp_path, monkeypatch):
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ftlab.cli.main.validate_file", interrupted)
+    monkeypatch.setattr("ftlab.dataset.validation.validate_file", interrupted)
     with pytest.raises(KeyboardInterrupt):
         main(["validate", str(valid_file(tmp_path))])
 
