@@ -147,13 +147,11 @@ class _Reading:
         in_format = self.formats.sees(kind, line.number)
         checked_as = kind or self.formats.kind or CHAT
         problems = check_example(record, checked_as)
-        valid = not problems or not any(p.is_error for p in problems)
-        if self.spec is not None and valid:
+        if self.spec is not None and (not problems or not any(p.is_error for p in problems)):
             problems += image_problem(record, self.spec.name)
-            valid = not problems or not any(p.is_error for p in problems)
         for problem in problems:
             self.report.add(LineProblem(line.number, problem))
-        if in_format and valid:
+        if in_format and (not problems or not any(p.is_error for p in problems)):
             assert isinstance(record, dict)
             self._valid(line.number, record, checked_as)
 
