@@ -6,16 +6,10 @@ began late; the tests of a module in ``ONE_WORKER`` (one whose module-scoped fix
 class or walks the lab guide) go to one worker together, so that fixture runs once, not once on
 each worker that drew one of its tests. Only where and when tests run changes: every test runs,
 with the same checks. ``--dist`` given on the command line wins.
-
-``-n auto`` starts ``WORKERS_PER_CORE`` workers per core, not one: most of the suite's time is spent
-waiting (for a time limit, a sandbox or a Python starting, a server), and a second worker per core
-runs while the first waits. ``-n N`` gives N workers, and ``PYTEST_XDIST_AUTO_NUM_WORKERS=N``
-(xdist's own variable) makes ``-n auto`` give N, e.g. 1 per core on a machine busy with other work.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -61,18 +55,6 @@ ONE_WORKER = frozenset(
 )
 
 
-#: Workers per core for ``-n auto``: with one, the 2 cores were half idle (CPU 6.4 min in 6 min 20 s).
-WORKERS_PER_CORE = 2
-
-
-def cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def rank(nodeid: str) -> int:
     """Where a test goes in the hand-out order: its prefix's place in FIRST, or after all of them."""
     return next((i for i, prefix in enumerate(FIRST) if nodeid.startswith(prefix)), len(FIRST))
@@ -88,14 +70,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         item.add_marker(pytest.mark.filterwarnings("error"), append=False)
     items.sort(key=lambda item: rank(item.nodeid))  # stable: within a rank, collection order
-
-
-@pytest.hookimpl(optionalhook=True, tryfirst=True)
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """``-n auto``: WORKERS_PER_CORE per core, unless PYTEST_XDIST_AUTO_NUM_WORKERS says how many."""
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or config.option.numprocesses == "logical":
-        return None  # xdist's own answer
-    return WORKERS_PER_CORE * cores()
 
 
 @pytest.hookimpl(optionalhook=True)
