@@ -213,8 +213,8 @@ def _grade(args: argparse.Namespace) -> int:
     todo = [s for s in submissions if not (args.resume and s.name in kept)]
     names = {s.name for s in submissions}
     in_class = len(names | set(kept)) > 1 or args.shard is not None
-    settings = Settings(graders, args.timeout, sandbox, args.jobs or default_jobs(), args.budget,
-                        templates=not args.no_templates)  # fmt: skip
+    jobs, templates = args.jobs or default_jobs(), not args.no_templates
+    settings = Settings(graders, args.timeout, sandbox, jobs, args.budget, templates=templates)
     try:
         results = grade_all(
             todo, settings, progress=sys.stderr, finished=lambda g: ledger.save(g, own_folder=in_class)

@@ -11,8 +11,10 @@ standard library, openai and ``ftlab.tokens.encodings``.
 
 from __future__ import annotations
 
+import platform
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 
 from ftlab.errors import FtlabError
 from ftlab.tokens.encodings import RANK_FILES, get_encoding
@@ -92,6 +94,13 @@ def _loader(name: str) -> Callable[[], object]:
     raise UnknownWarmUp(name)
 
 
+def _warm_platform() -> None:
+    """Cache what openai's first request asks of ``platform`` (``uname -p`` runs in a subprocess: 10 ms)."""
+    platform.platform()
+    with suppress(OSError):  # not every sandbox shows /etc/os-release
+        platform.freedesktop_os_release()
+
+
 def _warm_openai() -> None:
     """Import openai and build (never use) one client: its HTTP stack loads lazily on first use.
 
@@ -108,5 +117,6 @@ def _warm_openai() -> None:
             getattr(client, resource)
         _ = client.chat.completions, client.fine_tuning.jobs
         client.close()
+        _warm_platform()
     except Exception:  # noqa: BLE001 - openai missing or changed: the learner's call will say so, timed
         return

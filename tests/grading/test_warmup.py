@@ -97,3 +97,25 @@ def test_an_unknown_name_to_warm_in_the_background_is_refused_before_any_thread_
 
 def test_nothing_to_load_in_the_background_starts_no_thread():
     assert start_in_background(["openai"]) is None
+
+
+PLATFORM_PROBE = """
+import subprocess
+from ftlab.grading.warmup import warm_only
+warm_only(["openai"])
+def refuse(*args, **kwargs):
+    raise AssertionError("a program was run")
+subprocess.Popen = refuse
+import platform
+print(bool(platform.platform()))
+"""
+
+
+def test_warming_openai_caches_what_its_first_request_asks_of_the_platform():
+    """openai's first request reads ``platform.platform()``, which runs ``uname -p`` once: after the
+    warm-up it runs no program, so no timed call (in-process, template or child) pays for it."""
+    done = subprocess.run(
+        [sys.executable, "-c", PLATFORM_PROBE], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True"]

@@ -17,13 +17,11 @@ import ctypes
 import dataclasses
 import json
 import os
-import platform
 import re
 import resource
 import signal
 import sys
 from collections.abc import Callable
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -53,14 +51,6 @@ def warm_up() -> None:
     warm()
     if background is not None:
         background.join()
-    warm_platform()
-
-
-def warm_platform() -> None:
-    """Cache what openai's first request asks of ``platform`` (``uname -p`` runs in a subprocess: 10 ms)."""
-    platform.platform()
-    with suppress(OSError):  # not every sandbox shows /etc/os-release
-        platform.freedesktop_os_release()
 
 
 def serve(config: dict[str, Any]) -> None:

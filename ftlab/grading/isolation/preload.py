@@ -18,7 +18,6 @@ import gc
 import importlib
 from importlib.metadata import entry_points
 
-from ftlab.grading.isolation.harness import warm_platform
 from ftlab.grading.isolation.plugins import unneeded_plugins
 from ftlab.grading.warmup import known, start_in_background, warm
 
@@ -42,7 +41,6 @@ def load() -> list[str]:
         except Exception:  # noqa: BLE001 - a broken optional plugin is pytest's to report, in the worker
             missing.append(name)
     warm()
-    warm_platform()  # each worker's first request to the mock would ask otherwise
     if background is not None:
         background.join()  # nothing running but this thread when the forkserver forks
     gc.freeze()

@@ -50,7 +50,6 @@ def main(control_fd: int, keep: list[str]) -> None:
     _prctl(_PR_SET_DUMPABLE, 0)
     _prctl(_PR_SET_CHILD_SUBREAPER, 1)  # what a child leaves behind is ours to reap
     warm()  # in one thread: the forkserver's imports and encodings use the other core meanwhile
-    harness.warm_platform()
     gc.freeze()  # what every child inherits is never collected: no child walks it again
     Template(socket.socket(fileno=control_fd), keep).run()
 
