@@ -3,10 +3,10 @@
 Memory stays O(examples), never O(file): per example, a few digests, lengths and line numbers,
 an interned answer shape, and (past ``similarity.EXACT_LIMIT`` examples) a 256-byte MinHash
 signature with its band keys; never the records, never a pairwise matrix. Past that limit the
-examples' texts wait in batches of ``_BATCH`` (or fewer, ``_BATCH_CHARS`` characters of inputs) to be
-normalised, hashed and scanned together in
-numpy (:mod:`ftlab.dataset.quality.texts`, :mod:`ftlab.dataset.quality.scans`); up to it, one at a
-time in Python (no numpy import).
+examples' texts wait in batches of ``_BATCH`` (or fewer, holding ``_BATCH_CHARS`` characters of
+inputs and answers) to be normalised, hashed and scanned together in numpy
+(:mod:`ftlab.dataset.quality.texts`, :mod:`ftlab.dataset.quality.scans`); up to it, one at a time
+in Python (no numpy import).
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ from ftlab.dataset.quality.similarity import NearInputs
 
 #: Past ``similarity.EXACT_LIMIT`` examples, inputs are normalised this many at a time (numpy's
 #: work per batch is a few dozen calls: 1,024 costs 10% less time than 256, and as little memory),
-#: or as many as hold ``_BATCH_CHARS`` characters (numpy's arrays take some 40 bytes per character).
+#: or as many as hold ``_BATCH_CHARS`` characters of inputs and answers (numpy's arrays take some 40
+#: bytes per character, and both are scanned).
 _BATCH = 1024
 _BATCH_CHARS = 1 << 20
 
@@ -80,7 +81,7 @@ class Assessor:
                 self._texts, self._scans = texts, scans
             return
         self._batch.append((line, system, key, prompt, answers))
-        self._batch_chars += len(prompt)
+        self._batch_chars += len(prompt) + sum(map(len, answers))
         if len(self._batch) >= _BATCH or self._batch_chars >= _BATCH_CHARS:
             self._settle()
 

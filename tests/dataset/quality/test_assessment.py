@@ -158,3 +158,18 @@ def test_past_the_limit_long_inputs_are_settled_before_a_batch_is_full():
         waiting.append(len(assessor._batch))
     assert 0 in waiting and max(waiting) < 110 < assessment._BATCH  # settled, though far from full
     assert assessor.report().examples == 410
+
+
+def test_past_the_limit_long_answers_are_settled_before_a_batch_is_full():
+    from ftlab.dataset.quality import assessment
+
+    assessor = Assessor()
+    for number in range(1, 401):
+        assessor.add(number, chat(email(number), triage("bug")))
+    long_answer = "word " * (assessment._BATCH_CHARS // 20)
+    waiting = []
+    for number in range(401, 411):
+        assessor.add(number, chat(email(number), f"{triage('bug')} {long_answer}"))
+        waiting.append(len(assessor._batch))
+    assert 0 in waiting and max(waiting) < 110 < assessment._BATCH  # the answers are scanned too
+    assert assessor.report().examples == 410
