@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 import time
@@ -59,3 +60,47 @@ def test_outside_the_main_thread_there_is_no_limit():
     thread.start()
     thread.join(5)
     assert finished == [True]
+
+
+def test_an_alarm_lost_inside_a_garbage_collector_callback_rings_again(monkeypatch):
+    lost: list[type[BaseException]] = []
+    monkeypatch.setattr("sys.unraisablehook", lambda hook: lost.append(hook.exc_type))
+
+    def slow_callback(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start" and not lost:
+            time.sleep(0.5)  # the alarm rings in here: Python can only report it as unraisable
+
+    gc.callbacks.append(slow_callback)
+    looped_to_the_end = False
+    try:
+        with pytest.raises(TimeLimitExceeded), time_limit(0.1):
+            gc.collect()
+            ends = time.monotonic() + 5
+            while time.monotonic() < ends:
+                pass
+            looped_to_the_end = True
+    finally:
+        gc.callbacks.remove(slow_callback)
+    assert lost and set(lost) == {TimeLimitExceeded}
+    assert not looped_to_the_end
+
+
+def test_a_block_that_catches_every_alarm_is_interrupted_again_and_again():
+    caught = 0
+    with pytest.raises(TimeLimitExceeded), time_limit(0.1):
+        ends = time.monotonic() + 5
+        while time.monotonic() < ends and caught < 3:
+            try:
+                time.sleep(1)
+            except BaseException:  # noqa: BLE001 - what a learner's bare except does
+                caught += 1
+    assert caught == 3
+
+
+def test_a_block_that_swallows_the_alarm_and_ends_still_ends_past_its_limit():
+    with pytest.raises(TimeLimitExceeded), time_limit(0.1):
+        try:
+            time.sleep(1)
+        except BaseException:  # noqa: BLE001 - swallowed, then the block returns as if in time
+            pass
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
