@@ -155,9 +155,10 @@ class _ScriptedChild:
 
     def _serve(self) -> None:
         with os.fdopen(self._requests, "rb") as requests:
-            for line in requests:
-                for message in self._script(json.loads(line)):
-                    os.write(self._answers, (json.dumps(message) + "\n").encode())
+            for line in requests:  # a request's answers in one write: in the pipe together, as a
+                # tampered harness would send them (one write each left a test racing this thread)
+                answers = "".join(json.dumps(message) + "\n" for message in self._script(json.loads(line)))
+                os.write(self._answers, answers.encode())
 
     def start(self) -> None:
         raise AssertionError("a scripted child is never restarted")
