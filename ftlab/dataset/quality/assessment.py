@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from types import ModuleType
 
 from ftlab.dataset.jsonl import read_jsonl
@@ -23,6 +24,7 @@ from ftlab.dataset.quality.drift import Answer, FormatDrift
 from ftlab.dataset.quality.duplicates import ExactDuplicates
 from ftlab.dataset.quality.examples import (
     ChatExample,
+    Parts,
     chat_parts,
     example_key,
     input_key,
@@ -57,9 +59,10 @@ class Assessor:
     _secrets: SecretFinder = field(default_factory=SecretFinder)
     _texts: ModuleType | None = None
     _scans: ModuleType | None = None
-    #: The examples waiting for their batch (past ``similarity.EXACT_LIMIT``): line, system prompt,
-    #: its key, input and answers.
-    _batch: list[tuple[int, str | None, int, str, tuple[str, ...]]] = field(default_factory=list)
+    #: The examples waiting for their batch (past ``similarity.EXACT_LIMIT``): their parts (system
+    #: prompt, input, answers, as ``chat_parts`` gives them) and, apart, their lines.
+    _batch: list[Parts] = field(default_factory=list)
+    _batch_lines: list[int] = field(default_factory=list)
     _batch_chars: int = 0
 
     def add(self, line: int, record: object) -> None:
@@ -67,23 +70,24 @@ class Assessor:
         parts = chat_parts(record)
         if parts is None:
             return
-        system, prompt, answers = parts
         self.examples += 1
+        if self._texts is not None:  # kept as it is, a batch's columns are taken at once
+            self._batch.append(parts)
+            self._batch_lines.append(line)
+            self._batch_chars += len(parts[1]) + sum(map(len, parts[2]))
+            if self._batch_chars >= _BATCH_CHARS or len(self._batch) >= _BATCH:
+                self._settle()
+            return
+        system, prompt, answers = parts
         key = system_key(system)
         self._prompts.add(line, system, key)
-        if self._texts is None:
-            self._drift.add(line, answers)
-            self._lengths.add(line, prompt, answers)
-            self._keyed(ChatExample(line, system, prompt, answers))
-            if self._near.estimating:  # past similarity.EXACT_LIMIT: inputs normalised a batch at a time
-                from ftlab.dataset.quality import scans, texts
+        self._drift.add(line, answers)
+        self._lengths.add(line, prompt, answers)
+        self._keyed(ChatExample(line, system, prompt, answers))
+        if self._near.estimating:  # past similarity.EXACT_LIMIT: inputs normalised a batch at a time
+            from ftlab.dataset.quality import scans, texts
 
-                self._texts, self._scans = texts, scans
-            return
-        self._batch.append((line, system, key, prompt, answers))
-        self._batch_chars += len(prompt) + sum(map(len, answers))
-        if len(self._batch) >= _BATCH or self._batch_chars >= _BATCH_CHARS:
-            self._settle()
+            self._texts, self._scans = texts, scans
 
     def _keyed(self, example: ChatExample) -> None:
         self._secrets.add(example)
@@ -95,14 +99,16 @@ class Assessor:
         """Give the examples waiting for their input's digest and signature theirs, all at once."""
         if not self._batch or self._texts is None or self._scans is None:
             return
-        lines, systems, system_keys, prompts, answers = zip(*self._batch, strict=True)
-        self._batch, self._batch_chars = [], 0
+        lines = self._batch_lines
+        systems, prompts, answers = zip(*self._batch, strict=True)
+        self._batch, self._batch_lines, self._batch_chars = [], [], 0
+        system_keys = self._prompts.add_batch(lines, systems)
         self._drift.add_batch(lines, answers)
         self._lengths.add_batch(lines, prompts, answers)
-        keys, counts, signature = self._texts.prompt_digests(prompts)
-        scanned = ["\n".join((prompt, *said)) for prompt, said in zip(prompts, answers, strict=True)]
-        self._secrets.add_batch(lines, systems, scanned, self._scans.secret_hints(scanned))
-        answer_keys = self._texts.answer_digests([said[-1] if said else "" for said in answers])
+        said = list(chain.from_iterable(answers))  # inputs and answers are encoded and scanned apart
+        raw, keys, counts, signature, answer_keys = self._texts.batch_digests(prompts, answers, said)
+        hints = self._scans.secret_hints([*prompts, *said], raw, cut=len(prompts))
+        self._secrets.add_batch(lines, systems, prompts, answers, self._scans.example_hints(hints, answers))
         self._exact.add_batch(lines, list(map(example_key, system_keys, keys, answer_keys)))
         self._inputs.add_batch(lines, list(map(input_key, system_keys, keys)), answer_keys)
         near = [index for index, count in enumerate(counts.tolist()) if count]

@@ -53,13 +53,14 @@ class FormatDrift:
     def add_batch(self, lines: Sequence[int], answers: Sequence[tuple[str, ...]]) -> None:
         """``add`` for examples whose answers all have a word (a ``chat_parts``'s answers)."""
         shapes, kept, append = self._shapes.setdefault, self._values.setdefault, self.answers.append
+        new = tuple.__new__  # an Answer made as a tuple is (NamedTuple's own __new__ is Python code)
         for line, texts in zip(lines, answers, strict=True):
             for index, text in enumerate(texts, start=1):
                 shape, values = answer_shape(text)
                 if shape.kind != TEXT:  # a text answer's shape and values are interned already
                     shape = shapes(shape, shape)
                     values = kept(values, values)
-                append(Answer(line, index, len(texts), shape, values))
+                append(new(Answer, (line, index, len(texts), shape, values)))
 
     def dominant(self) -> tuple[Shape | None, float]:
         """The commonest shape and the share of answers in it (None and 1.0 when there are none)."""

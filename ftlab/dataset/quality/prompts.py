@@ -8,9 +8,10 @@ prompt, and the text of the first ``KEPT_TEXTS`` distinct prompts (to say how th
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ftlab.dataset.quality.examples import NO_SYSTEM
+from ftlab.dataset.quality.examples import NO_SYSTEM, system_key
 from ftlab.dataset.quality.lines import subject
 from ftlab.dataset.quality.results import SYSTEM_PROMPT, QualityWarning
 from ftlab.dataset.wording import printable
@@ -32,6 +33,19 @@ class SystemPrompts:
         if key not in self._lines and system is not None and len(self._texts) < KEPT_TEXTS:
             self._texts[key] = system
         self._lines.setdefault(key, []).append(line)
+
+    def add_batch(self, lines: Sequence[int], systems: Sequence[str | None]) -> list[int]:
+        """``add`` for lines and their system prompts (``examples.system_key`` of each distinct one
+        computed once); their keys, in order."""
+        known = {system: system_key(system) for system in set(systems)}
+        keys = list(map(known.__getitem__, systems))
+        if len(set(known.values())) == 1 and lines:  # one prompt all along (most batches)
+            self.add(lines[0], systems[0], keys[0])
+            self._lines[keys[0]] += lines[1:]
+            return keys
+        for line, system, key in zip(lines, systems, keys, strict=True):
+            self.add(line, system, key)
+        return keys
 
     @property
     def distinct(self) -> int:

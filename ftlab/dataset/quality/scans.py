@@ -42,19 +42,38 @@ _BEFORE = 32
 _BEFORE_BYTES = 4 * _BEFORE + 4
 
 
-def secret_hints(texts: Sequence[str]) -> list[int]:
+def secret_hints(texts: Sequence[str], data: bytes = b"", *, cut: int | None = None) -> list[int]:
     """What each text may hold of what ``secrets.findings`` finds, as its bits (0: nothing): keys
     when it has a key's hint, e-mail addresses when it has an "@", phone numbers when it has a
     run of digits, spaces, dots, brackets and dashes with ``PHONE_DIGITS`` digits that may be one.
-    ``findings(text, hint)`` finds what ``findings(text)`` does."""
-    data, starts = _with_starts(texts)
+    ``findings(text, hint)`` finds what ``findings(text)`` does. ``data``: the texts in UTF-8, each
+    after a separator and one after the last, none holding one, when made already. From index
+    ``cut`` on, each text is the end of a longer one (after a line break): its possible phone
+    numbers are judged without what is before it in that text (a maybe when it counts)."""
+    if data:
+        starts = (np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _SEPARATOR_BYTE) + 1).tolist()
+    else:
+        data, starts = _with_starts(texts)
     result = [0] * len(texts)
     for index in _holding(data, b"@", starts):
         result[index] |= EMAILS
     for index in _key_texts(data, starts):
         result[index] |= KEYS
-    for index in _phone_texts(data, starts):
+    for index in _phone_texts(data, starts, len(texts) if cut is None else cut):
         result[index] |= PHONES
+    return result
+
+
+def example_hints(hints: Sequence[int], answers: Sequence[tuple[str, ...]]) -> list[int]:
+    """The hints of each example's text (``secrets.text_of``: its input and answers, a line break
+    between two) from ``secret_hints`` of its input and answers apart: each input's hint, then
+    each answer's, in order (``cut`` at the first answer)."""
+    result = list(hints[: len(answers)])
+    found = [index for index in range(len(answers), len(hints)) if hints[index]]
+    if found:  # a few answers: whose example each is
+        ends = list(accumulate(map(len, answers)))
+        for index in found:
+            result[bisect.bisect_right(ends, index - len(answers))] |= hints[index]
     return result
 
 
@@ -119,10 +138,11 @@ def _key_texts(data: bytes, starts: list[int]) -> list[int]:
     return sorted(set(_texts_at(keyed, starts)).union(_holding(data, _PRIVATE, starts)))
 
 
-def _phone_texts(data: bytes, starts: list[int]) -> list[int]:
+def _phone_texts(data: bytes, starts: list[int], cut: int) -> list[int]:
     """The indexes of the texts with a run of digits, spaces, dots, brackets and dashes that may be a
     phone number by ``secrets.phone_hint`` (each run whole, from its first digit to its end; ``data``
-    and ``starts`` as ``_holding`` has them, the texts apart by a separator)."""
+    and ``starts`` as ``_holding`` has them, the texts apart by a separator; from text ``cut`` on,
+    a run with fewer than ``_BEFORE`` characters before it in its text may be one whatever they say)."""
     classes = np.frombuffer(data.translate(_PHONE_CLASSES), dtype=np.uint8)
     long = np.flatnonzero(runs(classes != 0, PHONE_DIGITS))
     if not len(long):
@@ -147,7 +167,10 @@ def _phone_texts(data: bytes, starts: list[int]) -> list[int]:
     found = set(texts[sure].tolist())
     rest = zip(firsts[~sure].tolist(), counts[~sure].tolist(), texts[~sure].tolist(), strict=True)
     for first, count, index in rest:
-        if index not in found and phone_hint(count, False, _before(data, starts[index], first)):
+        if index in found:
+            continue
+        before = _before(data, starts[index], first)
+        if phone_hint(count, False, before) or (index >= cut and len(before) < _BEFORE):
             found.add(index)
     return sorted(found)
 

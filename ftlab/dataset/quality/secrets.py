@@ -170,21 +170,28 @@ class SecretFinder:
         its text is known not to hold (see ``scans.secret_hints``); its system prompt is looked at
         whatever ``scan`` says."""
         scan = ANY if scan is True else scan
-        self.add_batch([example.line], [example.system], [text_of(example)], [scan])
+        self.add_batch([example.line], [example.system], [example.prompt], [example.answers], [scan])
 
     def add_batch(
-        self, lines: Sequence[int], systems: Sequence[str | None], texts: Sequence[str], scans: Sequence[int]
+        self,
+        lines: Sequence[int],
+        systems: Sequence[str | None],
+        prompts: Sequence[str],
+        answers: Sequence[tuple[str, ...]],
+        scans: Sequence[int],
     ) -> None:
-        """``add`` for examples given as their lines, system prompts, texts (``text_of``) and ``scan``s."""
+        """``add`` for examples given as their lines, system prompts, inputs, answers and ``scan``s
+        (the text scanned, ``text_of``, made only for an example with something to scan)."""
         distinct = set(systems)
         distinct.discard(None)
         if not self._system_found and distinct <= {self._system}:  # no system prompt to look at
             for index in [index for index, scan in enumerate(scans) if scan]:
-                self._note(lines[index], systems[index], texts[index], scans[index])
+                text = "\n".join((prompts[index], *answers[index]))
+                self._note(lines[index], systems[index], text, scans[index])
             return
-        for line, system, text, scan in zip(lines, systems, texts, scans, strict=True):
+        for line, system, prompt, said, scan in zip(lines, systems, prompts, answers, scans, strict=True):
             if scan or not (system is None or (system == self._system and not self._system_found)):
-                self._note(line, system, text, scan)  # most examples have nothing to scan
+                self._note(line, system, "\n".join((prompt, *said)), scan)  # most have nothing to scan
 
     def _note(self, line: int, system: str | None, text: str, scan: int) -> None:
         found = self._in_system(system)

@@ -14,6 +14,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Sequence
+from itertools import accumulate
 
 import numpy as np
 
@@ -47,14 +48,17 @@ _MOST_CHANGES = 16
 _STRIPPED = operator.methodcaller("strip", b" ")
 #: Up to this many non-ASCII code units in a batch, their distinct values are found by sorting.
 _MOST_SORTED = 4096
+#: The digest of an example without answers (``examples.answer_key(())``).
+_EMPTY = digest(b"")
 
 
-def prompt_digests(texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndarray]:
+def prompt_digests(texts: Sequence[str], data: bytes = b"") -> tuple[list[int], np.ndarray, np.ndarray]:
     """For each text, the digest of its normalised text's UTF-8 bytes (what ``ChatExample`` keeps
-    as ``prompt_key``) and its number of words; and the MinHash signature of each text that has words."""
+    as ``prompt_key``) and its number of words; and the MinHash signature of each text that has words
+    (``data``: the texts as ``encoded`` folds them, when made already)."""
     if not texts:
         return [], np.zeros(0, dtype=np.int64), np.zeros((0, minhash.NUM_PERM), dtype=np.uint32)
-    data = _joined(texts)
+    data = data or _joined(texts)
     space = np.frombuffer(data.translate(_SPACE_BYTES), dtype=bool)
     edges = np.flatnonzero(space[1:] != space[:-1]) + 1  # a space before and after every word
     begins, ends = edges[0::2], edges[1::2]
@@ -69,12 +73,30 @@ def prompt_digests(texts: Sequence[str]) -> tuple[list[int], np.ndarray, np.ndar
     return keys, counts, minhash.word_signatures(hashes, counts[counts > 0])
 
 
-def answer_digests(texts: Sequence[str]) -> list[int]:
+def batch_digests(
+    prompts: Sequence[str], answers: Sequence[tuple[str, ...]], said: Sequence[str]
+) -> tuple[bytes, list[int], np.ndarray, np.ndarray, list[int]]:
+    """For a batch of examples, by their inputs, answers and every answer in order (``said``): the
+    inputs then ``said`` in UTF-8, each after a separator and one after the last (what
+    ``scans.secret_hints`` scans), what ``prompt_digests`` gives the inputs, and the digest of
+    each example's last answer (``examples.answer_key``); each text encoded and folded once."""
+    raw_prompts, folded_prompts = encoded(prompts)
+    keys, counts, signature = prompt_digests(prompts, folded_prompts)
+    if not said:
+        return b"\x1c" + raw_prompts + b"\x1c", keys, counts, signature, [_EMPTY] * len(prompts)
+    raw_said, folded_said = encoded(said)
+    every = answer_digests(said, folded_said)
+    ends = accumulate(map(len, answers))  # each example's last answer's index + 1
+    last = [every[end - 1] if given else _EMPTY for end, given in zip(ends, answers, strict=True)]
+    return b"\x1c".join((b"", raw_prompts, raw_said, b"")), keys, counts, signature, last
+
+
+def answer_digests(texts: Sequence[str], data: bytes = b"") -> list[int]:
     """The digest of each text once normalised, in UTF-8: ``examples.answer_key`` of answers that
-    end with it (of "" for an example without answers)."""
+    end with it (of "" for an example without answers; ``data`` as ``prompt_digests`` has it)."""
     if not texts:
         return []
-    spaced = _joined(texts).translate(_TO_SPACE)
+    spaced = (data or _joined(texts)).translate(_TO_SPACE)
     found = spaced[1:-1].split(b"\x1c")
     if b"  " in spaced:  # a text with two spaces or more in a row (not most batches): collapsed
         found = list(map(_collapsed, found))
@@ -88,24 +110,32 @@ def _collapsed(text: bytes) -> bytes:
     return text
 
 
-def _joined(texts: Sequence[str]) -> bytes:
-    """The texts folded (``normalize.folded``) and joined by the separator, with one before and one
-    after, in UTF-8; the folded text's non-ASCII whitespace is a space (the same words)."""
+def encoded(texts: Sequence[str]) -> tuple[bytes, bytes]:
+    """The texts joined by the separator in UTF-8, as they are, and folded (``normalize.folded``)
+    with one separator before and one after, the folded text's non-ASCII whitespace a space (the
+    same words); where a text holds the separator, it is a line break in both (whitespace too)."""
     joined = _SEPARATOR.join(texts)
     if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator
-        joined = _SEPARATOR.join(text.replace(_SEPARATOR, " ") for text in texts)
+        joined = _SEPARATOR.join(text.replace(_SEPARATOR, "\n") for text in texts)
+    raw = joined.encode("utf-8", "surrogatepass")
     if joined.isascii():
-        return b"\x1c" + joined.lower().encode() + b"\x1c"
+        return raw, b"\x1c" + raw.lower() + b"\x1c"
     # NFKC never joins a character to the separator; case folding is character by character
-    return b"\x1c" + _casefolded(unicodedata.normalize("NFKC", joined)) + b"\x1c"
+    normal = unicodedata.normalize("NFKC", joined)
+    return raw, b"\x1c" + _casefolded(normal, raw if normal == joined else None) + b"\x1c"
 
 
-def _casefolded(text: str) -> bytes:
-    """``text.casefold()`` in UTF-8, with the four non-ASCII spaces a space: the ASCII letters
-    lowered in bytes, then each other character that folds (or is such a space) replaced, one
-    ``bytes.replace`` per distinct character (most texts have none; ``str.casefold`` costs as
-    much as all the rest of a batch's digests)."""
-    data = text.encode("utf-8", "surrogatepass").lower()
+def _joined(texts: Sequence[str]) -> bytes:
+    """The texts folded and joined by the separator, with one before and one after (``encoded``)."""
+    return encoded(texts)[1]
+
+
+def _casefolded(text: str, raw: bytes | None = None) -> bytes:
+    """``text.casefold()`` in UTF-8 (``raw``, when known already), with the four non-ASCII spaces a
+    space: the ASCII letters lowered in bytes, then each other character that folds (or is such a
+    space) replaced, one ``bytes.replace`` per distinct character (most texts have none;
+    ``str.casefold`` costs as much as all the rest of a batch's digests)."""
+    data = (raw if raw is not None else text.encode("utf-8", "surrogatepass")).lower()
     units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
     found = _distinct(units[units >= 128]).tolist()
     chars = [chr(code) for code in found if not 0xD800 <= code < 0xE000]

@@ -104,14 +104,14 @@ def test_past_the_limit_the_numpy_batch_finds_what_the_word_by_word_path_finds(m
         (quality.SECRET, (601,)),
     ]
 
-    def word_by_word(batch):
+    def word_by_word(batch, data=b""):  # ``data``: the batch as texts.encoded folds it, not looked at
         words = [normalized_words(text) for text in batch]
         keys = [digest(" ".join(found).encode("utf-8", "surrogatepass")) for found in words]
         counts = np.array([len(found) for found in words])
         return keys, counts, minhash.batch_signatures([found for found in words if found])
 
     monkeypatch.setattr(texts, "prompt_digests", word_by_word)
-    monkeypatch.setattr(scans, "secret_hints", lambda batch: [secrets.ANY] * len(batch))
+    monkeypatch.setattr(scans, "secret_hints", lambda batch, data=b"", cut=None: [secrets.ANY] * len(batch))
     assert assess(records) == batched
 
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from ftlab.dataset.quality.drift import FormatDrift
+from ftlab.dataset.quality.drift import Answer, FormatDrift
 from ftlab.dataset.quality.results import FORMAT_DRIFT
+from ftlab.dataset.quality.shapes import answer_shape
 
 GOOD = "Category: billing\nPriority: P2\nSummary: Customer was charged twice."
 
@@ -43,3 +44,16 @@ def test_each_answer_of_a_conversation_is_named_by_its_position():
     drift = _drift(GOOD, GOOD, GOOD)
     drift.add(4, (GOOD, "no pattern here"))
     assert drift.warnings()[0].message.startswith("Line 4's answer 2 (of 2) is one line of text")
+
+
+def test_each_answer_is_noted_as_an_answer_with_its_line_place_shape_and_values():
+    drift = FormatDrift()
+    drift.add_batch([3, 4], [(GOOD,), ("Hi.", GOOD)])
+    assert all(type(answer) is Answer for answer in drift.answers)
+    assert [(a.line, a.number, a.of) for a in drift.answers] == [(3, 1, 1), (4, 1, 2), (4, 2, 2)]
+    assert [(a.shape, a.values) for a in drift.answers] == [
+        answer_shape(GOOD),
+        answer_shape("Hi."),
+        answer_shape(GOOD),
+    ]
+    assert drift.answers[2].name() == "Line 4's answer 2 (of 2)"

@@ -38,3 +38,15 @@ def test_a_word_difference_says_what_was_added_or_left_out():
     assert word_difference("a b c", "a c") == 'first differs in adding "b"'
     assert word_difference("a c", "a b c") == 'first differs in lacking "b"'
     assert word_difference("a  b", "a b") == "differs only in case or spacing"
+
+
+def test_a_batch_of_prompts_is_noted_as_one_at_a_time_with_each_ones_key():
+    systems = ["Be brief.", "be  BRIEF.", None, "Be kind.", "Be brief."]
+    one_by_one, batched, alike = SystemPrompts(), SystemPrompts(), SystemPrompts()
+    for line, system in enumerate(systems, start=1):
+        _add(one_by_one, line, system)
+    keys = batched.add_batch(range(1, 6), systems)
+    assert keys == [NO_SYSTEM if s is None else digest(normalize(s)) for s in systems]
+    assert (batched._lines, batched._texts) == (one_by_one._lines, one_by_one._texts)
+    alike.add_batch([7, 8], ["Be kind.", "BE KIND."])  # one key: the lines noted at once
+    assert (alike._lines, alike._texts) == ({digest(normalize("Be kind.")): [7, 8]}, {keys[3]: "Be kind."})

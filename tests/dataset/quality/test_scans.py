@@ -73,3 +73,25 @@ def test_a_key_at_the_very_end_of_a_batch_is_hinted():
     for key in ("xoxb-k3j5h7g9f2", "AKIAJ3KQ7XZP2MW4LRTB", "-----BEGIN PRIVATE KEY-----"):
         assert scans.secret_hints(["plain", f"ends with {key}"]) == [0, KEYS]
         assert scans.secret_hints([key]) == [KEYS]
+
+
+def test_a_phone_number_at_an_answers_start_is_hinted_by_the_words_before_it_in_the_input():
+    prompt, answer = "please call", "0612 34 56 789"  # 11 digits: a phone number after "call" only
+    assert [found[0] for found in findings(f"{prompt}\n{answer}")] == ["a phone number"]
+    assert scans.secret_hints([prompt, answer]) == [0, 0]  # apart, nothing says it is one
+    assert scans.example_hints(scans.secret_hints([prompt, answer], cut=1), [(answer,)]) == [PHONES]
+
+
+@given(st.lists(st.tuples(_SECRETISH, st.lists(_SECRETISH, max_size=3).map(tuple)), min_size=1))
+def test_examples_scanned_as_inputs_and_answers_apart_are_hinted_for_all_their_findings(
+    examples: list[tuple[str, tuple[str, ...]]],
+):
+    prompts = [prompt for prompt, _ in examples]
+    answers = [said for _, said in examples]
+    pieces = [*prompts, *(answer for said in answers for answer in said)]
+    raw = "\x1c".join(piece.replace("\x1c", "\n") for piece in pieces).encode("utf-8", "surrogatepass")
+    for data in (b"", b"\x1c" + raw + b"\x1c"):
+        hints = scans.example_hints(scans.secret_hints(pieces, data, cut=len(prompts)), answers)
+        for (prompt, said), hinted in zip(examples, hints, strict=True):
+            text = "\n".join((prompt, *said))
+            assert list(findings(text, hinted)) == list(findings(text))

@@ -76,3 +76,25 @@ def test_a_batch_with_thousands_of_non_ascii_characters_gets_the_word_by_word_di
     assert (keys, counts.tolist()) == (expected_keys, expected_counts)
     assert (signature == expected_signature).all()
     assert texts.answer_digests(batch) == [answer_key((text,)) for text in batch]
+
+
+def test_a_batch_is_encoded_as_it_is_and_folded_once_a_separator_inside_a_text_a_line_break():
+    raw, folded = texts.encoded(["Café", "a\x1cB", "x"])
+    assert raw == "Café\x1ca\nB\x1cx".encode()
+    assert folded == texts._joined(["Café", "a\x1cB", "x"]) == "\x1ccafé\x1ca\nb\x1cx\x1c".encode()
+
+
+@given(st.lists(st.tuples(_TEXT, st.lists(_TEXT, max_size=3).map(tuple)), min_size=1, max_size=20))
+def test_a_batch_of_examples_gets_each_inputs_digests_and_each_last_answers_key(
+    examples: list[tuple[str, tuple[str, ...]]],
+):
+    prompts = [prompt for prompt, _ in examples]
+    answers = [said for _, said in examples]
+    said = [answer for given in answers for answer in given]
+    raw, keys, counts, signature, answer_keys = texts.batch_digests(prompts, answers, said)
+    expected_keys, expected_counts, expected_signature = texts.prompt_digests(prompts)
+    assert (keys, counts.tolist()) == (expected_keys, expected_counts.tolist())
+    assert (signature == expected_signature).all()
+    assert answer_keys == [answer_key(given) for given in answers]
+    pieces = [text.replace("\x1c", "\n") for text in (*prompts, *said)]
+    assert raw == b"\x1c" + "\x1c".join(pieces).encode("utf-8", "surrogatepass") + b"\x1c"
