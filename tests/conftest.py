@@ -45,6 +45,7 @@ ONE_WORKER = frozenset(
         "tests/docs/test_lab_break_even.py",
         "tests/docs/test_lab_guide.py",
         "tests/graders/test_grader_ex5.py",
+        "tests/graders/test_grader_ex6.py",
         "tests/graders/test_graders.py",
         "tests/grading/test_plugin_backstop.py",
         "tests/lora/test_backend.py",
