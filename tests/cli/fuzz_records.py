@@ -1,16 +1,22 @@
-"""Valid chat and preference records for the CLI fuzz tests, in a handful of hypothesis choices each.
+"""Valid chat and preference records and any JSON value for the CLI fuzz tests, in a few hypothesis
+choices each.
 
 The records of ``ftlab.dataset.chat_strategies`` and ``preference_records`` (an optional system
 message, 1-3 user/assistant turns, names, weights, a tool call; a prompt ending with the user and
 two different answers), with the same characters, but every text drawn as bytes mapped onto those
-characters and the record's shape as one integer: a few choices per record instead of dozens of
-nested draws, which made generating the files most of the fuzz tests' time. The graders keep
+characters and the record's shape as one integer; and the values of ``json_values`` (null, booleans,
+small integers, any finite float, the words and keys records use, any short key, in lists and
+objects), read from one string of bytes: a few choices per record instead of dozens of nested
+draws, which made generating the files most of the fuzz tests' time. The graders keep
 ``chat_strategies`` itself (their stored examples were generated from it).
 """
 
 from __future__ import annotations
 
 import functools
+import math
+import struct
+from collections.abc import Iterator
 from typing import Any
 
 from hypothesis import strategies as st
@@ -91,3 +97,63 @@ def preference_records(draw: st.DrawFn) -> dict[str, Any]:
         "preferred_output": [{"role": "assistant", "content": preferred}],
         "non_preferred_output": [{"role": "assistant", "content": other}],
     }
+
+
+#: as ``json_values``: the keys records use, and the words their values often are
+_KEYS = ("messages", "role", "content", "name", "weight", "input", "preferred_output")
+_KEYS += ("non_preferred_output", "tools", "tool_calls", "x")
+_WORDS = ("user", "assistant", "system", "tool", "hi", "", " ")
+_SURROGATES = range(0xD800, 0xE000)
+
+
+class _Reader:
+    """The drawn bytes, one at a time; zeros once they run out."""
+
+    def __init__(self, raw: bytes) -> None:
+        self._bytes: Iterator[int] = iter(raw)
+
+    def byte(self) -> int:
+        return next(self._bytes, 0)
+
+    def bytes(self, n: int) -> bytes:
+        return bytes(self.byte() for _ in range(n))
+
+
+def _key(read: _Reader) -> str:
+    if read.byte() & 1:
+        return _KEYS[read.byte() % len(_KEYS)]
+    points = (int.from_bytes(read.bytes(3), "big") % 0x110000 for _ in range(read.byte() % 6))
+    return "".join(chr(p - 0x800 if p in _SURROGATES else p) for p in points)  # any character but a surrogate
+
+
+def _leaf(read: _Reader) -> Any:
+    kind = read.byte() % 5
+    if kind == 0:
+        return None
+    if kind == 1:
+        return bool(read.byte() & 1)
+    if kind == 2:
+        return read.byte() % 5 - 2
+    if kind == 3:
+        number = struct.unpack("<d", read.bytes(8))[0]
+        return number if math.isfinite(number) else 0.0
+    return _WORDS[read.byte() % len(_WORDS)]
+
+
+def _value(read: _Reader, leaves: list[int]) -> Any:
+    """A leaf, or a list or an object of up to 4 values while fewer than ``leaves[0]`` leaves are made."""
+    kind = read.byte() % 4
+    if kind < 2 or leaves[0] <= 1:
+        leaves[0] -= 1
+        return _leaf(read)
+    items = []
+    for _ in range(read.byte() % 5):
+        if leaves[0] <= 0:
+            break
+        items.append((_key(read), _value(read, leaves)) if kind == 3 else _value(read, leaves))
+    return dict(items) if kind == 3 else items
+
+
+def json_values(*, max_leaves: int = 12) -> st.SearchStrategy[Any]:
+    """Any JSON value of at most ``max_leaves`` leaves, read from one drawn string of bytes."""
+    return _bytes(0, 24 * max_leaves).map(lambda raw: _value(_Reader(raw), [max_leaves]))

@@ -28,8 +28,8 @@ from ftlab.cli import main as cli_main
 from ftlab.cli.main import main
 from ftlab.dataset.preference import check_preference_record
 from ftlab.dataset.records import check_record
-from ftlab.dataset.strategies import broken_records, json_values
-from tests.cli.fuzz_records import chat_records, preference_records
+from ftlab.dataset.strategies import broken_records
+from tests.cli.fuzz_records import chat_records, json_values, preference_records
 
 FUZZ = settings(
     derandomize=True,

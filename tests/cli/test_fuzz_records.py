@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import given, settings
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from ftlab.dataset.chat_strategies import NAME_CHARS, READABLE, VISIBLE
 from ftlab.dataset.preference import check_preference_record
 from ftlab.dataset.records import check_record
-from tests.cli.fuzz_records import chat_records, preference_records
+from tests.cli.fuzz_records import chat_records, json_values, preference_records
 
 SAMPLE = settings(derandomize=True, database=None, max_examples=300)
 
@@ -80,3 +81,49 @@ def test_preference_records_follow_the_preference_rules_with_and_without_paralle
 
     draw()
     assert seen == {None, True, False, "system", "no system", "1 turns", "2 turns"}
+
+
+def kinds_in(value: Any, depth: int = 0) -> set[str]:
+    """The kinds of JSON a value holds: leaves by type, lists and objects by depth, record keys, odd keys."""
+    if isinstance(value, list):
+        return {f"list at {min(depth, 1)}"}.union(*(kinds_in(v, depth + 1) for v in value))
+    if isinstance(value, dict):
+        keys = {"record key" if k in ("messages", "role", "content") else "other key" for k in value}
+        keys |= {"non-ASCII key" for k in value if not k.isascii()}
+        return {f"object at {min(depth, 1)}", *keys}.union(*(kinds_in(v, depth + 1) for v in value.values()))
+    if isinstance(value, float):
+        return {"float", *(["large float"] if abs(value) > 1e6 else [])}
+    return {"word" if isinstance(value, str) else type(value).__name__}
+
+
+def leaves(value: Any) -> int:
+    if isinstance(value, list | dict):
+        return sum(leaves(v) for v in (value.values() if isinstance(value, dict) else value))
+    return 1
+
+
+def test_json_values_are_json_of_every_kind_within_their_leaves():
+    seen: set[str] = set()
+
+    @SAMPLE
+    @given(value=json_values(max_leaves=6))
+    def draw(value):
+        assert json.loads(json.dumps(value, allow_nan=False)) == value and leaves(value) <= 6
+        seen.update(kinds_in(value))
+
+    draw()
+    assert seen == {
+        "NoneType",
+        "bool",
+        "int",
+        "float",
+        "large float",
+        "word",
+        "list at 0",
+        "list at 1",
+        "object at 0",
+        "object at 1",
+        "record key",
+        "other key",
+        "non-ASCII key",
+    }
