@@ -22,6 +22,7 @@ FIRST = (
     "tests/classroom/test_runner_user_sandbox.py",
     "tests/cli/test_fuzz_cli.py",
     "tests/docs/test_lab_guide.py",
+    "tests/graders/test_graders.py",
     # then the modules whose tests take 10 s or more (real grading runs, pytest in subprocesses)
     "tests/classroom/test_class_run.py",
     "tests/classroom/test_same_feedback.py",
@@ -43,6 +44,9 @@ ONE_WORKER = frozenset(
         "tests/dataset/test_webpage.py",
         "tests/docs/test_lab_break_even.py",
         "tests/docs/test_lab_guide.py",
+        "tests/graders/test_grader_ex5.py",
+        "tests/graders/test_grader_ex6.py",
+        "tests/graders/test_graders.py",
         "tests/grading/test_plugin_backstop.py",
         "tests/lora/test_backend.py",
         "tests/lora/test_dataset.py",

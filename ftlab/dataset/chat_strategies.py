@@ -9,22 +9,23 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-_READABLE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,!?'-:;()/\n\téüñß€🌙中"
-_VISIBLE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éñ€🌙中"
-_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
+#: the characters of message texts, those one of them begins with, and those of names
+READABLE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,!?'-:;()/\n\téüñß€🌙中"
+VISIBLE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éñ€🌙中"
+NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
 
 
 def texts(*, max_size: int = 40) -> st.SearchStrategy[str]:
     """Readable message text with at least one visible character; newlines and a little non-ASCII too."""
     if max_size < 1:
         raise ValueError(f"max_size must be at least 1, got {max_size}")
-    body = st.text(st.sampled_from(_READABLE), max_size=max_size - 1)
-    return st.builds(lambda head, tail: (head + tail)[:max_size], st.sampled_from(_VISIBLE), body)
+    body = st.text(st.sampled_from(READABLE), max_size=max_size - 1)
+    return st.builds(lambda head, tail: (head + tail)[:max_size], st.sampled_from(VISIBLE), body)
 
 
 def names() -> st.SearchStrategy[str]:
     """A valid ``name``: 1-64 letters, digits, '_' or '-'."""
-    return st.text(st.sampled_from(_NAME_CHARS), min_size=1, max_size=64)
+    return st.text(st.sampled_from(NAME_CHARS), min_size=1, max_size=64)
 
 
 def _message(role: str, *, with_name: bool = False) -> st.SearchStrategy[dict[str, Any]]:
@@ -42,14 +43,19 @@ def _assistant() -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-def _tool_turn(call_id: str) -> st.SearchStrategy[list[dict[str, Any]]]:
-    call = {
+def tool_call(call_id: str) -> dict[str, Any]:
+    """The assistant's message calling ``lookup`` (the one tool in ``TOOLS``) with the id ``call_id``."""
+    return {
         "role": "assistant",
         "content": None,
         "tool_calls": [
             {"id": call_id, "type": "function", "function": {"name": "lookup", "arguments": '{"q": "x"}'}}
         ],
     }
+
+
+def _tool_turn(call_id: str) -> st.SearchStrategy[list[dict[str, Any]]]:
+    call = tool_call(call_id)
     return st.builds(
         lambda result, answer: [call, {"role": "tool", "tool_call_id": call_id, "content": result}, answer],
         texts(),

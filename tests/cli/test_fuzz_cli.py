@@ -10,10 +10,12 @@ and running the command are unchanged). 3 x 3,400 cases: at least 10,000 in ever
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import functools
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,10 @@ from hypothesis import strategies as st
 
 from ftlab.cli import main as cli_main
 from ftlab.cli.main import main
-from ftlab.dataset.strategies import broken_records, json_values, preference_records, valid_records
+from ftlab.dataset.preference import check_preference_record
+from ftlab.dataset.records import check_record
+from ftlab.dataset.strategies import broken_records
+from tests.cli.fuzz_records import chat_records, json_values, preference_records
 
 FUZZ = settings(
     derandomize=True,
@@ -36,15 +41,14 @@ FUZZ = settings(
 COMMANDS = st.sampled_from(["validate", "json", "report"])
 
 #: Characters that broke outputs before: surrogates, controls, invisible and bidi marks, a BOM.
-HOSTILE_CHARS = st.sampled_from(
-    ["\ud800", "\udcff", "\x00", "\x07", "\x1b[2J", "\n", "\r", "\u2028", "\u202e", "\ufeff", "\xa0"]
-)
+HOSTILE = ["\ud800", "\udcff", "\x00", "\x07", "\x1b[2J", "\n", "\r", "\u2028", "\u202e", "\ufeff", "\xa0"]
+HOSTILE_CHARS = st.sampled_from(HOSTILE)
 HOSTILE_TEXT = st.lists(HOSTILE_CHARS | st.text(max_size=3), max_size=4).map("".join)
 
 
 #: Built once: hypothesis validates every new strategy object it draws from, and validating these
 #: cost more than drawing from them when they were built again in each draw (the same draws either way).
-PLAIN_RECORDS = valid_records(tools=False)
+PLAIN_RECORDS = chat_records(tools=False)
 KEY_VALUES = json_values(max_leaves=2)
 WHERE = st.sampled_from(["role", "key", "content", "name"])
 LINE_ENDINGS = st.sampled_from(["\n", "\r\n", "\r"])
@@ -68,7 +72,7 @@ def hostile_records(draw: st.DrawFn) -> dict[str, Any]:
 
 
 RECORDS = st.one_of(
-    valid_records(),
+    chat_records(),
     broken_records().map(lambda pair: pair[0]),
     preference_records(),
     hostile_records(),
@@ -142,3 +146,39 @@ def test_structured_records_never_crash_and_print_strict_utf8(folder, data, comm
 def test_records_with_random_bytes_spliced_in_never_crash(folder, prefix, noise, at):
     at = at % (len(prefix) + 1)
     check(*run("json", prefix[:at] + noise + prefix[at:], folder))
+
+
+def kinds(data: bytes) -> set[str]:
+    """What a fuzzed file holds: its encoding, line endings, and the kinds of its records."""
+    encoding = next((e for bom, e in BOMS if data.startswith(bom)), "utf-8")
+    text = data.decode(encoding, errors="surrogatepass")
+    seen = {encoding} | {repr(end) for end in re.findall(r"\r\n|\r|\n", text)}
+    for line in filter(None, re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))):
+        record = json.loads(line)
+        if isinstance(record, dict) and "messages" in record and any(sign in line for sign in HOSTILE_SIGNS):
+            seen.add("hostile")
+        if not isinstance(record, dict):
+            seen.add("not an object")
+        elif "preferred_output" in record:
+            seen.add("preference" if check_preference_record(record) == [] else "broken preference")
+        else:
+            seen.add("valid" if check_record(record) == [] else "broken")
+    return seen
+
+
+#: a hostile character as it is in a line, raw or escaped (not newlines: readable texts have them too)
+HOSTILE_SIGNS = [sign for char in HOSTILE if char not in "\n\r" for sign in (char, json.dumps(char)[1:-1])]
+BOMS = [(codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF8, "utf-8-sig")]
+
+
+def test_the_structured_files_reach_every_kind_of_record_line_ending_and_encoding():
+    seen: set[str] = set()
+
+    @settings(FUZZ, max_examples=100)
+    @given(data=structured_files())
+    def draw(data):
+        seen.update(kinds(data))
+
+    draw()
+    assert seen >= {"utf-8", "utf-8-sig", "utf-16", "'\\n'", "'\\r\\n'", "'\\r'"}
+    assert seen >= {"valid", "broken", "preference", "hostile", "not an object"}

@@ -1,14 +1,13 @@
 """Exercise 5's grader is tested: full marks for the reference, 0 for the stub, and points lost
-by every plausible wrong rule in tests/buggy/ex5_decide_approach/, on visible and hidden scenarios."""
+by every plausible wrong rule in tests/buggy/ex5_decide_approach/, on visible and hidden scenarios.
+All of them are graded once, in one pytest run (``tests.graders.batch``)."""
 
 from __future__ import annotations
 
 import dataclasses
 import importlib.util
-import json
 import runpy
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,24 +15,23 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 
 from ftlab.course.decide import priced
+from tests.graders.batch import grade_folders, linked
 from tests.paths import BUGGY, ROOT
 
-GRADER = ROOT / "graders" / "test_ex5_decide_approach.py"
+SLUG = "ex5_decide_approach"
+GRADER = ROOT / "graders" / f"test_{SLUG}.py"
 BUGGY = BUGGY / "ex5_decide_approach"
 
 
-_RESULTS: dict[Path, list[dict]] = {}
-
-
-def grade(pytester: pytest.Pytester, impl: Path) -> list[dict]:
-    """Every graded check of one run of the grader on ``impl`` (one run per implementation)."""
-    if impl not in _RESULTS:
-        out = pytester.path / "results.json"
-        pytester.runpytest_subprocess(
-            str(GRADER), "--impl", str(impl), "--ftlab-json", str(out), "-p", "no:cacheprovider", "-q"
-        )
-        _RESULTS[impl] = json.loads(out.read_text(encoding="utf-8"))["tests"]
-    return _RESULTS[impl]
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    """Every graded check of the reference, the stub and each wrong rule, all graded in one run."""
+    folder = tmp_path_factory.mktemp("ex5")
+    implementations = {"reference": ROOT / "solutions", "stub": ROOT / "exercises"}
+    implementations = {name: path / f"{SLUG}.py" for name, path in implementations.items()}
+    implementations |= {rule: BUGGY / f"{rule}.py" for rule, _, _ in WRONG}
+    names = [linked(folder, name, SLUG, path).name for name, path in implementations.items()]
+    return {name: one["tests"] for name, one in grade_folders(folder, names).items()}
 
 
 def lost(tests: list[dict], visibility: str) -> set[str]:
@@ -41,20 +39,20 @@ def lost(tests: list[dict], visibility: str) -> set[str]:
     return {t["name"] for t in tests if t["visibility"] == visibility and t["points"] < t["max_points"]}
 
 
-def test_the_reference_rule_scores_every_point(pytester):
-    tests = grade(pytester, ROOT / "solutions" / "ex5_decide_approach.py")
+def test_the_reference_rule_scores_every_point(graded):
+    tests = graded["reference"]
     assert len([t for t in tests if t["name"].startswith("test_scenario[")]) >= 14
     assert [t for t in tests if t["status"] != "passed" or t["points"] != t["max_points"]] == []
 
 
-def test_the_stub_scores_zero_on_every_check(pytester):
-    tests = grade(pytester, ROOT / "exercises" / "ex5_decide_approach.py")
+def test_the_stub_scores_zero_on_every_check(graded):
+    tests = graded["stub"]
     assert tests and all(t["points"] == 0 and t["status"] == "failed" for t in tests)
     assert all("not implemented yet" in t["feedback"] for t in tests if t["visibility"] == "visible")
 
 
-def test_about_a_third_of_the_scenarios_are_hidden(pytester):
-    tests = grade(pytester, ROOT / "solutions" / "ex5_decide_approach.py")
+def test_about_a_third_of_the_scenarios_are_hidden(graded):
+    tests = graded["reference"]
     scenarios = [t for t in tests if t["name"].startswith("test_scenario[")]
     hidden = [t for t in scenarios if t["visibility"] == "hidden"]
     assert 0.25 <= len(hidden) / len(scenarios) <= 0.45
@@ -111,8 +109,8 @@ WRONG = [
 
 
 @pytest.mark.parametrize(("rule", "visible", "hidden"), WRONG, ids=[w[0] for w in WRONG])
-def test_a_plausible_wrong_rule_loses_points_on_visible_and_hidden_checks(pytester, rule, visible, hidden):
-    tests = grade(pytester, BUGGY / f"{rule}.py")
+def test_a_plausible_wrong_rule_loses_points_on_visible_and_hidden_checks(graded, rule, visible, hidden):
+    tests = graded[rule]
     score, best = sum(t["points"] for t in tests), sum(t["max_points"] for t in tests)
     assert 0 < score < best, (
         f"{rule} scored {score} of {best}: a wrong rule must lose points, yet not all of them"
@@ -125,8 +123,8 @@ def test_a_plausible_wrong_rule_loses_points_on_visible_and_hidden_checks(pytest
     )
 
 
-def test_a_wrong_half_of_a_scenario_keeps_the_other_half(pytester):
-    tests = {t["name"]: t for t in grade(pytester, BUGGY / "always_fine_tune.py")}
+def test_a_wrong_half_of_a_scenario_keeps_the_other_half(graded):
+    tests = {t["name"]: t for t in graded["always_fine_tune"]}
     # refund-replies expects rag+fine-tune: "fine-tune" gets the fine-tuning half, misses the RAG half.
     half = tests["test_scenario[refund-replies]"]
     assert half["points"] == half["max_points"] / 2 and half["status"] == "failed"
@@ -134,8 +132,8 @@ def test_a_wrong_half_of_a_scenario_keeps_the_other_half(pytester):
     assert tests["test_scenario[triage-at-scale]"]["status"] == "passed"
 
 
-def test_hidden_scenarios_show_their_hint_but_not_the_expected_answer(pytester):
-    tests = {t["name"]: t for t in grade(pytester, BUGGY / "ignore_freshness.py")}
+def test_hidden_scenarios_show_their_hint_but_not_the_expected_answer(graded):
+    tests = {t["name"]: t for t in graded["ignore_freshness"]}
     hidden = tests["test_scenario[canteen-menu]"]
     assert (
         hidden["visibility"] == "hidden"

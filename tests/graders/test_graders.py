@@ -1,32 +1,45 @@
 """The graders themselves are tested: full marks for the reference, 0 for stubs, and points lost
-for every plausible wrong answer in tests/buggy/ (with the checks that catch each one named)."""
+for every plausible wrong answer in tests/buggy/ (with the checks that catch each one named).
+
+Every implementation here is graded once, all in one pytest run (``tests.graders.batch``), the
+references first.
+"""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 
+from tests.graders.batch import grade_folders, linked
 from tests.paths import BUGGY, ROOT
 
 GRADED = ["ex1_build_example", "ex2_validate_record", "ex3_estimate_tokens", "ex4_submit_job"]
 
 
-def grade(pytester: pytest.Pytester, slug: str, impl: Path) -> dict:
-    out = pytester.path / "results.json"
-    # In a subprocess: an in-process run would import (and then forget) the HTTP stack the mock uses.
-    pytester.runpytest_subprocess(
-        str(ROOT / "graders" / f"test_{slug}.py"),
-        "--impl",
-        str(impl),
-        "--ftlab-json",
-        str(out),
-        "-p",
-        "no:cacheprovider",
-        "-q",
-    )
-    return json.loads(out.read_text(encoding="utf-8"))
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """The results of every implementation here: the references, the stubs, every wrong answer."""
+    folder = tmp_path_factory.mktemp("graded")
+    implementations = {f"{slug}-reference": ROOT / "solutions" / f"{slug}.py" for slug in GRADED}
+    implementations |= {f"{slug}-stub": ROOT / "exercises" / f"{slug}.py" for slug in GRADED}
+    implementations |= {f"{slug}-{variant}": BUGGY / slug / f"{variant}.py" for slug, variant, _ in WRONG}
+    for (slug, wrong, _), name in zip(WRONG_CLASS, WRONG_CLASS_IDS, strict=True):
+        impl = folder / f"{name}.py"
+        impl.write_text(_REFERENCE.format(buggy=str(BUGGY), slug=slug) + wrong, encoding="utf-8")
+        implementations[f"{slug}-{name}"] = impl
+    names = [linked(folder, name, slug_of(name), path).name for name, path in implementations.items()]
+    results = grade_folders(folder, names)
+    for name, one in results.items():  # every implementation met every check of its grader
+        reference = results[f"{slug_of(name)}-reference"]["tests"]
+        assert [t["name"] for t in one["tests"]] == [t["name"] for t in reference] != [], name
+    return results
+
+
+def slug_of(name: str) -> str:
+    return name.split("-", 1)[0]
 
 
 def failing(results: dict) -> set[str]:
@@ -34,15 +47,15 @@ def failing(results: dict) -> set[str]:
 
 
 @pytest.mark.parametrize("slug", GRADED)
-def test_the_reference_solution_scores_full_marks(pytester, slug):
-    results = grade(pytester, slug, ROOT / "solutions" / f"{slug}.py")
+def test_the_reference_solution_scores_full_marks(graded, slug):
+    results = graded[f"{slug}-reference"]
     assert results["max_score"] > 0
     assert results["score"] == results["max_score"], [t for t in results["tests"] if t["status"] != "passed"]
 
 
 @pytest.mark.parametrize("slug", GRADED)
-def test_the_stub_scores_zero_with_a_hint_on_every_check(pytester, slug):
-    results = grade(pytester, slug, ROOT / "exercises" / f"{slug}.py")
+def test_the_stub_scores_zero_with_a_hint_on_every_check(graded, slug):
+    results = graded[f"{slug}-stub"]
     assert results["score"] == 0
     assert all(t["status"] == "failed" for t in results["tests"])
     assert all(t["hint"] and "not implemented yet" in t["feedback"] for t in results["tests"])
@@ -152,8 +165,8 @@ WRONG = [
 
 
 @pytest.mark.parametrize(("slug", "variant", "caught_by"), WRONG, ids=[f"{s}-{v}" for s, v, _ in WRONG])
-def test_a_plausible_wrong_answer_loses_points(pytester, slug, variant, caught_by):
-    results = grade(pytester, slug, BUGGY / slug / f"{variant}.py")
+def test_a_plausible_wrong_answer_loses_points(graded, slug, variant, caught_by):
+    results = graded[f"{slug}-{variant}"]
     assert 0 < results["score"] < results["max_score"], "a wrong answer must lose points, yet not all of them"
     assert caught_by <= failing(results), (
         f"expected {sorted(caught_by)} to fail; failing: {sorted(failing(results))}"
@@ -229,17 +242,28 @@ def wait_for_job(client, job_id, poll_seconds=30.0, timeout_seconds=3600.0, slee
 ]
 
 
-@pytest.mark.parametrize(
-    ("slug", "wrong", "caught_by"), WRONG_CLASS, ids=["swallows-type-error", "value-errors", "none-when-busy"]
-)
-def test_an_error_of_the_wrong_class_or_a_none_is_caught(pytester, slug, wrong, caught_by):
-    impl = pytester.path / f"{slug}.py"
-    impl.write_text(_REFERENCE.format(buggy=str(BUGGY), slug=slug) + wrong, encoding="utf-8")
-    results = grade(pytester, slug, impl)
+WRONG_CLASS_IDS = ["swallows-type-error", "value-errors", "none-when-busy"]
+
+
+@pytest.mark.parametrize(("slug", "wrong", "caught_by"), WRONG_CLASS, ids=WRONG_CLASS_IDS)
+def test_an_error_of_the_wrong_class_or_a_none_is_caught(graded, request, slug, wrong, caught_by):
+    results = graded[f"{slug}-{request.node.callspec.id}"]
     assert 0 < results["score"] < results["max_score"]
     assert caught_by <= failing(results), (
         f"expected {sorted(caught_by)} to fail; failing: {sorted(failing(results))}"
     )
+
+
+def test_a_wrong_answer_graded_last_in_the_one_run_gets_what_a_run_of_its_own_gives(graded, tmp_path):
+    slug, variant, _ = WRONG[-1]  # after the references, the stubs and every other wrong answer
+    out = tmp_path / "alone.json"
+    grader, impl = ROOT / "graders" / f"test_{slug}.py", BUGGY / slug / f"{variant}.py"
+    command = ["pytest", str(grader), "--impl", str(impl), "--ftlab-json", str(out), "-p", "no:cacheprovider"]
+    subprocess.run([sys.executable, "-m", *command], cwd=tmp_path, capture_output=True, timeout=600)
+    alone = json.loads(out.read_text(encoding="utf-8"))["tests"]
+    assert [(t["name"], t["status"], t["points"]) for t in graded[f"{slug}-{variant}"]["tests"]] == [
+        (t["name"], t["status"], t["points"]) for t in alone
+    ]
 
 
 def test_every_wrong_answer_here_is_graded():
@@ -250,9 +274,6 @@ def test_every_wrong_answer_here_is_graded():
 
 
 def test_a_learner_running_pytest_exercises_on_the_stubs_gets_a_zero_scoreboard_and_hints(tmp_path):
-    import subprocess
-    import sys
-
     out = tmp_path / "scores.json"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "exercises/", "-p", "no:cacheprovider", "--ftlab-json", str(out)],
