@@ -120,13 +120,13 @@ def mock_server_command(args: argparse.Namespace) -> int:
         server.stop()
         print(f"ftlab mock-server: {error}", file=sys.stderr)
         return ExitCode.FAILED
-    if not _is_loopback(args.host):
-        print(
-            f"warning: listening on {args.host}, not loopback: other machines can reach this server",
-            file=sys.stderr,
-        )
-    _print_ready(args, server, lora=backend is not None)
-    try:
+    try:  # from here on Ctrl+C stops the server cleanly, even while the ready lines print
+        if not _is_loopback(args.host):
+            print(
+                f"warning: listening on {args.host}, not loopback: other machines can reach this server",
+                file=sys.stderr,
+            )
+        _print_ready(args, server, lora=backend is not None)
         server.serve_forever()  # returns on Ctrl+C (werkzeug catches KeyboardInterrupt)
     except KeyboardInterrupt:
         pass

@@ -13,6 +13,7 @@ import httpx2
 import openai
 import pytest
 
+from ftlab.cli import mock_server as cli_mock_server
 from ftlab.cli.mock_server import (
     DEFAULT_PORT,
     add_mock_server_parser,
@@ -44,6 +45,17 @@ def test_bad_options_are_refused_with_a_reason(
     with pytest.raises(SystemExit):
         _parse(*argv)
     assert words in capsys.readouterr().err
+
+
+def test_ctrl_c_while_the_ready_lines_print_stops_the_server_cleanly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt  # what a Ctrl+C right after the first ready line raises
+
+    monkeypatch.setattr(cli_mock_server, "_print_ready", interrupted)
+    assert main(["mock-server", "--port", "0", "--quiet"]) == 0
+    assert "stopped" in capsys.readouterr().out
 
 
 def test_a_port_in_use_is_reported_not_raised(capsys: pytest.CaptureFixture[str]) -> None:
