@@ -14,6 +14,9 @@ schemas, and walks only the records they do not pass. Nothing here is a rule of 
 - each ``$ref`` is replaced by the definition it names before compiling, so the compiled code
   makes no call per reference (a reference in a cycle, beside other keywords, or to anything but
   a definition is a shape this module does not understand);
+- a message of exactly ``role`` and ``content``, its content a string the schema's ``text``
+  definition accepts, is passed without the compiled check when its role's definition provably
+  accepts every such message (:func:`takes_plain`); any other message gets the compiled check;
 - a schema whose shape this module does not understand raises ``SchemaShapeError`` at load.
 
 A "no" here is never an answer, only "walk it": callers run the detailed check then. The
@@ -24,6 +27,7 @@ records. Only for values parsed from JSON (dict, list, str, int, float, bool, No
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any, cast
@@ -132,6 +136,49 @@ def _integer_properties(definition: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _takes_text(node: object, text: dict[str, Any]) -> bool:
+    """Whether ``node`` accepts every string ``text`` accepts: it is ``text``, true, or an anyOf of one."""
+    if node is True or node == {} or node == text:
+        return True
+    if isinstance(node, dict) and set(node) == {"anyOf"}:
+        return any(_takes_text(branch, text) for branch in node["anyOf"])
+    return False
+
+
+def takes_plain(definition: object, text: dict[str, Any]) -> bool:
+    """Whether ``definition`` accepts every ``{"role": r, "content": s}`` whose ``s`` ``text`` accepts.
+
+    A sufficient condition, for an inlined message definition whose role ``r`` is already known to
+    select it: it requires nothing but role and content, lets role be anything and content any such
+    string, and both of its ``then`` and ``else`` (whichever ``if`` picks) do the same. Any keyword
+    beyond these means False: such messages get the compiled check.
+    """
+    if definition is True or definition == {}:
+        return True
+    if not isinstance(definition, dict) or not set(definition) <= _PLAIN_KEYWORDS:
+        return False
+    properties = definition.get("properties", {})
+    closed = definition.get("additionalProperties", True) is not True
+    return (
+        definition.get("type", "object") == "object"
+        and set(definition.get("required", ())) <= {"role", "content"}
+        and properties.get("role", not closed) in (True, {})
+        and _takes_text(properties.get("content", not closed), text)
+        and all(takes_plain(definition.get(key, True), text) for key in ("then", "else"))
+    )
+
+
+_PLAIN_KEYWORDS = frozenset({"type", "required", "additionalProperties", "properties", "if", "then", "else"})
+
+
+def _text_definition(definitions: dict[str, Any]) -> dict[str, Any] | None:
+    """The schema's ``text`` definition if it is a string with a pattern (else no message is plain)."""
+    text = definitions.get("text")
+    if isinstance(text, dict) and text.get("type") == "string" and set(text) == {"type", "pattern"}:
+        return text
+    return None
+
+
 class ChatPrecheck:
     """The chat record schema, compiled by role."""
 
@@ -145,12 +192,18 @@ class ChatPrecheck:
                 "definitions.message", "type, required role, properties and an allOf of role branches"
             )
         self.by_role: dict[str, Check] = {}
+        text = _text_definition(definitions)
+        #: The roles whose messages of just role and content are passed when their content is text.
+        self.plain_roles: set[str] = set()
+        self.is_text = re.compile(text["pattern"] if text is not None else "(?!)").search  # (?!): none
         self.integers: dict[str, tuple[str, ...]] = {}
         allowed: set[int] = set()
         for branch in message["allOf"]:
             role = _branch_role(branch)
             target = definitions[branch["then"]["$ref"].removeprefix("#/definitions/")]
             self.by_role[role] = _compile(target, definitions)
+            if text is not None and takes_plain(_inlined(target, definitions), text):
+                self.plain_roles.add(role)
             integers = _integer_properties(target)
             self.integers[role] = tuple(integers)
             allowed.update(id(v) for v in integers.values())
@@ -169,13 +222,18 @@ class ChatPrecheck:
     def messages_pass(self, messages: list[Any], *, require_assistant: bool = True) -> bool:
         """Whether every message passes its role's definition (and one has the required role)."""
         found = not require_assistant
-        by_role, integers = self.by_role, self.integers
+        by_role, integers, plain, is_text = self.by_role, self.integers, self.plain_roles, self.is_text
         for message in messages:
             if type(message) is not dict:
                 return False
             role = message.get("role")
             if type(role) is not str or role not in by_role:
                 return False
+            if len(message) == 2 and role in plain:  # role and one other key: content, if text?
+                content = message.get("content")
+                if type(content) is str and is_text(content):
+                    found = found or role == self.required_role
+                    continue
             for name in integers[role]:  # a loop, not any(): no generator made for each message
                 if type(message.get(name)) is float:
                     return False
