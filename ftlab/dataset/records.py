@@ -129,7 +129,14 @@ def image_problem(record: object, model: str) -> list[Problem]:
         messages = prompt.get("messages")
     else:
         messages = record.get("messages")
-    for index, message in enumerate(messages if isinstance(messages, list) else ()):
+    if not isinstance(messages, list):
+        return []
+    for message in messages:  # the usual example first: no content that is a list (so no image)
+        if type(message) is not dict or type(message.get("content")) is list:
+            break
+    else:
+        return []
+    for index, message in enumerate(messages):
         # dicts checked first: an isinstance check against the Mapping ABC is slow
         content = message.get("content") if type(message) is dict or isinstance(message, Mapping) else None
         if isinstance(content, list) and any(

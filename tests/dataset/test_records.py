@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 
 import jsonschema
 import pytest
@@ -210,3 +211,36 @@ def test_an_image_is_refused_for_a_model_without_vision_fine_tuning_naming_it(mo
 
 def test_an_image_is_accepted_for_the_vision_model():
     assert image_problem({"messages": [{"role": "user", "content": [IMAGE]}, BOT]}, "gpt-4o-2024-08-06") == []
+
+
+class _Message(Mapping):
+    """A message that is a Mapping but not a dict."""
+
+    def __init__(self, data: dict) -> None:
+        self._data = data
+
+    def __getitem__(self, key: str) -> object:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+@pytest.mark.parametrize(
+    ("messages", "index"),
+    [
+        ([USER, BOT, {"role": "user", "content": [IMAGE]}, BOT], 2),
+        ([USER, {"role": "assistant", "tool_calls": []}, {"role": "user", "content": [IMAGE]}], 2),
+        ([USER, "not a message", {"role": "user", "content": [{"type": "text", "text": "x"}, IMAGE]}], 2),
+        ([USER, _Message({"role": "user", "content": [IMAGE]}), BOT], 1),
+        ([USER, BOT], None),
+        ([USER, {"role": "user", "content": [{"type": "text", "text": "x"}]}, BOT], None),
+    ],
+    ids=["after-text", "after-a-call", "after-a-string", "in-a-mapping", "none", "text-parts-only"],
+)
+def test_an_image_is_found_wherever_it_is_after_messages_of_text(messages, index):
+    problems = image_problem({"messages": messages}, "gpt-4o-mini")
+    assert [p.message_index for p in problems] == ([] if index is None else [index])
