@@ -175,6 +175,22 @@ def token_counts(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-
             )
         total += TOKENS_PER_MESSAGE
         role = message.get("role")
+        content = message.get("content")
+        if len(message) == 2 and type(content) is str and type(role) is str and (framing := known(role)):
+            # The usual message, {"role", "content": text}, its role counted before: only content can fail.
+            try:
+                if role != "system":
+                    tokens = _encoded_length(content, encoding)
+                else:
+                    remembered = known(content)
+                    tokens = memo(content) if remembered is None else remembered
+            except BaseException as exc:  # noqa: BLE001 - tiktoken panics with a BaseException (pyo3)
+                raise _uncountable(exc, content, index, "content") from None
+            total += framing + tokens
+            if role == "assistant":
+                assistant += tokens
+                trained += tokens
+            continue
         generates = role == "assistant"
         recurs = role == "system"  # a system prompt is often the same in every example
         produced = 0
