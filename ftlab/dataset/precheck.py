@@ -16,7 +16,8 @@ schemas, and walks only the records they do not pass. Nothing here is a rule of 
   a definition is a shape this module does not understand);
 - a message of exactly ``role`` and ``content``, its content a string the schema's ``text``
   definition accepts, is passed without the compiled check when its role's definition provably
-  accepts every such message (:func:`takes_plain`); any other message gets the compiled check;
+  accepts every such message (:mod:`ftlab.dataset.shortcuts`); any other message gets the
+  compiled check, and a record of just a ``messages`` list skips the envelope's check likewise;
 - a schema whose shape this module does not understand raises ``SchemaShapeError`` at load.
 
 A "no" here is never an answer, only "walk it": callers run the detailed check then. The
@@ -35,6 +36,7 @@ from typing import Any, cast
 import fastjsonschema
 
 from ftlab.dataset import preference, records
+from ftlab.dataset.shortcuts import bare_messages, takes_plain, text_definition
 from ftlab.errors import FtlabError
 
 Check = Callable[[Any], Any]
@@ -136,49 +138,6 @@ def _integer_properties(definition: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _takes_text(node: object, text: dict[str, Any]) -> bool:
-    """Whether ``node`` accepts every string ``text`` accepts: it is ``text``, true, or an anyOf of one."""
-    if node is True or node == {} or node == text:
-        return True
-    if isinstance(node, dict) and set(node) == {"anyOf"}:
-        return any(_takes_text(branch, text) for branch in node["anyOf"])
-    return False
-
-
-def takes_plain(definition: object, text: dict[str, Any]) -> bool:
-    """Whether ``definition`` accepts every ``{"role": r, "content": s}`` whose ``s`` ``text`` accepts.
-
-    A sufficient condition, for an inlined message definition whose role ``r`` is already known to
-    select it: it requires nothing but role and content, lets role be anything and content any such
-    string, and both of its ``then`` and ``else`` (whichever ``if`` picks) do the same. Any keyword
-    beyond these means False: such messages get the compiled check.
-    """
-    if definition is True or definition == {}:
-        return True
-    if not isinstance(definition, dict) or not set(definition) <= _PLAIN_KEYWORDS:
-        return False
-    properties = definition.get("properties", {})
-    closed = definition.get("additionalProperties", True) is not True
-    return (
-        definition.get("type", "object") == "object"
-        and set(definition.get("required", ())) <= {"role", "content"}
-        and properties.get("role", not closed) in (True, {})
-        and _takes_text(properties.get("content", not closed), text)
-        and all(takes_plain(definition.get(key, True), text) for key in ("then", "else"))
-    )
-
-
-_PLAIN_KEYWORDS = frozenset({"type", "required", "additionalProperties", "properties", "if", "then", "else"})
-
-
-def _text_definition(definitions: dict[str, Any]) -> dict[str, Any] | None:
-    """The schema's ``text`` definition if it is a string with a pattern (else no message is plain)."""
-    text = definitions.get("text")
-    if isinstance(text, dict) and text.get("type") == "string" and set(text) == {"type", "pattern"}:
-        return text
-    return None
-
-
 class ChatPrecheck:
     """The chat record schema, compiled by role."""
 
@@ -192,7 +151,7 @@ class ChatPrecheck:
                 "definitions.message", "type, required role, properties and an allOf of role branches"
             )
         self.by_role: dict[str, Check] = {}
-        text = _text_definition(definitions)
+        text = text_definition(definitions)
         #: The roles whose messages of just role and content are passed when their content is text.
         self.plain_roles: set[str] = set()
         self.is_text = re.compile(text["pattern"] if text is not None else "(?!)").search  # (?!): none
@@ -217,7 +176,10 @@ class ChatPrecheck:
         envelope["properties"]["messages"] = {
             k: v for k, v in messages.items() if k not in ("items", "contains")
         }
-        self.envelope = _compile({k: v for k, v in envelope.items() if k != "definitions"}, definitions)
+        envelope = {k: v for k, v in envelope.items() if k != "definitions"}
+        self.envelope = _compile(envelope, definitions)
+        #: A record of just a list of at least this many messages passes the envelope (None: unproven).
+        self.bare_messages = bare_messages(envelope)
 
     def messages_pass(self, messages: list[Any], *, require_assistant: bool = True) -> bool:
         """Whether every message passes its role's definition (and one has the required role)."""
@@ -246,10 +208,13 @@ class ChatPrecheck:
 
     def passes(self, record: object, *, require_assistant: bool = True) -> bool:
         """True only if the record is valid under the schema; False means "walk it"."""
-        if not _passes(self.envelope, record):
-            return False
-        # The envelope passed, so the record is an object with a list of messages.
-        messages = cast(dict[str, Any], record)["messages"]
+        messages = record.get("messages") if type(record) is dict and len(record) == 1 else None
+        fewest = self.bare_messages
+        if type(messages) is not list or fewest is None or len(messages) < fewest:
+            if not _passes(self.envelope, record):
+                return False
+            # The envelope passed, so the record is an object with a list of messages.
+            messages = cast("dict[str, Any]", record)["messages"]
         return self.messages_pass(messages, require_assistant=require_assistant)
 
 

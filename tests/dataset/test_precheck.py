@@ -188,66 +188,6 @@ def test_the_chat_fast_path_says_the_same_with_and_without_the_plain_message_sho
             assert shortcut == _without_shortcut().messages_pass(messages, require_assistant=required)
 
 
-TEXT = {"type": "string", "pattern": "\\S"}
-
-
-@pytest.mark.parametrize(
-    "definition",
-    [
-        True,
-        {
-            "required": ["role", "content"],
-            "additionalProperties": False,
-            "properties": {"role": True, "content": TEXT},
-        },
-        {"properties": {"content": {"anyOf": [{"type": "null"}, {"anyOf": [TEXT, {"type": "array"}]}]}}},
-        {
-            "if": {"required": ["x"]},
-            "then": {"required": ["content"]},
-            "else": {"properties": {"content": TEXT}},
-        },
-    ],
-    ids=["true", "closed-text", "nested-anyOf", "if-then-else"],
-)
-def test_a_definition_that_takes_any_text_content_takes_plain_messages(definition):
-    assert precheck.takes_plain(definition, TEXT)
-
-
-@pytest.mark.parametrize(
-    "definition",
-    [
-        False,
-        {"required": ["role", "content", "name"], "properties": {"content": TEXT}},
-        {"additionalProperties": False, "properties": {"content": TEXT}},
-        {"additionalProperties": False, "properties": {"role": {"const": "user"}, "content": TEXT}},
-        {"properties": {"content": {"type": "string", "pattern": "\\S", "maxLength": 10}}},
-        {"properties": {"content": {"anyOf": [{"type": "null"}, {"type": "array"}]}}},
-        {"properties": {"content": {"allOf": [TEXT]}}},
-        {"properties": {"content": TEXT}, "minProperties": 3},
-        {"type": "array", "properties": {"content": TEXT}},
-        {"properties": {"content": TEXT}, "then": {"required": ["weight"]}},
-        {"properties": {"content": TEXT}, "else": {"properties": {"content": {"type": "null"}}}},
-        {"additionalProperties": {"type": "string"}, "properties": {"content": TEXT}},
-    ],
-    ids=[
-        "false",
-        "requires-name",
-        "closed-without-role",
-        "role-const",
-        "max-length",
-        "no-text-branch",
-        "allOf",
-        "min-properties",
-        "not-an-object",
-        "then-requires",
-        "else-refuses",
-        "additional-schema",
-    ],
-)
-def test_a_definition_that_may_refuse_some_text_content_is_not_plain(definition):
-    assert not precheck.takes_plain(definition, TEXT)
-
-
 def test_a_role_whose_definition_asks_for_more_gets_the_compiled_check_again():
     def require_name(schema: dict) -> None:
         schema["definitions"]["user_message"]["required"].append("name")
@@ -269,3 +209,26 @@ def test_without_a_text_definition_no_message_is_plain_and_every_check_still_hol
     assert check.plain_roles == set()
     assert check.passes({"messages": [USER, ASSISTANT]})
     assert not check.passes({"messages": [{**USER, "content": " "}, ASSISTANT]})
+
+
+@AGREEMENT
+@given(
+    messages=st.lists(st.just(USER) | st.just(ASSISTANT) | json_values(), max_size=4) | json_values(),
+    extra=st.sampled_from([{}, {"tools": []}, {"parallel_tool_calls": True}, {"metadata": 1}]),
+)
+def test_a_record_of_just_messages_passes_the_envelope_check_exactly_when_it_is_skipped(messages, extra):
+    check = precheck.chat()
+    record = {"messages": messages, **extra}
+    compiled = precheck._passes(check.envelope, record)
+    skipped = not extra and isinstance(messages, list) and len(messages) >= (check.bare_messages or 0)
+    if not extra:  # a record of just messages: skipped exactly when the compiled check passes it
+        assert skipped == compiled
+    assert check.passes(record) == _schema_valid(record)
+
+
+def test_without_a_proven_envelope_every_record_gets_the_compiled_check():
+    check = precheck.ChatPrecheck(records.schema())
+    check.bare_messages = None
+    assert check.passes({"messages": [USER, ASSISTANT]})
+    assert not check.passes({"messages": []})
+    assert not check.passes({"messages": [USER, ASSISTANT], "metadata": {}})
