@@ -258,11 +258,13 @@ def tool_result_problems(record: object) -> Iterator[Problem]:
     for index, message in enumerate(record["messages"]):
         if type(message) is not dict and not isinstance(message, Mapping):
             continue
-        calls = message.get("tool_calls") if message.get("role") == "assistant" else None
-        if isinstance(calls, list):
-            seen.update(c["id"] for c in calls if isinstance(c, Mapping) and isinstance(c.get("id"), str))
-        call_id = message.get("tool_call_id")
-        if message.get("role") == "tool" and isinstance(call_id, str) and call_id not in seen:
+        role = message.get("role")
+        if role == "assistant" and isinstance(calls := message.get("tool_calls"), list):
+            for call in calls:  # a loop, not a generator, and dicts first here too
+                if (type(call) is dict or isinstance(call, Mapping)) and isinstance(call.get("id"), str):
+                    seen.add(call["id"])
+        call_id = message.get("tool_call_id") if role == "tool" else None
+        if isinstance(call_id, str) and call_id not in seen:
             yield Problem(
                 "invalid_tool_calls",
                 f"messages[{index}] (tool): tool_call_id {json.dumps(call_id)} answers no tool call of an "
