@@ -78,7 +78,7 @@ def check_example(record: object, kind: str = CHAT) -> list[Problem]:
         if precheck.preference_check().passes(record) and not preference.semantic_problems(record):
             return []
         return preference.check_preference_record(record)
-    if precheck.chat().passes(record) and not _unanswered_tool_result(cast(dict[str, Any], record)):
+    if precheck.chat().passes(record) and not _unanswered_tool_result(cast("dict[str, Any]", record)):
         return []
     return check_record(record)
 

@@ -14,6 +14,10 @@ schemas, and walks only the records they do not pass. Nothing here is a rule of 
 - each ``$ref`` is replaced by the definition it names before compiling, so the compiled code
   makes no call per reference (a reference in a cycle, beside other keywords, or to anything but
   a definition is a shape this module does not understand);
+- a message of exactly ``role`` and ``content``, its content a string the schema's ``text``
+  definition accepts, is passed without the compiled check when its role's definition provably
+  accepts every such message (:mod:`ftlab.dataset.shortcuts`); any other message gets the
+  compiled check, and a record of just a ``messages`` list skips the envelope's check likewise;
 - a schema whose shape this module does not understand raises ``SchemaShapeError`` at load.
 
 A "no" here is never an answer, only "walk it": callers run the detailed check then. The
@@ -24,6 +28,7 @@ records. Only for values parsed from JSON (dict, list, str, int, float, bool, No
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any, cast
@@ -31,6 +36,7 @@ from typing import Any, cast
 import fastjsonschema
 
 from ftlab.dataset import preference, records
+from ftlab.dataset.shortcuts import bare_messages, takes_plain, text_definition
 from ftlab.errors import FtlabError
 
 Check = Callable[[Any], Any]
@@ -145,12 +151,18 @@ class ChatPrecheck:
                 "definitions.message", "type, required role, properties and an allOf of role branches"
             )
         self.by_role: dict[str, Check] = {}
+        text = text_definition(definitions)
+        #: The roles whose messages of just role and content are passed when their content is text.
+        self.plain_roles: set[str] = set()
+        self.is_text = re.compile(text["pattern"] if text is not None else "(?!)").search  # (?!): none
         self.integers: dict[str, tuple[str, ...]] = {}
         allowed: set[int] = set()
         for branch in message["allOf"]:
             role = _branch_role(branch)
             target = definitions[branch["then"]["$ref"].removeprefix("#/definitions/")]
             self.by_role[role] = _compile(target, definitions)
+            if text is not None and takes_plain(_inlined(target, definitions), text):
+                self.plain_roles.add(role)
             integers = _integer_properties(target)
             self.integers[role] = tuple(integers)
             allowed.update(id(v) for v in integers.values())
@@ -164,18 +176,26 @@ class ChatPrecheck:
         envelope["properties"]["messages"] = {
             k: v for k, v in messages.items() if k not in ("items", "contains")
         }
-        self.envelope = _compile({k: v for k, v in envelope.items() if k != "definitions"}, definitions)
+        envelope = {k: v for k, v in envelope.items() if k != "definitions"}
+        self.envelope = _compile(envelope, definitions)
+        #: A record of just a list of at least this many messages passes the envelope (None: unproven).
+        self.bare_messages = bare_messages(envelope)
 
     def messages_pass(self, messages: list[Any], *, require_assistant: bool = True) -> bool:
         """Whether every message passes its role's definition (and one has the required role)."""
         found = not require_assistant
-        by_role, integers = self.by_role, self.integers
+        by_role, integers, plain, is_text = self.by_role, self.integers, self.plain_roles, self.is_text
         for message in messages:
             if type(message) is not dict:
                 return False
             role = message.get("role")
             if type(role) is not str or role not in by_role:
                 return False
+            if len(message) == 2 and role in plain:  # role and one other key: content, if text?
+                content = message.get("content")
+                if type(content) is str and is_text(content):
+                    found = found or role == self.required_role
+                    continue
             for name in integers[role]:  # a loop, not any(): no generator made for each message
                 if type(message.get(name)) is float:
                     return False
@@ -188,10 +208,13 @@ class ChatPrecheck:
 
     def passes(self, record: object, *, require_assistant: bool = True) -> bool:
         """True only if the record is valid under the schema; False means "walk it"."""
-        if not _passes(self.envelope, record):
-            return False
-        # The envelope passed, so the record is an object with a list of messages.
-        messages = cast(dict[str, Any], record)["messages"]
+        messages = record.get("messages") if type(record) is dict and len(record) == 1 else None
+        fewest = self.bare_messages
+        if type(messages) is not list or fewest is None or len(messages) < fewest:
+            if not _passes(self.envelope, record):
+                return False
+            # The envelope passed, so the record is an object with a list of messages.
+            messages = cast("dict[str, Any]", record)["messages"]
         return self.messages_pass(messages, require_assistant=require_assistant)
 
 

@@ -129,7 +129,14 @@ def image_problem(record: object, model: str) -> list[Problem]:
         messages = prompt.get("messages")
     else:
         messages = record.get("messages")
-    for index, message in enumerate(messages if isinstance(messages, list) else ()):
+    if not isinstance(messages, list):
+        return []
+    for message in messages:  # the usual example first: no content that is a list (so no image)
+        if type(message) is not dict or type(message.get("content")) is list:
+            break
+    else:
+        return []
+    for index, message in enumerate(messages):
         # dicts checked first: an isinstance check against the Mapping ABC is slow
         content = message.get("content") if type(message) is dict or isinstance(message, Mapping) else None
         if isinstance(content, list) and any(
@@ -251,11 +258,13 @@ def tool_result_problems(record: object) -> Iterator[Problem]:
     for index, message in enumerate(record["messages"]):
         if type(message) is not dict and not isinstance(message, Mapping):
             continue
-        calls = message.get("tool_calls") if message.get("role") == "assistant" else None
-        if isinstance(calls, list):
-            seen.update(c["id"] for c in calls if isinstance(c, Mapping) and isinstance(c.get("id"), str))
-        call_id = message.get("tool_call_id")
-        if message.get("role") == "tool" and isinstance(call_id, str) and call_id not in seen:
+        role = message.get("role")
+        if role == "assistant" and isinstance(calls := message.get("tool_calls"), list):
+            for call in calls:  # a loop, not a generator, and dicts first here too
+                if (type(call) is dict or isinstance(call, Mapping)) and isinstance(call.get("id"), str):
+                    seen.add(call["id"])
+        call_id = message.get("tool_call_id") if role == "tool" else None
+        if isinstance(call_id, str) and call_id not in seen:
             yield Problem(
                 "invalid_tool_calls",
                 f"messages[{index}] (tool): tool_call_id {json.dumps(call_id)} answers no tool call of an "

@@ -37,13 +37,14 @@ class Distribution:
         self._counts: Counter[int] = Counter()
         self.n = 0
         self.total = 0
-        self._sorted: tuple[list[int], list[int]] | None = None
+        #: The values sorted and their cumulative counts, and ``n`` when they were (stale once it grows).
+        self._sorted: tuple[list[int], list[int]] = ([], [])
+        self._sorted_n = 0
 
     def add(self, value: int) -> None:
         self._counts[value] += 1
         self.n += 1
         self.total += value
-        self._sorted = None
 
     @property
     def n_distinct(self) -> int:
@@ -124,9 +125,10 @@ class Distribution:
         return out
 
     def _order(self) -> tuple[list[int], list[int]]:
-        if self._sorted is None:
+        if self._sorted_n != self.n:
             values = sorted(self._counts)
             self._sorted = (values, list(itertools.accumulate(self._counts[v] for v in values)))
+            self._sorted_n = self.n
         return self._sorted
 
 
@@ -149,10 +151,14 @@ class DatasetStats:
         assistant_tokens: int | None = None,
     ) -> None:
         """Count one valid example (its messages, and its token counts when a model is known)."""
-        roles = {m.get("role") for m in messages}
+        system = user = False
+        for message in messages:  # a loop, not a set of the roles: this runs for every example
+            role = message.get("role")
+            system = system or role == "system"
+            user = user or role == "user"
         self.n_examples += 1
-        self.n_missing_system += "system" not in roles
-        self.n_missing_user += "user" not in roles
+        self.n_missing_system += not system
+        self.n_missing_user += not user
         self.messages.add(len(messages))
         if tokens is not None:
             self.tokens.add(tokens)

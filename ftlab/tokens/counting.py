@@ -173,33 +173,56 @@ def token_counts(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-
             raise UncountableMessages(
                 f"expected a message object, got {type(message).__name__}", message_index=index
             )
-        total += TOKENS_PER_MESSAGE
         role = message.get("role")
-        generates = role == "assistant"
-        recurs = role == "system"  # a system prompt is often the same in every example
-        produced = 0
-        for key, value in message.items():
-            if key in UNSENT_KEYS:
-                continue
+        content = message.get("content")
+        if len(message) == 2 and type(content) is str and type(role) is str and (framing := known(role)):
+            # The usual message, {"role", "content": text}, its role counted before: only content can fail.
             try:
-                if type(value) is not str:
-                    tokens = value_tokens(value, encoding)
-                elif key == "role" or (recurs and key == "content"):
-                    remembered = known(value)
-                    tokens = memo(value) if remembered is None else remembered
+                if role != "system":
+                    tokens = _encoded_length(content, encoding)
                 else:
-                    tokens = _encoded_length(value, encoding)
+                    remembered = known(content)
+                    tokens = memo(content) if remembered is None else remembered
             except BaseException as exc:  # noqa: BLE001 - tiktoken panics with a BaseException (pyo3)
-                raise _uncountable(exc, value, index, key) from None
-            total += tokens
-            if key == "name" and value is not None:
-                total += TOKENS_PER_NAME
-            if generates and key in GENERATED_KEYS:
-                produced += tokens
-        if generates:
-            assistant += produced
-            trained += produced if message.get("weight", 1) != 0 else 0
+                raise _uncountable(exc, content, index, "content") from None
+            total += TOKENS_PER_MESSAGE + framing + tokens
+            produced = weighted = tokens if role == "assistant" else 0
+        else:
+            sent, produced = _message_tokens(message, index, encoding, memo)
+            total += TOKENS_PER_MESSAGE + sent
+            weighted = produced if produced and message.get("weight", 1) != 0 else 0
+        assistant += produced
+        trained += weighted
     return TokenCounts(total, assistant, trained)
+
+
+def _message_tokens(
+    message: Mapping[str, object], index: int, encoding: tiktoken.Encoding, memo: LengthMemo
+) -> tuple[int, int]:
+    """One message's tokens, framing aside, and how many of them an assistant produces."""
+    known = memo.known
+    generates = message.get("role") == "assistant"
+    recurs = message.get("role") == "system"  # a system prompt is often the same in every example
+    total = produced = 0
+    for key, value in message.items():
+        if key in UNSENT_KEYS:
+            continue
+        try:
+            if type(value) is not str:
+                tokens = value_tokens(value, encoding)
+            elif key == "role" or (recurs and key == "content"):
+                remembered = known(value)
+                tokens = memo(value) if remembered is None else remembered
+            else:
+                tokens = _encoded_length(value, encoding)
+        except BaseException as exc:  # noqa: BLE001 - tiktoken panics with a BaseException (pyo3)
+            raise _uncountable(exc, value, index, key) from None
+        total += tokens
+        if key == "name" and value is not None:
+            total += TOKENS_PER_NAME
+        if generates and key in GENERATED_KEYS:
+            produced += tokens
+    return total, produced
 
 
 def count_tokens(messages: Iterable[Mapping[str, object]], model: str = "gpt-4o-mini") -> int:

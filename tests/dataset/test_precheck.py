@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 from hypothesis import given, settings
@@ -149,3 +150,85 @@ def test_a_schema_the_fast_path_does_not_understand_is_refused_at_load(edit, whe
         precheck.ChatPrecheck(_altered(edit))
     assert "update ftlab/dataset/precheck.py" in str(caught.value)
     assert isinstance(caught.value, FtlabError)
+
+
+# Issue 12: a message of just role and content skips the compiled check when that is provably the same
+def test_system_user_and_assistant_messages_of_text_alone_are_plain_and_tool_and_function_ones_not():
+    assert precheck.chat().plain_roles == {"system", "user", "assistant"}
+
+
+@AGREEMENT
+@given(
+    role=st.sampled_from(records.ROLES), content=st.text() | st.sampled_from(["", " ", "\n\t", "\u3000", "x"])
+)
+def test_a_plain_message_is_passed_exactly_when_its_compiled_check_and_jsonschema_pass_it(role, content):
+    check = precheck.chat()
+    message = {"role": role, "content": content}
+    compiled = precheck._passes(check.by_role[role], message)
+    detailed = _schema_valid({"messages": [message, ASSISTANT]})
+    assert compiled == detailed
+    if role in check.plain_roles:
+        assert bool(check.is_text(content)) == compiled
+
+
+def _without_shortcut() -> precheck.ChatPrecheck:
+    check = precheck.ChatPrecheck(records.schema())
+    check.plain_roles.clear()
+    return check
+
+
+@AGREEMENT
+@given(record=valid_records() | broken_records().map(lambda case: case[0]) | json_values())
+def test_the_chat_fast_path_says_the_same_with_and_without_the_plain_message_shortcut(record):
+    assert precheck.chat().passes(record) == _without_shortcut().passes(record)
+    messages = record.get("messages") if isinstance(record, dict) else None
+    if isinstance(messages, list):
+        for required in (True, False):
+            shortcut = precheck.chat().messages_pass(messages, require_assistant=required)
+            assert shortcut == _without_shortcut().messages_pass(messages, require_assistant=required)
+
+
+def test_a_role_whose_definition_asks_for_more_gets_the_compiled_check_again():
+    def require_name(schema: dict) -> None:
+        schema["definitions"]["user_message"]["required"].append("name")
+
+    check = precheck.ChatPrecheck(_altered(require_name))
+    assert check.plain_roles == {"system", "assistant"}
+    assert not check.passes({"messages": [USER, ASSISTANT]})
+    assert check.passes({"messages": [{**USER, "name": "ann"}, ASSISTANT]})
+
+
+def test_without_a_text_definition_no_message_is_plain_and_every_check_still_holds():
+    def inline_text(schema: dict) -> None:
+        text = schema["definitions"].pop("text")
+        raw = json.dumps(schema).replace('{"$ref": "#/definitions/text"}', json.dumps(text))
+        schema.clear()
+        schema.update(json.loads(raw))
+
+    check = precheck.ChatPrecheck(_altered(inline_text))
+    assert check.plain_roles == set()
+    assert check.passes({"messages": [USER, ASSISTANT]})
+    assert not check.passes({"messages": [{**USER, "content": " "}, ASSISTANT]})
+
+
+@AGREEMENT
+@given(
+    messages=st.lists(st.just(USER) | st.just(ASSISTANT) | json_values(), max_size=4) | json_values(),
+    extra=st.sampled_from([{}, {"tools": []}, {"parallel_tool_calls": True}, {"metadata": 1}]),
+)
+def test_a_record_of_just_messages_passes_the_envelope_check_exactly_when_it_is_skipped(messages, extra):
+    check = precheck.chat()
+    record = {"messages": messages, **extra}
+    compiled = precheck._passes(check.envelope, record)
+    skipped = not extra and isinstance(messages, list) and len(messages) >= (check.bare_messages or 0)
+    if not extra:  # a record of just messages: skipped exactly when the compiled check passes it
+        assert skipped == compiled
+    assert check.passes(record) == _schema_valid(record)
+
+
+def test_without_a_proven_envelope_every_record_gets_the_compiled_check():
+    check = precheck.ChatPrecheck(records.schema())
+    check.bare_messages = None
+    assert check.passes({"messages": [USER, ASSISTANT]})
+    assert not check.passes({"messages": []})
+    assert not check.passes({"messages": [USER, ASSISTANT], "metadata": {}})

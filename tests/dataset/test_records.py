@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 
 import jsonschema
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
-from ftlab.dataset.records import CODES, check_record, codes, image_problem, schema
+from ftlab.dataset.records import CODES, check_record, codes, image_problem, schema, tool_result_problems
 from ftlab.dataset.strategies import GRADING, broken_records, valid_records
 from tests.paths import ROOT
 
@@ -210,3 +212,68 @@ def test_an_image_is_refused_for_a_model_without_vision_fine_tuning_naming_it(mo
 
 def test_an_image_is_accepted_for_the_vision_model():
     assert image_problem({"messages": [{"role": "user", "content": [IMAGE]}, BOT]}, "gpt-4o-2024-08-06") == []
+
+
+class _Message(Mapping):
+    """A message that is a Mapping but not a dict."""
+
+    def __init__(self, data: dict) -> None:
+        self._data = data
+
+    def __getitem__(self, key: str) -> object:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+@pytest.mark.parametrize(
+    ("messages", "index"),
+    [
+        ([USER, BOT, {"role": "user", "content": [IMAGE]}, BOT], 2),
+        ([USER, {"role": "assistant", "tool_calls": []}, {"role": "user", "content": [IMAGE]}], 2),
+        ([USER, "not a message", {"role": "user", "content": [{"type": "text", "text": "x"}, IMAGE]}], 2),
+        ([USER, _Message({"role": "user", "content": [IMAGE]}), BOT], 1),
+        ([USER, BOT], None),
+        ([USER, {"role": "user", "content": [{"type": "text", "text": "x"}]}, BOT], None),
+    ],
+    ids=["after-text", "after-a-call", "after-a-string", "in-a-mapping", "none", "text-parts-only"],
+)
+def test_an_image_is_found_wherever_it_is_after_messages_of_text(messages, index):
+    problems = image_problem({"messages": messages}, "gpt-4o-mini")
+    assert [p.message_index for p in problems] == ([] if index is None else [index])
+
+
+def _unanswered(messages: list) -> list[int]:
+    """The tool results that answer no earlier call, written out plainly: the rule's reference."""
+    seen, found = set(), []
+    for index, message in enumerate(messages):
+        if not isinstance(message, dict):
+            continue
+        if message.get("role") == "assistant" and isinstance(message.get("tool_calls"), list):
+            seen |= {
+                c["id"] for c in message["tool_calls"] if isinstance(c, dict) and isinstance(c.get("id"), str)
+            }
+        if message.get("role") == "tool" and isinstance(message.get("tool_call_id"), str):
+            found += [] if message["tool_call_id"] in seen else [index]
+    return found
+
+
+_IDS = st.sampled_from(["a", "b", 1, None])
+_CALLS = st.lists(st.fixed_dictionaries({"id": _IDS}) | _IDS, max_size=3) | _IDS
+_TOOL_MESSAGES = st.one_of(
+    st.builds(lambda calls: {"role": "assistant", "tool_calls": calls}, _CALLS),
+    st.builds(lambda i: {"role": "tool", "tool_call_id": i, "content": "r"}, _IDS),
+    st.builds(lambda i: {"role": "user", "tool_call_id": i, "content": "r"}, _IDS),
+    st.sampled_from([USER, BOT, "not a message", None]),
+)
+
+
+@given(messages=st.lists(_TOOL_MESSAGES, max_size=6))
+def test_a_tool_result_is_refused_exactly_when_no_earlier_call_has_its_id(messages):
+    problems = list(tool_result_problems({"messages": messages}))
+    assert [p.message_index for p in problems] == _unanswered(messages)
+    assert all(p.code == "invalid_tool_calls" and p.field == "tool_call_id" for p in problems)

@@ -106,3 +106,29 @@ def test_a_dataset_counts_missing_roles_and_sizes():
     assert data["messages_per_example"]["max"] == 3 and data["messages_per_example"]["min"] == 2
     assert data["tokens_per_example"]["n"] == 2 and data["tokens_per_example"]["mean"] == 25
     assert data["assistant_tokens_per_example"]["max"] == 5
+
+
+@given(batches=st.lists(st.lists(st.integers(0, 500), min_size=1, max_size=30), min_size=1, max_size=6))
+def test_statistics_read_between_adds_count_every_value_added_so_far(batches):
+    dist, seen = Distribution(), []
+    for batch in batches:
+        for value in batch:
+            dist.add(value)
+        seen += batch
+        assert (dist.min, dist.max, dist.median) == (min(seen), max(seen), statistics.median(seen))
+        assert list(dist.values()) == sorted(seen)
+
+
+@pytest.mark.parametrize(
+    ("roles", "missing"),
+    [
+        (["user", "system", "assistant"], (0, 0)),
+        (["assistant", "user"], (1, 0)),
+        (["system", "assistant", "system"], (0, 1)),
+        (["assistant", "tool", "function"], (1, 1)),
+    ],
+)
+def test_a_system_or_user_message_anywhere_in_an_example_is_found(roles, missing):
+    stats = DatasetStats()
+    stats.add([{"role": role, "content": "x"} for role in roles])
+    assert (stats.n_missing_system, stats.n_missing_user) == missing

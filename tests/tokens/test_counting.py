@@ -369,3 +369,34 @@ def test_a_system_prompt_the_tokenizer_cannot_encode_is_refused_every_time() -> 
             with pytest.raises(UncountableMessages, match=r"^message 0, field 'content': a run of 1,000,000"):
                 count_tokens([{"role": "system", "content": prompt}])
     assert measured.count(prompt) == 2
+
+
+# Issue 12: the usual message ({"role", "content": text}) counted without walking its keys -----------
+@given(st.lists(chat_messages(max_size=4), min_size=1, max_size=4))
+def test_the_usual_message_counts_the_same_before_and_after_its_role_is_remembered(examples) -> None:
+    with _fresh_memo():
+        for messages in examples * 2:  # the second time round, every role is remembered
+            counts = token_counts(messages)
+            assert counts.total == _cookbook_count(messages, "o200k_base")
+            produced = sum(
+                _cookbook_count([{"content": m["content"]}], "o200k_base") - 6
+                for m in messages
+                if m["role"] == "assistant"
+            )
+            assert counts.assistant == counts.trained == produced
+
+
+@pytest.mark.parametrize("role", ["system", "user", "assistant"])
+def test_uncountable_content_is_located_the_same_once_its_role_is_remembered(role: str) -> None:
+    message = {"role": role, "content": "a" + " " * 1_000_000 + "b"}
+    with _fresh_memo() as (memo, _measured):
+        failures = []
+        for before in ([], [{"role": role, "content": "hi"}]):  # the role unknown, then remembered
+            with pytest.raises(UncountableMessages) as caught:
+                count_tokens([*before, message])
+            failures.append(
+                (caught.value.message_index - len(before), caught.value.field, caught.value.detail)
+            )
+        assert memo.known(role) is not None
+    assert failures[0] == failures[1] == (0, "content", failures[0][2])
+    assert "1,000,000 whitespace characters" in failures[0][2]
