@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 
 import pytest
@@ -171,7 +172,9 @@ def test_a_plain_message_is_passed_exactly_when_its_compiled_check_and_jsonschem
         assert bool(check.is_text(content)) == compiled
 
 
+@functools.cache
 def _without_shortcut() -> precheck.ChatPrecheck:
+    """The chat precheck with no plain roles (built once: compiling the schema is most of its cost)."""
     check = precheck.ChatPrecheck(records.schema())
     check.plain_roles.clear()
     return check
