@@ -68,13 +68,14 @@ class ChatExample:
         return self.answers[-1] if self.answers else ""
 
 
-_EMPTY = digest(b"")
+#: The answer key of an example without answers (the digest of no text).
+NO_ANSWER = digest(b"")
 
 
 def answer_key(answers: tuple[str, ...]) -> int:
     """The digest of an example's last answer, normalised, in UTF-8 (of b"" when it has none; what
     ``texts.answer_digests`` gives a batch of answers at once)."""
-    return digest(normalize(answers[-1]).encode("utf-8", "surrogatepass")) if answers else _EMPTY
+    return digest(normalize(answers[-1]).encode("utf-8", "surrogatepass")) if answers else NO_ANSWER
 
 
 def input_key(system: int, prompt: int) -> int:

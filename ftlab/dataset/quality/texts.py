@@ -20,6 +20,7 @@ import numpy as np
 
 from ftlab.dataset.quality import minhash
 from ftlab.dataset.quality.crc import word_crcs
+from ftlab.dataset.quality.examples import NO_ANSWER
 from ftlab.dataset.quality.normalize import digest, folded
 
 #: The texts of a batch are joined by this character: whitespace (so it ends a word), kept as it is
@@ -48,8 +49,6 @@ _MOST_CHANGES = 16
 _STRIPPED = operator.methodcaller("strip", b" ")
 #: Up to this many non-ASCII code units in a batch, their distinct values are found by sorting.
 _MOST_SORTED = 4096
-#: The digest of an example without answers (``examples.answer_key(())``).
-_EMPTY = digest(b"")
 
 
 def prompt_digests(texts: Sequence[str], data: bytes = b"") -> tuple[list[int], np.ndarray, np.ndarray]:
@@ -83,11 +82,11 @@ def batch_digests(
     raw_prompts, folded_prompts = encoded(prompts)
     keys, counts, signature = prompt_digests(prompts, folded_prompts)
     if not said:
-        return b"\x1c" + raw_prompts + b"\x1c", keys, counts, signature, [_EMPTY] * len(prompts)
+        return b"\x1c" + raw_prompts + b"\x1c", keys, counts, signature, [NO_ANSWER] * len(prompts)
     raw_said, folded_said = encoded(said)
     every = answer_digests(said, folded_said)
     ends = accumulate(map(len, answers))  # each example's last answer's index + 1
-    last = [every[end - 1] if given else _EMPTY for end, given in zip(ends, answers, strict=True)]
+    last = [every[end - 1] if given else NO_ANSWER for end, given in zip(ends, answers, strict=True)]
     return b"\x1c".join((b"", raw_prompts, raw_said, b"")), keys, counts, signature, last
 
 

@@ -5,6 +5,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from ftlab.dataset import quality
 from ftlab.dataset.quality import DUPLICATE, assess, assess_file, secrets
@@ -145,31 +146,20 @@ def _but_similarity(report: quality.QualityReport) -> list[object]:
     return [(w.code, w.lines) if w.code == quality.NEAR_DUPLICATE else w for w in report.warnings]
 
 
-def test_past_the_limit_long_inputs_are_settled_before_a_batch_is_full():
+@pytest.mark.parametrize("where", ["input", "answer"])
+def test_past_the_limit_long_inputs_or_answers_settle_a_batch_before_it_is_full(where):
     from ftlab.dataset.quality import assessment
 
     assessor = Assessor()
     for number in range(1, 401):
         assessor.add(number, chat(email(number), triage("bug")))
-    long_input = "word " * (assessment._BATCH_CHARS // 20)
+    long_text = "word " * (assessment._BATCH_CHARS // 20)
     waiting = []
     for number in range(401, 411):
-        assessor.add(number, chat(f"{email(number)} {long_input}", triage("bug")))
+        if where == "input":
+            assessor.add(number, chat(f"{email(number)} {long_text}", triage("bug")))
+        else:  # the answers are scanned with the inputs, so they count too
+            assessor.add(number, chat(email(number), f"{triage('bug')} {long_text}"))
         waiting.append(len(assessor._batch))
     assert 0 in waiting and max(waiting) < 110 < assessment._BATCH  # settled, though far from full
-    assert assessor.report().examples == 410
-
-
-def test_past_the_limit_long_answers_are_settled_before_a_batch_is_full():
-    from ftlab.dataset.quality import assessment
-
-    assessor = Assessor()
-    for number in range(1, 401):
-        assessor.add(number, chat(email(number), triage("bug")))
-    long_answer = "word " * (assessment._BATCH_CHARS // 20)
-    waiting = []
-    for number in range(401, 411):
-        assessor.add(number, chat(email(number), f"{triage('bug')} {long_answer}"))
-        waiting.append(len(assessor._batch))
-    assert 0 in waiting and max(waiting) < 110 < assessment._BATCH  # the answers are scanned too
     assert assessor.report().examples == 410
