@@ -33,38 +33,23 @@ def _crc_tables() -> tuple[np.ndarray, np.ndarray]:
 
 
 _SHARES, _ZEROS = _crc_tables()
-#: Each position's low byte (``_ramp``): a byte's distance from its word's end, modulo 256.
-_RAMP = np.zeros(0, dtype=np.uint8)
-
-
-def _ramp(size: int) -> np.ndarray:
-    """``np.arange(size) % 256`` as bytes (kept up to 16 MiB, grown when a longer one is asked for)."""
-    global _RAMP
-    if len(_RAMP) < size:
-        ramp = np.tile(np.arange(256, dtype=np.uint8), -(-size // 256))
-        _RAMP = ramp if len(ramp) <= 1 << 24 else _RAMP
-        return ramp[:size]
-    return _RAMP[:size]
 
 
 def word_crcs(spaced: np.ndarray, data: bytes, begins: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """The CRC-32 of each word's bytes (``zlib.crc32``), as uint32: ``spaced[begins[i]:ends[i]]`` is
-    word i (``spaced``: ``data`` as uint8, before ``begins[0]`` none of a word; the words in order,
+    word i (``spaced``: ``data`` as uint8, its first byte none of a word; the words in order,
     none empty, none touching the next)."""
-    size = len(spaced)
-    # each byte's distance from the end of its word (modulo 256: a longer word is zlib's), as the
-    # high byte of its entry in _SHARES; the low byte is the byte itself (what lies between two
-    # words is in neither's XOR, whatever its entries)
-    last = np.zeros(len(ends) + 1, dtype=np.uint8)
-    last[1:] = (ends - 1) & 0xFF
-    reach = np.empty(len(begins) + 1, dtype=np.int64)  # each word and the spaces after it
-    reach[0] = begins[0]
-    reach[1:-1] = begins[1:] - begins[:-1]
-    reach[-1] = size - begins[-1]
-    distance = np.repeat(last, reach)
-    distance -= _ramp(size)
-    entry = distance.astype(np.uint16)
-    entry <<= 8
+    # each byte's entry in _SHARES: its distance from the end of its word (modulo 256: a longer word
+    # is zlib's) as the high byte, the byte itself as the low one. The distances are a running sum
+    # in uint16 (wrapping) of steps of -256 (one byte nearer the end), and at each word's first byte
+    # the step to its own distance; what lies between two words is in neither's XOR, whatever its
+    # entries (before the first word, the distances go on from a word ending at byte 0).
+    last = np.zeros(len(ends) + 1, dtype=np.int64)
+    last[1:] = ends - 1
+    entry = np.full(len(spaced), 0xFF00, dtype=np.uint16)
+    entry[0] = 0
+    entry[begins] = ((np.diff(last) - 1) & 0xFF) << 8
+    np.cumsum(entry, dtype=np.uint16, out=entry)
     entry |= spaced
     running = np.bitwise_xor.accumulate(_SHARES[entry])
     crcs = running[ends - 1]

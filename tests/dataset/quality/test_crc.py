@@ -3,6 +3,8 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ftlab.dataset.quality import crc
 
@@ -17,7 +19,24 @@ def test_word_crcs_are_zlibs_for_short_and_long_words():
     assert crcs.tolist() == [zlib.crc32(word) for word in words]
 
 
-def test_the_ramp_is_each_position_modulo_256_at_any_length():
-    for size in (1, 256, 70_000, (1 << 24) + 5, 3):
-        assert (crc._ramp(size) == np.arange(size, dtype=np.uint32) % 256).all()
-    assert len(crc._ramp(1)) == 1 and len(crc._RAMP) <= 1 << 24
+#: Words of 1 to 300 bytes (past the table's 256 too), none holding a space.
+_WORD = st.binary(min_size=1, max_size=300).map(lambda word: word.replace(b" ", b"x"))
+
+
+@given(
+    st.lists(_WORD, min_size=1, max_size=20),
+    st.lists(st.integers(1, 300), min_size=21, max_size=21),
+)
+def test_word_crcs_are_zlibs_however_far_apart_the_words_and_whatever_lies_between(
+    words: list[bytes], gaps: list[int]
+):
+    data, begins, ends = b"", [], []
+    for word, gap in zip(words, gaps, strict=False):  # the first word after 1 to 300 spaces
+        data += b" " * gap
+        begins.append(len(data))
+        data += word
+        ends.append(len(data))
+    data += b" " * gaps[-1]
+    spaced = np.frombuffer(data, dtype=np.uint8)
+    crcs = crc.word_crcs(spaced, data, np.array(begins), np.array(ends))
+    assert crcs.tolist() == [zlib.crc32(word) for word in words]
