@@ -32,6 +32,7 @@ from tests.paths import ROOT
 SHORT_GRACE = 0.25
 EX1 = find("ex1_build_example")
 EX2 = find("ex2_validate_record")
+EX4 = find("ex4_submit_job")
 BEST = find_sandbox()
 
 
@@ -241,7 +242,7 @@ def test_the_mock_api_is_reachable_through_the_socket_a_grader_hands_in(start, t
     proxy = start(
         """
         import socket
-        def build_example(client, port):
+        def submit_job(client, port):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 tcp = "reached"
@@ -251,9 +252,10 @@ def test_the_mock_api_is_reachable_through_the_socket_a_grader_hands_in(start, t
         """,
         shared=[Channel(shared)],
         timeout=30,
+        exercise=EX4,  # the exercise whose grader hands in a client: its child has openai warm
     )
     with MockServer(host=f"unix://{shared / 'api.sock'}") as mock, MockServer() as tcp_mock:
-        models, tcp = proxy.build_example(
+        models, tcp = proxy.submit_job(
             openai_client(mock.base_url, DEFAULT_KEY, socket=mock.socket_path), tcp_mock.port
         )
         assert len(models) == 1 and mock.requests()
