@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from ftlab.errors import FtlabError
 
@@ -76,3 +78,14 @@ def find(name: str) -> Exercise:
         if exercise.slug == slug:
             return exercise
     raise UnknownExercise(name)
+
+
+def warms_for(root: Path) -> tuple[str, ...] | None:
+    """The lazy loads of the exercises whose files the folder ``root`` holds (None: a file, unreadable)."""
+    try:
+        names = set(os.listdir(root)) if root.is_dir() else None
+    except OSError:
+        return None
+    if names is None:  # a notebook's cells or an all-in-one file: any exercise may be asked of it
+        return None
+    return tuple(sorted({name for e in EXERCISES if e.filename in names for name in e.warms}))

@@ -4,8 +4,10 @@ The first ``import openai`` and the first load of a tiktoken encoding take secon
 machine; inside a timed call they would make the grade depend on the machine's speed. Each
 exercise names what its functions may load (:attr:`ftlab.grading.exercises.Exercise.warms`):
 the in-process backend warms exactly that before the exercise's first call, so checking
-exercise 1 does not pay for openai; :func:`warm` warms everything (the sandboxed harness does,
-for a child that may run any exercise). Imports only what the sandboxed child may import: the
+exercise 1 does not pay for openai. A fresh sandboxed child warms the same for the exercises
+whose files its submission's folder holds (:func:`ftlab.grading.exercises.warms_for`);
+:func:`warm` warms everything (for a child that may run any exercise: a single file, and the
+template children are forked from). Imports only what the sandboxed child may import: the
 standard library, openai and ``ftlab.tokens.encodings``.
 """
 

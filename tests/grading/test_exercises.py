@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from ftlab.grading.exercises import EXERCISES, UnknownExercise, find
+from ftlab.grading.exercises import EXERCISES, UnknownExercise, find, warms_for
 from ftlab.grading.results import exercise_label
 from tests.paths import ROOT
 
@@ -72,3 +72,24 @@ def test_the_dataset_exercise_is_sixth_and_graded_as_data():
 
 def test_at_least_the_first_two_exercises_are_present():
     assert {e.number for e in PRESENT} >= {1, 2}
+
+
+@pytest.mark.parametrize(
+    ("files", "warms"),
+    [
+        (["ex1_build_example.py", "ex2_validate_record.py", "ex5_decide_approach.py"], ()),
+        (["ex4_submit_job.py", "helpers.py", "my_dataset.jsonl"], ("o200k_base", "openai")),
+        (["ex3_estimate_tokens.py", "ex4_submit_job.py"], ("cl100k_base", "o200k_base", "openai")),
+        ([], ()),
+    ],
+)
+def test_a_folder_warms_the_lazy_loads_of_the_exercises_whose_files_it_holds(tmp_path, files, warms):
+    for name in files:
+        (tmp_path / name).write_text("")
+    assert warms_for(tmp_path) == warms
+
+
+def test_a_single_file_or_a_folder_that_cannot_be_read_warms_everything(tmp_path):
+    (tmp_path / "ex1_build_example.py").write_text("")
+    assert warms_for(tmp_path / "ex1_build_example.py") is None  # an all-in-one file, a notebook's cells
+    assert warms_for(tmp_path / "missing") is None

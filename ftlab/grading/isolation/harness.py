@@ -21,7 +21,7 @@ import re
 import resource
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from ftlab.grading.isolation.sandbox import Limits
 from ftlab.grading.isolation.wire import MAX_MESSAGE, NOT_SENDABLE, TOO_LARGE_TO_SEND, Batch
 from ftlab.grading.outcomes import Outcome
 from ftlab.grading.seam import importable, load_module, run_call
-from ftlab.grading.warmup import known, start_in_background, warm
+from ftlab.grading.warmup import known, start_in_background, warm_only
 
 _NOTEBOOK_NAME = re.compile(re.escape(HEADER.split("{", 1)[0]) + r"(.+?), run one by one")
 
@@ -40,15 +40,17 @@ def main(config_json: str) -> None:
     """Run the harness with its configuration (JSON, written into the command that starts it)."""
     config = json.loads(config_json)
     _die_with_parent(config["parent"])
-    warm_up()
+    warm_up(config.get("warms"))
     serve(config)
 
 
-def warm_up() -> None:
-    """Load now what a learner's timed call would load lazily: openai, the encodings (building in a
-    thread meanwhile, joined: one thread left, to fork) and the platform's description."""
-    background = start_in_background(known())
-    warm()
+def warm_up(names: Iterable[str] | None = None) -> None:
+    """Load now what a learner's timed call would load lazily: the lazy loads named (None: all of
+    them, openai and every encoding), the encodings building in a thread meanwhile, joined (one
+    thread left, to fork); openai's with the platform's description."""
+    names = known() if names is None else tuple(names)
+    background = start_in_background(names)
+    warm_only(names)
     if background is not None:
         background.join()
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from ftlab.errors import FtlabError
 from ftlab.grading.cells import is_cell_file
+from ftlab.grading.exercises import warms_for
 from ftlab.grading.isolation.landlock import hand_over, readable_copy, runtime_paths, site_packages
 from ftlab.grading.isolation.library import child_library, child_modules
 from ftlab.grading.isolation.sandbox import (
@@ -102,6 +103,7 @@ class HarnessProcess:
             "parent": 0 if self.sandbox.isolated else os.getpid(),
             "landlock": landlock,
             "modules": child_modules(),
+            "warms": warms_for(self.root),  # what its exercises load lazily (None: it may run any)
         }
         paths = [lib] + (site_packages() if self.sandbox.python else [])
         boot = _BOOT.format(paths=paths, config=json.dumps(config))

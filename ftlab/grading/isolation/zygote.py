@@ -1,8 +1,9 @@
 """The template ("zygote"): a warmed harness in the sandbox that forks a fresh child per submission.
 
 Started once per grading slot inside bubblewrap (by :mod:`ftlab.grading.isolation.template`), it
-imports the harness, warms what the harness warms, and never runs learner code. It speaks JSON
-datagrams on a Unix ``SOCK_SEQPACKET`` socket (its only file besides stdio):
+imports the harness, warms everything (it forks children for any submission), and never runs
+learner code. It speaks JSON datagrams on a Unix ``SOCK_SEQPACKET`` socket (its only file
+besides stdio):
 
 - ``{"op": "fork", "config": {...}}`` with three descriptors (requests, answers, log): fork a
   child that applies its limits and Landlock (no writes outside ``/tmp/work`` and the scratch folder,

@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 
 from ftlab.errors import FtlabError
+from ftlab.grading.exercises import find
 from ftlab.grading.isolation import landlock
+from ftlab.grading.isolation.backend import IsolatedBackend
 from ftlab.grading.isolation.process import Channel, HarnessProcess, SandboxFailure
 from ftlab.grading.isolation.sandbox import Limits, Sandbox, find_sandbox
+from ftlab.grading.seam import ExerciseProxy
 from tests.paths import ENGINE, ROOT
 
 PLAIN = Sandbox("process", reason="test")
@@ -84,6 +87,55 @@ def test_the_output_is_cut_to_its_end_and_says_how_much_was_cut(tmp_path):
     assert child.output(4) == "[... 10 bytes cut]\ntail"
     assert child.output() == "a" * 10 + "tail"
     child.close()
+
+
+#: A function that says what its child had warmed when it was first called, and whether openai was in.
+WARMED = (
+    "import sys\ndef {}(*args):\n"
+    "    return [sorted(sys.modules['ftlab.grading.warmup']._warmed), 'openai' in sys.modules]\n"
+)
+EVERYTHING = [["cl100k_base", "o200k_base", "openai"], True]
+BEST = find_sandbox()
+
+
+@pytest.mark.parametrize(
+    ("files", "sandbox", "warmed"),
+    [
+        pytest.param(["ex1_build_example"], PLAIN, [[], False], id="ex1-nothing"),
+        pytest.param(["ex4_submit_job"], PLAIN, [["o200k_base", "openai"], True], id="ex4-openai"),
+        pytest.param(
+            ["ex4_submit_job"],
+            BEST,
+            [["o200k_base", "openai"], True],
+            id="ex4-bubblewrap",
+            marks=pytest.mark.skipif(not BEST.isolated, reason=f"no sandbox: {BEST.reason}"),
+        ),
+        pytest.param(
+            ["ex3_estimate_tokens", "ex1_build_example"], PLAIN, [["cl100k_base", "o200k_base"], False]
+        ),
+        pytest.param(["ex1_build_example", "ex4_submit_job"], PLAIN, [["o200k_base", "openai"], True]),
+    ],
+)
+def test_a_fresh_child_warms_before_its_first_call_what_its_folders_exercises_load_lazily(
+    tmp_path, files, sandbox, warmed
+):
+    for slug in files:
+        (tmp_path / f"{slug}.py").write_text(WARMED.format(find(slug).functions[0]))
+    backend = IsolatedBackend(tmp_path, sandbox=sandbox, timeout=5.0)
+    first = find(files[0])  # called first: its own lazy loads, and those of the folder's other exercises
+    try:
+        assert getattr(ExerciseProxy(backend, first), first.functions[0])() == warmed
+    finally:
+        backend.close()
+
+
+def test_a_fresh_child_for_a_single_file_warms_everything_it_may_be_asked_for(tmp_path):
+    (tmp_path / "all_in_one.py").write_text(WARMED.format("build_example"))
+    backend = IsolatedBackend(tmp_path / "all_in_one.py", sandbox=PLAIN, timeout=5.0)
+    try:
+        assert ExerciseProxy(backend, find("ex1_build_example")).build_example() == EVERYTHING
+    finally:
+        backend.close()
 
 
 # -- the unprivileged kind (root without bubblewrap): attacks gain nothing ---------------------------

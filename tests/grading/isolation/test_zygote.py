@@ -38,8 +38,24 @@ def build_example(user, *args):
 """
 
 
+@pytest.fixture(scope="module")
+def warm_template() -> Iterator[Template]:
+    """One template for the module's tests (it warms everything: a second of CPU each time it starts)."""
+    template = Template(BEST)
+    template.start()
+    yield template
+    template.close()
+
+
 @pytest.fixture
-def template() -> Iterator[Template]:
+def template(warm_template: Template) -> Template:
+    """The module's template as the next submission finds it: reset, or started anew if it was not."""
+    return warm_template.recycled()
+
+
+@pytest.fixture
+def own_template() -> Iterator[Template]:
+    """A template of the test's own, for a test that stops it."""
     template = Template(BEST)
     template.start()
     yield template
@@ -190,7 +206,8 @@ def test_each_submission_gets_a_fresh_child(grade):
     assert first["me"] != second["me"] and first["parent"] == second["parent"]
 
 
-def test_a_dead_template_means_a_fresh_child_and_the_same_outcome(template, tmp_path):
+def test_a_dead_template_means_a_fresh_child_and_the_same_outcome(own_template, tmp_path):
+    template = own_template
     slot = template.slot
     assert slot is not None and template._process is not None
     template.slot = None  # stopped as the coordinator would, its socket kept for this test
