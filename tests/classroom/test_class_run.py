@@ -14,15 +14,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from ftlab.classroom import workers
 from ftlab.cli.main import main
 from tests.paths import ROOT
+
+pytestmark = pytest.mark.usefixtures("one_forkserver")  # the runs in this process share it
 
 GRADER = """
 import pytest
@@ -36,20 +36,6 @@ def test_has_messages(exercise):
     assert exercise.build_example("a", "b")["messages"] == ["a", "b"]
 """
 RIGHT = 'def build_example(user, assistant):\n    return {"messages": [user, assistant]}\n'
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_forkserver() -> Iterator[None]:
-    """The runs in this process share one forkserver, stopped after the last (not after each run).
-
-    Each ``ftlab grade`` lets its forkserver go when its workers have started, so the next run here
-    started another and paid its imports again (about a second of CPU each); what a run grades,
-    writes and prints is the same with either. The runs in a subprocess still start their own.
-    """
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(workers, "stop", lambda: None)
-        yield
-    workers.stop()
 
 
 @pytest.fixture(scope="module")
