@@ -5,11 +5,13 @@ first (``FIRST``), so that no core sits idle at the end while the other finishes
 began late; the tests of a module in ``ONE_WORKER`` (one whose module-scoped fixture grades a
 class or walks the lab guide) go to one worker together, so that fixture runs once, not once on
 each worker that drew one of its tests. Only where and when tests run changes: every test runs,
-with the same checks. ``--dist`` given on the command line wins.
+with the same checks. ``--dist`` given on the command line wins. A module that runs ``ftlab grade``
+in-process several times can ask for ``one_forkserver``: its runs then share one forkserver.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -89,6 +91,22 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
     config.option.loadscopereorder = False  # keep FIRST's order, not the units' sizes
     return ByCost(config, log)
+
+
+@pytest.fixture(scope="module")
+def one_forkserver() -> Iterator[None]:
+    """The in-process ``ftlab grade`` runs of a module share one forkserver, stopped after its last test.
+
+    Each run lets its forkserver go once its workers have started, so the next run in this process
+    started another and paid its preload again (about a second of CPU each); what a run grades,
+    writes and prints is the same with either. A run in a subprocess still starts its own.
+    """
+    from ftlab.classroom import workers  # only in the modules that ask for it
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers, "stop", lambda: None)
+        yield
+    workers.stop()
 
 
 # Shared, noisy machines: no test may fail for being slow (speed is measured in bench/).

@@ -22,6 +22,8 @@ import pytest
 from ftlab.cli.main import main
 from tests.paths import ROOT
 
+pytestmark = pytest.mark.usefixtures("one_forkserver")  # the runs in this process share it
+
 GRADER = """
 import pytest
 

@@ -14,6 +14,7 @@ from ftlab.grading.isolation.sandbox import Sandbox
 from tests.paths import ROOT
 
 GRADERS = str(ROOT / "graders")
+pytestmark = pytest.mark.usefixtures("one_forkserver")  # the runs in this process share it
 
 
 @pytest.fixture

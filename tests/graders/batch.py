@@ -35,6 +35,10 @@ def grade_folders(folder: Path, names: list[str]) -> dict[str, dict]:
     env |= {"HOME": str(folder), "USERPROFILE": str(folder), "PY_COLORS": "0"}  # as pytester's runs
     options = ["-p", "no:cacheprovider", "-q", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(folder)]
     options += ["--basetemp", str(folder / "basetemp"), "--ftlab-json", str(out)]
+    # native tracebacks, as ``ftlab grade`` asks for: the plugin puts each failed check's feedback in
+    # its traceback's place, so pytest's long ones (an AST parse of the file per entry, a third of
+    # the run) were built to be thrown away; the results file is byte for byte the same either way
+    options += ["--tb=native"]
     run = subprocess.run(
         [sys.executable, "-m", "pytest", *(str(folder / name) for name in names), *options],
         cwd=folder,
