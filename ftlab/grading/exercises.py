@@ -83,9 +83,7 @@ def find(name: str) -> Exercise:
 def warms_for(root: Path) -> tuple[str, ...] | None:
     """The lazy loads of the exercises whose files the folder ``root`` holds (None: a file, unreadable)."""
     try:
-        names = set(os.listdir(root)) if root.is_dir() else None
-    except OSError:
-        return None
-    if names is None:  # a notebook's cells or an all-in-one file: any exercise may be asked of it
+        names = set(os.listdir(root))
+    except OSError:  # a notebook's cells or an all-in-one file (any exercise may be asked of it), or gone
         return None
     return tuple(sorted({name for e in EXERCISES if e.filename in names for name in e.warms}))

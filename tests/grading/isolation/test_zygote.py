@@ -38,13 +38,18 @@ def build_example(user, *args):
 """
 
 
-@pytest.fixture(scope="module")
-def warm_template() -> Iterator[Template]:
-    """One template for the module's tests (it warms everything: a second of CPU each time it starts)."""
+def _started() -> Iterator[Template]:
+    """A started template, closed when the fixture that yields it ends."""
     template = Template(BEST)
     template.start()
     yield template
     template.close()
+
+
+@pytest.fixture(scope="module")
+def warm_template() -> Iterator[Template]:
+    """One template for the module's tests (it warms everything: a second of CPU each time it starts)."""
+    yield from _started()
 
 
 @pytest.fixture
@@ -56,10 +61,7 @@ def template(warm_template: Template) -> Template:
 @pytest.fixture
 def own_template() -> Iterator[Template]:
     """A template of the test's own, for a test that stops it."""
-    template = Template(BEST)
-    template.start()
-    yield template
-    template.close()
+    yield from _started()
 
 
 @pytest.fixture
